@@ -1,0 +1,76 @@
+"""Settings read from the environment and `.env`.
+
+The names are a contract with the people who deploy the bot, so they are spelled out as aliases
+rather than derived from attribute names.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, BeforeValidator, Field, ValidationError
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+DEFAULT_CHECKLIST = Path(__file__).parent / "checklists" / "kiem-soat-tthc.yaml"
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message is one line meant for the operator."""
+
+
+def _split_ids(value: object) -> object:
+    """`ADMIN_IDS=1,2, 3` is friendlier to type in a .env file than a JSON list."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, int):
+        return [value]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: str | None = Field(default=None, validation_alias="TELEGRAM_BOT_TOKEN")
+    telegram_base_url: str = Field(default="https://api.telegram.org/bot", validation_alias="TELEGRAM_BASE_URL")
+    telegram_base_file_url: str = Field(
+        default="https://api.telegram.org/file/bot", validation_alias="TELEGRAM_BASE_FILE_URL"
+    )
+    data_dir: Path = Field(default=Path("./data"), validation_alias="DATA_DIR")
+    admin_ids: Annotated[frozenset[int], NoDecode, BeforeValidator(_split_ids)] = Field(
+        default=frozenset(), validation_alias="ADMIN_IDS"
+    )
+    checklist_file: Path | None = Field(default=None, validation_alias=AliasChoices("CHECKLIST_FILE"))
+    max_photo_mb: int = Field(default=20, ge=1, le=2000, validation_alias="MAX_PHOTO_MB")
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "kiemtra.sqlite3"
+
+    @property
+    def photo_dir(self) -> Path:
+        return self.data_dir / "photos"
+
+    @property
+    def checklist_path(self) -> Path:
+        return self.checklist_file or DEFAULT_CHECKLIST
+
+    def require_token(self) -> str:
+        """Checked only when the bot runs: exports and other admin commands need no token."""
+        token = (self.telegram_bot_token or "").strip()
+        if not token:
+            raise ConfigError("Thiếu TELEGRAM_BOT_TOKEN: đặt biến môi trường hoặc ghi vào .env (xem .env.example).")
+        if not TOKEN_PATTERN.match(token):
+            raise ConfigError("TELEGRAM_BOT_TOKEN không đúng dạng <số>:<chuỗi> do @BotFather cấp; hãy kiểm tra lại.")
+        return token
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "?"
+        raise ConfigError(f"Cấu hình sai ở {name}: {first['msg']}") from None

@@ -1,0 +1,653 @@
+"""The conversation engine: one incoming event in, the replies it owes out.
+
+Each event is handled inside one database transaction that records the delivery key, the effect
+and the new cursor together; the replies are only returned after the commit. So a redelivered
+event is a no-op, and a crash before the commit loses nothing the user was told was saved.
+Nothing here knows which chat channel is speaking.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot import flow, prompts, texts
+from bot.callbacks import Action, Token, decode
+from bot.checklist import Checklist, ItemType, PhotoRule
+from bot.events import (
+    Button,
+    ChatKind,
+    Command,
+    Edit,
+    Edited,
+    Incoming,
+    Location,
+    PhotoIn,
+    Photos,
+    Reply,
+    Say,
+    Tap,
+    Text,
+    Toast,
+)
+from bot.html import esc
+from bot.photos import PhotoRejected, examine, keep
+from bot.summary import Snapshot, photo_album, render_review, render_summary, value_label
+from storage.models import Inspection, NewPhoto, RemarkKind, Stage, Status, Team
+from storage.repository import Store, Tx
+
+log = logging.getLogger(__name__)
+
+UNIT_MIN, UNIT_MAX = 3, 200
+TEAM_MIN, TEAM_MAX = 3, 100
+
+
+@dataclass
+class Turn:
+    tx: Tx
+    msg: Incoming
+    out: list[Reply] = field(default_factory=list)
+
+    def say(
+        self,
+        html: str,
+        buttons: list[list[Button]] | None = None,
+        *,
+        chat_id: int | None = None,
+        coalesce: str | None = None,
+    ) -> None:
+        self.out.append(
+            Say(
+                chat_id=self.msg.chat.id if chat_id is None else chat_id,
+                html=html,
+                buttons=buttons or [],
+                coalesce=coalesce,
+            )
+        )
+
+    def toast(self, text: str, alert: bool = True) -> None:
+        self.out.append(Toast(text=text, alert=alert))
+
+
+def fold(text: str) -> str:
+    """Lower-case, without diacritics: inspectors type unit names in a hurry on a phone."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+class Engine:
+    def __init__(
+        self,
+        store: Store,
+        checklist: Checklist,
+        *,
+        admins: frozenset[int],
+        invite_link: Callable[[str], str],
+        photo_dir: Path,
+        max_photo_bytes: int,
+    ) -> None:
+        self.store = store
+        self.checklist = checklist
+        self.admins = admins
+        self.invite_link = invite_link
+        self.photo_dir = photo_dir
+        self.max_photo_bytes = max_photo_bytes
+        self._checklists: dict[tuple[str, int], Checklist] = {(checklist.id, checklist.version): checklist}
+
+    async def start(self) -> None:
+        """Records the checklist in use, so inspections keep the questions they were asked."""
+        async with self.store.transaction() as tx:
+            await tx.register_checklist(self.checklist.id, self.checklist.version, self.checklist.canonical_json())
+
+    async def handle(self, msg: Incoming) -> list[Reply]:
+        if isinstance(msg.event, PhotoIn):
+            return await self._photo(msg, msg.event)
+        async with self.store.transaction() as tx:
+            if not await tx.claim_update(msg.key):
+                return []
+            turn = Turn(tx, msg)
+            if msg.chat.kind is ChatKind.GROUP:
+                await self._group(turn)
+            else:
+                await self._private(turn)
+            return turn.out
+
+    # --- routing -------------------------------------------------------------------------------
+
+    async def _group(self, turn: Turn) -> None:
+        event = turn.msg.event
+        if isinstance(event, Tap):
+            turn.toast(texts.STALE_BUTTON)
+        if not isinstance(event, Command):
+            return  # people talk in the group; the bot answers commands only
+        name = event.name
+        if name == "newteam":
+            await self._newteam(turn, event.args)
+        elif name == "summary":
+            await self._summary(turn, event.args)
+        elif name in ("help", "start"):
+            turn.say(texts.HELP)
+        elif name == "myid":
+            turn.say(texts.MYID.format(id=turn.msg.person.id))
+        elif name in ("inspect", "status", "resume", "cancel"):
+            turn.say(texts.PRIVATE_ONLY)
+
+    async def _private(self, turn: Turn) -> None:
+        event = turn.msg.event
+        if isinstance(event, Command):
+            await self._command(turn, event)
+        elif isinstance(event, Tap):
+            await self._tap(turn, event.data)
+        elif isinstance(event, Text):
+            await self._text(turn, event.text)
+        elif isinstance(event, Location):
+            await self._location(turn, event)
+        elif isinstance(event, Edited):
+            turn.say(texts.EDITED_IGNORED)
+        else:
+            turn.say(texts.UNSUPPORTED)
+
+    async def _command(self, turn: Turn, command: Command) -> None:
+        name, person = command.name, turn.msg.person
+        if name == "start" and command.args:
+            await self._join(turn, command.args.strip())
+        elif name in ("start", "help"):
+            turn.say(texts.HELP)
+        elif name == "myid":
+            turn.say(texts.MYID.format(id=person.id))
+        elif name == "inspect":
+            await self._inspect(turn)
+        elif name == "newteam":
+            turn.say(texts.NEWTEAM_IN_PRIVATE)
+        elif name == "summary":
+            turn.say(texts.GROUP_ONLY)
+        elif name in ("status", "resume", "cancel"):
+            inspection = await turn.tx.draft_of(person.id)
+            if inspection is None:
+                turn.say(texts.NO_DRAFT)
+            elif name == "status":
+                await self._status(turn, inspection)
+            elif name == "resume":
+                await self._prompt(turn, inspection)
+            else:
+                self._ask_cancel(turn, inspection)
+        else:
+            turn.say(texts.UNKNOWN_COMMAND)
+
+    # --- teams ---------------------------------------------------------------------------------
+
+    async def _newteam(self, turn: Turn, args: str) -> None:
+        person = turn.msg.person
+        if person.id not in self.admins:
+            turn.say(texts.NEWTEAM_NOT_ADMIN)
+            return
+        existing = await turn.tx.team_by_group(turn.msg.chat.id)
+        if existing:
+            turn.say(
+                texts.TEAM_EXISTS.format(team=esc(existing.name), link=esc(self.invite_link(existing.invite_code)))
+            )
+            return
+        name = " ".join(args.split())
+        if not name:
+            turn.say(texts.NEWTEAM_USAGE)
+            return
+        if not TEAM_MIN <= len(name) <= TEAM_MAX:
+            turn.say(texts.NEWTEAM_NAME_RULE)
+            return
+        team = await turn.tx.create_team(name, turn.msg.chat.id, person.id, person.name, secrets.token_urlsafe(16))
+        turn.say(
+            texts.TEAM_CREATED.format(
+                team=esc(team.name), lead=esc(person.name), link=esc(self.invite_link(team.invite_code))
+            )
+        )
+
+    async def _join(self, turn: Turn, code: str) -> None:
+        person = turn.msg.person
+        team = await turn.tx.team_by_invite(code)
+        if team is None:
+            turn.say(texts.BAD_INVITE)
+            return
+        if await turn.tx.membership(team.id, person.id):
+            turn.say(texts.ALREADY_MEMBER.format(team=esc(team.name)))
+            return
+        await turn.tx.add_member(team.id, person.id, person.name)
+        turn.say(texts.JOINED.format(name=esc(person.name), team=esc(team.name)))
+        turn.say(texts.JOINED_GROUP.format(name=esc(person.name)), chat_id=team.group_chat_id)
+
+    # --- starting and steering an inspection ---------------------------------------------------
+
+    async def _checklist_of(self, tx: Tx, inspection: Inspection) -> Checklist:
+        key = (inspection.checklist_id, inspection.checklist_version)
+        if key not in self._checklists:
+            body = await tx.checklist_body(*key)
+            if body is None:
+                raise LookupError(f"checklist {key} is not in the database")
+            self._checklists[key] = Checklist.model_validate_json(body)
+        return self._checklists[key]
+
+    async def _inspect(self, turn: Turn) -> None:
+        person = turn.msg.person
+        team = await turn.tx.latest_team_of(person.id)
+        if team is None:
+            turn.say(texts.NOT_MEMBER)
+            return
+        draft = await turn.tx.draft_of(person.id)
+        if draft is not None:
+            checklist = await self._checklist_of(turn.tx, draft)
+            answers = await turn.tx.answers(draft.id)
+            turn.say(
+                texts.HAS_DRAFT.format(
+                    id=draft.id,
+                    unit=esc(draft.unit or "chưa nhập đơn vị"),
+                    done=len(answers),
+                    total=checklist.item_count,
+                )
+            )
+            return
+        inspection = await turn.tx.create_inspection(
+            team.id, person.id, person.name, self.checklist.id, self.checklist.version
+        )
+        await self._prompt(turn, inspection)
+
+    async def _move(self, turn: Turn, inspection: Inspection, cursor: flow.Cursor) -> Inspection:
+        stage, pos = cursor
+        return await turn.tx.move(inspection, stage, pos)
+
+    async def _prompt(self, turn: Turn, inspection: Inspection) -> None:
+        """(Re)sends the message for wherever the cursor stands; /resume and every step end here."""
+        tx = turn.tx
+        checklist = await self._checklist_of(tx, inspection)
+        stage = inspection.stage
+        if stage is Stage.UNIT:
+            team = await tx.team(inspection.team_id)
+            text = texts.ASK_UNIT.format(
+                id=inspection.id, team=esc(team.name if team else ""), checklist=esc(checklist.title)
+            )
+            text += f"\n<i>{len(checklist.areas)} mục, {checklist.item_count} câu hỏi.</i>"
+            recent = await tx.recent_units(inspection.team_id)
+            rows = [[prompts.button(inspection, unit[:60], Action.UNIT, str(source))] for source, unit in recent]
+            turn.say(text + (texts.ASK_UNIT_RECENT if recent else ""), rows)
+        elif stage is Stage.LOCATION:
+            turn.say(*prompts.stage_of_location(inspection))
+        elif stage is Stage.ITEM:
+            item = checklist.at(inspection.pos)[3]
+            turn.say(*prompts.question(checklist, inspection, await tx.answer(inspection.id, item.id)))
+        elif stage is Stage.NOTE:
+            item = checklist.at(inspection.pos)[3]
+            turn.say(*prompts.note_request(checklist, inspection, await tx.answer(inspection.id, item.id)))
+        elif stage is Stage.PHOTOS:
+            item = checklist.at(inspection.pos)[3]
+            turn.say(*prompts.photo_request(checklist, inspection, await tx.photo_count(inspection.id, item.id)))
+        elif stage in (Stage.RECOMMENDATIONS, Stage.STRENGTHS):
+            kind = RemarkKind.RECOMMENDATION if stage is Stage.RECOMMENDATIONS else RemarkKind.STRENGTH
+            count = sum(1 for remark in await tx.remarks(inspection.id) if remark.kind is kind)
+            turn.say(*prompts.remarks_request(inspection, count))
+        else:
+            snapshot = await self._snapshot(tx, inspection)
+            turn.say(render_review(snapshot), prompts.review_buttons(inspection))
+
+    async def _status(self, turn: Turn, inspection: Inspection) -> None:
+        checklist = await self._checklist_of(turn.tx, inspection)
+        answers = await turn.tx.answers(inspection.id)
+        photos = await turn.tx.photo_count(inspection.id)
+        where = {
+            Stage.UNIT: "chọn đơn vị được kiểm tra",
+            Stage.LOCATION: "gửi vị trí",
+            Stage.RECOMMENDATIONS: "kiến nghị của đơn vị",
+            Stage.STRENGTHS: "kết quả đạt được khác",
+            Stage.REVIEW: "xem lại trước khi gửi",
+        }.get(inspection.stage) or prompts.position(checklist, inspection.pos)
+        turn.say(
+            f"📊 <b>Phiên #{inspection.id}</b> · {esc(inspection.unit or 'chưa nhập đơn vị')}\n"
+            f"Đang ở: {where}\n"
+            f"Đã trả lời {len(answers)}/{checklist.item_count} câu · 📷 {photos} ảnh\n"
+            "Gửi /resume để hiện lại câu đang chờ."
+        )
+
+    def _ask_cancel(self, turn: Turn, inspection: Inspection) -> None:
+        turn.say(
+            texts.CANCEL_CONFIRM.format(id=inspection.id, unit=esc(inspection.unit or "chưa nhập đơn vị")),
+            [
+                [prompts.button(inspection, texts.CANCEL, Action.CANCEL_YES)],
+                [prompts.button(inspection, texts.KEEP, Action.CANCEL_NO)],
+            ],
+        )
+
+    # --- button presses ------------------------------------------------------------------------
+
+    async def _tap(self, turn: Turn, data: str) -> None:
+        person = turn.msg.person
+        token = decode(data)
+        inspection = await turn.tx.draft_of(person.id)
+        if token is None or inspection is None or inspection.id != token.inspection_id:
+            other = await turn.tx.inspection(token.inspection_id) if token else None
+            finished = other is not None and other.inspector_id == person.id and other.status is not Status.DRAFT
+            turn.toast(texts.FINISHED_BUTTON if finished else texts.FOREIGN_BUTTON)
+            return
+        if token.step != inspection.step:
+            turn.toast(texts.STALE_BUTTON)
+            return
+        if not await self._apply_tap(turn, inspection, token):
+            turn.toast(texts.STALE_BUTTON)
+
+    async def _apply_tap(self, turn: Turn, inspection: Inspection, token: Token) -> bool:
+        """False when the press does not fit the stage it claims to answer (forged or mangled data)."""
+        action, stage = token.action, inspection.stage
+        checklist = await self._checklist_of(turn.tx, inspection)
+        if action is Action.CANCEL_ASK:
+            turn.out.append(Edit())
+            self._ask_cancel(turn, inspection)
+            return True
+        if action is Action.CANCEL_YES:
+            await turn.tx.finish(inspection.id, Status.CANCELLED)
+            turn.out.append(Edit())
+            turn.say(texts.CANCELLED.format(id=inspection.id))
+            return True
+        if action is Action.CANCEL_NO:
+            turn.out.append(Edit())
+            await self._prompt(turn, inspection)
+            return True
+        if action is Action.BACK:
+            target = flow.back(checklist, stage, inspection.pos)
+            if target is None:
+                turn.toast(texts.FIRST_STEP, alert=False)
+                return True
+            turn.out.append(Edit())
+            await self._prompt(turn, await self._move(turn, inspection, target))
+            return True
+        handler = {
+            Stage.UNIT: self._tap_unit,
+            Stage.LOCATION: self._tap_location,
+            Stage.ITEM: self._tap_item,
+            Stage.NOTE: self._tap_note,
+            Stage.PHOTOS: self._tap_photos,
+            Stage.RECOMMENDATIONS: self._tap_remarks,
+            Stage.STRENGTHS: self._tap_remarks,
+            Stage.REVIEW: self._tap_review,
+        }[stage]
+        return await handler(turn, inspection, checklist, token)
+
+    async def _tap_unit(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
+        if token.action is not Action.UNIT or not token.arg.isdigit():
+            return False
+        source = await turn.tx.inspection(int(token.arg))
+        if source is None or source.team_id != inspection.team_id or not source.unit:
+            return False
+        turn.out.append(Edit())
+        await self._set_unit(turn, inspection, source.unit)
+        return True
+
+    async def _tap_location(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
+        if token.action is not Action.SKIP:
+            return False
+        turn.out.append(Edit())
+        await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, 0)))
+        return True
+
+    async def _tap_item(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
+        _, area, _, item = checklist.at(inspection.pos)
+        if token.action is Action.SKIP and not item.required:
+            await turn.tx.delete_answer(inspection.id, item.id)
+            turn.out.append(Edit(html=self._frozen(checklist, inspection, "Bỏ qua")))
+            await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, inspection.pos + 1)))
+            return True
+        if token.action is not Action.VALUE or token.arg not in flow.VALUES.get(item.type, ()):
+            return False
+        await turn.tx.save_answer(inspection.id, area.id, item.id, token.arg, turn.msg.person.id)
+        turn.out.append(Edit(html=self._frozen(checklist, inspection, value_label(item, token.arg))))
+        target = flow.after_value(checklist, inspection.pos, token.arg)
+        await self._prompt(turn, await self._move(turn, inspection, target))
+        return True
+
+    def _frozen(self, checklist: Checklist, inspection: Inspection, chosen: str) -> str:
+        """The answered question stays in the chat history with its answer, without live buttons."""
+        _, _, _, item = checklist.at(inspection.pos)
+        return f"{prompts.item_header(checklist, inspection.pos)}\n\n{esc(item.prompt)}\n→ <b>{esc(chosen)}</b>"
+
+    async def _tap_note(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
+        if token.action is not Action.SKIP:
+            return False
+        turn.out.append(Edit())
+        await self._prompt(turn, await self._move(turn, inspection, flow.after_note(checklist, inspection.pos)))
+        return True
+
+    async def _tap_photos(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
+        if token.action is not Action.DONE:
+            return False
+        _, area, _, item = checklist.at(inspection.pos)
+        count = await turn.tx.photo_count(inspection.id, item.id)
+        if count == 0 and item.photo is PhotoRule.REQUIRED:
+            turn.toast(texts.PHOTO_REQUIRED)
+            return True
+        if item.type is ItemType.PHOTO:
+            if count:
+                await turn.tx.save_answer(inspection.id, area.id, item.id, str(count), turn.msg.person.id)
+            else:
+                await turn.tx.delete_answer(inspection.id, item.id)
+        turn.out.append(Edit())
+        await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, inspection.pos + 1)))
+        return True
+
+    async def _tap_remarks(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
+        if token.action not in (Action.DONE, Action.SKIP):
+            return False
+        following = Stage.STRENGTHS if inspection.stage is Stage.RECOMMENDATIONS else Stage.REVIEW
+        turn.out.append(Edit())
+        await self._prompt(turn, await turn.tx.move(inspection, following, checklist.item_count))
+        return True
+
+    async def _tap_review(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
+        if token.action is not Action.SUBMIT:
+            return False
+        missing = await self._first_missing(turn.tx, inspection, checklist)
+        if missing is not None:
+            turn.out.append(Edit())
+            where = prompts.position(checklist, missing)
+            turn.say(texts.MISSING_REQUIRED.format(where=where))
+            await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, missing)))
+            return True
+        await turn.tx.finish(inspection.id, Status.SUBMITTED)
+        submitted = await turn.tx.inspection(inspection.id)
+        assert submitted is not None
+        snapshot = await self._snapshot(turn.tx, submitted)
+        turn.out.append(Edit())
+        turn.say(texts.SUBMITTED.format(id=submitted.id, unit=esc(submitted.unit or "")))
+        self._publish(turn, snapshot)
+        return True
+
+    async def _first_missing(self, tx: Tx, inspection: Inspection, checklist: Checklist) -> int | None:
+        """Back-and-forth navigation could in principle leave a required answer or photo behind."""
+        answers = await tx.answers(inspection.id)
+        for pos in range(checklist.item_count):
+            _, _, _, item = checklist.at(pos)
+            answer = answers.get(item.id)
+            if item.required and answer is None:
+                return pos
+            needs_photo = item.photo is PhotoRule.REQUIRED and (answer is None or answer.value != "na")
+            if needs_photo and (item.required or answer) and await tx.photo_count(inspection.id, item.id) == 0:
+                return pos
+        return None
+
+    # --- typed answers -------------------------------------------------------------------------
+
+    async def _text(self, turn: Turn, text: str) -> None:
+        person = turn.msg.person
+        inspection = await turn.tx.draft_of(person.id)
+        if inspection is None:
+            member = await turn.tx.latest_team_of(person.id)
+            turn.say(texts.IDLE_HINT if member else texts.STRANGER_HINT)
+            return
+        checklist = await self._checklist_of(turn.tx, inspection)
+        stage = inspection.stage
+        text = text.strip()
+        if stage is Stage.UNIT:
+            unit = " ".join(text.split())
+            if "\n" in text or not UNIT_MIN <= len(unit) <= UNIT_MAX:
+                turn.say(texts.UNIT_RULE)
+                return
+            await self._set_unit(turn, inspection, unit)
+        elif stage is Stage.ITEM:
+            await self._typed_answer(turn, inspection, checklist, text)
+        elif stage is Stage.NOTE:
+            _, _, _, item = checklist.at(inspection.pos)
+            await turn.tx.save_note(inspection.id, item.id, text)
+            await self._prompt(turn, await self._move(turn, inspection, flow.after_note(checklist, inspection.pos)))
+        elif stage in (Stage.RECOMMENDATIONS, Stage.STRENGTHS):
+            kind = RemarkKind.RECOMMENDATION if stage is Stage.RECOMMENDATIONS else RemarkKind.STRENGTH
+            await turn.tx.add_remark(inspection.id, kind, text)
+            count = sum(1 for remark in await turn.tx.remarks(inspection.id) if remark.kind is kind)
+            turn.say(texts.REMARK_SAVED.format(count=count), [[prompts.button(inspection, texts.DONE, Action.DONE)]])
+        elif stage is Stage.PHOTOS:
+            turn.say(texts.NEEDS_TEXT_PHOTO_STAGE)
+            await self._prompt(turn, inspection)
+        elif stage is Stage.LOCATION:
+            await self._prompt(turn, inspection)
+        else:
+            turn.say(texts.NEEDS_REVIEW_BUTTON)
+            await self._prompt(turn, inspection)
+
+    async def _typed_answer(self, turn: Turn, inspection: Inspection, checklist: Checklist, text: str) -> None:
+        _, area, _, item = checklist.at(inspection.pos)
+        if item.type is ItemType.NUMBER:
+            value = flow.parse_number(text)
+            if value is None:
+                turn.say(texts.NEEDS_NUMBER.format(text=esc(text[:50])))
+                await self._prompt(turn, inspection)
+                return
+            turn.say(texts.NOTED_NUMBER.format(value=esc(value)))
+        elif item.type is ItemType.TEXT:
+            value = text
+        else:
+            turn.say(texts.NEEDS_BUTTON)
+            await self._prompt(turn, inspection)
+            return
+        await turn.tx.save_answer(inspection.id, area.id, item.id, value, turn.msg.person.id)
+        await self._prompt(turn, await self._move(turn, inspection, flow.after_value(checklist, inspection.pos, value)))
+
+    async def _set_unit(self, turn: Turn, inspection: Inspection, unit: str) -> None:
+        await turn.tx.set_unit(inspection.id, unit)
+        await self._prompt(turn, await turn.tx.move(inspection, Stage.LOCATION, 0))
+
+    async def _location(self, turn: Turn, location: Location) -> None:
+        inspection = await turn.tx.draft_of(turn.msg.person.id)
+        if inspection is None or inspection.stage is not Stage.LOCATION:
+            turn.say(texts.LOCATION_NOT_NOW)
+            return
+        checklist = await self._checklist_of(turn.tx, inspection)
+        await turn.tx.set_location(inspection.id, location.latitude, location.longitude)
+        turn.say(texts.LOCATION_SAVED)
+        await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, 0)))
+
+    # --- photos --------------------------------------------------------------------------------
+
+    async def _photo(self, msg: Incoming, photo: PhotoIn) -> list[Reply]:
+        """Three phases so that no download or image decoding happens while the database is locked."""
+        if msg.chat.kind is ChatKind.GROUP:
+            return []
+        album = f"album:{photo.media_group_id}" if photo.media_group_id else None
+        async with self.store.transaction() as tx:
+            if await tx.was_processed(msg.key):
+                return []
+            inspection = await tx.draft_of(msg.person.id)
+            refusal = None
+            if inspection is None:
+                refusal = texts.PHOTO_NO_DRAFT
+            elif not flow.accepts_photos(await self._checklist_of(tx, inspection), inspection.stage, inspection.pos):
+                refusal = texts.PHOTO_NOT_NOW
+            elif photo.as_document and photo.mime_type and not photo.mime_type.startswith("image/"):
+                refusal = texts.PHOTO_NOT_IMAGE
+            elif photo.declared_size and photo.declared_size > self.max_photo_bytes:
+                refusal = texts.PHOTO_TOO_BIG.format(limit=self.max_photo_bytes // 2**20)
+            if refusal or inspection is None:
+                await tx.claim_update(msg.key)
+                return [Say(chat_id=msg.chat.id, html=refusal or "", coalesce=f"{album}:refused" if album else None)]
+            checklist = await self._checklist_of(tx, inspection)
+            _, area, _, item = checklist.at(inspection.pos)
+
+        try:
+            data = await photo.fetch()
+        except Exception:
+            log.warning("photo download failed for %s", msg.key, exc_info=True)
+            return [Say(chat_id=msg.chat.id, html=texts.PHOTO_FETCH_FAILED)]
+        try:
+            if len(data) > self.max_photo_bytes:
+                raise PhotoRejected(texts.PHOTO_TOO_BIG.format(limit=self.max_photo_bytes // 2**20))
+            info = await asyncio.to_thread(examine, data)
+            path = await asyncio.to_thread(keep, self.photo_dir, inspection.id, info, data)
+        except PhotoRejected as rejected:
+            async with self.store.transaction() as tx:
+                if not await tx.claim_update(msg.key):
+                    return []
+            return [Say(chat_id=msg.chat.id, html=esc(str(rejected)), coalesce=f"{album}:refused" if album else None)]
+
+        async with self.store.transaction() as tx:
+            if not await tx.claim_update(msg.key):
+                return []
+            current = await tx.draft_of(msg.person.id)
+            if current is None or current.id != inspection.id:
+                return [Say(chat_id=msg.chat.id, html=texts.PHOTO_NO_DRAFT)]
+            await tx.add_photo(
+                NewPhoto(
+                    inspection_id=inspection.id,
+                    area_id=area.id,
+                    item_id=item.id,
+                    sender_id=msg.person.id,
+                    sender_name=msg.person.name,
+                    sha256=info.sha256,
+                    size=info.size,
+                    width=info.width,
+                    height=info.height,
+                    mime=info.mime,
+                    path=path,
+                    media_group_id=photo.media_group_id,
+                )
+            )
+            total = await tx.photo_count(inspection.id, item.id)
+            if photo.media_group_id:
+                text = texts.ALBUM_RECEIVED.format(count=await tx.album_count(photo.media_group_id), total=total)
+            else:
+                text = texts.PHOTO_RECEIVED.format(total=total)
+            collecting = current.stage is Stage.PHOTOS and current.pos == inspection.pos
+            buttons = [[prompts.button(current, texts.DONE, Action.DONE)]] if collecting else []
+            text += "\n" + (texts.PHOTO_MORE if collecting else texts.PHOTO_EARLY)
+            return [Say(chat_id=msg.chat.id, html=text, buttons=buttons, coalesce=album)]
+
+    # --- summaries -----------------------------------------------------------------------------
+
+    async def _snapshot(self, tx: Tx, inspection: Inspection) -> Snapshot:
+        team = await tx.team(inspection.team_id)
+        assert team is not None
+        return Snapshot(
+            inspection=inspection,
+            team=team,
+            checklist=await self._checklist_of(tx, inspection),
+            answers=await tx.answers(inspection.id),
+            photos=await tx.photos(inspection.id),
+            remarks=await tx.remarks(inspection.id),
+        )
+
+    def _publish(self, turn: Turn, snapshot: Snapshot, chat_id: int | None = None) -> None:
+        target = snapshot.team.group_chat_id if chat_id is None else chat_id
+        turn.say(render_summary(snapshot), chat_id=target)
+        album = photo_album(snapshot, self.photo_dir)
+        if album:
+            turn.out.append(Photos(chat_id=target, photos=album))
+
+    async def _summary(self, turn: Turn, args: str) -> None:
+        team: Team | None = await turn.tx.team_by_group(turn.msg.chat.id)
+        if team is None:
+            turn.say(texts.NOT_TEAM_GROUP)
+            return
+        inspections = await turn.tx.submitted_of_team(team.id)
+        words = fold(args).split()
+        if words:
+            inspections = [i for i in inspections if all(word in fold(i.unit or "") for word in words)]
+        if not inspections:
+            turn.say(texts.NO_MATCH.format(words=esc(args.strip())) if words else texts.NO_SUBMITTED)
+            return
+        self._publish(turn, await self._snapshot(turn.tx, inspections[0]), chat_id=turn.msg.chat.id)

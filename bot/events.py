@@ -1,0 +1,137 @@
+"""What a chat channel hands the engine and what the engine asks the channel to do.
+
+These models are the whole contract between the engine and a channel adapter (Telegram today; Zalo
+or a terminal later), so they carry no channel types: ids are integers, text is Telegram-flavoured
+HTML that other channels can flatten, and a photo is fetched lazily so the engine can refuse it
+before any bytes move.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Person(BaseModel):
+    id: int
+    name: str
+    username: str | None = None
+
+
+class ChatKind(StrEnum):
+    PRIVATE = "private"
+    GROUP = "group"
+
+
+class Chat(BaseModel):
+    id: int
+    kind: ChatKind
+
+
+class Command(BaseModel):
+    kind: Literal["command"] = "command"
+    name: str
+    args: str = ""
+
+
+class Text(BaseModel):
+    kind: Literal["text"] = "text"
+    text: str
+
+
+class Tap(BaseModel):
+    """A button press; `data` is untrusted until the engine has checked it against the cursor."""
+
+    kind: Literal["tap"] = "tap"
+    data: str
+
+
+class PhotoIn(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    kind: Literal["photo"] = "photo"
+    fetch: Callable[[], Awaitable[bytes]]
+    declared_size: int | None = None
+    media_group_id: str | None = None
+    as_document: bool = False
+    mime_type: str | None = None
+
+
+class Location(BaseModel):
+    kind: Literal["location"] = "location"
+    latitude: float
+    longitude: float
+
+
+class Edited(BaseModel):
+    kind: Literal["edited"] = "edited"
+
+
+class Unsupported(BaseModel):
+    """Stickers, voice notes, contacts…: nothing the checklist can take."""
+
+    kind: Literal["unsupported"] = "unsupported"
+
+
+Event = Annotated[Command | Text | Tap | PhotoIn | Location | Edited | Unsupported, Field(discriminator="kind")]
+
+
+class Incoming(BaseModel):
+    """`key` identifies the delivery (e.g. `tg:<update_id>`) so a redelivered update is a no-op."""
+
+    key: str
+    person: Person
+    chat: Chat
+    event: Event
+
+
+class Button(BaseModel):
+    label: str
+    data: str
+
+
+class Say(BaseModel):
+    """A message. `coalesce` names a burst (an album): only the last one of the burst is sent."""
+
+    kind: Literal["say"] = "say"
+    chat_id: int
+    html: str
+    buttons: list[list[Button]] = Field(default_factory=list)
+    coalesce: str | None = None
+
+
+class Edit(BaseModel):
+    """Rewrite the message whose button was tapped, without buttons; `html=None` only drops the buttons."""
+
+    kind: Literal["edit"] = "edit"
+    html: str | None = None
+
+
+class Toast(BaseModel):
+    """The short notice shown on a button press."""
+
+    kind: Literal["toast"] = "toast"
+    text: str
+    alert: bool = False
+
+
+class OutPhoto(BaseModel):
+    path: Path
+    caption: str
+    mime: str
+    size: int
+    width: int
+    height: int
+
+
+class Photos(BaseModel):
+    kind: Literal["photos"] = "photos"
+    chat_id: int
+    photos: list[OutPhoto]
+
+
+Reply = Annotated[Say | Edit | Toast | Photos, Field(discriminator="kind")]

@@ -1,0 +1,142 @@
+"""The machine-readable export: everything that was entered for one inspection, as JSON."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from bot.checklist import Checklist
+from bot.summary import value_label
+from storage.models import RemarkKind
+from storage.repository import Store
+
+
+class ExportedAnswer(BaseModel):
+    area_id: str
+    area_title: str
+    item_id: str
+    prompt: str
+    type: str
+    value: str
+    value_label: str
+    note: str | None
+    answered_by: int
+    answered_at: datetime
+
+
+class ExportedPhoto(BaseModel):
+    id: int
+    area_id: str
+    item_id: str
+    sha256: str
+    size: int
+    width: int
+    height: int
+    mime: str
+    file: str
+    sender_id: int
+    sender_name: str
+    received_at: datetime
+    media_group_id: str | None
+
+
+class Person(BaseModel):
+    id: int
+    name: str
+
+
+class ExportedInspection(BaseModel):
+    id: int
+    status: str
+    team: str
+    unit: str | None
+    inspectors: list[Person]
+    checklist_id: str
+    checklist_version: int
+    checklist_title: str
+    latitude: float | None
+    longitude: float | None
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    answers: list[ExportedAnswer]
+    photos: list[ExportedPhoto]
+    recommendations: list[str]
+    strengths: list[str]
+
+
+async def export_json(database: Path, inspection_id: int) -> str | None:
+    store = await Store.open(database)
+    try:
+        async with store.transaction() as tx:
+            inspection = await tx.inspection(inspection_id)
+            if inspection is None:
+                return None
+            team = await tx.team(inspection.team_id)
+            body = await tx.checklist_body(inspection.checklist_id, inspection.checklist_version)
+            answers = await tx.answers(inspection_id)
+            photos = await tx.photos(inspection_id)
+            remarks = await tx.remarks(inspection_id)
+    finally:
+        await store.close()
+    assert body is not None and team is not None
+    checklist = Checklist.model_validate_json(body)
+    exported_answers = []
+    for area in checklist.areas:
+        for item in area.items:
+            answer = answers.get(item.id)
+            if answer is None:
+                continue
+            exported_answers.append(
+                ExportedAnswer(
+                    area_id=area.id,
+                    area_title=area.title,
+                    item_id=item.id,
+                    prompt=item.prompt,
+                    type=item.type.value,
+                    value=answer.value,
+                    value_label=value_label(item, answer.value),
+                    note=answer.note,
+                    answered_by=answer.answered_by,
+                    answered_at=answer.answered_at,
+                )
+            )
+    document = ExportedInspection(
+        id=inspection.id,
+        status=inspection.status.value,
+        team=team.name,
+        unit=inspection.unit,
+        inspectors=[Person(id=inspection.inspector_id, name=inspection.inspector_name)],
+        checklist_id=checklist.id,
+        checklist_version=checklist.version,
+        checklist_title=checklist.title,
+        latitude=inspection.latitude,
+        longitude=inspection.longitude,
+        created_at=inspection.created_at,
+        updated_at=inspection.updated_at,
+        submitted_at=inspection.submitted_at,
+        answers=exported_answers,
+        photos=[
+            ExportedPhoto(
+                id=p.id,
+                area_id=p.area_id,
+                item_id=p.item_id,
+                sha256=p.sha256,
+                size=p.size,
+                width=p.width,
+                height=p.height,
+                mime=p.mime,
+                file=p.path,
+                sender_id=p.sender_id,
+                sender_name=p.sender_name,
+                received_at=p.received_at,
+                media_group_id=p.media_group_id,
+            )
+            for p in photos
+        ],
+        recommendations=[r.text for r in remarks if r.kind is RemarkKind.RECOMMENDATION],
+        strengths=[r.text for r in remarks if r.kind is RemarkKind.STRENGTH],
+    )
+    return document.model_dump_json(indent=2)

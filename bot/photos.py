@@ -1,0 +1,101 @@
+"""Checking and keeping photo evidence.
+
+The received bytes are kept unchanged, named by their SHA-256, so the evidence can be re-checked by
+anyone later. Pillow decodes every image fully before it is accepted; this is CPU work and runs in a
+worker thread, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import warnings
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+from pydantic import BaseModel
+
+# 12-megapixel phone photos are the norm and 108 MP sensors exist; beyond this it is a bomb, not a photo
+# (decoding 120 MP already takes about 360 MB).
+MAX_PIXELS = 120_000_000
+FORMATS = {
+    "JPEG": ("image/jpeg", "jpg"),
+    "MPO": ("image/jpeg", "jpg"),
+    "PNG": ("image/png", "png"),
+    "WEBP": ("image/webp", "webp"),
+}
+
+
+class PhotoRejected(Exception):
+    """The message is shown to the inspector as is."""
+
+
+class PhotoInfo(BaseModel):
+    sha256: str
+    size: int
+    width: int
+    height: int
+    mime: str
+    extension: str
+
+
+def examine(data: bytes) -> PhotoInfo:
+    if not data:
+        raise PhotoRejected("Tệp rỗng, không có ảnh.")
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between its own limit and twice that; our own pixel limit decides.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                kind = image.format or ""
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    raise PhotoRejected("Ảnh có kích thước quá lớn bất thường, không thể nhận.")
+                if kind not in FORMATS:
+                    raise PhotoRejected("Chỉ nhận ảnh JPEG, PNG hoặc WEBP.")
+                image.load()
+    except Image.DecompressionBombError:
+        raise PhotoRejected("Ảnh có kích thước quá lớn bất thường, không thể nhận.") from None
+    except UnidentifiedImageError:
+        raise PhotoRejected("Tệp này không phải là ảnh. Hãy gửi ảnh chụp (JPEG, PNG).") from None
+    except (OSError, SyntaxError, ValueError):
+        raise PhotoRejected("Ảnh bị hỏng hoặc chưa tải đủ, hãy chụp hoặc gửi lại.") from None
+    mime, extension = FORMATS[kind]
+    return PhotoInfo(
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        width=width,
+        height=height,
+        mime=mime,
+        extension=extension,
+    )
+
+
+def keep(photo_dir: Path, inspection_id: int, info: PhotoInfo, data: bytes) -> str:
+    """Writes atomically (temp file, fsync, rename) and returns the path relative to `photo_dir`.
+
+    A crash before the database commit leaves at most an orphan file named by its hash, which the
+    next attempt simply overwrites with the same bytes.
+    """
+    relative = Path(str(inspection_id)) / f"{info.sha256}.{info.extension}"
+    target = photo_dir / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists() and target.stat().st_size == info.size:
+        return relative.as_posix()
+    temporary = target.with_suffix(target.suffix + ".part")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, target)
+    return relative.as_posix()
+
+
+def downscaled_jpeg(path: Path, max_side: int = 2560, quality: int = 85) -> bytes:
+    """For channels with upload limits; the stored original is never touched."""
+    with Image.open(path) as image:
+        image.thumbnail((max_side, max_side))
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, "JPEG", quality=quality)
+    return buffer.getvalue()

@@ -1,0 +1,94 @@
+"""Versioned schema. Each migration runs once, in its own transaction, and bumps `user_version`.
+
+Append new migrations; never edit one that has shipped, because databases in the field already ran it.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[list[str]] = [
+    [
+        """CREATE TABLE checklists (
+            id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            loaded_at TEXT NOT NULL,
+            PRIMARY KEY (id, version)
+        )""",
+        """CREATE TABLE teams (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            group_chat_id INTEGER NOT NULL UNIQUE,
+            lead_id INTEGER NOT NULL,
+            invite_code TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE members (
+            team_id INTEGER NOT NULL REFERENCES teams(id),
+            user_id INTEGER NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('lead', 'inspector')),
+            name TEXT NOT NULL,
+            joined_at TEXT NOT NULL,
+            PRIMARY KEY (team_id, user_id)
+        )""",
+        """CREATE TABLE inspections (
+            id INTEGER PRIMARY KEY,
+            team_id INTEGER NOT NULL REFERENCES teams(id),
+            inspector_id INTEGER NOT NULL,
+            inspector_name TEXT NOT NULL,
+            checklist_id TEXT NOT NULL,
+            checklist_version INTEGER NOT NULL,
+            unit TEXT,
+            latitude REAL,
+            longitude REAL,
+            status TEXT NOT NULL CHECK (status IN ('draft', 'submitted', 'cancelled')),
+            stage TEXT NOT NULL,
+            pos INTEGER NOT NULL DEFAULT 0,
+            step INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            submitted_at TEXT,
+            FOREIGN KEY (checklist_id, checklist_version) REFERENCES checklists(id, version)
+        )""",
+        "CREATE UNIQUE INDEX inspections_one_draft ON inspections(inspector_id) WHERE status = 'draft'",
+        "CREATE INDEX inspections_team ON inspections(team_id, status, submitted_at)",
+        """CREATE TABLE answers (
+            inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+            item_id TEXT NOT NULL,
+            area_id TEXT NOT NULL,
+            value TEXT NOT NULL,
+            note TEXT,
+            answered_by INTEGER NOT NULL,
+            answered_at TEXT NOT NULL,
+            PRIMARY KEY (inspection_id, item_id)
+        )""",
+        """CREATE TABLE photos (
+            id INTEGER PRIMARY KEY,
+            inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+            area_id TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            sender_id INTEGER NOT NULL,
+            sender_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            mime TEXT NOT NULL,
+            path TEXT NOT NULL,
+            media_group_id TEXT,
+            received_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX photos_inspection ON photos(inspection_id, item_id)",
+        "CREATE INDEX photos_album ON photos(media_group_id)",
+        """CREATE TABLE remarks (
+            id INTEGER PRIMARY KEY,
+            inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+            kind TEXT NOT NULL CHECK (kind IN ('recommendation', 'strength')),
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE processed_updates (
+            key TEXT PRIMARY KEY,
+            processed_at TEXT NOT NULL
+        )""",
+    ],
+]

@@ -1,0 +1,133 @@
+"""Drives the engine directly, with a real SQLite file and no chat channel at all."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from bot.checklist import Checklist, parse_checklist
+from bot.engine import Engine
+from bot.events import (
+    Chat,
+    ChatKind,
+    Command,
+    Event,
+    Incoming,
+    Location,
+    Person,
+    PhotoIn,
+    Reply,
+    Say,
+    Tap,
+    Text,
+)
+from storage.repository import Store
+
+SMALL_CHECKLIST = """
+id: thu-nghiem
+version: 1
+title: Bảng kiểm thử nghiệm
+areas:
+  - id: chi-dao
+    title: Chỉ đạo, điều hành
+    items:
+      - id: ke-hoach
+        prompt: Đã ban hành kế hoạch KSTTHC năm?
+        type: rating
+      - id: co-du-thao
+        prompt: Có dự thảo văn bản quy định TTHC không?
+        type: yesno
+  - id: niem-yet
+    title: Công khai, niêm yết TTHC
+    items:
+      - id: bang-niem-yet
+        prompt: Bảng niêm yết TTHC dễ quan sát?
+        type: rating
+        photo: required
+      - id: ty-le
+        prompt: Tỷ lệ hồ sơ đúng hạn (%)?
+        type: number
+      - id: anh-quay
+        prompt: Chụp ảnh quầy Một cửa
+        type: photo
+        photo: optional
+        required: false
+      - id: ghi-chu
+        prompt: Ghi chú khác
+        type: text
+        required: false
+"""
+
+ADMIN = Person(id=100, name="Trần Quản Trị")
+INSPECTOR = Person(id=200, name="Nguyễn Văn An")
+STRANGER = Person(id=300, name="Người Lạ")
+GROUP = -1001
+
+
+class Harness:
+    def __init__(self, store: Store, engine: Engine) -> None:
+        self.store = store
+        self.engine = engine
+        self._keys = itertools.count(1)
+        self.last: list[Reply] = []
+
+    @classmethod
+    async def open(cls, directory: Path, checklist: Checklist | None = None) -> Harness:
+        store = await Store.open(directory / "db.sqlite3")
+        engine = Engine(
+            store,
+            checklist or parse_checklist(SMALL_CHECKLIST),
+            admins=frozenset({ADMIN.id}),
+            invite_link=lambda code: f"https://t.me/test_bot?start={code}",
+            photo_dir=directory / "photos",
+            max_photo_bytes=5 * 2**20,
+        )
+        await engine.start()
+        return cls(store, engine)
+
+    async def send(self, person: Person, event: Event, chat: Chat | None = None, key: str | None = None) -> list[Reply]:
+        chat = chat or Chat(id=person.id, kind=ChatKind.PRIVATE)
+        message = Incoming(key=key or f"t:{next(self._keys)}", person=person, chat=chat, event=event)
+        self.last = await self.engine.handle(message)
+        return self.last
+
+    async def command(self, person: Person, name: str, args: str = "", group: bool = False) -> list[Reply]:
+        chat = Chat(id=GROUP, kind=ChatKind.GROUP) if group else None
+        return await self.send(person, Command(name=name, args=args), chat)
+
+    async def text(self, person: Person, text: str) -> list[Reply]:
+        return await self.send(person, Text(text=text))
+
+    async def tap(self, person: Person, label: str) -> list[Reply]:
+        """Presses the button with this label on the newest message that has one."""
+        return await self.send(person, Tap(data=self.button(label)))
+
+    def button(self, label: str) -> str:
+        for reply in reversed(self.last):
+            if isinstance(reply, Say):
+                for row in reply.buttons:
+                    for button in row:
+                        if label in button.label:
+                            return button.data
+        raise AssertionError(f"no button {label!r} in {self.texts()}")
+
+    async def photo(self, person: Person, data: bytes, album: str | None = None, document: bool = False,
+                    mime: str | None = None) -> list[Reply]:
+        async def fetch() -> bytes:
+            return data
+
+        event = PhotoIn(fetch=fetch, declared_size=len(data), media_group_id=album, as_document=document,
+                        mime_type=mime)
+        return await self.send(person, event)
+
+    async def location(self, person: Person, lat: float, lon: float) -> list[Reply]:
+        return await self.send(person, Location(latitude=lat, longitude=lon))
+
+    def texts(self, replies: list[Reply] | None = None) -> str:
+        return "\n---\n".join(r.html for r in (self.last if replies is None else replies) if isinstance(r, Say))
+
+    async def make_team_with_inspector(self) -> str:
+        replies = await self.command(ADMIN, "newteam", "Đoàn kiểm tra số 1", group=True)
+        code = self.texts(replies).split("start=")[1].split()[0]
+        await self.command(INSPECTOR, "start", code)
+        return code
