@@ -73,7 +73,7 @@ class Harness:
 
     @classmethod
     async def open(cls, directory: Path, checklist: Checklist | None = None) -> Harness:
-        store = await Store.open(directory / "db.sqlite3")
+        store = await Store.open(directory / "kiemtra.sqlite3")
         engine = Engine(
             store,
             checklist or parse_checklist(SMALL_CHECKLIST),
@@ -111,13 +111,15 @@ class Harness:
                             return button.data
         raise AssertionError(f"no button {label!r} in {self.texts()}")
 
-    async def photo(self, person: Person, data: bytes, album: str | None = None, document: bool = False,
-                    mime: str | None = None) -> list[Reply]:
+    async def photo(
+        self, person: Person, data: bytes, album: str | None = None, document: bool = False, mime: str | None = None
+    ) -> list[Reply]:
         async def fetch() -> bytes:
             return data
 
-        event = PhotoIn(fetch=fetch, declared_size=len(data), media_group_id=album, as_document=document,
-                        mime_type=mime)
+        event = PhotoIn(
+            fetch=fetch, declared_size=len(data), media_group_id=album, as_document=document, mime_type=mime
+        )
         return await self.send(person, event)
 
     async def location(self, person: Person, lat: float, lon: float) -> list[Reply]:

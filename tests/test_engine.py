@@ -98,8 +98,14 @@ async def test_whole_inspection_reaches_the_group(h: Harness) -> None:
     to_group = [r for r in replies if isinstance(r, Say) and r.chat_id == GROUP]
     assert len(to_group) == 1
     summary = to_group[0].html
-    for expected in ("UBND xã &lt;Cổ&gt; Lũng &amp; co", "Nguyễn Văn An", "Bổ sung máy scan",
-                     "Tập huấn phần mềm một cửa", "Kế hoạch ban hành muộn &lt;3 tháng", "Ảnh minh chứng: 1"):
+    for expected in (
+        "UBND xã &lt;Cổ&gt; Lũng &amp; co",
+        "Nguyễn Văn An",
+        "Bổ sung máy scan",
+        "Tập huấn phần mềm một cửa",
+        "Kế hoạch ban hành muộn &lt;3 tháng",
+        "Ảnh minh chứng: 1",
+    ):
         assert expected in summary
     album = [r for r in replies if isinstance(r, Photos)]
     assert len(album) == 1 and album[0].chat_id == GROUP and len(album[0].photos) == 1
@@ -109,7 +115,10 @@ async def test_whole_inspection_reaches_the_group(h: Harness) -> None:
     assert inspection is not None and inspection.status is Status.SUBMITTED
     assert inspection.latitude == pytest.approx(21.59)
     assert {k: v.value for k, v in answers.items()} == {
-        "ke-hoach": "fail", "co-du-thao": "yes", "bang-niem-yet": "pass", "ty-le": "97.5"
+        "ke-hoach": "fail",
+        "co-du-thao": "yes",
+        "bang-niem-yet": "pass",
+        "ty-le": "97.5",
     }
     assert answers["ke-hoach"].note == "Kế hoạch ban hành muộn <3 tháng"
 
@@ -130,8 +139,13 @@ async def test_stale_foreign_and_forged_presses_are_refused(h: Harness) -> None:
     await h.tap(INSPECTOR, "Đạt")
     yes = h.button("Có")
     state = await draft(h)
-    for data in (old, f"v:999:{state.step}:pass", "garbage", f"v:{state.id}:{state.step}:excellent",
-                 "v:1:" + "9" * 9 + ":pass"):
+    for data in (
+        old,
+        f"v:999:{state.step}:pass",
+        "garbage",
+        f"v:{state.id}:{state.step}:excellent",
+        "v:1:" + "9" * 9 + ":pass",
+    ):
         replies = await h.send(INSPECTOR, Tap(data=data))
         assert [type(r) for r in replies] == [Toast], data
     # another person pressing the inspector's button

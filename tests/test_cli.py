@@ -1,0 +1,106 @@
+"""`python -m bot` as an operator meets it: clear one-line errors, and a complete JSON export."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.engine_harness import INSPECTOR, Harness
+from tests.images import jpeg
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_bot(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ADMIN_", "CHECKLIST_", "DATA_"))}
+    clean["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], env={**clean, **env}, cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "Thiếu TELEGRAM_BOT_TOKEN"),
+        ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "không đúng dạng"),
+        ({"TELEGRAM_BOT_TOKEN": "123456:short"}, "không đúng dạng"),
+        ({"TELEGRAM_BOT_TOKEN": "123456789:" + "A" * 35, "ADMIN_IDS": "12,abc"}, "ADMIN_IDS"),
+    ],
+)
+def test_bad_configuration_is_one_line_and_exit_2(tmp_path: Path, env: dict[str, str], expected: str) -> None:
+    result = run_bot(env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_broken_checklist_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "ds.yaml"
+    bad.write_text("id: x\nversion: 1\ntitle: Thử\nareas: []\n", encoding="utf-8")
+    env = {"TELEGRAM_BOT_TOKEN": "123456789:" + "A" * 35, "CHECKLIST_FILE": str(bad)}
+    result = run_bot(env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "ds.yaml: dòng 4, areas: danh sách không được để trống" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_token_is_read_from_dotenv(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("TELEGRAM_BOT_TOKEN=bad\n", encoding="utf-8")
+    result = run_bot(env={}, cwd=tmp_path)
+    assert result.returncode == 2 and "không đúng dạng" in result.stderr
+
+
+async def test_export_contains_everything_entered(tmp_path: Path) -> None:
+    h = await Harness.open(tmp_path)
+    photo = jpeg(label="export")
+    try:
+        await h.make_team_with_inspector()
+        await h.command(INSPECTOR, "inspect")
+        await h.text(INSPECTOR, "UBND thị trấn Đu")
+        await h.location(INSPECTOR, 21.7, 105.7)
+        await h.tap(INSPECTOR, "Một phần")
+        await h.text(INSPECTOR, "Chưa đủ <mẫu>")
+        await h.tap(INSPECTOR, "Không")
+        await h.tap(INSPECTOR, "Đạt")
+        await h.photo(INSPECTOR, photo)
+        await h.tap(INSPECTOR, "Xong")
+        await h.text(INSPECTOR, "1.234")
+        await h.tap(INSPECTOR, "Xong")
+        await h.text(INSPECTOR, "Ghi chú tự do")
+        await h.text(INSPECTOR, "Kiến nghị A")
+        await h.tap(INSPECTOR, "Xong")
+        await h.text(INSPECTOR, "Điểm mạnh B")
+        await h.tap(INSPECTOR, "Xong")
+        await h.tap(INSPECTOR, "Gửi")
+    finally:
+        await h.store.close()
+    result = run_bot("export", "1", "--format", "json", env={"DATA_DIR": str(tmp_path)}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["unit"] == "UBND thị trấn Đu" and data["status"] == "submitted"
+    assert data["inspectors"] == [{"id": INSPECTOR.id, "name": INSPECTOR.name}]
+    assert data["latitude"] == 21.7 and data["submitted_at"]
+    values = {a["item_id"]: (a["area_id"], a["value"], a["note"]) for a in data["answers"]}
+    assert values == {
+        "ke-hoach": ("chi-dao", "partial", "Chưa đủ <mẫu>"),
+        "co-du-thao": ("chi-dao", "no", None),
+        "bang-niem-yet": ("niem-yet", "pass", None),
+        "ty-le": ("niem-yet", "1234", None),
+        "ghi-chu": ("niem-yet", "Ghi chú tự do", None),
+    }
+    import hashlib
+
+    assert [(p["item_id"], p["sha256"], p["size"]) for p in data["photos"]] == [
+        ("bang-niem-yet", hashlib.sha256(photo).hexdigest(), len(photo))
+    ]
+    assert (tmp_path / "photos" / data["photos"][0]["file"]).read_bytes() == photo
+    assert data["recommendations"] == ["Kiến nghị A"] and data["strengths"] == ["Điểm mạnh B"]
+
+    missing = run_bot("export", "99", env={"DATA_DIR": str(tmp_path)}, cwd=tmp_path)
+    assert missing.returncode == 1 and "#99" in missing.stderr

@@ -1,0 +1,111 @@
+"""The summary and review renderer, on hand-built snapshots."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.checklist import parse_checklist
+from bot.html import split_html, visible_length
+from bot.summary import Snapshot, photo_album, render_review, render_summary
+from storage.models import Answer, Inspection, Photo, Remark, RemarkKind, Stage, Status, Team
+from tests.engine_harness import SMALL_CHECKLIST
+
+AT = datetime(2026, 11, 25, 2, 30, tzinfo=UTC)  # 09:30 in Vietnam
+
+
+def snapshot(note: str = "Thiếu <mẫu> & tờ khai", unit: str = "UBND xã <b>&", photos: int = 2) -> Snapshot:
+    checklist = parse_checklist(SMALL_CHECKLIST)
+    inspection = Inspection(
+        id=12,
+        team_id=1,
+        inspector_id=200,
+        inspector_name="Lê <Thị> Hoa",
+        checklist_id=checklist.id,
+        checklist_version=1,
+        unit=unit,
+        latitude=None,
+        longitude=None,
+        status=Status.SUBMITTED,
+        stage=Stage.REVIEW,
+        pos=6,
+        step=30,
+        created_at=AT,
+        updated_at=AT,
+        submitted_at=AT,
+    )
+    team = Team(id=1, name="Đoàn & số 1", group_chat_id=-5, lead_id=100, invite_code="c", created_at=AT)
+
+    def answer(item: str, area: str, value: str, note: str | None = None) -> Answer:
+        return Answer(item_id=item, area_id=area, value=value, note=note, answered_by=200, answered_at=AT)
+
+    answers = {
+        "ke-hoach": answer("ke-hoach", "chi-dao", "fail", note),
+        "co-du-thao": answer("co-du-thao", "chi-dao", "no"),
+        "bang-niem-yet": answer("bang-niem-yet", "niem-yet", "partial"),
+        "ty-le": answer("ty-le", "niem-yet", "98.5"),
+    }
+    stored = [
+        Photo(
+            id=i,
+            inspection_id=12,
+            area_id="niem-yet",
+            item_id="bang-niem-yet",
+            sender_id=200,
+            sender_name="Lê <Thị> Hoa",
+            sha256="0" * 64,
+            size=100,
+            width=10,
+            height=10,
+            mime="image/jpeg",
+            path=f"12/{i}.jpg",
+            media_group_id=None,
+            received_at=AT,
+        )
+        for i in range(1, photos + 1)
+    ]
+    remarks = [
+        Remark(kind=RemarkKind.RECOMMENDATION, text="Cấp máy scan <A4>", created_at=AT),
+        Remark(kind=RemarkKind.STRENGTH, text="Cán bộ nhiệt tình", created_at=AT),
+    ]
+    return Snapshot(
+        inspection=inspection, team=team, checklist=checklist, answers=answers, photos=stored, remarks=remarks
+    )
+
+
+def test_summary_names_everything_and_escapes_user_text() -> None:
+    text = render_summary(snapshot())
+    assert "#12" in text
+    assert "UBND xã &lt;b&gt;&amp;" in text and "<b>&" not in text.replace("<b>&lt;", "")
+    assert "Lê &lt;Thị&gt; Hoa" in text and "Đoàn &amp; số 1" in text
+    assert "09:30 ngày 25/11/2026" in text
+    assert "Thiếu &lt;mẫu&gt; &amp; tờ khai" in text and "<b>Không đạt</b>" in text and "<b>Một phần</b>" in text
+    assert "Cấp máy scan &lt;A4&gt;" in text and "Cán bộ nhiệt tình" in text
+    assert "98.5" in text and "Ảnh minh chứng: 2" in text
+    for heading in ("Kết quả đạt được", "Tồn tại, hạn chế", "Kiến nghị của đơn vị"):
+        assert heading in text
+
+
+def test_counts_per_area() -> None:
+    text = render_summary(snapshot())
+    assert "<b>1/2. Chỉ đạo, điều hành</b>\n   ✅ 0 · 🟡 0 · ❌ 1 · ➖ 0" in text
+    assert "<b>2/2. Công khai, niêm yết TTHC</b>\n   ✅ 0 · 🟡 1 · ❌ 0 · ➖ 0 · 📷 2" in text
+
+
+def test_a_summary_with_huge_notes_splits_and_keeps_every_note() -> None:
+    text = render_summary(snapshot(note="Ghi chú dài " + "rất " * 1500))
+    parts = split_html(text)
+    assert len(parts) >= 2 and all(visible_length(p) <= 4096 for p in parts)
+    assert "".join(parts).count("rất") == 1500
+
+
+def test_review_asks_to_submit() -> None:
+    assert "Gửi kết quả" in render_review(snapshot())
+
+
+def test_album_captions_name_the_item() -> None:
+    album = photo_album(snapshot(photos=3), Path("/data/photos"))
+    assert len(album) == 3
+    assert album[0].path == Path("/data/photos/12/1.jpg")
+    assert "Mục 2 · Câu 1: Bảng niêm yết TTHC dễ quan sát" in album[0].caption
+    assert "Lê &lt;Thị&gt; Hoa" in album[0].caption
