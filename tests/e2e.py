@@ -1,0 +1,112 @@
+"""Runs the real application (`bot.app.serve`) against the Bot API stand-in, in the test's event loop."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from bot.app import serve
+from bot.checklist import Checklist, load_checklist
+from bot.config import DEFAULT_CHECKLIST, Settings
+from tests.standin import BotApiStandIn, FakeUser, SentMessage
+
+ADMIN = FakeUser(id=5001, first_name="Trần", last_name="Trưởng Đoàn", username="truongdoan")
+INSPECTOR = FakeUser(id=5002, first_name="Nguyễn", last_name="Văn An")
+SECOND = FakeUser(id=5003, first_name="Lê", last_name="Thị Hoa")
+STRANGER = FakeUser(id=5999, first_name="Người", last_name="Lạ")
+GROUP_ID = -1001234567890
+
+
+def settings_for(standin: BotApiStandIn, data_dir: Path) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        TELEGRAM_BOT_TOKEN=standin.TOKEN,
+        TELEGRAM_BASE_URL=standin.base_url,
+        TELEGRAM_BASE_FILE_URL=standin.base_file_url,
+        DATA_DIR=data_dir,
+        ADMIN_IDS=str(ADMIN.id),
+        MAX_PHOTO_MB=5,
+    )
+
+
+def env_for(standin: BotApiStandIn, data_dir: Path) -> dict[str, str]:
+    return {
+        "TELEGRAM_BOT_TOKEN": standin.TOKEN,
+        "TELEGRAM_BASE_URL": standin.base_url,
+        "TELEGRAM_BASE_FILE_URL": standin.base_file_url,
+        "DATA_DIR": str(data_dir),
+        "ADMIN_IDS": str(ADMIN.id),
+    }
+
+
+@asynccontextmanager
+async def running_bot(
+    standin: BotApiStandIn, data_dir: Path, checklist: Checklist | None = None
+) -> AsyncIterator[asyncio.Task[None]]:
+    stop = asyncio.Event()
+    task = asyncio.create_task(
+        serve(settings_for(standin, data_dir), checklist or load_checklist(DEFAULT_CHECKLIST), stop)
+    )
+    try:
+        await wait_until_polling(standin, task)
+        yield task
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+
+
+async def wait_until_polling(
+    standin: BotApiStandIn, task: asyncio.Task[None] | None = None, timeout: float = 20
+) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not any(method == "getUpdates" for method, _ in standin.calls):
+        if task is not None and task.done():
+            task.result()
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("the bot never started polling")
+        await asyncio.sleep(0.05)
+
+
+class Phone:
+    """One person's view of the chat: send, tap, and wait for what the bot says next."""
+
+    def __init__(self, standin: BotApiStandIn, user: FakeUser, chat_id: int | None = None) -> None:
+        self.standin = standin
+        self.user = user
+        self.chat_id = chat_id if chat_id is not None else user.id
+
+    def seen(self) -> set[int]:
+        return {message.message_id for message in self.standin.sent(self.chat_id)}
+
+    async def say(self, text: str, expect: str | None = None) -> SentMessage:
+        seen = self.seen()
+        self.standin.send_text(self.user, text, chat_id=self.chat_id)
+        return await self.next(expect, seen)
+
+    async def next(self, expect: str | None = None, seen: set[int] | None = None, timeout: float = 10) -> SentMessage:
+        """The first new message (not an edit of an old one) that contains `expect`."""
+        old = self.seen() if seen is None else seen
+
+        def wanted(message: SentMessage) -> bool:
+            return message.message_id not in old and (expect is None or expect in message.text)
+
+        return await self.standin.wait_for(self.chat_id, wanted, timeout=timeout)
+
+    async def next_prompt(self, seen: set[int]) -> SentMessage:
+        """The next question: every prompt of the conversation carries buttons."""
+        return await self.standin.wait_for(
+            self.chat_id, lambda m: m.message_id not in seen and bool(m.buttons), timeout=10
+        )
+
+    def last_with_buttons(self) -> SentMessage:
+        for message in reversed(self.standin.sent(self.chat_id)):
+            if message.buttons:
+                return message
+        raise AssertionError("no message with buttons")
+
+    async def tap(self, label: str, expect: str | None = None) -> SentMessage:
+        seen = self.seen()
+        self.standin.tap(self.user, self.last_with_buttons(), label)
+        return await self.next(expect, seen)
