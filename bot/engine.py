@@ -266,9 +266,9 @@ class Engine:
         if stage is Stage.UNIT:
             team = await tx.team(inspection.team_id)
             text = texts.ASK_UNIT.format(
-                id=inspection.id, team=esc(team.name if team else ""), checklist=esc(checklist.title)
+                id=inspection.id, team=esc(team.name if team else ""), checklist=esc(checklist.title),
+                areas=len(checklist.areas), items=checklist.item_count,
             )
-            text += f"\n<i>{len(checklist.areas)} mục, {checklist.item_count} câu hỏi.</i>"
             recent = await tx.recent_units(inspection.team_id)
             rows = [[prompts.button(inspection, unit[:60], Action.UNIT, str(source))] for source, unit in recent]
             turn.say(text + (texts.ASK_UNIT_RECENT if recent else ""), rows)

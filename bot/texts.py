@@ -84,8 +84,9 @@ HAS_DRAFT = (
     "Gửi /resume để làm tiếp hoặc /cancel để hủy."
 )
 ASK_UNIT = (
-    "🆕 <b>Phiên kiểm tra #{id}</b> · Đoàn {team}\n"
-    "{checklist}\n\n"
+    "🆕 <b>Phiên kiểm tra #{id}</b>\n"
+    "👥 {team}\n"
+    "📋 {checklist} ({areas} mục, {items} câu)\n\n"
     "Đơn vị được kiểm tra là đơn vị nào? Nhập tên, ví dụ: <i>UBND xã Cổ Lũng</i>"
 )
 ASK_UNIT_RECENT = "\nHoặc chọn đơn vị gần đây:"

@@ -85,14 +85,14 @@ class Phone:
         self.standin.send_text(self.user, text, chat_id=self.chat_id)
         return await self.next(expect, seen)
 
-    async def next(self, expect: str | None = None, seen: set[int] | None = None, timeout: float = 10) -> SentMessage:
-        """The first new message (not an edit of an old one) that contains `expect`."""
-        old = self.seen() if seen is None else seen
+    async def next(self, expect: str | None, seen: set[int]) -> SentMessage:
+        """The first message not in `seen` (taken before acting, so a fast reply is not missed)
+        that contains `expect`; edits of older messages do not count."""
 
         def wanted(message: SentMessage) -> bool:
-            return message.message_id not in old and (expect is None or expect in message.text)
+            return message.message_id not in seen and (expect is None or expect in message.text)
 
-        return await self.standin.wait_for(self.chat_id, wanted, timeout=timeout)
+        return await self.standin.wait_for(self.chat_id, wanted, timeout=10)
 
     async def next_prompt(self, seen: set[int]) -> SentMessage:
         """The next question: every prompt of the conversation carries buttons."""

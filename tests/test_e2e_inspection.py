@@ -38,9 +38,10 @@ async def create_team(tg: BotApiStandIn) -> str:
 
 
 async def join(tg: BotApiStandIn, code: str) -> Phone:
-    phone = Phone(tg, INSPECTOR)
+    phone, lead = Phone(tg, INSPECTOR), Phone(tg, ADMIN, GROUP_ID)
+    seen = lead.seen()
     await phone.say(f"/start {code}", "đã tham gia đoàn")
-    await Phone(tg, ADMIN, GROUP_ID).next("Nguyễn Văn An đã tham gia đoàn")
+    await lead.next("Nguyễn Văn An đã tham gia đoàn", seen)
     return phone
 
 
@@ -118,9 +119,9 @@ async def test_whole_inspection_from_newteam_to_summary(tg: BotApiStandIn, tmp_p
         assert "Ảnh minh chứng: 5" in review.text
 
         lead = Phone(tg, ADMIN, GROUP_ID)
-        mark = tg.mark(GROUP_ID)
+        mark, seen = tg.mark(GROUP_ID), lead.seen()
         await phone.tap("Gửi", "Đã gửi kết quả phiên #1")
-        summary = await lead.next("KẾT QUẢ KIỂM TRA #1")
+        summary = await lead.next("KẾT QUẢ KIỂM TRA #1", seen)
         await tg.wait_idle()
 
     for expected in (

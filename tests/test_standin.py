@@ -40,9 +40,7 @@ async def eventually(condition: Callable[[], bool], seconds: float = 2.0) -> Non
 
 
 def keyboard(*labels_and_data: tuple[str, str]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data)] for label, data in labels_and_data]
-    )
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)] for label, data in labels_and_data])
 
 
 @pytest_asyncio.fixture
@@ -236,9 +234,7 @@ async def test_callback_data_limit_is_64_bytes(tg: BotApiStandIn, bot: Bot) -> N
     with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):  # PTB re-capitalises descriptions
         await bot.send_message(LAN.id, "quá dài", reply_markup=keyboard(("B", too_long)))
     with pytest.raises(BadRequest, match="unallowed"):
-        await bot.send_message(
-            LAN.id, "thiếu", reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("C")]])
-        )
+        await bot.send_message(LAN.id, "thiếu", reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("C")]]))
     assert tg.errors_returned[0] == ("sendMessage", "Bad Request: BUTTON_DATA_INVALID")
 
 
@@ -338,9 +334,7 @@ async def test_document_round_trip(tg: BotApiStandIn, bot: Bot) -> None:
     assert bytes(await (await document.get_file()).download_as_bytearray()) == pdf
 
     report = "Báo cáo;Điểm\nSở Tư pháp;9\n".encode()
-    sent = await bot.send_document(
-        LAN.id, report, filename="bao_cao.csv", caption="<b>Báo cáo</b>", parse_mode="HTML"
-    )
+    sent = await bot.send_document(LAN.id, report, filename="bao_cao.csv", caption="<b>Báo cáo</b>", parse_mode="HTML")
     assert sent.document is not None and sent.document.mime_type == "text/csv"
     assert sent.caption == "Báo cáo"
     assert bytes(await (await sent.document.get_file()).download_as_bytearray()) == report
@@ -414,9 +408,7 @@ async def test_tap_and_answer_callback_query_once(tg: BotApiStandIn, bot: Bot) -
 
 
 async def test_edits_follow_telegram_rules(tg: BotApiStandIn, bot: Bot) -> None:
-    message = await bot.send_message(
-        LAN.id, "<b>Bước 1</b>", parse_mode="HTML", reply_markup=keyboard(("Tiếp", "n"))
-    )
+    message = await bot.send_message(LAN.id, "<b>Bước 1</b>", parse_mode="HTML", reply_markup=keyboard(("Tiếp", "n")))
     with pytest.raises(BadRequest, match="not modified"):
         await bot.edit_message_text(
             "<b>Bước 1</b>",
@@ -446,9 +438,7 @@ async def test_reply_parameters_and_keyboard_markup(tg: BotApiStandIn, bot: Bot)
     tg.send_text(LAN, "Hồ sơ 12")
     (update,) = await bot.get_updates(timeout=0)
     assert update.message is not None
-    reply = await bot.send_message(
-        LAN.id, "Đã nhận", reply_parameters=ReplyParameters(update.message.message_id)
-    )
+    reply = await bot.send_message(LAN.id, "Đã nhận", reply_parameters=ReplyParameters(update.message.message_id))
     assert reply.reply_to_message is not None and reply.reply_to_message.text == "Hồ sơ 12"
     with pytest.raises(BadRequest, match="Message to be replied not found"):
         await bot.send_message(LAN.id, "?", reply_parameters=ReplyParameters(4242))

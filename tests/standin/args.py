@@ -69,9 +69,7 @@ class Args:
                 values[key] = text
 
     @staticmethod
-    async def _read_multipart(
-        request: web.Request, values: dict[str, str], files: dict[str, UploadedFile]
-    ) -> None:
+    async def _read_multipart(request: web.Request, values: dict[str, str], files: dict[str, UploadedFile]) -> None:
         reader = await request.multipart()
         while (part := await reader.next()) is not None:
             if not isinstance(part, BodyPartReader) or part.name is None:

@@ -122,9 +122,7 @@ class BotApiStandIn:
     # -- HTTP ---------------------------------------------------------------------------------------
 
     async def _handle_method(self, request: web.Request) -> web.StreamResponse:
-        name, handler = self._handlers.get(
-            request.match_info["method"].lower(), (request.match_info["method"], None)
-        )
+        name, handler = self._handlers.get(request.match_info["method"].lower(), (request.match_info["method"], None))
         if request.match_info["token"] != self.TOKEN:
             return self._error_response(request, name, ApiError(401, "Unauthorized"))
         polling = name == "getUpdates"
@@ -262,9 +260,7 @@ class BotApiStandIn:
         if supergroup is None:
             supergroup = chat_id <= -1_000_000_000_000
         kind = "supergroup" if supergroup else "group"
-        return dict(
-            self.world.add_group(chat_id, title, kind, bot_is_admin=bot_is_admin, username=username).data
-        )
+        return dict(self.world.add_group(chat_id, title, kind, bot_is_admin=bot_is_admin, username=username).data)
 
     def register_user(self, user: FakeUser) -> JsonDict:
         """Make the user known (as if they had pressed Start) without sending an update."""
@@ -280,9 +276,7 @@ class BotApiStandIn:
 
     # -- simulated user input -----------------------------------------------------------------------
 
-    def send_text(
-        self, user: FakeUser, text: str, chat_id: int | None = None, *, reply_to: int | None = None
-    ) -> int:
+    def send_text(self, user: FakeUser, text: str, chat_id: int | None = None, *, reply_to: int | None = None) -> int:
         """A text message; ``/command`` texts get the ``bot_command`` entity Telegram adds."""
         fields: JsonDict = {"text": text}
         entity = command_entity(text)
@@ -302,9 +296,7 @@ class BotApiStandIn:
         reply_to: int | None = None,
     ) -> int:
         """A compressed photo: ``message.photo`` lists 90/320/800-px JPEG variants, then the original."""
-        return self._deliver(
-            self._photo_message(user, image_bytes, chat_id, caption, media_group_id, reply_to)
-        )
+        return self._deliver(self._photo_message(user, image_bytes, chat_id, caption, media_group_id, reply_to))
 
     def _photo_message(
         self,
@@ -360,9 +352,7 @@ class BotApiStandIn:
         chat = self.world.chat_for(user, chat_id)
         return self._deliver(self.world.add_user_message(user, chat, "document", fields, reply_to))
 
-    def send_location(
-        self, user: FakeUser, latitude: float, longitude: float, chat_id: int | None = None
-    ) -> int:
+    def send_location(self, user: FakeUser, latitude: float, longitude: float, chat_id: int | None = None) -> int:
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             raise ValueError("latitude must be within ±90 and longitude within ±180")
         fields: JsonDict = {"location": {"latitude": latitude, "longitude": longitude}}
@@ -374,9 +364,7 @@ class BotApiStandIn:
         chat = self.world.chat_for(user, chat_id)
         stored = self.world.get(chat.id, message_id)
         if stored is None or stored.sender_id != user.id or stored.kind != "text":
-            raise ValueError(
-                f"message {message_id} in chat {chat.id} is not a text message by user {user.id}"
-            )
+            raise ValueError(f"message {message_id} in chat {chat.id} is not a text message by user {user.id}")
         message = {k: v for k, v in stored.message.items() if k not in ("text", "entities", "edit_date")}
         message["edit_date"] = max(self.world.unix_now(), int(message["date"]))
         message["text"] = new_text
@@ -509,7 +497,7 @@ class BotApiStandIn:
         self,
         chat_id: int,
         predicate: str | MessagePredicate | None = None,
-        timeout: float = 10.0,  # noqa: ASYNC109 - part of the documented test API, like pytest's timeouts
+        timeout: float = 10.0,
         after: int | None = None,
     ) -> SentMessage:
         """Wait for a bot message in ``chat_id`` whose text contains ``predicate`` (or satisfies it).
@@ -530,13 +518,11 @@ class BotApiStandIn:
                     return message
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise AssertionError(
-                    self._timeout_report(chat_id, predicate, timeout, first_new, edited_since)
-                )
+                raise AssertionError(self._timeout_report(chat_id, predicate, timeout, first_new, edited_since))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(changed.wait(), remaining)
 
-    async def wait_idle(self, quiet: float = 0.5, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+    async def wait_idle(self, quiet: float = 0.5, timeout: float = 10.0) -> None:
         """Wait until every queued update was fetched and the bot made no call for ``quiet`` seconds."""
         deadline = time.monotonic() + timeout
         while True:
@@ -584,9 +570,7 @@ class BotApiStandIn:
         lines.append("  (* = sent or edited after the given point)")
         hidden = [m for m in self.world.hidden if m.chat_id == chat_id]
         if hidden:
-            lines.append(
-                f"{len(hidden)} user message(s) in this chat were hidden from the bot by privacy mode."
-            )
+            lines.append(f"{len(hidden)} user message(s) in this chat were hidden from the bot by privacy mode.")
         if self.errors_returned:
             lines.append(f"Errors returned to the bot: {self.errors_returned}")
         lines.append(

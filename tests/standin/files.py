@@ -174,9 +174,7 @@ class FileStore:
         self, data: bytes, file_name: str | None, mime_type: str | None
     ) -> tuple[StoredFile, StoredFile | None]:
         """Store a document; image documents also get the thumbnail Telegram would generate."""
-        document = self.add(
-            "document", data, file_name=file_name, mime_type=mime_type or guess_mime_type(file_name)
-        )
+        document = self.add("document", data, file_name=file_name, mime_type=mime_type or guess_mime_type(file_name))
         try:
             image_size(data)
         except NotAnImageError:

@@ -180,12 +180,8 @@ class BotApiMethods:
             raise ApiError.bad_request(NOT_MODIFIED)
         edit_date = max(self.world.unix_now(), int(sent.message["date"]))
         sent.edits.append(Revision(text, html, entities, _inline_part(markup), edit_date))
-        message = {
-            key: value for key, value in sent.message.items() if key not in ("reply_markup", "edit_date")
-        }
-        text_key, entities_key = (
-            ("text", "entities") if sent.kind == "text" else ("caption", "caption_entities")
-        )
+        message = {key: value for key, value in sent.message.items() if key not in ("reply_markup", "edit_date")}
+        text_key, entities_key = ("text", "entities") if sent.kind == "text" else ("caption", "caption_entities")
         message.pop(text_key, None)
         message.pop(entities_key, None)
         message["edit_date"] = edit_date
@@ -315,9 +311,7 @@ class BotApiMethods:
         if stored.kind != "text":
             raise ApiError.bad_request("there is no text in the message to edit")
         text, entities = validation.finish_text(parsed, is_caption=False)
-        return self._apply_edit(
-            stored.sent, text, self.world.fill_mentions(entities), args.text("text"), markup
-        )
+        return self._apply_edit(stored.sent, text, self.world.fill_mentions(entities), args.text("text"), markup)
 
     async def edit_message_caption(self, args: Args) -> JsonDict:
         parsed = self._text(args, required=False)
@@ -450,9 +444,7 @@ class BotApiMethods:
         chat = self._chat(args)
         reply_to = self._reply_to(args, chat)
         sizes = self._photo_sizes(photo)
-        return self._send_photo_message(
-            chat, sizes, parsed, args.text("caption") or None, markup, reply_to, None
-        )
+        return self._send_photo_message(chat, sizes, parsed, args.text("caption") or None, markup, reply_to, None)
 
     def _send_photo_message(
         self,
@@ -514,9 +506,7 @@ class BotApiMethods:
         )
         return copy.deepcopy(sent.message)
 
-    def _album_item(
-        self, args: Args, item: Any
-    ) -> tuple[str, UploadedFile | str, validation.ParsedText, str | None]:
+    def _album_item(self, args: Args, item: Any) -> tuple[str, UploadedFile | str, validation.ParsedText, str | None]:
         """Parse one InputMedia; every problem is reported as "Can't parse InputMedia: ..."."""
         try:
             if not isinstance(item, dict):
@@ -558,8 +548,7 @@ class BotApiMethods:
         self._check_album(items)
         group_id = self.next_media_group_id() if len(items) > 1 else None
         prepared = [
-            (kind, self._photo_sizes(m) if kind == "photo" else self._document(m), p, h)
-            for kind, m, p, h in items
+            (kind, self._photo_sizes(m) if kind == "photo" else self._document(m), p, h) for kind, m, p, h in items
         ]
         for _, _, parsed, _ in prepared:
             validation.finish_text(parsed, is_caption=True)
@@ -571,14 +560,10 @@ class BotApiMethods:
                 messages.append(self._send_photo_message(chat, files, parsed, html, None, replied, group_id))
             else:
                 assert isinstance(files, tuple)
-                messages.append(
-                    self._send_document_message(chat, *files, parsed, html, None, replied, group_id)
-                )
+                messages.append(self._send_document_message(chat, *files, parsed, html, None, replied, group_id))
         return messages
 
-    def _check_album(
-        self, items: list[tuple[str, UploadedFile | str, validation.ParsedText, str | None]]
-    ) -> None:
+    def _check_album(self, items: list[tuple[str, UploadedFile | str, validation.ParsedText, str | None]]) -> None:
         if not items:
             raise ApiError.bad_request("There are no messages to send")
         if len(items) > MAX_ALBUM_SIZE:

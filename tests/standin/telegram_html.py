@@ -337,9 +337,7 @@ class _Parser:
         if tag.name in _SIMPLE_TAG_TYPES:
             self.entities.append(_Entity(_SIMPLE_TAG_TYPES[tag.name], offset, length))
         elif tag.name == "tg-emoji":
-            self.entities.append(
-                _Entity("custom_emoji", offset, length, {"custom_emoji_id": self._emoji_id(tag)})
-            )
+            self.entities.append(_Entity("custom_emoji", offset, length, {"custom_emoji_id": self._emoji_id(tag)}))
         elif tag.name == "a":
             self._add_link(tag, offset, length)
         elif tag.name == "pre":
@@ -359,9 +357,7 @@ class _Parser:
         url = tag.argument or "".join(self.out[tag.plain_start :])
         user = _USER_LINK_RE.match(url.strip())
         if user:
-            self.entities.append(
-                _Entity("text_mention", offset, length, {"user": {"id": int(user.group(1))}})
-            )
+            self.entities.append(_Entity("text_mention", offset, length, {"user": {"id": int(user.group(1))}}))
             return
         checked = checked_link(url)
         if checked is not None:

@@ -51,9 +51,7 @@ def formatted_text(raw: str, parse_mode: str, entities: Any, *, strict: bool) ->
             except HtmlParseError as error:
                 raise ApiError.bad_request(str(error)) from error
         if mode in ("markdown", "markdownv2"):
-            raise ApiError.bad_request(
-                f"parse_mode {parse_mode} is not implemented by the stand-in; use HTML"
-            )
+            raise ApiError.bad_request(f"parse_mode {parse_mode} is not implemented by the stand-in; use HTML")
         raise ApiError.bad_request("Unsupported parse_mode")
     return raw, _explicit_entities(entities)
 
@@ -204,9 +202,7 @@ def _reply_keyboard(value: Any) -> list[list[Any]]:
             elif isinstance(button, dict):
                 new_row.append({**button, "text": _text_field(button, "Can't parse keyboard button")})
             else:
-                raise ApiError.bad_request(
-                    "Can't parse keyboard button: KeyboardButton must be a String or an Object"
-                )
+                raise ApiError.bad_request("Can't parse keyboard button: KeyboardButton must be a String or an Object")
         result.append(new_row)
     return [row for row in result if row]
 

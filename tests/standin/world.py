@@ -145,9 +145,7 @@ class World:
             self.chats[user.id] = chat
         return chat
 
-    def add_group(
-        self, chat_id: int, title: str, kind: str, *, bot_is_admin: bool, username: str | None
-    ) -> Chat:
+    def add_group(self, chat_id: int, title: str, kind: str, *, bot_is_admin: bool, username: str | None) -> Chat:
         data: JsonDict = {"id": chat_id, "type": kind, "title": title}
         if username:
             data["username"] = username
