@@ -266,8 +266,11 @@ class Engine:
         if stage is Stage.UNIT:
             team = await tx.team(inspection.team_id)
             text = texts.ASK_UNIT.format(
-                id=inspection.id, team=esc(team.name if team else ""), checklist=esc(checklist.title),
-                areas=len(checklist.areas), items=checklist.item_count,
+                id=inspection.id,
+                team=esc(team.name if team else ""),
+                checklist=esc(checklist.title),
+                areas=len(checklist.areas),
+                items=checklist.item_count,
             )
             recent = await tx.recent_units(inspection.team_id)
             rows = [[prompts.button(inspection, unit[:60], Action.UNIT, str(source))] for source, unit in recent]

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from bot.checklist import Checklist
 from bot.summary import value_label
-from storage.models import RemarkKind
+from storage.models import Photo, RemarkKind
 from storage.repository import Store
 
 
@@ -24,22 +24,6 @@ class ExportedAnswer(BaseModel):
     note: str | None
     answered_by: int
     answered_at: datetime
-
-
-class ExportedPhoto(BaseModel):
-    id: int
-    area_id: str
-    item_id: str
-    sha256: str
-    size: int
-    width: int
-    height: int
-    mime: str
-    file: str
-    sender_id: int
-    sender_name: str
-    received_at: datetime
-    media_group_id: str | None
 
 
 class Person(BaseModel):
@@ -62,7 +46,7 @@ class ExportedInspection(BaseModel):
     updated_at: datetime
     submitted_at: datetime | None
     answers: list[ExportedAnswer]
-    photos: list[ExportedPhoto]
+    photos: list[Photo]
     recommendations: list[str]
     strengths: list[str]
 
@@ -118,24 +102,7 @@ async def export_json(database: Path, inspection_id: int) -> str | None:
         updated_at=inspection.updated_at,
         submitted_at=inspection.submitted_at,
         answers=exported_answers,
-        photos=[
-            ExportedPhoto(
-                id=p.id,
-                area_id=p.area_id,
-                item_id=p.item_id,
-                sha256=p.sha256,
-                size=p.size,
-                width=p.width,
-                height=p.height,
-                mime=p.mime,
-                file=p.path,
-                sender_id=p.sender_id,
-                sender_name=p.sender_name,
-                received_at=p.received_at,
-                media_group_id=p.media_group_id,
-            )
-            for p in photos
-        ],
+        photos=photos,
         recommendations=[r.text for r in remarks if r.kind is RemarkKind.RECOMMENDATION],
         strengths=[r.text for r in remarks if r.kind is RemarkKind.STRENGTH],
     )

@@ -98,7 +98,6 @@ LOCATION_NOT_NOW = "Vị trí chỉ được hỏi ở đầu phiên; bot không
 NEEDS_BUTTON = "Hãy chọn một trong các nút bên dưới câu hỏi."
 NEEDS_NUMBER = "«{text}» không phải là một số. Hãy nhập số, ví dụ: 95 hoặc 12,5."
 NEEDS_TEXT_PHOTO_STAGE = "Bot đang chờ ảnh. Gửi ảnh hoặc bấm «Xong» để đi tiếp."
-TEXT_TOO_LONG = "Nội dung quá dài (tối đa {limit} ký tự). Hãy rút gọn rồi gửi lại."
 NOTED_NUMBER = "Đã ghi: <b>{value}</b>"
 ASK_NOTE = "✍️ Mô tả ngắn tồn tại, hạn chế của câu này (ví dụ: thiếu mẫu đơn, tờ khai), hoặc bấm Bỏ qua."
 NEEDS_REVIEW_BUTTON = "Hãy xem lại kết quả rồi bấm «Gửi kết quả», hoặc «Quay lại» để sửa."
@@ -113,7 +112,6 @@ PHOTO_RECEIVED = "📷 Đã nhận ảnh. Câu này có {total} ảnh."
 ALBUM_RECEIVED = "📷 Đã nhận {count} ảnh. Câu này có {total} ảnh."
 PHOTO_MORE = "Gửi thêm ảnh hoặc bấm «Xong»."
 PHOTO_EARLY = "Hãy chọn câu trả lời ở câu hỏi phía trên."
-PHOTOS_REFUSED = "{count} ảnh chưa được lưu: {reason}"
 
 ASK_RECOMMENDATIONS = (
     "📝 <b>Kiến nghị của đơn vị</b> với tỉnh (ví dụ: bổ sung trang thiết bị, tập huấn phần mềm).\n"

@@ -85,23 +85,6 @@ class Answer(Row):
     answered_at: datetime
 
 
-class Photo(Row):
-    id: int
-    inspection_id: int
-    area_id: str
-    item_id: str
-    sender_id: int
-    sender_name: str
-    sha256: str
-    size: int
-    width: int
-    height: int
-    mime: str
-    path: str
-    media_group_id: str | None
-    received_at: datetime
-
-
 class Remark(Row):
     kind: RemarkKind
     text: str
@@ -123,3 +106,10 @@ class NewPhoto(BaseModel):
     mime: str
     path: str
     media_group_id: str | None
+
+
+class Photo(NewPhoto):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    received_at: datetime

@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import aiosqlite
+
 from bot.app import serve
 from bot.checklist import Checklist, load_checklist
 from bot.config import DEFAULT_CHECKLIST, Settings
@@ -17,6 +19,12 @@ INSPECTOR = FakeUser(id=5002, first_name="Nguyễn", last_name="Văn An")
 SECOND = FakeUser(id=5003, first_name="Lê", last_name="Thị Hoa")
 STRANGER = FakeUser(id=5999, first_name="Người", last_name="Lạ")
 GROUP_ID = -1001234567890
+
+
+async def rows(data_dir: Path, sql: str) -> list[tuple[object, ...]]:
+    """Reads what the bot stored through a second connection, as an auditor would."""
+    async with aiosqlite.connect(data_dir / "kiemtra.sqlite3") as db, db.execute(sql) as cursor:
+        return [tuple(row) for row in await cursor.fetchall()]
 
 
 def settings_for(standin: BotApiStandIn, data_dir: Path) -> Settings:
@@ -110,3 +118,23 @@ class Phone:
         seen = self.seen()
         self.standin.tap(self.user, self.last_with_buttons(), label)
         return await self.next(expect, seen)
+
+
+async def create_team(tg: BotApiStandIn, name: str = "Đoàn kiểm tra số 1") -> str:
+    """The administrator's /newteam in the group; returns the invitation code from the deep link."""
+    created = await Phone(tg, ADMIN, GROUP_ID).say(f"/newteam {name}", "Đã tạo đoàn")
+    link = next(word for word in created.text.split() if word.startswith("https://t.me/"))
+    assert link.startswith("https://t.me/kiemtra_test_bot?start="), link
+    return link.split("start=")[1]
+
+
+async def team_with(tg: BotApiStandIn, *phones: Phone) -> None:
+    code = await create_team(tg)
+    for phone in phones:
+        await phone.say(f"/start {code}", "đã tham gia đoàn")
+
+
+async def to_first_question(phone: Phone, unit: str = "UBND xã Cổ Lũng") -> SentMessage:
+    await phone.say("/inspect", "Đơn vị được kiểm tra")
+    await phone.say(unit, "Gửi vị trí")
+    return await phone.tap("Bỏ qua", "Mục 1/")

@@ -99,7 +99,7 @@ async def test_export_contains_everything_entered(tmp_path: Path) -> None:
     assert [(p["item_id"], p["sha256"], p["size"]) for p in data["photos"]] == [
         ("bang-niem-yet", hashlib.sha256(photo).hexdigest(), len(photo))
     ]
-    assert (tmp_path / "photos" / data["photos"][0]["file"]).read_bytes() == photo
+    assert (tmp_path / "photos" / data["photos"][0]["path"]).read_bytes() == photo
     assert data["recommendations"] == ["Kiến nghị A"] and data["strengths"] == ["Điểm mạnh B"]
 
     missing = run_bot("export", "99", env={"DATA_DIR": str(tmp_path)}, cwd=tmp_path)

@@ -2,43 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiosqlite
-import pytest_asyncio
-
 from bot.checklist import parse_checklist
-from tests.e2e import ADMIN, GROUP_ID, INSPECTOR, SECOND, Phone, running_bot
+from tests.e2e import INSPECTOR, SECOND, Phone, rows, running_bot, team_with, to_first_question
 from tests.engine_harness import SMALL_CHECKLIST
 from tests.images import PDF, bomb_png, jpeg, truncated_jpeg
 from tests.standin import BotApiStandIn
-
-
-@pytest_asyncio.fixture
-async def tg() -> AsyncIterator[BotApiStandIn]:
-    async with BotApiStandIn() as standin:
-        standin.add_group(GROUP_ID, "Đoàn kiểm tra")
-        yield standin
-
-
-async def rows(data_dir: Path, sql: str) -> list[tuple[object, ...]]:
-    async with aiosqlite.connect(data_dir / "kiemtra.sqlite3") as db, db.execute(sql) as cursor:
-        return [tuple(row) for row in await cursor.fetchall()]
-
-
-async def team_with(tg: BotApiStandIn, *people: Phone) -> None:
-    created = await Phone(tg, ADMIN, GROUP_ID).say("/newteam Đoàn số 1", "Đã tạo đoàn")
-    code = created.text.split("start=")[1].split()[0]
-    for phone in people:
-        await phone.say(f"/start {code}", "đã tham gia đoàn")
-
-
-async def to_first_question(tg: BotApiStandIn, phone: Phone) -> None:
-    await phone.say("/inspect", "Đơn vị được kiểm tra")
-    await phone.say("UBND xã Cổ Lũng", "Gửi vị trí")
-    await phone.tap("Bỏ qua", "Mục 1/2 · Câu 1/2")
-
 
 SMALL = parse_checklist(SMALL_CHECKLIST)
 
@@ -47,7 +17,7 @@ async def test_text_where_a_button_is_expected_and_a_photo_where_text_is(tg: Bot
     phone = Phone(tg, INSPECTOR)
     async with running_bot(tg, tmp_path, SMALL):
         await team_with(tg, phone)
-        await to_first_question(tg, phone)
+        await to_first_question(phone)
         await phone.say("đạt", "Hãy chọn một trong các nút")
         seen = phone.seen()
         tg.send_photo(INSPECTOR, jpeg())
@@ -67,7 +37,7 @@ async def test_bad_files_are_refused_with_a_message_and_nothing_stored(tg: BotAp
     phone = Phone(tg, INSPECTOR)
     async with running_bot(tg, tmp_path, SMALL):
         await team_with(tg, phone)
-        await to_first_question(tg, phone)
+        await to_first_question(phone)
         await phone.tap("Đạt")
         await phone.tap("Không", "Mục 2/2 · Câu 1/4")
         await phone.tap("Đạt", "Ảnh minh chứng")
@@ -92,7 +62,7 @@ async def test_stale_forged_and_foreign_presses_change_nothing(tg: BotApiStandIn
     phone, other = Phone(tg, INSPECTOR), Phone(tg, SECOND)
     async with running_bot(tg, tmp_path, SMALL):
         await team_with(tg, phone, other)
-        await to_first_question(tg, phone)
+        await to_first_question(phone)
         question = phone.last_with_buttons()
         pressed = question.buttons[0][0][1]
         await phone.tap("Không đạt", "Mô tả ngắn")
@@ -103,7 +73,7 @@ async def test_stale_forged_and_foreign_presses_change_nothing(tg: BotApiStandIn
         tg.tap_data(INSPECTOR, INSPECTOR.id, question.message_id, "v:999:1:pass")
         tg.tap_data(INSPECTOR, INSPECTOR.id, question.message_id, "x" * 64)
         # another inspector pressing a button of this inspection
-        await to_first_question(tg, other)
+        await to_first_question(other)
         tg.tap_data(SECOND, SECOND.id, other.last_with_buttons().message_id, "v:1:4:pass")
         await tg.wait_idle()
         answers = [a.get("text") for a in tg.callback_answers[start:] if a.get("text")]
@@ -123,7 +93,7 @@ async def test_edited_messages_and_redelivered_updates(tg: BotApiStandIn, tmp_pa
     phone = Phone(tg, INSPECTOR)
     async with running_bot(tg, tmp_path, SMALL):
         await team_with(tg, phone)
-        await to_first_question(tg, phone)
+        await to_first_question(phone)
         await phone.tap("Đạt")
         await phone.tap("Có")
         await phone.tap("Đạt", "Ảnh minh chứng")
@@ -158,7 +128,7 @@ async def test_flood_control_and_server_errors_are_retried(tg: BotApiStandIn, tm
     phone = Phone(tg, INSPECTOR)
     async with running_bot(tg, tmp_path, SMALL):
         await team_with(tg, phone)
-        await to_first_question(tg, phone)
+        await to_first_question(phone)
         tg.inject_fault("sendMessage", status=429, retry_after=1, times=1)
         tg.inject_fault("sendMessage", status=502, times=1)
         await phone.tap("Đạt", "Mục 1/2 · Câu 2/2")
@@ -176,7 +146,7 @@ async def test_a_reply_that_never_arrives_loses_no_answer(tg: BotApiStandIn, tmp
     phone = Phone(tg, INSPECTOR)
     async with running_bot(tg, tmp_path, SMALL):
         await team_with(tg, phone)
-        await to_first_question(tg, phone)
+        await to_first_question(phone)
         tg.inject_fault("sendMessage", status=400, description="Bad Request: chat not found", times=1)
         tg.tap(INSPECTOR, phone.last_with_buttons(), "Đạt")
         await tg.wait_idle()

@@ -3,38 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest_asyncio
-
-from tests.e2e import ADMIN, GROUP_ID, INSPECTOR, STRANGER, Phone, running_bot
+from tests.e2e import ADMIN, GROUP_ID, INSPECTOR, STRANGER, Phone, create_team, rows, running_bot
 from tests.images import jpeg, png
 from tests.standin import BotApiStandIn
-
-
-@pytest_asyncio.fixture
-async def tg() -> AsyncIterator[BotApiStandIn]:
-    async with BotApiStandIn() as standin:
-        standin.add_group(GROUP_ID, "Đoàn kiểm tra KSTTHC số 1")
-        yield standin
-
-
-async def stored(data_dir: Path, sql: str) -> list[tuple[object, ...]]:
-    """Reads what the bot stored, through a second connection, as an auditor would."""
-    import aiosqlite
-
-    async with aiosqlite.connect(data_dir / "kiemtra.sqlite3") as db, db.execute(sql) as cursor:
-        return [tuple(row) for row in await cursor.fetchall()]
-
-
-async def create_team(tg: BotApiStandIn) -> str:
-    lead = Phone(tg, ADMIN, GROUP_ID)
-    created = await lead.say("/newteam Đoàn kiểm tra <b>&</b> số 1", "Đã tạo đoàn")
-    assert "Đoàn kiểm tra <b>&</b> số 1" in created.text
-    link = next(word for word in created.text.split() if word.startswith("https://t.me/"))
-    assert link.startswith("https://t.me/kiemtra_test_bot?start=")
-    return link.split("start=")[1]
 
 
 async def join(tg: BotApiStandIn, code: str) -> Phone:
@@ -59,7 +32,8 @@ async def test_whole_inspection_from_newteam_to_summary(tg: BotApiStandIn, tmp_p
     board_file = png(900, 700)
     album = [jpeg(800, 600, colour=(10 * i, 80, 120), label=f"album {i}") for i in range(3)]
     async with running_bot(tg, tmp_path):
-        phone = await join(tg, await create_team(tg))
+        phone = await join(tg, await create_team(tg, "Đoàn kiểm tra <b>&</b> số 1"))
+        assert "Đoàn kiểm tra <b>&</b> số 1" in tg.sent(GROUP_ID)[0].text
         assert "Đơn vị được kiểm tra" in (await phone.say("/inspect")).text
         location = await phone.say("UBND xã <Cổ> Lũng & Co", "Gửi vị trí")
         assert "UBND xã <Cổ> Lũng & Co" in location.text
@@ -141,15 +115,15 @@ async def test_whole_inspection_from_newteam_to_summary(tg: BotApiStandIn, tmp_p
     assert all(m.text.startswith("#1 · Mục ") for m in photos)
     assert tg.errors_returned == []
 
-    rows = await stored(tmp_path, "SELECT sha256, size, mime, path FROM photos ORDER BY id")
+    photo_rows = await rows(tmp_path, "SELECT sha256, size, mime, path FROM photos ORDER BY id")
     originals = [board_file, *album, counter_photo]
-    assert sorted(r[0] for r in rows) == sorted(hashlib.sha256(p).hexdigest() for p in originals)
-    for sha, size, _mime, path in rows:
+    assert sorted(r[0] for r in photo_rows) == sorted(hashlib.sha256(p).hexdigest() for p in originals)
+    for sha, size, _mime, path in photo_rows:
         assert (tmp_path / "photos" / str(path)).read_bytes().__len__() == size
         assert hashlib.sha256((tmp_path / "photos" / str(path)).read_bytes()).hexdigest() == sha
-    status = await stored(tmp_path, "SELECT status, unit, latitude FROM inspections")
+    status = await rows(tmp_path, "SELECT status, unit, latitude FROM inspections")
     assert status == [("submitted", "UBND xã <Cổ> Lũng & Co", 21.5928)]
-    notes = await stored(tmp_path, "SELECT item_id, value, note FROM answers WHERE note IS NOT NULL ORDER BY item_id")
+    notes = await rows(tmp_path, "SELECT item_id, value, note FROM answers WHERE note IS NOT NULL ORDER BY item_id")
     assert ("ke-hoach-kstthc", "fail", "Kế hoạch năm ban hành muộn <3 tháng> & thiếu") in notes
 
 
@@ -210,9 +184,9 @@ async def test_strangers_are_refused_and_nothing_is_stored(tg: BotApiStandIn, tm
         assert "Chỉ quản trị viên" in (await in_group.say("/newteam Đoàn giả")).text
         assert "/help" in (await stranger.say("xin chào")).text
         await tg.wait_idle()
-    assert await stored(tmp_path, "SELECT * FROM teams") == []
-    assert await stored(tmp_path, "SELECT * FROM members") == []
-    assert await stored(tmp_path, "SELECT * FROM inspections") == []
+    assert await rows(tmp_path, "SELECT * FROM teams") == []
+    assert await rows(tmp_path, "SELECT * FROM members") == []
+    assert await rows(tmp_path, "SELECT * FROM inspections") == []
 
 
 async def test_help_and_myid(tg: BotApiStandIn, tmp_path: Path) -> None:

@@ -7,24 +7,15 @@ import hashlib
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiosqlite
-import pytest_asyncio
 
-from tests.e2e import ADMIN, GROUP_ID, INSPECTOR, Phone, env_for
+from tests.e2e import INSPECTOR, Phone, env_for, team_with, to_first_question
 from tests.images import jpeg
 from tests.standin import BotApiStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest_asyncio.fixture
-async def tg() -> AsyncIterator[BotApiStandIn]:
-    async with BotApiStandIn() as standin:
-        standin.add_group(GROUP_ID, "Đoàn kiểm tra")
-        yield standin
 
 
 async def start_bot(tg: BotApiStandIn, data_dir: Path, log: Path) -> asyncio.subprocess.Process:
@@ -62,11 +53,8 @@ async def test_killed_mid_inspection_nothing_is_lost(tg: BotApiStandIn, tmp_path
     phone = Phone(tg, INSPECTOR)
     bot = await start_bot(tg, data, log)
     try:
-        created = await Phone(tg, ADMIN, GROUP_ID).say("/newteam Đoàn số 1", "Đã tạo đoàn")
-        await phone.say("/start " + created.text.split("start=")[1].split()[0], "đã tham gia")
-        await phone.say("/inspect", "Đơn vị được kiểm tra")
-        await phone.say("UBND xã Phấn Mễ", "Gửi vị trí")
-        await phone.tap("Bỏ qua", "Mục 1/8 · Câu 1/4")
+        await team_with(tg, phone)
+        assert "Mục 1/8 · Câu 1/4" in (await to_first_question(phone, "UBND xã Phấn Mễ")).text
         await phone.tap("Một phần", "Mô tả ngắn")
         await phone.say("Chưa có dự toán <riêng>", "Mục 1/8 · Câu 2/4")
         await phone.tap("Đạt", "Mục 1/8 · Câu 3/4")
@@ -108,11 +96,8 @@ async def test_killed_during_an_album_keeps_every_stored_photo_once(tg: BotApiSt
     phone = Phone(tg, INSPECTOR)
     bot = await start_bot(tg, data, log)
     try:
-        created = await Phone(tg, ADMIN, GROUP_ID).say("/newteam Đoàn số 1", "Đã tạo đoàn")
-        await phone.say("/start " + created.text.split("start=")[1].split()[0], "đã tham gia")
-        await phone.say("/inspect", "Đơn vị được kiểm tra")
-        await phone.say("UBND xã Phấn Mễ", "Gửi vị trí")
-        await phone.tap("Bỏ qua", "Mục 1/8")
+        await team_with(tg, phone)
+        await to_first_question(phone, "UBND xã Phấn Mễ")
         for _ in range(10):  # through area 1 and 2 to the first photo question of area 3
             current = phone.last_with_buttons()
             if "Ảnh minh chứng" in current.text:
