@@ -8,19 +8,13 @@ Nothing here knows which chat channel is speaking.
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import secrets
-import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import flow, prompts, texts
 from bot.callbacks import Action, Token, decode
 from bot.checklist import Checklist, ItemType, PhotoRule
 from bot.events import (
-    Button,
     ChatKind,
     Command,
     Edit,
@@ -28,56 +22,20 @@ from bot.events import (
     Incoming,
     Location,
     PhotoIn,
-    Photos,
     Reply,
-    Say,
     Tap,
     Text,
-    Toast,
 )
 from bot.html import esc
-from bot.photos import PhotoRejected, examine, keep
-from bot.summary import Snapshot, photo_album, render_review, render_summary, value_label
-from storage.models import Inspection, NewPhoto, RemarkKind, Stage, Status, Team
+from bot.intake import PhotoIntake
+from bot.publishing import Publisher
+from bot.summary import render_review, value_label
+from bot.teams import Teams
+from bot.turn import ChecklistVersions, Turn
+from storage.models import Inspection, RemarkKind, Stage, Status
 from storage.repository import Store, Tx
 
-log = logging.getLogger(__name__)
-
 UNIT_MIN, UNIT_MAX = 3, 200
-TEAM_MIN, TEAM_MAX = 3, 100
-
-
-@dataclass
-class Turn:
-    tx: Tx
-    msg: Incoming
-    out: list[Reply] = field(default_factory=list)
-
-    def say(
-        self,
-        html: str,
-        buttons: list[list[Button]] | None = None,
-        *,
-        chat_id: int | None = None,
-        coalesce: str | None = None,
-    ) -> None:
-        self.out.append(
-            Say(
-                chat_id=self.msg.chat.id if chat_id is None else chat_id,
-                html=html,
-                buttons=buttons or [],
-                coalesce=coalesce,
-            )
-        )
-
-    def toast(self, text: str, alert: bool = True) -> None:
-        self.out.append(Toast(text=text, alert=alert))
-
-
-def fold(text: str) -> str:
-    """Lower-case, without diacritics: inspectors type unit names in a hurry on a phone."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 class Engine:
@@ -92,21 +50,19 @@ class Engine:
         max_photo_bytes: int,
     ) -> None:
         self.store = store
-        self.checklist = checklist
-        self.admins = admins
-        self.invite_link = invite_link
-        self.photo_dir = photo_dir
-        self.max_photo_bytes = max_photo_bytes
-        self._checklists: dict[tuple[str, int], Checklist] = {(checklist.id, checklist.version): checklist}
+        self.versions = ChecklistVersions(checklist)
+        self.teams = Teams(admins, invite_link)
+        self.publisher = Publisher(self.versions, photo_dir)
+        self.intake = PhotoIntake(store, self.versions, photo_dir, max_photo_bytes)
 
     async def start(self) -> None:
         """Records the checklist in use, so inspections keep the questions they were asked."""
         async with self.store.transaction() as tx:
-            await tx.register_checklist(self.checklist.id, self.checklist.version, self.checklist.canonical_json())
+            await self.versions.register(tx)
 
     async def handle(self, msg: Incoming) -> list[Reply]:
         if isinstance(msg.event, PhotoIn):
-            return await self._photo(msg, msg.event)
+            return await self.intake.receive(msg, msg.event)
         async with self.store.transaction() as tx:
             if not await tx.claim_update(msg.key):
                 return []
@@ -127,9 +83,9 @@ class Engine:
             return  # people talk in the group; the bot answers commands only
         name = event.name
         if name == "newteam":
-            await self._newteam(turn, event.args)
+            await self.teams.create(turn, event.args)
         elif name == "summary":
-            await self._summary(turn, event.args)
+            await self.publisher.on_request(turn, event.args)
         elif name in ("help", "start"):
             turn.say(texts.HELP)
         elif name == "myid":
@@ -155,7 +111,7 @@ class Engine:
     async def _command(self, turn: Turn, command: Command) -> None:
         name, person = command.name, turn.msg.person
         if name == "start" and command.args:
-            await self._join(turn, command.args.strip())
+            await self.teams.join(turn, command.args.strip())
         elif name in ("start", "help"):
             turn.say(texts.HELP)
         elif name == "myid":
@@ -179,56 +135,7 @@ class Engine:
         else:
             turn.say(texts.UNKNOWN_COMMAND)
 
-    # --- teams ---------------------------------------------------------------------------------
-
-    async def _newteam(self, turn: Turn, args: str) -> None:
-        person = turn.msg.person
-        if person.id not in self.admins:
-            turn.say(texts.NEWTEAM_NOT_ADMIN)
-            return
-        existing = await turn.tx.team_by_group(turn.msg.chat.id)
-        if existing:
-            turn.say(
-                texts.TEAM_EXISTS.format(team=esc(existing.name), link=esc(self.invite_link(existing.invite_code)))
-            )
-            return
-        name = " ".join(args.split())
-        if not name:
-            turn.say(texts.NEWTEAM_USAGE)
-            return
-        if not TEAM_MIN <= len(name) <= TEAM_MAX:
-            turn.say(texts.NEWTEAM_NAME_RULE)
-            return
-        team = await turn.tx.create_team(name, turn.msg.chat.id, person.id, person.name, secrets.token_urlsafe(16))
-        turn.say(
-            texts.TEAM_CREATED.format(
-                team=esc(team.name), lead=esc(person.name), link=esc(self.invite_link(team.invite_code))
-            )
-        )
-
-    async def _join(self, turn: Turn, code: str) -> None:
-        person = turn.msg.person
-        team = await turn.tx.team_by_invite(code)
-        if team is None:
-            turn.say(texts.BAD_INVITE)
-            return
-        if await turn.tx.membership(team.id, person.id):
-            turn.say(texts.ALREADY_MEMBER.format(team=esc(team.name)))
-            return
-        await turn.tx.add_member(team.id, person.id, person.name)
-        turn.say(texts.JOINED.format(name=esc(person.name), team=esc(team.name)))
-        turn.say(texts.JOINED_GROUP.format(name=esc(person.name)), chat_id=team.group_chat_id)
-
     # --- starting and steering an inspection ---------------------------------------------------
-
-    async def _checklist_of(self, tx: Tx, inspection: Inspection) -> Checklist:
-        key = (inspection.checklist_id, inspection.checklist_version)
-        if key not in self._checklists:
-            body = await tx.checklist_body(*key)
-            if body is None:
-                raise LookupError(f"checklist {key} is not in the database")
-            self._checklists[key] = Checklist.model_validate_json(body)
-        return self._checklists[key]
 
     async def _inspect(self, turn: Turn) -> None:
         person = turn.msg.person
@@ -238,7 +145,7 @@ class Engine:
             return
         draft = await turn.tx.draft_of(person.id)
         if draft is not None:
-            checklist = await self._checklist_of(turn.tx, draft)
+            checklist = await self.versions.of(turn.tx, draft)
             answers = await turn.tx.answers(draft.id)
             turn.say(
                 texts.HAS_DRAFT.format(
@@ -250,7 +157,7 @@ class Engine:
             )
             return
         inspection = await turn.tx.create_inspection(
-            team.id, person.id, person.name, self.checklist.id, self.checklist.version
+            team.id, person.id, person.name, self.versions.current.id, self.versions.current.version
         )
         await self._prompt(turn, inspection)
 
@@ -261,7 +168,7 @@ class Engine:
     async def _prompt(self, turn: Turn, inspection: Inspection) -> None:
         """(Re)sends the message for wherever the cursor stands; /resume and every step end here."""
         tx = turn.tx
-        checklist = await self._checklist_of(tx, inspection)
+        checklist = await self.versions.of(tx, inspection)
         stage = inspection.stage
         if stage is Stage.UNIT:
             team = await tx.team(inspection.team_id)
@@ -291,11 +198,11 @@ class Engine:
             count = sum(1 for remark in await tx.remarks(inspection.id) if remark.kind is kind)
             turn.say(*prompts.remarks_request(inspection, count))
         else:
-            snapshot = await self._snapshot(tx, inspection)
+            snapshot = await self.publisher.snapshot(tx, inspection)
             turn.say(render_review(snapshot), prompts.review_buttons(inspection))
 
     async def _status(self, turn: Turn, inspection: Inspection) -> None:
-        checklist = await self._checklist_of(turn.tx, inspection)
+        checklist = await self.versions.of(turn.tx, inspection)
         answers = await turn.tx.answers(inspection.id)
         photos = await turn.tx.photo_count(inspection.id)
         where = {
@@ -341,7 +248,7 @@ class Engine:
     async def _apply_tap(self, turn: Turn, inspection: Inspection, token: Token) -> bool:
         """False when the press does not fit the stage it claims to answer (forged or mangled data)."""
         action, stage = token.action, inspection.stage
-        checklist = await self._checklist_of(turn.tx, inspection)
+        checklist = await self.versions.of(turn.tx, inspection)
         if action is Action.CANCEL_ASK:
             turn.out.append(Edit())
             self._ask_cancel(turn, inspection)
@@ -457,10 +364,10 @@ class Engine:
         await turn.tx.finish(inspection.id, Status.SUBMITTED)
         submitted = await turn.tx.inspection(inspection.id)
         assert submitted is not None
-        snapshot = await self._snapshot(turn.tx, submitted)
+        snapshot = await self.publisher.snapshot(turn.tx, submitted)
         turn.out.append(Edit())
         turn.say(texts.SUBMITTED.format(id=submitted.id, unit=esc(submitted.unit or "")))
-        self._publish(turn, snapshot)
+        self.publisher.publish(turn, snapshot)
         return True
 
     async def _first_missing(self, tx: Tx, inspection: Inspection, checklist: Checklist) -> int | None:
@@ -485,7 +392,7 @@ class Engine:
             member = await turn.tx.latest_team_of(person.id)
             turn.say(texts.IDLE_HINT if member else texts.STRANGER_HINT)
             return
-        checklist = await self._checklist_of(turn.tx, inspection)
+        checklist = await self.versions.of(turn.tx, inspection)
         stage = inspection.stage
         text = text.strip()
         if stage is Stage.UNIT:
@@ -541,116 +448,7 @@ class Engine:
         if inspection is None or inspection.stage is not Stage.LOCATION:
             turn.say(texts.LOCATION_NOT_NOW)
             return
-        checklist = await self._checklist_of(turn.tx, inspection)
+        checklist = await self.versions.of(turn.tx, inspection)
         await turn.tx.set_location(inspection.id, location.latitude, location.longitude)
         turn.say(texts.LOCATION_SAVED)
         await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, 0)))
-
-    # --- photos --------------------------------------------------------------------------------
-
-    async def _photo(self, msg: Incoming, photo: PhotoIn) -> list[Reply]:
-        """Three phases so that no download or image decoding happens while the database is locked."""
-        if msg.chat.kind is ChatKind.GROUP:
-            return []
-        album = f"album:{photo.media_group_id}" if photo.media_group_id else None
-        async with self.store.transaction() as tx:
-            if await tx.was_processed(msg.key):
-                return []
-            inspection = await tx.draft_of(msg.person.id)
-            refusal = None
-            if inspection is None:
-                refusal = texts.PHOTO_NO_DRAFT
-            elif not flow.accepts_photos(await self._checklist_of(tx, inspection), inspection.stage, inspection.pos):
-                refusal = texts.PHOTO_NOT_NOW
-            elif photo.as_document and photo.mime_type and not photo.mime_type.startswith("image/"):
-                refusal = texts.PHOTO_NOT_IMAGE
-            elif photo.declared_size and photo.declared_size > self.max_photo_bytes:
-                refusal = texts.PHOTO_TOO_BIG.format(limit=self.max_photo_bytes // 2**20)
-            if refusal or inspection is None:
-                await tx.claim_update(msg.key)
-                return [Say(chat_id=msg.chat.id, html=refusal or "", coalesce=f"{album}:refused" if album else None)]
-            checklist = await self._checklist_of(tx, inspection)
-            _, area, _, item = checklist.at(inspection.pos)
-
-        try:
-            data = await photo.fetch()
-        except Exception:
-            log.warning("photo download failed for %s", msg.key, exc_info=True)
-            return [Say(chat_id=msg.chat.id, html=texts.PHOTO_FETCH_FAILED)]
-        try:
-            if len(data) > self.max_photo_bytes:
-                raise PhotoRejected(texts.PHOTO_TOO_BIG.format(limit=self.max_photo_bytes // 2**20))
-            info = await asyncio.to_thread(examine, data)
-            path = await asyncio.to_thread(keep, self.photo_dir, inspection.id, info, data)
-        except PhotoRejected as rejected:
-            async with self.store.transaction() as tx:
-                if not await tx.claim_update(msg.key):
-                    return []
-            return [Say(chat_id=msg.chat.id, html=esc(str(rejected)), coalesce=f"{album}:refused" if album else None)]
-
-        async with self.store.transaction() as tx:
-            if not await tx.claim_update(msg.key):
-                return []
-            current = await tx.draft_of(msg.person.id)
-            if current is None or current.id != inspection.id:
-                return [Say(chat_id=msg.chat.id, html=texts.PHOTO_NO_DRAFT)]
-            await tx.add_photo(
-                NewPhoto(
-                    inspection_id=inspection.id,
-                    area_id=area.id,
-                    item_id=item.id,
-                    sender_id=msg.person.id,
-                    sender_name=msg.person.name,
-                    sha256=info.sha256,
-                    size=info.size,
-                    width=info.width,
-                    height=info.height,
-                    mime=info.mime,
-                    path=path,
-                    media_group_id=photo.media_group_id,
-                )
-            )
-            total = await tx.photo_count(inspection.id, item.id)
-            if photo.media_group_id:
-                text = texts.ALBUM_RECEIVED.format(count=await tx.album_count(photo.media_group_id), total=total)
-            else:
-                text = texts.PHOTO_RECEIVED.format(total=total)
-            collecting = current.stage is Stage.PHOTOS and current.pos == inspection.pos
-            buttons = [[prompts.button(current, texts.DONE, Action.DONE)]] if collecting else []
-            text += "\n" + (texts.PHOTO_MORE if collecting else texts.PHOTO_EARLY)
-            return [Say(chat_id=msg.chat.id, html=text, buttons=buttons, coalesce=album)]
-
-    # --- summaries -----------------------------------------------------------------------------
-
-    async def _snapshot(self, tx: Tx, inspection: Inspection) -> Snapshot:
-        team = await tx.team(inspection.team_id)
-        assert team is not None
-        return Snapshot(
-            inspection=inspection,
-            team=team,
-            checklist=await self._checklist_of(tx, inspection),
-            answers=await tx.answers(inspection.id),
-            photos=await tx.photos(inspection.id),
-            remarks=await tx.remarks(inspection.id),
-        )
-
-    def _publish(self, turn: Turn, snapshot: Snapshot, chat_id: int | None = None) -> None:
-        target = snapshot.team.group_chat_id if chat_id is None else chat_id
-        turn.say(render_summary(snapshot), chat_id=target)
-        album = photo_album(snapshot, self.photo_dir)
-        if album:
-            turn.out.append(Photos(chat_id=target, photos=album))
-
-    async def _summary(self, turn: Turn, args: str) -> None:
-        team: Team | None = await turn.tx.team_by_group(turn.msg.chat.id)
-        if team is None:
-            turn.say(texts.NOT_TEAM_GROUP)
-            return
-        inspections = await turn.tx.submitted_of_team(team.id)
-        words = fold(args).split()
-        if words:
-            inspections = [i for i in inspections if all(word in fold(i.unit or "") for word in words)]
-        if not inspections:
-            turn.say(texts.NO_MATCH.format(words=esc(args.strip())) if words else texts.NO_SUBMITTED)
-            return
-        self._publish(turn, await self._snapshot(turn.tx, inspections[0]), chat_id=turn.msg.chat.id)

@@ -1,0 +1,98 @@
+"""Photo evidence coming in: checked, kept byte for byte, and recorded against the item it proves."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from bot import flow, prompts, texts
+from bot.callbacks import Action
+from bot.events import ChatKind, Incoming, PhotoIn, Reply, Say
+from bot.html import esc
+from bot.photos import PhotoRejected, examine, keep
+from bot.turn import ChecklistVersions
+from storage.models import NewPhoto, Stage
+from storage.repository import Store
+
+log = logging.getLogger(__name__)
+
+
+class PhotoIntake:
+    def __init__(self, store: Store, versions: ChecklistVersions, photo_dir: Path, max_photo_bytes: int) -> None:
+        self.store = store
+        self.versions = versions
+        self.photo_dir = photo_dir
+        self.max_photo_bytes = max_photo_bytes
+
+    async def receive(self, msg: Incoming, photo: PhotoIn) -> list[Reply]:
+        """Three phases so that no download or image decoding happens while the database is locked."""
+        if msg.chat.kind is ChatKind.GROUP:
+            return []
+        album = f"album:{photo.media_group_id}" if photo.media_group_id else None
+        async with self.store.transaction() as tx:
+            if await tx.was_processed(msg.key):
+                return []
+            inspection = await tx.draft_of(msg.person.id)
+            refusal = None
+            if inspection is None:
+                refusal = texts.PHOTO_NO_DRAFT
+            elif not flow.accepts_photos(await self.versions.of(tx, inspection), inspection.stage, inspection.pos):
+                refusal = texts.PHOTO_NOT_NOW
+            elif photo.as_document and photo.mime_type and not photo.mime_type.startswith("image/"):
+                refusal = texts.PHOTO_NOT_IMAGE
+            elif photo.declared_size and photo.declared_size > self.max_photo_bytes:
+                refusal = texts.PHOTO_TOO_BIG.format(limit=self.max_photo_bytes // 2**20)
+            if refusal or inspection is None:
+                await tx.claim_update(msg.key)
+                return [Say(chat_id=msg.chat.id, html=refusal or "", coalesce=f"{album}:refused" if album else None)]
+            checklist = await self.versions.of(tx, inspection)
+            _, area, _, item = checklist.at(inspection.pos)
+
+        try:
+            data = await photo.fetch()
+        except Exception:
+            log.warning("photo download failed for %s", msg.key, exc_info=True)
+            return [Say(chat_id=msg.chat.id, html=texts.PHOTO_FETCH_FAILED)]
+        try:
+            if len(data) > self.max_photo_bytes:
+                raise PhotoRejected(texts.PHOTO_TOO_BIG.format(limit=self.max_photo_bytes // 2**20))
+            info = await asyncio.to_thread(examine, data)
+            path = await asyncio.to_thread(keep, self.photo_dir, inspection.id, info, data)
+        except PhotoRejected as rejected:
+            async with self.store.transaction() as tx:
+                if not await tx.claim_update(msg.key):
+                    return []
+            return [Say(chat_id=msg.chat.id, html=esc(str(rejected)), coalesce=f"{album}:refused" if album else None)]
+
+        async with self.store.transaction() as tx:
+            if not await tx.claim_update(msg.key):
+                return []
+            current = await tx.draft_of(msg.person.id)
+            if current is None or current.id != inspection.id:
+                return [Say(chat_id=msg.chat.id, html=texts.PHOTO_NO_DRAFT)]
+            await tx.add_photo(
+                NewPhoto(
+                    inspection_id=inspection.id,
+                    area_id=area.id,
+                    item_id=item.id,
+                    sender_id=msg.person.id,
+                    sender_name=msg.person.name,
+                    sha256=info.sha256,
+                    size=info.size,
+                    width=info.width,
+                    height=info.height,
+                    mime=info.mime,
+                    path=path,
+                    media_group_id=photo.media_group_id,
+                )
+            )
+            total = await tx.photo_count(inspection.id, item.id)
+            if photo.media_group_id:
+                text = texts.ALBUM_RECEIVED.format(count=await tx.album_count(photo.media_group_id), total=total)
+            else:
+                text = texts.PHOTO_RECEIVED.format(total=total)
+            collecting = current.stage is Stage.PHOTOS and current.pos == inspection.pos
+            buttons = [[prompts.button(current, texts.DONE, Action.DONE)]] if collecting else []
+            text += "\n" + (texts.PHOTO_MORE if collecting else texts.PHOTO_EARLY)
+            return [Say(chat_id=msg.chat.id, html=text, buttons=buttons, coalesce=album)]

@@ -1,0 +1,61 @@
+"""Summaries for the team: posted to the group on submit, and again on request with /summary."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from bot import texts
+from bot.events import Photos
+from bot.html import esc
+from bot.summary import Snapshot, photo_album, render_summary
+from bot.turn import ChecklistVersions, Turn
+from storage.models import Inspection, Team
+from storage.repository import Tx
+
+
+def fold(text: str) -> str:
+    """Lower-case, without diacritics: people type unit names in a hurry on a phone."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+class Publisher:
+    def __init__(self, versions: ChecklistVersions, photo_dir: Path) -> None:
+        self.versions = versions
+        self.photo_dir = photo_dir
+
+    async def snapshot(self, tx: Tx, inspection: Inspection) -> Snapshot:
+        team = await tx.team(inspection.team_id)
+        assert team is not None
+        return Snapshot(
+            inspection=inspection,
+            team=team,
+            checklist=await self.versions.of(tx, inspection),
+            answers=await tx.answers(inspection.id),
+            photos=await tx.photos(inspection.id),
+            remarks=await tx.remarks(inspection.id),
+        )
+
+    def publish(self, turn: Turn, snapshot: Snapshot, chat_id: int | None = None) -> None:
+        """The summary, then the evidence photos, to the team's group or to the chat that asked."""
+        target = snapshot.team.group_chat_id if chat_id is None else chat_id
+        turn.say(render_summary(snapshot), chat_id=target)
+        album = photo_album(snapshot, self.photo_dir)
+        if album:
+            turn.out.append(Photos(chat_id=target, photos=album))
+
+    async def on_request(self, turn: Turn, args: str) -> None:
+        """`/summary [words of the unit's name]` in the team's group."""
+        team: Team | None = await turn.tx.team_by_group(turn.msg.chat.id)
+        if team is None:
+            turn.say(texts.NOT_TEAM_GROUP)
+            return
+        inspections = await turn.tx.submitted_of_team(team.id)
+        words = fold(args).split()
+        if words:
+            inspections = [i for i in inspections if all(word in fold(i.unit or "") for word in words)]
+        if not inspections:
+            turn.say(texts.NO_MATCH.format(words=esc(args.strip())) if words else texts.NO_SUBMITTED)
+            return
+        self.publish(turn, await self.snapshot(turn.tx, inspections[0]), chat_id=turn.msg.chat.id)

@@ -1,0 +1,58 @@
+"""Teams: an administrator turns a group chat into a team; people join through its invitation link."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+
+from bot import texts
+from bot.html import esc
+from bot.turn import Turn
+
+TEAM_MIN, TEAM_MAX = 3, 100
+
+
+class Teams:
+    def __init__(self, admins: frozenset[int], invite_link: Callable[[str], str]) -> None:
+        self.admins = admins
+        self.invite_link = invite_link
+
+    async def create(self, turn: Turn, args: str) -> None:
+        """`/newteam <name>` in a group: the group becomes the team's, the administrator its lead."""
+        person = turn.msg.person
+        if person.id not in self.admins:
+            turn.say(texts.NEWTEAM_NOT_ADMIN)
+            return
+        existing = await turn.tx.team_by_group(turn.msg.chat.id)
+        if existing:
+            turn.say(
+                texts.TEAM_EXISTS.format(team=esc(existing.name), link=esc(self.invite_link(existing.invite_code)))
+            )
+            return
+        name = " ".join(args.split())
+        if not name:
+            turn.say(texts.NEWTEAM_USAGE)
+            return
+        if not TEAM_MIN <= len(name) <= TEAM_MAX:
+            turn.say(texts.NEWTEAM_NAME_RULE)
+            return
+        team = await turn.tx.create_team(name, turn.msg.chat.id, person.id, person.name, secrets.token_urlsafe(16))
+        turn.say(
+            texts.TEAM_CREATED.format(
+                team=esc(team.name), lead=esc(person.name), link=esc(self.invite_link(team.invite_code))
+            )
+        )
+
+    async def join(self, turn: Turn, code: str) -> None:
+        """`/start <code>` from the invitation link, in a private chat."""
+        person = turn.msg.person
+        team = await turn.tx.team_by_invite(code)
+        if team is None:
+            turn.say(texts.BAD_INVITE)
+            return
+        if await turn.tx.membership(team.id, person.id):
+            turn.say(texts.ALREADY_MEMBER.format(team=esc(team.name)))
+            return
+        await turn.tx.add_member(team.id, person.id, person.name)
+        turn.say(texts.JOINED.format(name=esc(person.name), team=esc(team.name)))
+        turn.say(texts.JOINED_GROUP.format(name=esc(person.name)), chat_id=team.group_chat_id)

@@ -1,0 +1,61 @@
+"""One event being handled: its open transaction, the event itself and the replies it owes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.checklist import Checklist
+from bot.events import Button, Incoming, Reply, Say, Toast
+from storage.models import Inspection
+from storage.repository import Tx
+
+
+@dataclass
+class Turn:
+    tx: Tx
+    msg: Incoming
+    out: list[Reply] = field(default_factory=list)
+
+    def say(
+        self,
+        html: str,
+        buttons: list[list[Button]] | None = None,
+        *,
+        chat_id: int | None = None,
+        coalesce: str | None = None,
+    ) -> None:
+        self.out.append(
+            Say(
+                chat_id=self.msg.chat.id if chat_id is None else chat_id,
+                html=html,
+                buttons=buttons or [],
+                coalesce=coalesce,
+            )
+        )
+
+    def toast(self, text: str, alert: bool = True) -> None:
+        self.out.append(Toast(text=text, alert=alert))
+
+
+class ChecklistVersions:
+    """The checklist each inspection started with, read from the database once and kept.
+
+    An administrator may load a new version while drafts of the old one are open; those drafts keep
+    asking the questions (and positions) they started with.
+    """
+
+    def __init__(self, current: Checklist) -> None:
+        self.current = current
+        self._known: dict[tuple[str, int], Checklist] = {(current.id, current.version): current}
+
+    async def register(self, tx: Tx) -> None:
+        await tx.register_checklist(self.current.id, self.current.version, self.current.canonical_json())
+
+    async def of(self, tx: Tx, inspection: Inspection) -> Checklist:
+        key = (inspection.checklist_id, inspection.checklist_version)
+        if key not in self._known:
+            body = await tx.checklist_body(*key)
+            if body is None:
+                raise LookupError(f"checklist {key} is not in the database")
+            self._known[key] = Checklist.model_validate_json(body)
+        return self._known[key]
