@@ -19,6 +19,7 @@ from bot.events import (
     Command,
     Edit,
     Edited,
+    GroupMoved,
     Incoming,
     Location,
     PhotoIn,
@@ -79,6 +80,8 @@ class Engine:
         event = turn.msg.event
         if isinstance(event, Tap):
             turn.toast(texts.STALE_BUTTON)
+        if isinstance(event, GroupMoved):
+            await turn.tx.move_team_group(turn.msg.chat.id, event.new_chat_id)
         if not isinstance(event, Command):
             return  # people talk in the group; the bot answers commands only
         name = event.name

@@ -71,13 +71,22 @@ class Edited(BaseModel):
     kind: Literal["edited"] = "edited"
 
 
+class GroupMoved(BaseModel):
+    """Telegram turned the group into a supergroup, which has a new chat id."""
+
+    kind: Literal["group_moved"] = "group_moved"
+    new_chat_id: int
+
+
 class Unsupported(BaseModel):
     """Stickers, voice notes, contacts…: nothing the checklist can take."""
 
     kind: Literal["unsupported"] = "unsupported"
 
 
-Event = Annotated[Command | Text | Tap | PhotoIn | Location | Edited | Unsupported, Field(discriminator="kind")]
+Event = Annotated[
+    Command | Text | Tap | PhotoIn | Location | Edited | GroupMoved | Unsupported, Field(discriminator="kind")
+]
 
 
 class Incoming(BaseModel):

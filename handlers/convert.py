@@ -11,6 +11,7 @@ from bot.events import (
     Command,
     Edited,
     Event,
+    GroupMoved,
     Incoming,
     Location,
     Person,
@@ -23,15 +24,21 @@ from bot.events import (
 
 def to_incoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Incoming | None:
     user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None or user.is_bot:
+    if chat is None:
         return None
-    kind = ChatKind.PRIVATE if chat.type == chat.PRIVATE else ChatKind.GROUP
     event = _event(update, context)
     if event is None:
         return None
+    if isinstance(event, GroupMoved):
+        person = Person(id=user.id if user else 0, name=user.full_name if user else "")
+    elif user is None or user.is_bot:
+        return None
+    else:
+        person = Person(id=user.id, name=user.full_name, username=user.username)
+    kind = ChatKind.PRIVATE if chat.type == chat.PRIVATE else ChatKind.GROUP
     return Incoming(
         key=f"tg:{update.update_id}",
-        person=Person(id=user.id, name=user.full_name, username=user.username),
+        person=person,
         chat=Chat(id=chat.id, kind=kind),
         event=event,
     )
@@ -57,6 +64,8 @@ def _event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Event | None:
         return _photo(context, document.file_id, document.file_size, message, as_document=True, mime=document.mime_type)
     if message.location is not None:
         return Location(latitude=message.location.latitude, longitude=message.location.longitude)
+    if message.migrate_to_chat_id is not None:
+        return GroupMoved(new_chat_id=message.migrate_to_chat_id)
     if message.new_chat_members or message.left_chat_member or message.group_chat_created:
         return None
     return Unsupported()

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ContextTypes, JobQueue
 
 from bot.events import Button, Edit, OutPhoto, Photos, Reply, Say, Toast
@@ -53,7 +53,7 @@ async def with_retries(what: str, call: Callable[..., Awaitable[T]], *args: Any,
             return await call(*args, **kwargs)
         except RetryAfter as error:
             await asyncio.sleep(_seconds(error) + 0.1)
-        except (BadRequest, Forbidden) as error:
+        except BadRequest as error:  # a subclass of NetworkError, but retrying cannot help
             log.warning("%s refused by Telegram: %s", what, error.message)
             return None
         except (TimedOut, NetworkError) as error:
@@ -62,6 +62,11 @@ async def with_retries(what: str, call: Callable[..., Awaitable[T]], *args: Any,
                 return None
             await asyncio.sleep(delay)
             delay = min(delay * 2, 30)
+        except TelegramError as error:
+            # Blocked by the user, a migrated group, …: permanent. The answer is stored already, so
+            # this must not surface as an error that would tell the user nothing was saved.
+            log.warning("%s failed for good: %s", what, error.message)
+            return None
     return None
 
 
@@ -133,7 +138,11 @@ class Delivery:
     async def photos(self, reply: Photos) -> None:
         for start in range(0, len(reply.photos), 10):
             chunk = reply.photos[start : start + 10]
-            payloads = await asyncio.gather(*(asyncio.to_thread(_upload_bytes, photo) for photo in chunk))
+            try:
+                payloads = await asyncio.gather(*(asyncio.to_thread(_upload_bytes, photo) for photo in chunk))
+            except OSError:
+                log.exception("stored photos of chat %s could not be read", reply.chat_id)
+                continue
             if len(chunk) == 1:
                 await with_retries(
                     "sendPhoto",

@@ -183,6 +183,9 @@ class Tx:
         row = await self._one("SELECT * FROM teams WHERE invite_code = ?", (code,))
         return Team.model_validate(dict(row)) if row else None
 
+    async def move_team_group(self, old_chat_id: int, new_chat_id: int) -> None:
+        await self._run("UPDATE teams SET group_chat_id = ? WHERE group_chat_id = ?", (new_chat_id, old_chat_id))
+
     async def add_member(self, team_id: int, user_id: int, name: str) -> None:
         await self._run(
             "INSERT INTO members (team_id, user_id, role, name, joined_at) VALUES (?, ?, ?, ?, ?)",

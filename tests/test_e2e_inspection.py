@@ -196,3 +196,35 @@ async def test_help_and_myid(tg: BotApiStandIn, tmp_path: Path) -> None:
         assert "/inspect" in (await phone.say("/help")).text
         assert str(STRANGER.id) in (await phone.say("/myid")).text
         assert "không có lệnh này" in (await phone.say("/xyz")).text
+
+
+async def test_team_follows_its_group_when_telegram_upgrades_it(tg: BotApiStandIn, tmp_path: Path) -> None:
+    supergroup = -1009876543210
+    async with running_bot(tg, tmp_path):
+        phone = await join(tg, await create_team(tg))
+        tg.add_group(supergroup, "Đoàn kiểm tra KSTTHC số 1", supergroup=True)
+        tg.push_update({"message": {
+            "message_id": 900, "date": 1_790_000_000, "from": ADMIN.to_dict(),
+            "chat": {"id": GROUP_ID, "type": "group", "title": "Đoàn kiểm tra KSTTHC số 1"},
+            "migrate_to_chat_id": supergroup,
+        }})
+        await tg.wait_idle()
+        lead = Phone(tg, ADMIN, supergroup)
+        await lead.say("/summary", "chưa có phiên")
+        seen = lead.seen()
+        await submit_quick_inspection(tg, phone, "UBND xã Động Đạt")
+        await lead.next("KẾT QUẢ KIỂM TRA #1", seen)
+    assert await rows(tmp_path, "SELECT group_chat_id FROM teams") == [(supergroup,)]
+
+
+async def test_recently_inspected_units_are_offered_as_buttons(tg: BotApiStandIn, tmp_path: Path) -> None:
+    async with running_bot(tg, tmp_path):
+        phone = await join(tg, await create_team(tg))
+        await submit_quick_inspection(tg, phone, "UBND thị trấn Giang Tiên có tên rất dài để thử cắt nhãn nút")
+        offer = await phone.say("/inspect", "Hoặc chọn đơn vị gần đây")
+        assert offer.button_labels == ["UBND thị trấn Giang Tiên có tên rất dài để thử cắt nhãn nút"]
+        await phone.tap("Giang Tiên", "Gửi vị trí")
+    assert await rows(tmp_path, "SELECT id, unit FROM inspections") == [
+        (1, "UBND thị trấn Giang Tiên có tên rất dài để thử cắt nhãn nút"),
+        (2, "UBND thị trấn Giang Tiên có tên rất dài để thử cắt nhãn nút"),
+    ]
