@@ -12,11 +12,14 @@ import signal
 import sys
 from pathlib import Path
 
+from telegram.error import InvalidToken, NetworkError
+
 from bot.checklist import ChecklistError, load_checklist
 from bot.config import ConfigError, load_settings
 from storage.repository import StoreError
 
 EXIT_CONFIG = 2
+EXIT_UNREACHABLE = 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,6 +81,12 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, ChecklistError, StoreError) as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return EXIT_CONFIG
+    except InvalidToken:
+        print("Lỗi: Telegram không chấp nhận TELEGRAM_BOT_TOKEN; hãy lấy lại token từ @BotFather.", file=sys.stderr)
+        return EXIT_CONFIG
+    except NetworkError as error:
+        print(f"Lỗi: không kết nối được tới Telegram ({error.message}).", file=sys.stderr)
+        return EXIT_UNREACHABLE
 
 
 if __name__ == "__main__":

@@ -133,3 +133,16 @@ async def test_killed_during_an_album_keeps_every_stored_photo_once(tg: BotApiSt
     # and every update delivered after the restart was stored too.
     assert all(count == 1 for count in counts.values())
     assert set(counts) <= {hashlib.sha256(image).hexdigest() for image in images}
+
+
+async def test_a_token_telegram_refuses_is_one_line_and_exit_2(tg: BotApiStandIn, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ADMIN_", "DATA_", "CHECKLIST_"))}
+    env.update(env_for(tg, tmp_path), PYTHONPATH=str(ROOT), TELEGRAM_BOT_TOKEN="999999:" + "B" * 35)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    lines = stderr.decode().strip().splitlines()
+    assert process.returncode == 2
+    assert lines[-1].startswith("Lỗi: Telegram không chấp nhận TELEGRAM_BOT_TOKEN")
+    assert "Traceback" not in stderr.decode()
