@@ -136,10 +136,11 @@ async def test_summary_on_request_in_the_team_group_only(tg: BotApiStandIn, tmp_
         assert "chưa có phiên" in (await lead.say("/summary")).text
         await submit_quick_inspection(tg, phone, "UBND thị trấn Đu")
         await submit_quick_inspection(tg, phone, "UBND xã Cổ Lũng")
-        latest = await lead.say("/summary", "KẾT QUẢ KIỂM TRA #2")
+        latest = await lead.say("/summary@kiemtra_test_bot", "KẾT QUẢ KIỂM TRA #2")
         assert "UBND xã Cổ Lũng" in latest.text
         by_unit = await lead.say("/summary thi tran du", "KẾT QUẢ KIỂM TRA #1")
         assert "UBND thị trấn Đu" in by_unit.text
+        tg.send_text(ADMIN, "/summary@some_other_bot", chat_id=GROUP_ID)  # not addressed to us: ignored
         missing = await lead.say("/summary Phú Lương", "Không tìm thấy")
         assert "«Phú Lương»" in missing.text
         elsewhere = Phone(tg, ADMIN, other_group)
@@ -147,6 +148,8 @@ async def test_summary_on_request_in_the_team_group_only(tg: BotApiStandIn, tmp_
         await phone.say("/summary", "dùng trong nhóm của đoàn")
         await tg.wait_idle()
     assert not any("KẾT QUẢ" in m.text for m in tg.sent(other_group))
+    # two on submit, two on request; the command addressed to another bot got nothing
+    assert sum("KẾT QUẢ KIỂM TRA" in m.text for m in tg.sent(GROUP_ID)) == 4
 
 
 async def submit_quick_inspection(tg: BotApiStandIn, phone: Phone, unit: str) -> None:
