@@ -109,14 +109,12 @@ def _section(title: str, lines: list[str], empty: str) -> list[str]:
 
 def _header(snapshot: Snapshot, title: str) -> list[str]:
     inspection = snapshot.inspection
-    moment = inspection.submitted_at or inspection.updated_at
     lines = [
         f"<b>{title} #{inspection.id}</b>",
         f"🏛 Đơn vị: <b>{esc(inspection.unit or '(chưa nhập)')}</b>",
         f"👤 Người kiểm tra: {esc(inspection.inspector_name)}",
         f"👥 Đoàn: {esc(snapshot.team.name)}",
-        f"🕘 Thời gian: {texts.local_time(inspection.created_at)}"
-        + (f" – {texts.local_time(moment)}" if inspection.submitted_at else ""),
+        f"🕘 Thời gian: {texts.time_range(inspection.created_at, inspection.submitted_at)}",
     ]
     if inspection.latitude is not None and inspection.longitude is not None:
         lines.append(f"📍 Vị trí: {inspection.latitude:.5f}, {inspection.longitude:.5f}")

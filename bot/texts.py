@@ -143,5 +143,15 @@ def local_time(moment: datetime) -> str:
     return moment.astimezone(VIETNAM).strftime("%H:%M ngày %d/%m/%Y")
 
 
+def time_range(start: datetime, end: datetime | None) -> str:
+    """'08:15 – 10:40 ngày 25/11/2026' when both fall on one day, as inspections usually do."""
+    if end is None:
+        return local_time(start)
+    first, last = start.astimezone(VIETNAM), end.astimezone(VIETNAM)
+    if first.date() == last.date():
+        return f"{first:%H:%M} – {last:%H:%M} ngày {last:%d/%m/%Y}"
+    return f"{local_time(start)} – {local_time(end)}"
+
+
 def short_time(moment: datetime) -> str:
     return moment.astimezone(VIETNAM).strftime("%H:%M %d/%m")

@@ -206,11 +206,17 @@ async def test_team_follows_its_group_when_telegram_upgrades_it(tg: BotApiStandI
     async with running_bot(tg, tmp_path):
         phone = await join(tg, await create_team(tg))
         tg.add_group(supergroup, "Đoàn kiểm tra KSTTHC số 1", supergroup=True)
-        tg.push_update({"message": {
-            "message_id": 900, "date": 1_790_000_000, "from": ADMIN.to_dict(),
-            "chat": {"id": GROUP_ID, "type": "group", "title": "Đoàn kiểm tra KSTTHC số 1"},
-            "migrate_to_chat_id": supergroup,
-        }})
+        tg.push_update(
+            {
+                "message": {
+                    "message_id": 900,
+                    "date": 1_790_000_000,
+                    "from": ADMIN.to_dict(),
+                    "chat": {"id": GROUP_ID, "type": "group", "title": "Đoàn kiểm tra KSTTHC số 1"},
+                    "migrate_to_chat_id": supergroup,
+                }
+            }
+        )
         await tg.wait_idle()
         lead = Phone(tg, ADMIN, supergroup)
         await lead.say("/summary", "chưa có phiên")

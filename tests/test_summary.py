@@ -78,7 +78,7 @@ def test_summary_names_everything_and_escapes_user_text() -> None:
     assert "#12" in text
     assert "UBND xã &lt;b&gt;&amp;" in text and "<b>&" not in text.replace("<b>&lt;", "")
     assert "Lê &lt;Thị&gt; Hoa" in text and "Đoàn &amp; số 1" in text
-    assert "09:30 ngày 25/11/2026" in text
+    assert "09:30 – 09:30 ngày 25/11/2026" in text
     assert "Thiếu &lt;mẫu&gt; &amp; tờ khai" in text and "<b>Không đạt</b>" in text and "<b>Một phần</b>" in text
     assert "Cấp máy scan &lt;A4&gt;" in text and "Cán bộ nhiệt tình" in text
     assert "98.5" in text and "Ảnh minh chứng: 2" in text
@@ -109,3 +109,13 @@ def test_album_captions_name_the_item() -> None:
     assert album[0].path == Path("/data/photos/12/1.jpg")
     assert "Mục 2 · Câu 1: Bảng niêm yết TTHC dễ quan sát" in album[0].caption
     assert "Lê &lt;Thị&gt; Hoa" in album[0].caption
+
+
+def test_times_are_shown_in_vietnam_time() -> None:
+    from datetime import timedelta
+
+    from bot.texts import time_range
+
+    evening = datetime(2026, 11, 25, 16, 50, tzinfo=UTC)  # 23:50 in Vietnam
+    assert time_range(evening, evening + timedelta(minutes=20)) == "23:50 ngày 25/11/2026 – 00:10 ngày 26/11/2026"
+    assert time_range(AT, None) == "09:30 ngày 25/11/2026"
