@@ -1,6 +1,8 @@
-"""`python -m bot` runs the bot; `python -m bot export <id> --format json` prints an inspection.
+"""`python -m bot` runs the bot; `python -m bot export <id> --format json` prints an inspection;
+`backup FILE`, `restore FILE` and `check` look after DATA_DIR (see bot/maintenance.py).
 
-Operator mistakes (no token, a broken checklist) end with one line on stderr and exit code 2.
+Operator mistakes (no token, a broken checklist, a backup target that exists) end with one line on
+stderr and exit code 2. `check` exits 1 when it finds problems, so it can run from cron or CI.
 """
 
 from __future__ import annotations
@@ -11,15 +13,21 @@ import logging
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from telegram.error import InvalidToken, NetworkError
 
 from bot.checklist import ChecklistError, load_checklist
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, Settings, load_settings
+from storage.backup import BackupError
 from storage.repository import StoreError
+
+if TYPE_CHECKING:
+    from bot.maintenance import Health
 
 EXIT_CONFIG = 2
 EXIT_UNREACHABLE = 1
+EXIT_PROBLEMS = 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("inspection_id", type=int)
     export.add_argument("--format", choices=["json"], default="json")
     export.add_argument("-o", "--output", type=Path, help="ghi ra tệp thay vì in ra màn hình")
+    backup = commands.add_parser("backup", help="sao lưu cơ sở dữ liệu và ảnh vào một tệp .tar")
+    backup.add_argument("file", type=Path)
+    restore = commands.add_parser("restore", help="khôi phục bản sao lưu vào một DATA_DIR mới (trống)")
+    restore.add_argument("file", type=Path)
+    restore.add_argument("--data-dir", type=Path, help="thư mục đích thay cho DATA_DIR")
+    commands.add_parser("check", help="kiểm tra cơ sở dữ liệu và ảnh (mã thoát 1 nếu có lỗi)")
     return parser
 
 
@@ -70,15 +84,61 @@ def _export(inspection_id: int, output: Path | None) -> int:
     return 0
 
 
+def _backup(target: Path) -> int:
+    from bot.maintenance import make_backup
+
+    settings = load_settings()
+    path = asyncio.run(make_backup(settings, target))
+    print(f"Đã sao lưu {settings.data_dir} vào {path} ({path.stat().st_size / 2**20:.1f} MB).")
+    return 0
+
+
+def _restore(archive: Path, data_dir: Path | None) -> int:
+    from bot.maintenance import health, restore_backup
+
+    settings = load_settings()
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": data_dir})
+    restore_backup(archive, settings.data_dir)
+    print(f"Đã khôi phục {archive} vào {settings.data_dir}.")
+    return _report(asyncio.run(health(settings)), settings)
+
+
+def _check() -> int:
+    from bot.maintenance import health
+
+    settings = load_settings()
+    return _report(asyncio.run(health(settings)), settings)
+
+
+def _report(report: Health, settings: Settings) -> int:
+    if not report.database:
+        print(f"OK: cơ sở dữ liệu {settings.database_path} toàn vẹn.")
+    if report.photo_count is not None and not report.photos:
+        print(f"OK: {report.photo_count} ảnh có đủ tệp, đúng kích thước và SHA-256.")
+    for problem in report.problems:
+        print(f"LỖI: {problem}")
+    if report.problems:
+        print(f"Phát hiện {len(report.problems)} vấn đề trong {settings.data_dir}.")
+        return EXIT_PROBLEMS
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "export":
             return _export(args.inspection_id, args.output)
+        if args.command == "check":
+            return _check()
+        if args.command == "restore":
+            return _restore(args.file, args.data_dir)
         _configure_logging()
+        if args.command == "backup":
+            return _backup(args.file)
         asyncio.run(_run())
         return 0
-    except (ConfigError, ChecklistError, StoreError) as error:
+    except (ConfigError, ChecklistError, StoreError, BackupError) as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         return EXIT_CONFIG
     except InvalidToken:

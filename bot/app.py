@@ -10,13 +10,15 @@ import asyncio
 import logging
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
-from telegram.ext import AIORateLimiter, Application, ContextTypes
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.helpers import create_deep_linked_url
 
 from bot import texts
 from bot.checklist import Checklist
-from bot.config import Settings
+from bot.config import BotMode, Settings
 from bot.engine import Engine
+from handlers.delivery import OutboxWorker, with_retries
+from handlers.inbox import InboxQueue
 from handlers.ordering import PerPersonUpdateProcessor
 from handlers.routes import register
 from storage.repository import PROCESSED_UPDATE_RETENTION, Store, utcnow
@@ -26,16 +28,23 @@ log = logging.getLogger(__name__)
 POLL_TIMEOUT_SECONDS = 20
 
 
-def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
-    return (
+def build_application(settings: Settings, inbox: InboxQueue) -> Application:  # type: ignore[type-arg]
+    builder: ApplicationBuilder = (  # type: ignore[type-arg]
         Application.builder()
         .token(settings.require_token())
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
+        .update_queue(inbox)
         .rate_limiter(AIORateLimiter())
-        .concurrent_updates(PerPersonUpdateProcessor())
-        .build()
     )
+    processor = PerPersonUpdateProcessor()
+    application = builder.concurrent_updates(processor).build()
+
+    async def slow_down(user_id: int) -> None:
+        await with_retries("sendMessage", application.bot.send_message, user_id, texts.SLOW_DOWN)
+
+    processor.on_flood = slow_down
+    return application
 
 
 async def set_commands(application: Application) -> None:  # type: ignore[type-arg]
@@ -47,12 +56,14 @@ async def set_commands(application: Application) -> None:  # type: ignore[type-a
 
 
 async def serve(settings: Settings, checklist: Checklist, stop: asyncio.Event) -> None:
-    """Runs until `stop` is set. The store is opened before polling starts and closed after it ends."""
-    application = build_application(settings)
+    """Runs until `stop` is set. The store is opened before updates flow and closed after they stop."""
+    webhook = settings.require_webhook() if settings.bot_mode is BotMode.WEBHOOK else None
     store = await Store.open(settings.database_path)
     try:
         async with store.transaction() as tx:
             await tx.forget_updates_before(utcnow() - PROCESSED_UPDATE_RETENTION)
+        inbox = InboxQueue(store)
+        application = build_application(settings, inbox)
         async with application:
             username = application.bot.username
             engine = Engine(
@@ -64,21 +75,34 @@ async def serve(settings: Settings, checklist: Checklist, stop: asyncio.Event) -
                 max_photo_bytes=settings.max_photo_mb * 2**20,
             )
             await engine.start()
-            register(application, engine)
+            outbox = OutboxWorker(store, application.bot)
+            register(application, engine, inbox, outbox)
             await set_commands(application)
+            outbox.start()
+            await inbox.replay(application.bot)
             await application.start()
-            assert application.updater is not None
-            await application.updater.start_polling(
-                allowed_updates=Update.ALL_TYPES,
-                timeout=POLL_TIMEOUT_SECONDS,
-                poll_interval=0.0,
+            updater = application.updater
+            assert updater is not None
+            if webhook is None:
+                await updater.start_polling(
+                    allowed_updates=Update.ALL_TYPES, timeout=POLL_TIMEOUT_SECONDS, poll_interval=0.0
+                )
+            else:
+                url, secret, path = webhook
+                await updater.start_webhook(
+                    listen=settings.webhook_listen,
+                    port=settings.webhook_port,
+                    url_path=path,
+                    webhook_url=url,
+                    secret_token=secret,
+                    allowed_updates=Update.ALL_TYPES,
+                )
+            log.info(
+                "@%s is running (%s); checklist %s v%d", username, settings.bot_mode, checklist.id, checklist.version
             )
-            log.info("@%s is polling; checklist %s v%d", username, checklist.id, checklist.version)
             await stop.wait()
-            await application.updater.stop()
+            await updater.stop()
             await application.stop()
+            await outbox.stop()
     finally:
         await store.close()
-
-
-__all__ = ["ContextTypes", "build_application", "serve", "set_commands"]

@@ -7,14 +7,22 @@ rather than derived from attribute names.
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlparse
 
 from pydantic import AliasChoices, BeforeValidator, Field, ValidationError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 DEFAULT_CHECKLIST = Path(__file__).parent / "checklists" / "kiem-soat-tthc.yaml"
+
+
+class BotMode(StrEnum):
+    POLLING = "polling"
+    WEBHOOK = "webhook"
 
 
 class ConfigError(Exception):
@@ -44,6 +52,12 @@ class Settings(BaseSettings):
     )
     checklist_file: Path | None = Field(default=None, validation_alias=AliasChoices("CHECKLIST_FILE"))
     max_photo_mb: int = Field(default=20, ge=1, le=2000, validation_alias="MAX_PHOTO_MB")
+    backup_keep: int = Field(default=7, ge=1, validation_alias="BACKUP_KEEP")
+    bot_mode: BotMode = Field(default=BotMode.POLLING, validation_alias="BOT_MODE")
+    webhook_url: str | None = Field(default=None, validation_alias="WEBHOOK_URL")
+    webhook_secret: str | None = Field(default=None, validation_alias="WEBHOOK_SECRET")
+    webhook_listen: str = Field(default="0.0.0.0", validation_alias="WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8443, ge=1, le=65535, validation_alias="WEBHOOK_PORT")
 
     @property
     def database_path(self) -> Path:
@@ -56,6 +70,17 @@ class Settings(BaseSettings):
     @property
     def checklist_path(self) -> Path:
         return self.checklist_file or DEFAULT_CHECKLIST
+
+    def require_webhook(self) -> tuple[str, str, str]:
+        """(public URL, secret, local path); checked only in webhook mode."""
+        url = (self.webhook_url or "").strip()
+        parsed = urlparse(url)
+        if parsed.scheme != "https" or not parsed.netloc:
+            raise ConfigError("BOT_MODE=webhook cần WEBHOOK_URL dạng https://tên-miền/đường-dẫn.")
+        secret = (self.webhook_secret or "").strip()
+        if not SECRET_PATTERN.match(secret):
+            raise ConfigError("BOT_MODE=webhook cần WEBHOOK_SECRET gồm 16–256 ký tự A-Z, a-z, 0-9, _ hoặc -.")
+        return url, secret, parsed.path.lstrip("/")
 
     def require_token(self) -> str:
         """Checked only when the bot runs: exports and other admin commands need no token."""

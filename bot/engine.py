@@ -17,7 +17,6 @@ from bot.checklist import Checklist, ItemType, PhotoRule
 from bot.events import (
     ChatKind,
     Command,
-    Edit,
     Edited,
     GroupMoved,
     Incoming,
@@ -32,7 +31,7 @@ from bot.intake import PhotoIntake
 from bot.publishing import Publisher
 from bot.summary import render_review, value_label
 from bot.teams import Teams
-from bot.turn import ChecklistVersions, Turn
+from bot.turn import ChecklistVersions, Turn, owe
 from storage.models import Inspection, RemarkKind, Stage, Status
 from storage.repository import Store, Tx
 
@@ -72,6 +71,7 @@ class Engine:
                 await self._group(turn)
             else:
                 await self._private(turn)
+            await owe(tx, turn.out)
             return turn.out
 
     # --- routing -------------------------------------------------------------------------------
@@ -253,16 +253,16 @@ class Engine:
         action, stage = token.action, inspection.stage
         checklist = await self.versions.of(turn.tx, inspection)
         if action is Action.CANCEL_ASK:
-            turn.out.append(Edit())
+            turn.retire_buttons()
             self._ask_cancel(turn, inspection)
             return True
         if action is Action.CANCEL_YES:
             await turn.tx.finish(inspection.id, Status.CANCELLED)
-            turn.out.append(Edit())
+            turn.retire_buttons()
             turn.say(texts.CANCELLED.format(id=inspection.id))
             return True
         if action is Action.CANCEL_NO:
-            turn.out.append(Edit())
+            turn.retire_buttons()
             await self._prompt(turn, inspection)
             return True
         if action is Action.BACK:
@@ -270,7 +270,7 @@ class Engine:
             if target is None:
                 turn.toast(texts.FIRST_STEP, alert=False)
                 return True
-            turn.out.append(Edit())
+            turn.retire_buttons()
             await self._prompt(turn, await self._move(turn, inspection, target))
             return True
         handler = {
@@ -291,14 +291,14 @@ class Engine:
         source = await turn.tx.inspection(int(token.arg))
         if source is None or source.team_id != inspection.team_id or not source.unit:
             return False
-        turn.out.append(Edit())
+        turn.retire_buttons()
         await self._set_unit(turn, inspection, source.unit)
         return True
 
     async def _tap_location(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
         if token.action is not Action.SKIP:
             return False
-        turn.out.append(Edit())
+        turn.retire_buttons()
         await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, 0)))
         return True
 
@@ -306,13 +306,13 @@ class Engine:
         _, area, _, item = checklist.at(inspection.pos)
         if token.action is Action.SKIP and not item.required:
             await turn.tx.delete_answer(inspection.id, item.id)
-            turn.out.append(Edit(html=self._frozen(checklist, inspection, "Bỏ qua")))
+            turn.retire_buttons(self._frozen(checklist, inspection, "Bỏ qua"))
             await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, inspection.pos + 1)))
             return True
         if token.action is not Action.VALUE or token.arg not in flow.VALUES.get(item.type, ()):
             return False
         await turn.tx.save_answer(inspection.id, area.id, item.id, token.arg, turn.msg.person.id)
-        turn.out.append(Edit(html=self._frozen(checklist, inspection, value_label(item, token.arg))))
+        turn.retire_buttons(self._frozen(checklist, inspection, value_label(item, token.arg)))
         target = flow.after_value(checklist, inspection.pos, token.arg)
         await self._prompt(turn, await self._move(turn, inspection, target))
         return True
@@ -325,7 +325,7 @@ class Engine:
     async def _tap_note(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
         if token.action is not Action.SKIP:
             return False
-        turn.out.append(Edit())
+        turn.retire_buttons()
         await self._prompt(turn, await self._move(turn, inspection, flow.after_note(checklist, inspection.pos)))
         return True
 
@@ -342,7 +342,7 @@ class Engine:
                 await turn.tx.save_answer(inspection.id, area.id, item.id, str(count), turn.msg.person.id)
             else:
                 await turn.tx.delete_answer(inspection.id, item.id)
-        turn.out.append(Edit())
+        turn.retire_buttons()
         await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, inspection.pos + 1)))
         return True
 
@@ -350,7 +350,7 @@ class Engine:
         if token.action not in (Action.DONE, Action.SKIP):
             return False
         following = Stage.STRENGTHS if inspection.stage is Stage.RECOMMENDATIONS else Stage.REVIEW
-        turn.out.append(Edit())
+        turn.retire_buttons()
         await self._prompt(turn, await turn.tx.move(inspection, following, checklist.item_count))
         return True
 
@@ -359,7 +359,7 @@ class Engine:
             return False
         missing = await self._first_missing(turn.tx, inspection, checklist)
         if missing is not None:
-            turn.out.append(Edit())
+            turn.retire_buttons()
             where = prompts.position(checklist, missing)
             turn.say(texts.MISSING_REQUIRED.format(where=where))
             await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, missing)))
@@ -368,7 +368,7 @@ class Engine:
         submitted = await turn.tx.inspection(inspection.id)
         assert submitted is not None
         snapshot = await self.publisher.snapshot(turn.tx, submitted)
-        turn.out.append(Edit())
+        turn.retire_buttons()
         turn.say(texts.SUBMITTED.format(id=submitted.id, unit=esc(submitted.unit or "")))
         self.publisher.publish(turn, snapshot)
         return True

@@ -90,12 +90,16 @@ Event = Annotated[
 
 
 class Incoming(BaseModel):
-    """`key` identifies the delivery (e.g. `tg:<update_id>`) so a redelivered update is a no-op."""
+    """`key` identifies the delivery (e.g. `tg:<update_id>`) so a redelivered update is a no-op.
+
+    `tapped_message_id` is the message whose button was pressed, so the engine can retire it.
+    """
 
     key: str
     person: Person
     chat: Chat
     event: Event
+    tapped_message_id: int | None = None
 
 
 class Button(BaseModel):
@@ -114,9 +118,11 @@ class Say(BaseModel):
 
 
 class Edit(BaseModel):
-    """Rewrite the message whose button was tapped, without buttons; `html=None` only drops the buttons."""
+    """Rewrite an earlier message without its buttons; `html=None` only drops the buttons."""
 
     kind: Literal["edit"] = "edit"
+    chat_id: int
+    message_id: int
     html: str | None = None
 
 
@@ -144,3 +150,5 @@ class Photos(BaseModel):
 
 
 Reply = Annotated[Say | Edit | Toast | Photos, Field(discriminator="kind")]
+Owed = Annotated[Say | Edit | Photos, Field(discriminator="kind")]
+"""What is written to the outbox: everything but the toast, which only makes sense right away."""

@@ -11,9 +11,9 @@ from bot.callbacks import Action
 from bot.events import ChatKind, Incoming, PhotoIn, Reply, Say
 from bot.html import esc
 from bot.photos import PhotoRejected, examine, keep
-from bot.turn import ChecklistVersions
-from storage.models import NewPhoto, Stage
-from storage.repository import Store
+from bot.turn import ChecklistVersions, owe
+from storage.models import Inspection, NewPhoto, Stage
+from storage.repository import Store, Tx
 
 log = logging.getLogger(__name__)
 
@@ -29,31 +29,25 @@ class PhotoIntake:
         """Three phases so that no download or image decoding happens while the database is locked."""
         if msg.chat.kind is ChatKind.GROUP:
             return []
-        album = f"album:{photo.media_group_id}" if photo.media_group_id else None
+        refused_key = f"album:{photo.media_group_id}:refused" if photo.media_group_id else None
         async with self.store.transaction() as tx:
             if await tx.was_processed(msg.key):
                 return []
             inspection = await tx.draft_of(msg.person.id)
-            refusal = None
-            if inspection is None:
-                refusal = texts.PHOTO_NO_DRAFT
-            elif not flow.accepts_photos(await self.versions.of(tx, inspection), inspection.stage, inspection.pos):
-                refusal = texts.PHOTO_NOT_NOW
-            elif photo.as_document and photo.mime_type and not photo.mime_type.startswith("image/"):
-                refusal = texts.PHOTO_NOT_IMAGE
-            elif photo.declared_size and photo.declared_size > self.max_photo_bytes:
-                refusal = texts.PHOTO_TOO_BIG.format(limit=self.max_photo_bytes // 2**20)
+            refusal = await self._refusal(tx, inspection, photo)
             if refusal or inspection is None:
                 await tx.claim_update(msg.key)
-                return [Say(chat_id=msg.chat.id, html=refusal or "", coalesce=f"{album}:refused" if album else None)]
+                return await _owed(tx, Say(chat_id=msg.chat.id, html=refusal or "", coalesce=refused_key))
             checklist = await self.versions.of(tx, inspection)
             _, area, _, item = checklist.at(inspection.pos)
 
         try:
             data = await photo.fetch()
         except Exception:
+            # Not claimed: should the channel deliver this update again, the download is retried.
             log.warning("photo download failed for %s", msg.key, exc_info=True)
-            return [Say(chat_id=msg.chat.id, html=texts.PHOTO_FETCH_FAILED)]
+            async with self.store.transaction() as tx:
+                return await _owed(tx, Say(chat_id=msg.chat.id, html=texts.PHOTO_FETCH_FAILED))
         try:
             if len(data) > self.max_photo_bytes:
                 raise PhotoRejected(texts.PHOTO_TOO_BIG.format(limit=self.max_photo_bytes // 2**20))
@@ -63,14 +57,14 @@ class PhotoIntake:
             async with self.store.transaction() as tx:
                 if not await tx.claim_update(msg.key):
                     return []
-            return [Say(chat_id=msg.chat.id, html=esc(str(rejected)), coalesce=f"{album}:refused" if album else None)]
+                return await _owed(tx, Say(chat_id=msg.chat.id, html=esc(str(rejected)), coalesce=refused_key))
 
         async with self.store.transaction() as tx:
             if not await tx.claim_update(msg.key):
                 return []
             current = await tx.draft_of(msg.person.id)
             if current is None or current.id != inspection.id:
-                return [Say(chat_id=msg.chat.id, html=texts.PHOTO_NO_DRAFT)]
+                return await _owed(tx, Say(chat_id=msg.chat.id, html=texts.PHOTO_NO_DRAFT))
             await tx.add_photo(
                 NewPhoto(
                     inspection_id=inspection.id,
@@ -95,4 +89,23 @@ class PhotoIntake:
             collecting = current.stage is Stage.PHOTOS and current.pos == inspection.pos
             buttons = [[prompts.button(current, texts.DONE, Action.DONE)]] if collecting else []
             text += "\n" + (texts.PHOTO_MORE if collecting else texts.PHOTO_EARLY)
-            return [Say(chat_id=msg.chat.id, html=text, buttons=buttons, coalesce=album)]
+            album = f"album:{photo.media_group_id}" if photo.media_group_id else None
+            return await _owed(tx, Say(chat_id=msg.chat.id, html=text, buttons=buttons, coalesce=album))
+
+    async def _refusal(self, tx: Tx, inspection: Inspection | None, photo: PhotoIn) -> str | None:
+        """Everything that can be refused before a single byte is downloaded."""
+        if inspection is None:
+            return texts.PHOTO_NO_DRAFT
+        if not flow.accepts_photos(await self.versions.of(tx, inspection), inspection.stage, inspection.pos):
+            return texts.PHOTO_NOT_NOW
+        if photo.as_document and photo.mime_type and not photo.mime_type.startswith("image/"):
+            return texts.PHOTO_NOT_IMAGE
+        if photo.declared_size and photo.declared_size > self.max_photo_bytes:
+            return texts.PHOTO_TOO_BIG.format(limit=self.max_photo_bytes // 2**20)
+        return None
+
+
+async def _owed(tx: Tx, reply: Say) -> list[Reply]:
+    replies: list[Reply] = [reply]
+    await owe(tx, replies)
+    return replies

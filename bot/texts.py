@@ -133,6 +133,7 @@ FOREIGN_BUTTON = "Nút này không thuộc phiên kiểm tra đang mở của b�
 FINISHED_BUTTON = "Phiên kiểm tra này đã kết thúc, không thể thay đổi."
 FIRST_STEP = "Đây là bước đầu tiên."
 EDITED_IGNORED = "Bot không ghi nhận tin nhắn đã sửa. Muốn sửa câu trả lời, hãy bấm «Quay lại» rồi trả lời lại."
+SLOW_DOWN = "Bạn đang gửi quá nhanh. Bot vẫn ghi nhận lần lượt từng tin, xin chờ một chút."
 UNSUPPORTED = "Bot chỉ nhận chữ, ảnh và vị trí. Gửi /resume để xem câu đang chờ."
 IDLE_HINT = "Gửi /inspect để bắt đầu phiên kiểm tra, hoặc /help để xem hướng dẫn."
 STRANGER_HINT = "Bot dành cho các đoàn kiểm tra công tác kiểm soát TTHC. Gửi /help để xem cách tham gia."

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from bot.checklist import Checklist
-from bot.events import Button, Incoming, Reply, Say, Toast
+from bot.events import Button, Edit, Incoming, Reply, Say, Toast
 from storage.models import Inspection
-from storage.repository import Tx
+from storage.repository import Tx, utcnow
+
+# How long an album may keep arriving before its single acknowledgement goes out.
+BURST_QUIET = timedelta(seconds=1.5)
 
 
 @dataclass
@@ -35,6 +39,23 @@ class Turn:
 
     def toast(self, text: str, alert: bool = True) -> None:
         self.out.append(Toast(text=text, alert=alert))
+
+    def retire_buttons(self, html: str | None = None) -> None:
+        """Freezes the message whose button was pressed, optionally showing the answer it got."""
+        if self.msg.tapped_message_id is not None:
+            self.out.append(Edit(chat_id=self.msg.chat.id, message_id=self.msg.tapped_message_id, html=html))
+
+
+async def owe(tx: Tx, replies: list[Reply]) -> None:
+    """Writes the replies to the outbox inside the caller's transaction: they are as durable as the
+    answer they acknowledge, and a burst's last acknowledgement replaces the earlier ones."""
+    now = utcnow()
+    for reply in replies:
+        if isinstance(reply, Toast):
+            continue
+        coalesce = reply.coalesce if isinstance(reply, Say) else None
+        not_before = now + BURST_QUIET if coalesce else now
+        await tx.outbox_add(reply.chat_id, reply.model_dump_json(), coalesce, not_before)
 
 
 class ChecklistVersions:

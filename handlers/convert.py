@@ -22,6 +22,11 @@ from bot.events import (
 )
 
 
+def update_key(update: Update) -> str:
+    """The delivery key the engine deduplicates on; the inbox uses the same one."""
+    return f"tg:{update.update_id}"
+
+
 def to_incoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Incoming | None:
     user, chat = update.effective_user, update.effective_chat
     if chat is None:
@@ -36,8 +41,10 @@ def to_incoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Incoming 
     else:
         person = Person(id=user.id, name=user.full_name, username=user.username)
     kind = ChatKind.PRIVATE if chat.type == chat.PRIVATE else ChatKind.GROUP
+    query = update.callback_query
     return Incoming(
-        key=f"tg:{update.update_id}",
+        key=update_key(update),
+        tapped_message_id=query.message.message_id if query and query.message else None,
         person=person,
         chat=Chat(id=chat.id, kind=kind),
         event=event,

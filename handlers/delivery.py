@@ -1,34 +1,43 @@
-"""Engine replies into Bot API calls, with retries.
+"""Delivering the outbox to Telegram.
 
-The answer is already committed when we get here, so a reply that cannot be delivered never loses
-data: flood limits and network trouble are waited out and retried, a permanent refusal (blocked bot,
-unknown chat) is logged and dropped, and the inspector can always ask again with /resume.
+Replies are committed to the outbox together with the answer they acknowledge; this worker sends
+them afterwards, in order per chat and in parallel across chats. Flood control (429 with
+`retry_after`), timeouts, dropped connections and 5xx are retried with backoff, also after a
+restart; a permanent refusal (blocked bot, unknown chat) is recorded and not retried. Delivery is
+at least once: a reply whose send succeeded just before a crash may be sent again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+from pydantic import TypeAdapter
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.ext import ContextTypes, JobQueue
 
-from bot.events import Button, Edit, OutPhoto, Photos, Reply, Say, Toast
+from bot.events import Button, Edit, OutPhoto, Owed, Photos, Say
 from bot.html import split_html
 from bot.photos import downscaled_jpeg
+from storage.models import OutboxRow, OutboxStatus
+from storage.repository import Store, utcnow
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-ATTEMPTS = 6
-ALBUM_QUIET_SECONDS = 1.5
+Step = Callable[[], Awaitable[object]]
+OWED: TypeAdapter[Owed] = TypeAdapter(Owed)
+
 PHOTO_UPLOAD_LIMIT = 10 * 2**20
+MAX_ATTEMPTS = 30
+MAX_BACKOFF = timedelta(minutes=5)
+IDLE_CHECK_SECONDS = 30.0
 
 
 def keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
@@ -39,7 +48,7 @@ def keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
     )
 
 
-def _seconds(error: RetryAfter) -> float:
+def retry_after_seconds(error: RetryAfter) -> float:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         value = error.retry_after
@@ -47,117 +56,21 @@ def _seconds(error: RetryAfter) -> float:
 
 
 async def with_retries(what: str, call: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T | None:
-    delay = 1.0
-    for attempt in range(1, ATTEMPTS + 1):
+    """For the few calls that are useful only right away (answering a button press)."""
+    for attempt in range(3):
         try:
             return await call(*args, **kwargs)
         except RetryAfter as error:
-            await asyncio.sleep(_seconds(error) + 0.1)
-        except BadRequest as error:  # a subclass of NetworkError, but retrying cannot help
+            await asyncio.sleep(retry_after_seconds(error) + 0.1)
+        except BadRequest as error:
             log.warning("%s refused by Telegram: %s", what, error.message)
             return None
-        except (TimedOut, NetworkError) as error:
-            if attempt == ATTEMPTS:
-                log.error("%s failed after %d attempts: %s", what, attempt, error)
-                return None
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 30)
+        except (TimedOut, NetworkError):
+            await asyncio.sleep(0.5 * (attempt + 1))
         except TelegramError as error:
-            # Blocked by the user, a migrated group, …: permanent. The answer is stored already, so
-            # this must not surface as an error that would tell the user nothing was saved.
-            log.warning("%s failed for good: %s", what, error.message)
+            log.warning("%s failed: %s", what, error.message)
             return None
     return None
-
-
-class Delivery:
-    """Sends one update's replies in order; bursts (albums) are answered once, after they settle."""
-
-    def __init__(self, bot: Bot, job_queue: JobQueue[Any] | None) -> None:
-        self.bot = bot
-        self.job_queue = job_queue
-
-    async def send(
-        self, replies: list[Reply], origin: tuple[int, int] | None = None, callback_id: str | None = None
-    ) -> None:
-        if callback_id is not None:
-            toast = next((reply for reply in replies if isinstance(reply, Toast)), None)
-            await with_retries(
-                "answerCallbackQuery",
-                self.bot.answer_callback_query,
-                callback_id,
-                text=toast.text if toast else None,
-                show_alert=bool(toast and toast.alert),
-            )
-        for reply in replies:
-            if isinstance(reply, Say) and reply.coalesce:
-                self._later(reply)
-            elif isinstance(reply, Say):
-                await self.say(reply)
-            elif isinstance(reply, Edit) and origin is not None:
-                await self.edit(reply, *origin)
-            elif isinstance(reply, Photos):
-                await self.photos(reply)
-
-    def _later(self, reply: Say) -> None:
-        if self.job_queue is None:
-            raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
-        name = f"{reply.chat_id}:{reply.coalesce}"
-        for job in self.job_queue.get_jobs_by_name(name):
-            job.schedule_removal()
-
-        async def fire(_: ContextTypes.DEFAULT_TYPE) -> None:
-            await self.say(reply)
-
-        self.job_queue.run_once(fire, ALBUM_QUIET_SECONDS, name=name)
-
-    async def say(self, reply: Say) -> None:
-        parts = split_html(reply.html, MessageLimit.MAX_TEXT_LENGTH)
-        for index, part in enumerate(parts):
-            await with_retries(
-                "sendMessage",
-                self.bot.send_message,
-                reply.chat_id,
-                part,
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(reply.buttons) if index == len(parts) - 1 else None,
-                disable_web_page_preview=True,
-            )
-
-    async def edit(self, reply: Edit, chat_id: int, message_id: int) -> None:
-        if reply.html is None:
-            await with_retries(
-                "editMessageReplyMarkup", self.bot.edit_message_reply_markup, chat_id, message_id, reply_markup=None
-            )
-            return
-        text = split_html(reply.html, MessageLimit.MAX_TEXT_LENGTH)[0]
-        await with_retries(
-            "editMessageText", self.bot.edit_message_text, text, chat_id, message_id, parse_mode=ParseMode.HTML
-        )
-
-    async def photos(self, reply: Photos) -> None:
-        for start in range(0, len(reply.photos), 10):
-            chunk = reply.photos[start : start + 10]
-            try:
-                payloads = await asyncio.gather(*(asyncio.to_thread(_upload_bytes, photo) for photo in chunk))
-            except OSError:
-                log.exception("stored photos of chat %s could not be read", reply.chat_id)
-                continue
-            if len(chunk) == 1:
-                await with_retries(
-                    "sendPhoto",
-                    self.bot.send_photo,
-                    reply.chat_id,
-                    payloads[0],
-                    caption=chunk[0].caption,
-                    parse_mode=ParseMode.HTML,
-                )
-                continue
-            media = [
-                InputMediaPhoto(data, caption=photo.caption, parse_mode=ParseMode.HTML)
-                for data, photo in zip(payloads, chunk, strict=True)
-            ]
-            await with_retries("sendMediaGroup", self.bot.send_media_group, reply.chat_id, media)
 
 
 def _upload_bytes(photo: OutPhoto) -> bytes:
@@ -166,3 +79,150 @@ def _upload_bytes(photo: OutPhoto) -> bytes:
     if fits and photo.mime in ("image/jpeg", "image/png"):
         return photo.path.read_bytes()
     return downscaled_jpeg(photo.path)
+
+
+class TelegramSteps:
+    """Turns one owed reply into the Bot API calls that deliver it, one step per call."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    def of(self, reply: Owed) -> list[Step]:
+        if isinstance(reply, Say):
+            return self._say(reply)
+        if isinstance(reply, Edit):
+            return [lambda: self._edit(reply)]
+        return self._photos(reply)
+
+    def _say(self, reply: Say) -> list[Step]:
+        parts = split_html(reply.html, MessageLimit.MAX_TEXT_LENGTH)
+
+        def send(index: int) -> Step:
+            return lambda: self.bot.send_message(
+                reply.chat_id,
+                parts[index],
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(reply.buttons) if index == len(parts) - 1 else None,
+                disable_web_page_preview=True,
+            )
+
+        return [send(index) for index in range(len(parts))]
+
+    async def _edit(self, reply: Edit) -> object:
+        if reply.html is None:
+            return await self.bot.edit_message_reply_markup(reply.chat_id, reply.message_id, reply_markup=None)
+        text = split_html(reply.html, MessageLimit.MAX_TEXT_LENGTH)[0]
+        return await self.bot.edit_message_text(text, reply.chat_id, reply.message_id, parse_mode=ParseMode.HTML)
+
+    def _photos(self, reply: Photos) -> list[Step]:
+        chunks = [reply.photos[start : start + 10] for start in range(0, len(reply.photos), 10)]
+
+        def send(chunk: list[OutPhoto]) -> Step:
+            async def step() -> object:
+                payloads = await asyncio.gather(*(asyncio.to_thread(_upload_bytes, photo) for photo in chunk))
+                if len(chunk) == 1:
+                    return await self.bot.send_photo(
+                        reply.chat_id, payloads[0], caption=chunk[0].caption, parse_mode=ParseMode.HTML
+                    )
+                media = [
+                    InputMediaPhoto(data, caption=photo.caption, parse_mode=ParseMode.HTML)
+                    for data, photo in zip(payloads, chunk, strict=True)
+                ]
+                return await self.bot.send_media_group(reply.chat_id, media)
+
+            return step
+
+        return [send(chunk) for chunk in chunks]
+
+
+class OutboxWorker:
+    def __init__(self, store: Store, bot: Bot) -> None:
+        self.store = store
+        self.steps = TelegramSteps(bot)
+        self._wake = asyncio.Event()
+        self._busy: dict[int, asyncio.Task[None]] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox")
+
+    async def stop(self) -> None:
+        """Unsent replies stay in the outbox and go out after the next start."""
+        tasks = [task for task in (self._task, *self._busy.values()) if task is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            now = utcnow()
+            async with self.store.transaction() as tx:
+                chats = await tx.outbox_due_chats(now)
+                wake_at = await tx.outbox_next_wakeup()
+            for chat_id in chats:
+                if chat_id not in self._busy:
+                    self._busy[chat_id] = asyncio.create_task(self._drain(chat_id), name=f"outbox:{chat_id}")
+            timeout = IDLE_CHECK_SECONDS
+            if wake_at is not None:
+                timeout = min(max((wake_at - now).total_seconds(), 0.05), IDLE_CHECK_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout)
+
+    async def _drain(self, chat_id: int) -> None:
+        try:
+            while True:
+                async with self.store.transaction() as tx:
+                    row = await tx.outbox_next(chat_id, utcnow())
+                if row is None or not await self._deliver(row):
+                    return
+        except Exception:
+            log.exception("outbox worker for chat %s stopped", chat_id)
+        finally:
+            del self._busy[chat_id]
+            self._wake.set()
+
+    async def _deliver(self, row: OutboxRow) -> bool:
+        """True when the row is finished (sent or failed for good); False when it waits for a retry."""
+        steps = self.steps.of(OWED.validate_json(row.body))
+        for index in range(row.progress, len(steps)):
+            try:
+                await steps[index]()
+            except RetryAfter as error:
+                return await self._later(row, utcnow() + timedelta(seconds=retry_after_seconds(error)), str(error))
+            except BadRequest as error:
+                if "not modified" in error.message:  # the edit was already made before a crash
+                    continue
+                return await self._finish(row, OutboxStatus.FAILED, error.message)
+            except (TimedOut, NetworkError) as error:
+                backoff = min(timedelta(seconds=2 ** min(row.attempts, 10)), MAX_BACKOFF)
+                return await self._later(row, utcnow() + backoff, str(error))
+            except TelegramError as error:  # blocked by the user, chat gone, group migrated
+                return await self._finish(row, OutboxStatus.FAILED, error.message)
+            except OSError as error:  # a stored photo could not be read
+                log.exception("reply %s could not be prepared", row.id)
+                return await self._finish(row, OutboxStatus.FAILED, str(error))
+            if len(steps) > 1:
+                async with self.store.transaction() as tx:
+                    await tx.outbox_progress(row.id, index + 1)
+        return await self._finish(row, OutboxStatus.SENT)
+
+    async def _later(self, row: OutboxRow, when: datetime, error: str) -> bool:
+        if row.attempts + 1 >= MAX_ATTEMPTS:
+            return await self._finish(row, OutboxStatus.FAILED, f"gave up after {MAX_ATTEMPTS} attempts: {error}")
+        log.info("reply %s to chat %s will be retried: %s", row.id, row.chat_id, error)
+        async with self.store.transaction() as tx:
+            await tx.outbox_retry_later(row.id, when, error)
+        return False
+
+    async def _finish(self, row: OutboxRow, status: OutboxStatus, error: str | None = None) -> bool:
+        if status is OutboxStatus.FAILED:
+            log.warning("reply %s to chat %s failed for good: %s", row.id, row.chat_id, error)
+        async with self.store.transaction() as tx:
+            await tx.outbox_finish(row.id, status, error)
+        return True

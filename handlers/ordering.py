@@ -1,25 +1,47 @@
-"""Updates of one person run in order; different people run side by side.
+"""Updates of one person run in order; different people run side by side; a flood slows only its sender.
 
 python-telegram-bot either processes all updates one after another (a slow reply to one inspector
 holds up everyone) or all concurrently (an album's photos and the "Xong" press could overtake each
-other). Serialising per person gives both responsiveness and order.
+other). Serialising per person gives both responsiveness and order. Each person also has a leaky
+bucket: someone (or some script) sending a hundred messages a second is processed at a steady pace,
+told once to slow down, and nobody else waits for them. Nothing is dropped: every update is already
+committed to the inbox.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+from aiolimiter import AsyncLimiter
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+# An album of ten photos plus a few taps passes untouched; a sustained stream is held to 2 per second.
+BURST = 20
+BURST_SECONDS = 10.0
+# Waiting updates hold a slot each, so the slots must outnumber what one flooder can queue up.
+MAX_WAITING_UPDATES = 4096
+
+
+@dataclass
+class _Queue:
+    """A person's lock, rate limiter and how many updates hold or await it; dropped when unused."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    limiter: AsyncLimiter = field(default_factory=lambda: AsyncLimiter(BURST, BURST_SECONDS))
+    users: int = 0
+    warned: bool = False
+
 
 class PerPersonUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
-        super().__init__(max_concurrent_updates)
+    def __init__(self, on_flood: Callable[[int], Coroutine[Any, Any, None]] | None = None) -> None:
+        super().__init__(MAX_WAITING_UPDATES)
+        self.on_flood = on_flood
         self._queues: dict[int, _Queue] = {}
+        self._warnings: set[asyncio.Task[None]] = set()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _person_of(update)
@@ -27,6 +49,13 @@ class PerPersonUpdateProcessor(BaseUpdateProcessor):
         queue.users += 1
         try:
             async with queue.lock:
+                if not queue.limiter.has_capacity() and not queue.warned and key > 0:
+                    queue.warned = True
+                    if self.on_flood is not None:
+                        warning = asyncio.create_task(self.on_flood(key))
+                        self._warnings.add(warning)
+                        warning.add_done_callback(self._warnings.discard)
+                await queue.limiter.acquire()
                 await coroutine
         finally:
             queue.users -= 1
@@ -34,18 +63,10 @@ class PerPersonUpdateProcessor(BaseUpdateProcessor):
                 del self._queues[key]
 
     async def initialize(self) -> None:
-        """Nothing to set up; the locks are created on demand."""
+        """Nothing to set up; the queues are created on demand."""
 
     async def shutdown(self) -> None:
         """Nothing to release."""
-
-
-@dataclass
-class _Queue:
-    """A lock and how many updates hold or await it, so it is dropped only when nobody needs it."""
-
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    users: int = 0
 
 
 def _person_of(update: object) -> int:

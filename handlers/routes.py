@@ -1,4 +1,4 @@
-"""Which updates reach the engine. Every route does the same three things: convert, ask, deliver."""
+"""Which updates reach the engine. Every route does the same: convert, ask the engine, wake the outbox."""
 
 from __future__ import annotations
 
@@ -6,21 +6,19 @@ import logging
 import time
 
 from telegram import Update
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    ContextTypes,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, TypeHandler, filters
 
 from bot.engine import Engine
+from bot.events import Toast
 from handlers.convert import to_incoming
-from handlers.delivery import Delivery, with_retries
+from handlers.delivery import OutboxWorker, with_retries
+from handlers.inbox import InboxQueue
 
 log = logging.getLogger(__name__)
 
 ENGINE_KEY = "engine"
+OUTBOX_KEY = "outbox"
+INBOX_KEY = "inbox"
 ERROR_REPLY = "⚠️ Bot gặp lỗi khi xử lý tin nhắn này nên chưa ghi nhận. Hãy gửi lại hoặc gửi /resume."
 
 
@@ -31,13 +29,18 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     engine: Engine = context.bot_data[ENGINE_KEY]
     replies = await engine.handle(incoming)
-    query = update.callback_query
-    origin = None
-    if query is not None and query.message is not None:
-        origin = (query.message.chat.id, query.message.message_id)
-    await Delivery(context.bot, context.job_queue).send(replies, origin=origin, callback_id=query.id if query else None)
+    outbox: OutboxWorker = context.bot_data[OUTBOX_KEY]
+    outbox.wake()
+    if update.callback_query is not None:
+        toast = next((reply for reply in replies if isinstance(reply, Toast)), None)
+        await with_retries(
+            "answerCallbackQuery",
+            update.callback_query.answer,
+            text=toast.text if toast else None,
+            show_alert=bool(toast and toast.alert),
+        )
     log.info(
-        "update %s from user %s in chat %s: %s, %d replies, %.0f ms",
+        "update %s from user %s in chat %s: %s, %d replies, %.1f ms",
         update.update_id,
         incoming.person.id,
         incoming.chat.id,
@@ -47,17 +50,30 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
+async def done_with_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs after the engine for every update, so one that never reached it is not replayed forever."""
+    inbox: InboxQueue = context.bot_data[INBOX_KEY]
+    await inbox.done(update)
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The transaction was rolled back, so the honest thing is to say nothing was saved."""
+    """The engine's transaction was rolled back, so the honest thing is to say nothing was saved."""
     log.error("error while handling update %s", update, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
-        chat_id = update.effective_chat.id
-        await with_retries("sendMessage", context.bot.send_message, chat_id, ERROR_REPLY)
+        await with_retries("sendMessage", context.bot.send_message, update.effective_chat.id, ERROR_REPLY)
 
 
-def register(application: Application, engine: Engine) -> None:  # type: ignore[type-arg]
+def register(
+    application: Application,  # type: ignore[type-arg]
+    engine: Engine,
+    inbox: InboxQueue,
+    outbox: OutboxWorker,
+) -> None:
     application.bot_data[ENGINE_KEY] = engine
+    application.bot_data[INBOX_KEY] = inbox
+    application.bot_data[OUTBOX_KEY] = outbox
     application.add_handler(CallbackQueryHandler(on_update))
     application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, on_update))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, on_update))
+    application.add_handler(TypeHandler(Update, done_with_update), group=1)
     application.add_error_handler(on_error)

@@ -113,3 +113,30 @@ class Photo(NewPhoto):
 
     id: int
     received_at: datetime
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    SUPERSEDED = "superseded"
+
+
+class InboxRow(Row):
+    seq: int
+    key: str
+    body: str
+
+
+class OutboxRow(Row):
+    """One reply owed to a chat; `body` is the channel-neutral reply as JSON."""
+
+    id: int
+    chat_id: int
+    body: str
+    coalesce_key: str | None
+    not_before: datetime
+    attempts: int
+    progress: int
+    status: OutboxStatus
+    last_error: str | None

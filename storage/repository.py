@@ -19,9 +19,12 @@ import aiosqlite
 
 from storage.models import (
     Answer,
+    InboxRow,
     Inspection,
     Member,
     NewPhoto,
+    OutboxRow,
+    OutboxStatus,
     Photo,
     Remark,
     RemarkKind,
@@ -124,17 +127,92 @@ class Tx:
     # --- updates -------------------------------------------------------------------------------
 
     async def claim_update(self, key: str) -> bool:
-        """False when this update was already processed: redelivery must change nothing."""
+        """False when this update was already processed: redelivery must change nothing.
+
+        Its inbox row goes in the same transaction, so an update is either waiting or done.
+        """
         changed = await self._run(
             "INSERT OR IGNORE INTO processed_updates (key, processed_at) VALUES (?, ?)", (key, _ts(utcnow()))
         )
+        await self._run("DELETE FROM inbox WHERE key = ?", (key,))
         return changed != 0
 
     async def was_processed(self, key: str) -> bool:
         return await self._one("SELECT 1 FROM processed_updates WHERE key = ?", (key,)) is not None
 
     async def forget_updates_before(self, moment: datetime) -> None:
+        """Telegram keeps an update at most a day; a week of memory is plenty to recognise redelivery."""
         await self._run("DELETE FROM processed_updates WHERE processed_at < ?", (_ts(moment),))
+        await self._run("DELETE FROM outbox WHERE status != 'pending' AND created_at < ?", (_ts(moment),))
+
+    # --- inbox: updates committed before the channel confirms them ----------------------------
+
+    async def inbox_add(self, key: str, body: str) -> None:
+        await self._run(
+            "INSERT OR IGNORE INTO inbox (key, body, received_at) VALUES (?, ?, ?)", (key, body, _ts(utcnow()))
+        )
+
+    async def inbox_done(self, key: str) -> None:
+        await self._run("DELETE FROM inbox WHERE key = ?", (key,))
+
+    async def inbox_pending(self) -> list[InboxRow]:
+        rows = await self._all("SELECT seq, key, body FROM inbox ORDER BY seq")
+        return [InboxRow.model_validate(dict(r)) for r in rows]
+
+    # --- outbox: replies committed with the answer, delivered after ----------------------------
+
+    async def outbox_add(self, chat_id: int, body: str, coalesce_key: str | None, not_before: datetime) -> None:
+        """A reply in a burst (an album's acknowledgement) replaces the one still waiting before it."""
+        if coalesce_key is not None:
+            await self._run(
+                """UPDATE outbox SET status = 'superseded', finished_at = ?
+                   WHERE chat_id = ? AND coalesce_key = ? AND status = 'pending'""",
+                (_ts(utcnow()), chat_id, coalesce_key),
+            )
+        await self._run(
+            """INSERT INTO outbox (chat_id, body, coalesce_key, not_before, created_at)
+               VALUES (?, ?, ?, ?, ?)""",
+            (chat_id, body, coalesce_key, _ts(not_before), _ts(utcnow())),
+        )
+
+    async def outbox_due_chats(self, now: datetime) -> list[int]:
+        rows = await self._all(
+            "SELECT DISTINCT chat_id FROM outbox WHERE status = 'pending' AND not_before <= ?", (_ts(now),)
+        )
+        return [int(r["chat_id"]) for r in rows]
+
+    async def outbox_next(self, chat_id: int, now: datetime) -> OutboxRow | None:
+        """The oldest reply due in this chat: replies to one chat go out in the order they were decided."""
+        row = await self._one(
+            """SELECT id, chat_id, body, coalesce_key, not_before, attempts, progress, status, last_error FROM outbox
+               WHERE chat_id = ? AND status = 'pending' AND not_before <= ? ORDER BY id LIMIT 1""",
+            (chat_id, _ts(now)),
+        )
+        return OutboxRow.model_validate(dict(row)) if row else None
+
+    async def outbox_next_wakeup(self) -> datetime | None:
+        row = await self._one("SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    async def outbox_finish(self, outbox_id: int, status: OutboxStatus, error: str | None = None) -> None:
+        await self._run(
+            "UPDATE outbox SET status = ?, last_error = ?, finished_at = ? WHERE id = ?",
+            (status.value, error, _ts(utcnow()), outbox_id),
+        )
+
+    async def outbox_progress(self, outbox_id: int, progress: int) -> None:
+        """How many parts of a long reply are out, so a retry does not send them twice."""
+        await self._run("UPDATE outbox SET progress = ? WHERE id = ?", (progress, outbox_id))
+
+    async def outbox_retry_later(self, outbox_id: int, not_before: datetime, error: str) -> None:
+        await self._run(
+            "UPDATE outbox SET attempts = attempts + 1, not_before = ?, last_error = ? WHERE id = ?",
+            (_ts(not_before), error, outbox_id),
+        )
+
+    async def outbox_counts(self) -> dict[str, int]:
+        rows = await self._all("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
+        return {str(r["status"]): int(r["n"]) for r in rows}
 
     # --- checklists ----------------------------------------------------------------------------
 

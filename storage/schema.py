@@ -91,4 +91,29 @@ MIGRATIONS: list[list[str]] = [
             processed_at TEXT NOT NULL
         )""",
     ],
+    [
+        # Updates are committed here before the channel confirms them, and processed from here.
+        """CREATE TABLE inbox (
+            seq INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            body TEXT NOT NULL,
+            received_at TEXT NOT NULL
+        )""",
+        # Replies decided by the engine, committed with the answer and delivered afterwards.
+        """CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            coalesce_key TEXT,
+            not_before TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            progress INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'sent', 'failed', 'superseded')),
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            finished_at TEXT
+        )""",
+        "CREATE INDEX outbox_pending ON outbox(status, chat_id, id)",
+    ],
 ]

@@ -87,7 +87,10 @@ class Harness:
 
     async def send(self, person: Person, event: Event, chat: Chat | None = None, key: str | None = None) -> list[Reply]:
         chat = chat or Chat(id=person.id, kind=ChatKind.PRIVATE)
-        message = Incoming(key=key or f"t:{next(self._keys)}", person=person, chat=chat, event=event)
+        tapped = 1 if isinstance(event, Tap) else None  # the message carrying the button, as a channel says
+        message = Incoming(
+            key=key or f"t:{next(self._keys)}", person=person, chat=chat, event=event, tapped_message_id=tapped
+        )
         self.last = await self.engine.handle(message)
         return self.last
 

@@ -1,0 +1,277 @@
+"""Backups, restore and health checks of everything the bot keeps under DATA_DIR.
+
+A backup is one uncompressed tar file (the photos are already compressed images) laid out exactly like
+DATA_DIR itself:
+
+    kiemtra.sqlite3                      standalone copy of the database (no -wal file needed)
+    photos/<inspection>/<sha256>.<ext>   every photo the copied database refers to
+
+so unpacking it into an empty folder gives a working DATA_DIR. `restore_backup` does that with the
+safety checks an operator should not have to remember. The database is copied first and only the
+photos it refers to are archived afterwards; since the bot writes a photo file before committing its
+row and never deletes photos, every row in the copy has its file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+import re
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from telegram.ext import ContextTypes, JobQueue
+
+from bot.config import Settings
+from bot.texts import VIETNAM
+from storage.backup import (
+    BackupError,
+    StoredPhoto,
+    check_database,
+    copy_database,
+    fsync_directory,
+    list_photos,
+)
+
+log = logging.getLogger(__name__)
+
+DATABASE_NAME = "kiemtra.sqlite3"
+PHOTOS_NAME = "photos"
+BACKUP_FOLDER = "backups"
+BACKUP_TIME = time(2, 30, tzinfo=VIETNAM)
+JOB_NAME = "daily-backup"
+# Only files named like this are ever pruned, so anything an operator puts in backups/ is left alone.
+BACKUP_NAME = re.compile(r"^kiemtra-\d{8}-\d{6}\.tar$")
+
+__all__ = [
+    "BACKUP_TIME",
+    "BackupError",
+    "Health",
+    "backup_name",
+    "check",
+    "daily_backup",
+    "health",
+    "make_backup",
+    "prune_backups",
+    "restore_backup",
+    "schedule_daily_backups",
+]
+
+
+# --- backup --------------------------------------------------------------------------------------
+
+
+async def make_backup(settings: Settings, target: Path) -> Path:
+    """Writes the tar file described in the module docstring; it appears complete or not at all.
+
+    All the work happens in one worker thread so the bot keeps answering inspectors meanwhile.
+    """
+    await asyncio.to_thread(_make_backup, settings.database_path, settings.photo_dir, target)
+    return target
+
+
+def _make_backup(database: Path, photo_dir: Path, target: Path) -> None:
+    # An existing file is never replaced: a mistyped target could be the live database or the only
+    # good backup.
+    if target.exists():
+        raise BackupError(f"{target} đã tồn tại; hãy chọn tên tệp khác.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # The snapshot sits next to the target (same disk), not in /tmp, which may be small or in memory.
+    with tempfile.TemporaryDirectory(prefix=".backup-", dir=target.parent) as work:
+        snapshot = Path(work) / DATABASE_NAME
+        copy_database(database, snapshot)
+        _write_archive(snapshot, list_photos(snapshot), photo_dir, target)
+
+
+def _write_archive(snapshot: Path, photos: list[StoredPhoto], photo_dir: Path, target: Path) -> None:
+    descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    temporary = Path(name)
+    try:
+        with os.fdopen(descriptor, "wb") as raw:
+            # tarfile streams each member from disk, so memory use does not grow with the photos.
+            with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as archive:
+                archive.add(snapshot, arcname=DATABASE_NAME)
+                _add_photos(archive, photos, photo_dir)
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    fsync_directory(target.parent)
+
+
+def _add_photos(archive: tarfile.TarFile, photos: list[StoredPhoto], photo_dir: Path) -> None:
+    added: set[str] = set()
+    for photo in photos:
+        if photo.path in added:  # the same picture sent twice to one inspection is one file
+            continue
+        source = _photo_file(photo_dir, photo)
+        if source is None or not source.is_file():
+            # One lost file must not stop every future backup; `check` reports it to the operator.
+            log.warning("Photo #%d (%s) is missing and is not in the backup", photo.id, photo.path)
+            continue
+        archive.add(source, arcname=f"{PHOTOS_NAME}/{photo.path}")
+        added.add(photo.path)
+
+
+# --- restore -------------------------------------------------------------------------------------
+
+
+def restore_backup(archive: Path, data_dir: Path) -> None:
+    """Unpacks a backup into an empty DATA_DIR.
+
+    It refuses a folder that already holds data, because mixing a restored database with other
+    photos, or with a leftover `-wal` file that SQLite would replay into it, corrupts both histories.
+    """
+    if not archive.is_file():
+        raise BackupError(f"Không có tệp sao lưu {archive}.")
+    _require_empty(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".restore-", dir=data_dir) as work:
+        unpacked = Path(work)
+        _unpack(archive, unpacked)
+        if not (unpacked / DATABASE_NAME).is_file():
+            raise BackupError(f"{archive} không chứa {DATABASE_NAME}; đây không phải bản sao lưu của bot.")
+        photos = data_dir / PHOTOS_NAME
+        if (unpacked / PHOTOS_NAME).is_dir():
+            if photos.exists():
+                photos.rmdir()  # known to be empty
+            os.replace(unpacked / PHOTOS_NAME, photos)
+        # The database goes last: its presence is what marks the folder as restored.
+        os.replace(unpacked / DATABASE_NAME, data_dir / DATABASE_NAME)
+
+
+def _require_empty(data_dir: Path) -> None:
+    database = data_dir / DATABASE_NAME
+    leftovers = [database, database.with_name(f"{DATABASE_NAME}-wal"), database.with_name(f"{DATABASE_NAME}-shm")]
+    photos = data_dir / PHOTOS_NAME
+    if any(path.exists() for path in leftovers) or (photos.is_dir() and any(photos.iterdir())):
+        raise BackupError(f"{data_dir} đã có dữ liệu; chỉ khôi phục vào một DATA_DIR mới hoặc trống.")
+
+
+def _unpack(archive: Path, destination: Path) -> None:
+    try:
+        # "r:*" also accepts a backup the operator compressed afterwards (.tar.gz, .tar.xz).
+        with tarfile.open(archive, "r:*") as tar:
+            # The "data" filter refuses absolute paths, `..`, links out of the folder and device files.
+            tar.extractall(destination, filter="data")
+    except (tarfile.TarError, OSError) as error:
+        raise BackupError(f"{archive} không phải bản sao lưu hợp lệ: {error}") from None
+
+
+# --- check ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Health:
+    """Kept apart so the command line can say "OK" for the part that is healthy."""
+
+    database: list[str]
+    photos: list[str]
+    photo_count: int | None  # None when the photo rows could not even be read
+
+    @property
+    def problems(self) -> list[str]:
+        return self.database + self.photos
+
+
+async def health(settings: Settings) -> Health:
+    """Reads every photo file in full, so it runs in a worker thread."""
+    return await asyncio.to_thread(_health, settings.database_path, settings.photo_dir)
+
+
+def _health(database: Path, photo_dir: Path) -> Health:
+    if not database.is_file():
+        return Health([f"Không có cơ sở dữ liệu ở {database}."], [], None)
+    database_problems = check_database(database)
+    try:
+        photos = list_photos(database)
+    except BackupError as error:
+        return Health([*database_problems, str(error)], [], None)
+    return Health(database_problems, _verify_photos(photo_dir, photos), len(photos))
+
+
+async def check(settings: Settings) -> list[str]:
+    """Vietnamese problem lines; empty when the database and every photo file are as recorded."""
+    return (await health(settings)).problems
+
+
+def _verify_photos(photo_dir: Path, photos: list[StoredPhoto]) -> list[str]:
+    return [problem for photo in photos if (problem := _verify_photo(photo_dir, photo))]
+
+
+def _verify_photo(photo_dir: Path, photo: StoredPhoto) -> str | None:
+    """The SHA-256 is the evidence's seal: a photo whose bytes changed is no longer evidence."""
+    label = f"Ảnh #{photo.id} (phiên #{photo.inspection_id}, {PHOTOS_NAME}/{photo.path})"
+    source = _photo_file(photo_dir, photo)
+    if source is None:
+        return f"{label}: đường dẫn không hợp lệ."
+    if not source.is_file():
+        return f"{label}: thiếu tệp."
+    size = source.stat().st_size
+    if size != photo.size:
+        return f"{label}: tệp có {size} byte, cơ sở dữ liệu ghi {photo.size} byte."
+    with open(source, "rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    if digest != photo.sha256:
+        return f"{label}: nội dung đã bị thay đổi (SHA-256 không khớp)."
+    return None
+
+
+def _photo_file(photo_dir: Path, photo: StoredPhoto) -> Path | None:
+    """None for a path that would leave the photo folder; a database row must not point elsewhere."""
+    relative = PurePosixPath(photo.path)
+    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+        return None
+    return photo_dir.joinpath(*relative.parts)
+
+
+# --- daily backups -------------------------------------------------------------------------------
+
+
+def backup_name(moment: datetime) -> str:
+    """Vietnam time in the name, because that is what the operator reads; it also sorts by age."""
+    return f"kiemtra-{moment.astimezone(VIETNAM):%Y%m%d-%H%M%S}.tar"
+
+
+def prune_backups(folder: Path, keep: int) -> list[Path]:
+    """Deletes all but the `keep` newest daily backups and returns what it deleted."""
+    if keep < 1:
+        raise ValueError("keep must be at least 1")
+    if not folder.is_dir():
+        return []
+    backups = sorted((p for p in folder.iterdir() if BACKUP_NAME.match(p.name) and p.is_file()), key=lambda p: p.name)
+    doomed = backups[:-keep]
+    for path in doomed:
+        path.unlink(missing_ok=True)
+    return doomed
+
+
+async def daily_backup(settings: Settings, now: datetime | None = None) -> Path:
+    """Prunes only after the new backup exists, so a failing backup never removes the good ones."""
+    folder = settings.data_dir / BACKUP_FOLDER
+    target = await make_backup(settings, folder / backup_name(now or datetime.now(UTC)))
+    await asyncio.to_thread(prune_backups, folder, settings.backup_keep)
+    return target
+
+
+def schedule_daily_backups(job_queue: JobQueue[Any], settings: Settings) -> None:
+    """Backs up every night at BACKUP_TIME into DATA_DIR/backups, keeping BACKUP_KEEP of them."""
+
+    async def run(_: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            path = await daily_backup(settings)
+        except Exception:
+            # The bot must keep serving inspectors; the operator learns of it from the log.
+            log.exception("Daily backup failed")
+            return
+        log.info("Daily backup written to %s", path)
+
+    job_queue.run_daily(run, BACKUP_TIME, name=JOB_NAME)

@@ -1,0 +1,49 @@
+"""python-telegram-bot's update queue, made durable.
+
+The polling Updater confirms a batch to Telegram (with the offset of its next getUpdates) right
+after putting the batch on this queue, and the webhook handler answers Telegram's request right
+after putting the update here. Committing each update to the inbox table inside `put` therefore
+closes the window in which a crash would lose an update Telegram already considers delivered.
+The engine deletes the inbox row in the same transaction that records the update as processed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+from telegram import Bot, Update
+
+from handlers.convert import update_key
+from storage.repository import Store
+
+log = logging.getLogger(__name__)
+
+
+class InboxQueue(asyncio.Queue[object]):
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update):
+            async with self.store.transaction() as tx:
+                await tx.inbox_add(update_key(item), json.dumps(item.to_dict(), ensure_ascii=False))
+        await super().put(item)
+
+    async def replay(self, bot: Bot) -> int:
+        """Queues what a previous run committed but did not finish, before any new update arrives."""
+        async with self.store.transaction() as tx:
+            rows = await tx.inbox_pending()
+        for row in rows:
+            update = Update.de_json(json.loads(row.body), bot)
+            await super().put(update)
+        if rows:
+            log.info("replaying %d updates left unprocessed by the previous run", len(rows))
+        return len(rows)
+
+    async def done(self, update: Update) -> None:
+        """For updates that never reach the engine (service messages, bots, a handler that failed)."""
+        async with self.store.transaction() as tx:
+            await tx.inbox_done(update_key(update))
