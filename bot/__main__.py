@@ -47,9 +47,30 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging() -> None:
+class RedactToken(logging.Filter):
+    """The Bot API URL contains the token, and libraries put URLs in messages and exceptions."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token:
+            message = record.getMessage()
+            if self.token in message:
+                record.msg, record.args = message.replace(self.token, "<TOKEN>"), None
+            if record.exc_info and self.token in logging.Formatter().formatException(record.exc_info):
+                text = logging.Formatter().formatException(record.exc_info).replace(self.token, "<TOKEN>")
+                record.msg, record.args = f"{record.getMessage()}\n{text}", None
+                record.exc_info, record.exc_text = None, None
+        return True
+
+
+def _configure_logging(token: str) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL, and the Bot API URL contains the token.
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactToken(token))
+    # httpx logs every request URL at INFO, and the Bot API URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
@@ -133,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             return _check()
         if args.command == "restore":
             return _restore(args.file, args.data_dir)
-        _configure_logging()
+        _configure_logging(load_settings().telegram_bot_token or "")
         if args.command == "backup":
             return _backup(args.file)
         asyncio.run(_run())

@@ -17,6 +17,7 @@ from bot import texts
 from bot.checklist import Checklist
 from bot.config import BotMode, Settings
 from bot.engine import Engine
+from bot.maintenance import schedule_daily_backups
 from handlers.delivery import OutboxWorker, with_retries
 from handlers.inbox import InboxQueue
 from handlers.ordering import PerPersonUpdateProcessor
@@ -78,6 +79,8 @@ async def serve(settings: Settings, checklist: Checklist, stop: asyncio.Event) -
             outbox = OutboxWorker(store, application.bot)
             register(application, engine, inbox, outbox)
             await set_commands(application)
+            if application.job_queue is not None:
+                schedule_daily_backups(application.job_queue, settings)
             outbox.start()
             await inbox.replay(application.bot)
             await application.start()
@@ -102,6 +105,9 @@ async def serve(settings: Settings, checklist: Checklist, stop: asyncio.Event) -
             )
             await stop.wait()
             await updater.stop()
+            processor = application.update_processor
+            if isinstance(processor, PerPersonUpdateProcessor):
+                processor.stopping = True
             await application.stop()
             await outbox.stop()
     finally:

@@ -35,6 +35,7 @@ from storage.backup import (
     StoredPhoto,
     check_database,
     copy_database,
+    create_temporary,
     fsync_directory,
     list_photos,
 )
@@ -50,7 +51,12 @@ JOB_NAME = "daily-backup"
 BACKUP_NAME = re.compile(r"^kiemtra-\d{8}-\d{6}\.tar$")
 
 __all__ = [
+    "BACKUP_FOLDER",
+    "BACKUP_NAME",
     "BACKUP_TIME",
+    "DATABASE_NAME",
+    "JOB_NAME",
+    "PHOTOS_NAME",
     "BackupError",
     "Health",
     "backup_name",
@@ -72,7 +78,10 @@ async def make_backup(settings: Settings, target: Path) -> Path:
 
     All the work happens in one worker thread so the bot keeps answering inspectors meanwhile.
     """
-    await asyncio.to_thread(_make_backup, settings.database_path, settings.photo_dir, target)
+    try:
+        await asyncio.to_thread(_make_backup, settings.database_path, settings.photo_dir, target)
+    except OSError as error:  # a full disk or a read-only folder is the operator's to fix: one line
+        raise BackupError(f"Không ghi được bản sao lưu {target}: {error.strerror or error}") from error
     return target
 
 
@@ -90,8 +99,7 @@ def _make_backup(database: Path, photo_dir: Path, target: Path) -> None:
 
 
 def _write_archive(snapshot: Path, photos: list[StoredPhoto], photo_dir: Path, target: Path) -> None:
-    descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    temporary = Path(name)
+    descriptor, temporary = create_temporary(target)
     try:
         with os.fdopen(descriptor, "wb") as raw:
             # tarfile streams each member from disk, so memory use does not grow with the photos.
@@ -133,6 +141,13 @@ def restore_backup(archive: Path, data_dir: Path) -> None:
     if not archive.is_file():
         raise BackupError(f"Không có tệp sao lưu {archive}.")
     _require_empty(data_dir)
+    try:
+        _restore_into(archive, data_dir)
+    except OSError as error:
+        raise BackupError(f"Không khôi phục được vào {data_dir}: {error.strerror or error}") from error
+
+
+def _restore_into(archive: Path, data_dir: Path) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".restore-", dir=data_dir) as work:
         unpacked = Path(work)

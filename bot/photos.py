@@ -13,7 +13,7 @@ import os
 import warnings
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from pydantic import BaseModel
 
 # 12-megapixel phone photos are the norm and 108 MP sensors exist; beyond this it is a bomb, not a photo
@@ -93,9 +93,11 @@ def keep(photo_dir: Path, inspection_id: int, info: PhotoInfo, data: bytes) -> s
 
 
 def downscaled_jpeg(path: Path, max_side: int = 2560, quality: int = 85) -> bytes:
-    """For channels with upload limits; the stored original is never touched."""
+    """For channels with upload limits; the stored original is never touched. Phones record rotation
+    in EXIF instead of turning the pixels, so the copy is turned upright before the tag is lost."""
     with Image.open(path) as image:
-        image.thumbnail((max_side, max_side))
+        upright = ImageOps.exif_transpose(image)
+        upright.thumbnail((max_side, max_side))
         buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, "JPEG", quality=quality)
+        upright.convert("RGB").save(buffer, "JPEG", quality=quality)
     return buffer.getvalue()

@@ -24,6 +24,7 @@ BURST = 20
 BURST_SECONDS = 10.0
 # Waiting updates hold a slot each, so the slots must outnumber what one flooder can queue up.
 MAX_WAITING_UPDATES = 4096
+THROTTLE_POLL_SECONDS = 0.05
 
 
 @dataclass
@@ -42,6 +43,7 @@ class PerPersonUpdateProcessor(BaseUpdateProcessor):
         self.on_flood = on_flood
         self._queues: dict[int, _Queue] = {}
         self._warnings: set[asyncio.Task[None]] = set()
+        self.stopping = False
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _person_of(update)
@@ -55,6 +57,14 @@ class PerPersonUpdateProcessor(BaseUpdateProcessor):
                         warning = asyncio.create_task(self.on_flood(key))
                         self._warnings.add(warning)
                         warning.add_done_callback(self._warnings.discard)
+                while not queue.limiter.has_capacity():
+                    if self.stopping:
+                        # Left in the inbox, so the next start processes it; a flood's backlog must
+                        # not hold up a restart.
+                        if isinstance(coroutine, Coroutine):
+                            coroutine.close()
+                        return
+                    await asyncio.sleep(THROTTLE_POLL_SECONDS)
                 await queue.limiter.acquire()
                 await coroutine
         finally:

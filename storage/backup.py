@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import secrets
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +46,20 @@ def _connect(path: Path) -> Iterator[sqlite3.Connection]:
         connection.close()
 
 
+def create_temporary(target: Path) -> tuple[int, Path]:
+    """An open, new, hidden file next to `target`, to be renamed onto it once complete.
+
+    Unlike `tempfile.mkstemp` (always 0600) the mode follows the umask, like every other file in
+    DATA_DIR, so a backup can be read by whoever may read the data, e.g. a container's own user.
+    """
+    while True:
+        path = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+        try:
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), path
+        except FileExistsError:
+            continue
+
+
 def fsync_directory(directory: Path) -> None:
     """A rename is durable only once the directory entry itself reaches the disk."""
     descriptor = os.open(directory, os.O_RDONLY)
@@ -74,12 +88,14 @@ def _copy(source: Path, destination: Path) -> None:
 def copy_database(source: Path, target: Path) -> None:
     """Blocking form of `backup_database`, for callers already in a worker thread."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    descriptor, temporary = create_temporary(target)
     os.close(descriptor)
-    temporary = Path(name)
     try:
         _copy(source, temporary)
         os.replace(temporary, target)
+    except sqlite3.Error as error:
+        temporary.unlink(missing_ok=True)
+        raise BackupError(f"Không sao chép được cơ sở dữ liệu {source}: {error}") from error
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

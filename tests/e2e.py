@@ -27,8 +27,8 @@ async def rows(data_dir: Path, sql: str) -> list[tuple[object, ...]]:
         return [tuple(row) for row in await cursor.fetchall()]
 
 
-def settings_for(standin: BotApiStandIn, data_dir: Path) -> Settings:
-    return Settings(
+def settings_for(standin: BotApiStandIn, data_dir: Path, overrides: dict[str, object] | None = None) -> Settings:
+    settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         TELEGRAM_BOT_TOKEN=standin.TOKEN,
         TELEGRAM_BASE_URL=standin.base_url,
@@ -37,6 +37,7 @@ def settings_for(standin: BotApiStandIn, data_dir: Path) -> Settings:
         ADMIN_IDS=str(ADMIN.id),
         MAX_PHOTO_MB=5,
     )
+    return settings.model_copy(update=overrides or {})
 
 
 def env_for(standin: BotApiStandIn, data_dir: Path) -> dict[str, str]:
@@ -51,29 +52,34 @@ def env_for(standin: BotApiStandIn, data_dir: Path) -> dict[str, str]:
 
 @asynccontextmanager
 async def running_bot(
-    standin: BotApiStandIn, data_dir: Path, checklist: Checklist | None = None
+    standin: BotApiStandIn,
+    data_dir: Path,
+    checklist: Checklist | None = None,
+    *,
+    overrides: dict[str, object] | None = None,
+    wait_for: str = "getUpdates",
 ) -> AsyncIterator[asyncio.Task[None]]:
+    """`serve()` as a task in the test's loop, until the stand-in sees it poll (or set its webhook)."""
     stop = asyncio.Event()
-    task = asyncio.create_task(
-        serve(settings_for(standin, data_dir), checklist or load_checklist(DEFAULT_CHECKLIST), stop)
-    )
+    settings = settings_for(standin, data_dir, overrides)
+    task = asyncio.create_task(serve(settings, checklist or load_checklist(DEFAULT_CHECKLIST), stop))
     try:
-        await wait_until_polling(standin, task)
+        await wait_until_called(standin, wait_for, task)
         yield task
     finally:
         stop.set()
         await asyncio.wait_for(task, 30)
 
 
-async def wait_until_polling(
-    standin: BotApiStandIn, task: asyncio.Task[None] | None = None, timeout: float = 20
+async def wait_until_called(
+    standin: BotApiStandIn, method: str, task: asyncio.Task[None] | None = None, timeout: float = 20
 ) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
-    while not any(method == "getUpdates" for method, _ in standin.calls):
+    while not standin.calls_to(method):
         if task is not None and task.done():
             task.result()
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("the bot never started polling")
+            raise AssertionError(f"the bot never called {method}")
         await asyncio.sleep(0.05)
 
 

@@ -104,3 +104,28 @@ async def test_export_contains_everything_entered(tmp_path: Path) -> None:
 
     missing = run_bot("export", "99", env={"DATA_DIR": str(tmp_path)}, cwd=tmp_path)
     assert missing.returncode == 1 and "#99" in missing.stderr
+
+
+def test_the_token_is_redacted_from_every_log_line() -> None:
+    import io
+    import logging
+
+    from bot.__main__ import RedactToken
+
+    token = "123456789:" + "T" * 35
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactToken(token))
+    logger = logging.getLogger("redaction-test")
+    logger.addHandler(handler)
+    try:
+        logger.warning("POST https://api.telegram.org/bot%s/getMe failed", token)
+        try:
+            raise ConnectionError(f"https://api.telegram.org/bot{token}/sendMessage unreachable")
+        except ConnectionError:
+            logger.exception("sending failed")
+    finally:
+        logger.removeHandler(handler)
+    output = stream.getvalue()
+    assert token not in output
+    assert output.count("<TOKEN>") == 2 and "unreachable" in output

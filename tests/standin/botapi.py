@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any, ClassVar
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, web
 
 from .args import Args
 from .files import FileStore, NotAnImageError, document_object, image_size
@@ -52,6 +52,8 @@ class BotApiStandIn:
         self.world = World()
         self.files = FileStore()
         self.updates = UpdateQueue()
+        self._forwarder: asyncio.Task[None] | None = None
+        self.webhook_responses: list[int] = []
         self.methods = BotApiMethods(
             self.world, self.files, self.updates, strict=strict, callback_query_ttl=callback_query_ttl
         )
@@ -85,7 +87,37 @@ class BotApiStandIn:
         self._runner = runner
         self._port = int(runner.addresses[0][1])
 
+    def forward_webhook_to(self, local_url: str) -> None:
+        """Plays Telegram's side of a webhook: each update is POSTed to `local_url` (the bot's listener,
+        standing in for the public WEBHOOK_URL behind a proxy) with the secret from setWebhook, in order,
+        retried until the bot answers 200."""
+        self._forwarder = asyncio.create_task(self._forward(local_url))
+
+    async def _forward(self, local_url: str) -> None:
+        async with ClientSession() as session:
+            while True:
+                update = self.updates.take_one()
+                webhook = self.methods.webhook
+                if update is None or webhook is None:
+                    await self.updates.changed(0.2)
+                    continue
+                headers = {"X-Telegram-Bot-Api-Secret-Token": webhook["secret_token"] or ""}
+                try:
+                    async with session.post(local_url, json=update, headers=headers) as response:
+                        self.webhook_responses.append(response.status)
+                        if response.status == 200:
+                            self.updates.confirm_one(int(update["update_id"]))
+                            continue
+                except ClientError:
+                    self.webhook_responses.append(0)
+                self.updates.redeliver(int(update["update_id"]))
+                await asyncio.sleep(0.2)
+
     async def stop(self) -> None:
+        if self._forwarder is not None:
+            self._forwarder.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._forwarder
         self.updates.close()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -201,6 +233,10 @@ class BotApiStandIn:
             raise ValueError("give status, delay or drop")
         fault = Fault(status, retry_after, delay, drop, times, description)
         self._faults.setdefault(method.lower(), []).append(fault)
+
+    def clear_faults(self) -> None:
+        """The network is healthy again."""
+        self._faults.clear()
 
     def _take_fault(self, name: str) -> Fault | None:
         queue = self._faults.get(name.lower())

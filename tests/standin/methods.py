@@ -47,6 +47,10 @@ CHAT_ACTIONS = frozenset(
     }
 )  # fmt: skip
 _COMMAND_NAME_RE = re.compile(r"^[a-z0-9_]{1,32}$")
+SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+WEBHOOK_CONFLICT = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+)
 _SCOPE_TYPES = frozenset(
     {"default", "all_private_chats", "all_group_chats", "all_chat_administrators",
      "chat", "chat_administrators", "chat_member"}
@@ -81,6 +85,7 @@ class BotApiMethods:
         self.strict = strict
         self.callback_query_ttl = callback_query_ttl
         self.callback_answers: list[JsonDict] = []
+        self.webhook: dict[str, str | None] | None = None
         self.chat_actions: list[tuple[int, str]] = []
         self.commands: dict[tuple[str, str], list[JsonDict]] = {}
         self.open_queries: dict[int, CallbackQuery] = {}
@@ -88,6 +93,7 @@ class BotApiMethods:
         self.handlers: dict[str, Handler] = {
             "getMe": self.get_me,
             "getUpdates": self.get_updates,
+            "setWebhook": self.set_webhook,
             "deleteWebhook": self.delete_webhook,
             "getWebhookInfo": self.get_webhook_info,
             "setMyCommands": self.set_my_commands,
@@ -213,6 +219,8 @@ class BotApiMethods:
         return dict(BOT_USER)
 
     async def get_updates(self, args: Args) -> list[JsonDict]:
+        if self.webhook is not None:
+            raise ApiError(409, WEBHOOK_CONFLICT)
         if args.has("allowed_updates"):
             allowed = args.json("allowed_updates", "allowed updates")
             self.updates.set_allowed([str(kind) for kind in allowed] if isinstance(allowed, list) else None)
@@ -220,14 +228,32 @@ class BotApiMethods:
             args.integer("offset"), args.integer("limit", 100, 1, 100), args.integer("timeout", 0, 0)
         )
 
+    async def set_webhook(self, args: Args) -> bool:
+        url = args.text("url")
+        if not url:
+            return await self.delete_webhook(args)
+        if not url.startswith("https://"):
+            raise ApiError.bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = args.text("secret_token")
+        if secret and not SECRET_TOKEN.match(secret):
+            raise ApiError.bad_request("secret token contains unallowed characters")
+        if args.flag("drop_pending_updates"):
+            self.updates.drop_pending()
+        if args.has("allowed_updates"):
+            allowed = args.json("allowed_updates", "allowed updates")
+            self.updates.set_allowed([str(kind) for kind in allowed] if isinstance(allowed, list) else None)
+        self.webhook = {"url": url, "secret_token": secret or None}
+        return True
+
     async def delete_webhook(self, args: Args) -> bool:
+        self.webhook = None
         if args.flag("drop_pending_updates"):
             self.updates.drop_pending()
         return True
 
     async def get_webhook_info(self, args: Args) -> JsonDict:
         return {
-            "url": "",
+            "url": self.webhook["url"] if self.webhook else "",
             "has_custom_certificate": False,
             "pending_update_count": self.updates.pending_count(),
         }

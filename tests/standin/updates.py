@@ -123,6 +123,30 @@ class UpdateQueue:
         self._closing = True
         self._notify()
 
+    # -- consumer side (webhook) ------------------------------------------------------------------
+
+    def take_one(self) -> JsonDict | None:
+        """The oldest update for a webhook push. A queued one stays queued until `confirm_one`, as
+        Telegram keeps retrying an update until the webhook answers 200."""
+        if self._forced:
+            self._forced.sort(key=lambda u: int(u["update_id"]))
+            return self._forced.pop(0)
+        allowed = self._allowed
+        self._queue = [u for u in self._queue if self._is_allowed(u, allowed)]
+        if not self._queue:
+            return None
+        update = self._queue[0]
+        self._delivered.add(int(update["update_id"]))
+        self.last_delivery = time.monotonic()
+        return copy.deepcopy(update)
+
+    def confirm_one(self, update_id: int) -> None:
+        self._queue = [u for u in self._queue if int(u["update_id"]) != update_id]
+
+    async def changed(self, timeout: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._signal.wait(), timeout)
+
     # -- consumer side (getUpdates) ---------------------------------------------------------------
 
     async def get(self, offset: int, limit: int, poll_seconds: int) -> list[JsonDict]:

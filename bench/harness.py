@@ -1,0 +1,222 @@
+"""Instruments: a reply clock inside the Bot API stand-in and the bot's process seen through /proc.
+
+Why hook the stand-in instead of calling its `wait_for`: `wait_for` rescans a chat's whole history on
+every message the bot sends anywhere, so with hundreds of simulated people waiting the benchmark
+process would spend its CPU (which it shares with the bot on a small machine) on bookkeeping and the
+latencies would measure that. The clock instead wraps the one place where the stand-in records a
+bot message (`World.add_bot_message`, reached after the request was read and validated) and hands the
+message to the single future that waits for it in that chat: O(1) per reply.
+
+Why /proc and not `resource.getrusage(RUSAGE_CHILDREN)`: the children's usage is only known after
+they exit and is summed (CPU) or maximised (RSS) over all of them, while the table needs CPU per
+phase and per thread of a running bot (event loop thread versus SQLite and Pillow worker threads).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import os
+import re
+import signal
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.standin import BotApiStandIn, SentMessage
+
+Predicate = Callable[[SentMessage], bool]
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ReplyTimeout(Exception):
+    """No matching reply within the time allowed; the simulated person stops (its state is unknown)."""
+
+
+class ReplyClock:
+    """Time of arrival, at the stand-in, of the reply each simulated person waits for.
+
+    One waiter per chat at a time, which is how people use the bot (one action, then read the
+    answer). Messages nobody waits for are only counted, and texts listed in `watch` are counted by
+    name (e.g. the bot's "you are sending too fast" notice), so every phase can say what went wrong.
+    """
+
+    def __init__(self, standin: BotApiStandIn, watch: dict[str, str] | None = None) -> None:
+        self._original = standin.world.add_bot_message
+        self._waiting: dict[int, tuple[Predicate, asyncio.Future[tuple[float, SentMessage]]]] = {}
+        self.watch = watch or {}
+        self.seen: Counter[str] = Counter()
+        self.messages = 0
+        standin.world.add_bot_message = self._record  # type: ignore[method-assign]
+
+    def _record(self, *args: Any, **kwargs: Any) -> SentMessage:
+        arrived = time.perf_counter()
+        sent = self._original(*args, **kwargs)
+        self.messages += 1
+        for name, needle in self.watch.items():
+            if needle in sent.text:
+                self.seen[name] += 1
+        waiter = self._waiting.get(sent.chat_id)
+        if waiter is not None and not waiter[1].done() and waiter[0](sent):
+            del self._waiting[sent.chat_id]
+            waiter[1].set_result((arrived, sent))
+        return sent
+
+    async def round_trip(
+        self, chat_id: int, act: Callable[[], object], predicate: Predicate, patience: float
+    ) -> tuple[float, SentMessage]:
+        """Runs `act` (which queues one update) and returns (seconds from queued to reply, the reply).
+
+        The clock starts when `act` returns, i.e. once the update is in the stand-in's queue: work the
+        stand-in does to build the update (thumbnails of a 12-megapixel photo) is not the bot's time.
+        """
+        future: asyncio.Future[tuple[float, SentMessage]] = asyncio.get_running_loop().create_future()
+        self._waiting[chat_id] = (predicate, future)
+        try:
+            act()
+            queued = time.perf_counter()
+            arrived, sent = await asyncio.wait_for(future, patience)
+        except TimeoutError:
+            raise ReplyTimeout(f"no reply in chat {chat_id} within {patience:.0f}s") from None
+        finally:
+            if self._waiting.get(chat_id, (None, None))[1] is future:
+                del self._waiting[chat_id]
+        return arrived - queued, sent
+
+
+@dataclass(frozen=True)
+class CpuSample:
+    """CPU seconds of a process so far: all threads, and the main (event loop) thread alone."""
+
+    total: float
+    main: float
+
+    @property
+    def workers(self) -> float:
+        return self.total - self.main
+
+    def __sub__(self, other: CpuSample) -> CpuSample:
+        return CpuSample(self.total - other.total, self.main - other.main)
+
+
+def _stat_cpu(path: Path) -> float:
+    """utime + stime (+ reaped children's) from a /proc stat file; the name field may contain spaces."""
+    fields = path.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def _status_kib(pid: int, key: str) -> int:
+    match = re.search(rf"^{key}:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text(), re.MULTILINE)
+    return int(match.group(1)) if match else 0
+
+
+@dataclass
+class BotProcess:
+    """One bot in its own process, pointed at the stand-in; output goes to `log`."""
+
+    name: str
+    argv: Sequence[str]
+    env: dict[str, str]
+    cwd: Path
+    log: Path
+    process: asyncio.subprocess.Process | None = None
+    exit_code: int | None = None
+    peak_rss_kib: int = 0
+    startup_seconds: float = 0.0
+    _log_offset: int = field(default=0, repr=False)
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    async def start(self, standin: BotApiStandIn, patience: float = 60.0) -> None:
+        """Started means polling: the first getUpdates has reached the stand-in."""
+        polls = len(standin.calls_to("getUpdates"))
+        environment = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ADMIN_", "DATA_"))}
+        environment.update(self.env, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+        begun = time.perf_counter()
+        with self.log.open("ab") as output:
+            self.process = await asyncio.create_subprocess_exec(
+                *self.argv, env=environment, cwd=self.cwd, stdout=output, stderr=asyncio.subprocess.STDOUT
+            )
+        deadline = begun + patience
+        while len(standin.calls_to("getUpdates")) <= polls:
+            if self.process.returncode is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n{self.log_tail()}")
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"{self.name} did not start polling within {patience}s:\n{self.log_tail()}")
+            await asyncio.sleep(0.02)
+        self.startup_seconds = time.perf_counter() - begun
+
+    def cpu(self) -> CpuSample:
+        main = _stat_cpu(Path(f"/proc/{self.pid}/task/{self.pid}/stat"))
+        return CpuSample(_stat_cpu(Path(f"/proc/{self.pid}/stat")), main)
+
+    def rss_kib(self) -> int:
+        return _status_kib(self.pid, "VmRSS")
+
+    def threads(self) -> int:
+        return len(os.listdir(f"/proc/{self.pid}/task"))
+
+    async def stop(self, patience: float = 30.0) -> None:
+        """SIGTERM, as an operator would; the peak RSS (VmHWM) is read just before."""
+        if self.process is None or self.process.returncode is not None:
+            return
+        with contextlib.suppress(FileNotFoundError):
+            self.peak_rss_kib = _status_kib(self.pid, "VmHWM")
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.exit_code = await asyncio.wait_for(self.process.wait(), patience)
+        except TimeoutError:
+            self.process.kill()
+            self.exit_code = await self.process.wait()
+
+    def log_since_mark(self) -> str:
+        """The log written since the last call: lets a phase read only its own lines."""
+        with self.log.open("rb") as handle:
+            handle.seek(self._log_offset)
+            data = handle.read()
+        self._log_offset += len(data)
+        return data.decode("utf-8", "replace")
+
+    def log_tail(self, lines: int = 30) -> str:
+        return "\n".join(self.log.read_text("utf-8", "replace").splitlines()[-lines:])
+
+    def log_problems(self) -> Counter[str]:
+        """ERROR and WARNING lines and tracebacks in the whole log: each one is an error of the run."""
+        problems: Counter[str] = Counter()
+        for line in self.log.read_text("utf-8", "replace").splitlines():
+            if line.startswith("Traceback"):
+                problems["traceback"] += 1
+            elif " ERROR " in line or " CRITICAL " in line:
+                problems["log ERROR"] += 1
+            elif " WARNING " in line:
+                problems["log WARNING"] += 1
+        return problems
+
+
+def harness_cpu() -> float:
+    """CPU seconds of this process (stand-in plus simulated people), to show it was not the bottleneck."""
+    usage = os.times()
+    return usage.user + usage.system
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile: an observed value, so p99 of 200 samples is the 2nd slowest."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), math.ceil(fraction * len(ordered))))
+    return ordered[rank - 1]
+
+
+def python() -> str:
+    """The interpreter running the benchmark (the project's venv), reused for the bots."""
+    return sys.executable
