@@ -39,55 +39,122 @@ class ReplyTimeout(Exception):
     """No matching reply within the time allowed; the simulated person stops (its state is unknown)."""
 
 
+@dataclass(frozen=True)
+class Trip:
+    """One round trip, in seconds after the update was queued.
+
+    `fetched`: the bot's getUpdates returned it. `first_call`: the bot's first request about that
+    chat arrived (for our bot the edit that freezes the answered question, for the echo bot the
+    reply itself). `replied`: the awaited reply's request arrived. NaN when a step was not seen.
+    """
+
+    reply: SentMessage
+    replied: float
+    fetched: float
+    first_call: float
+
+
+@dataclass
+class _Waiter:
+    predicate: Predicate
+    future: asyncio.Future[Trip]
+    queued: float = 0.0
+    update_id: int | None = None
+    first_call: float = math.nan
+    last_send: float = math.nan
+
+
+class _TimedCalls(list[tuple[str, dict[str, Any]]]):
+    """The stand-in's call log, also telling the clock when each request arrived."""
+
+    def __init__(self, calls: list[tuple[str, dict[str, Any]]], clock: ReplyClock) -> None:
+        super().__init__(calls)
+        self._clock = clock
+
+    def append(self, call: tuple[str, dict[str, Any]]) -> None:
+        super().append(call)
+        self._clock.call_arrived(call[0], call[1].get("chat_id"))
+
+
 class ReplyClock:
     """Time of arrival, at the stand-in, of the reply each simulated person waits for.
 
     One waiter per chat at a time, which is how people use the bot (one action, then read the
-    answer). Messages nobody waits for are only counted, and texts listed in `watch` are counted by
-    name (e.g. the bot's "you are sending too fast" notice), so every phase can say what went wrong.
+    answer). The reply's time is when its request reached the stand-in (the call log's entry, before
+    validation); which request it was is known once the stand-in records the message. Messages nobody
+    waits for are only counted, and texts listed in `watch` are counted by name (e.g. the bot's "you
+    are sending too fast" notice), so every phase can say what went wrong.
     """
 
     def __init__(self, standin: BotApiStandIn, watch: dict[str, str] | None = None) -> None:
         self._original = standin.world.add_bot_message
-        self._waiting: dict[int, tuple[Predicate, asyncio.Future[tuple[float, SentMessage]]]] = {}
+        self._get_updates = standin.updates.get
+        self._waiting: dict[int, _Waiter] = {}
+        self._fetched: dict[int, float] = {}
         self.watch = watch or {}
         self.seen: Counter[str] = Counter()
         self.messages = 0
         standin.world.add_bot_message = self._record  # type: ignore[method-assign]
+        standin.updates.get = self._fetch  # type: ignore[method-assign]
+        standin.calls = _TimedCalls(standin.calls, self)
+
+    async def _fetch(self, offset: int, limit: int, poll_seconds: int) -> list[dict[str, Any]]:
+        batch = await self._get_updates(offset, limit, poll_seconds)
+        now = time.perf_counter()
+        for update in batch:
+            self._fetched.setdefault(int(update["update_id"]), now)
+        return batch
+
+    def call_arrived(self, method: str, chat_id: object) -> None:
+        if chat_id is None:
+            return
+        try:
+            waiter = self._waiting.get(int(str(chat_id)))
+        except ValueError:
+            return
+        if waiter is None:
+            return
+        now = time.perf_counter()
+        if math.isnan(waiter.first_call):
+            waiter.first_call = now
+        if method.lower().startswith("send"):
+            waiter.last_send = now
 
     def _record(self, *args: Any, **kwargs: Any) -> SentMessage:
-        arrived = time.perf_counter()
+        recorded = time.perf_counter()
         sent = self._original(*args, **kwargs)
         self.messages += 1
         for name, needle in self.watch.items():
             if needle in sent.text:
                 self.seen[name] += 1
         waiter = self._waiting.get(sent.chat_id)
-        if waiter is not None and not waiter[1].done() and waiter[0](sent):
+        if waiter is not None and not waiter.future.done() and waiter.predicate(sent):
             del self._waiting[sent.chat_id]
-            waiter[1].set_result((arrived, sent))
+            arrived = recorded if math.isnan(waiter.last_send) else waiter.last_send
+            fetched = self._fetched.pop(waiter.update_id, math.nan) if waiter.update_id else math.nan
+            waiter.future.set_result(
+                Trip(sent, arrived - waiter.queued, fetched - waiter.queued, waiter.first_call - waiter.queued)
+            )
         return sent
 
-    async def round_trip(
-        self, chat_id: int, act: Callable[[], object], predicate: Predicate, patience: float
-    ) -> tuple[float, SentMessage]:
-        """Runs `act` (which queues one update) and returns (seconds from queued to reply, the reply).
+    async def round_trip(self, chat_id: int, act: Callable[[], object], predicate: Predicate, patience: float) -> Trip:
+        """Runs `act` (which queues one update and returns its id) and waits for the reply.
 
         The clock starts when `act` returns, i.e. once the update is in the stand-in's queue: work the
         stand-in does to build the update (thumbnails of a 12-megapixel photo) is not the bot's time.
         """
-        future: asyncio.Future[tuple[float, SentMessage]] = asyncio.get_running_loop().create_future()
-        self._waiting[chat_id] = (predicate, future)
+        waiter = _Waiter(predicate, asyncio.get_running_loop().create_future())
+        self._waiting[chat_id] = waiter
         try:
-            act()
-            queued = time.perf_counter()
-            arrived, sent = await asyncio.wait_for(future, patience)
+            update_id = act()
+            waiter.queued = time.perf_counter()
+            waiter.update_id = update_id if isinstance(update_id, int) else None
+            return await asyncio.wait_for(waiter.future, patience)
         except TimeoutError:
             raise ReplyTimeout(f"no reply in chat {chat_id} within {patience:.0f}s") from None
         finally:
-            if self._waiting.get(chat_id, (None, None))[1] is future:
+            if self._waiting.get(chat_id) is waiter:
                 del self._waiting[chat_id]
-        return arrived - queued, sent
 
 
 @dataclass(frozen=True)
