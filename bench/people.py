@@ -17,7 +17,7 @@ from functools import cache
 
 from PIL import Image, ImageDraw
 
-from bench.harness import ReplyClock, ReplyTimeout
+from bench.harness import ReplyClock, ReplyTimeout, Trip
 from bot import texts
 from tests.standin import BotApiStandIn, FakeUser, SentMessage
 
@@ -27,13 +27,13 @@ PHOTO_SIDE = (4000, 3000)
 
 @dataclass
 class Outcome:
-    """What a group of people measured: one latency per completed round trip, and what went wrong."""
+    """What a group of people measured: every completed round trip, and what went wrong."""
 
-    latencies: list[float] = field(default_factory=list)
+    trips: list[Trip] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
 
     def merge(self, other: Outcome) -> None:
-        self.latencies += other.latencies
+        self.trips += other.trips
         self.errors.update(other.errors)
 
 
@@ -51,16 +51,17 @@ class Person:
         self.timeout = timeout
         self.last: SentMessage | None = None
 
-    async def say(self, text: str, expect: str | None = None, patience: float | None = None) -> float:
+    async def say(self, text: str, expect: str | None = None, patience: float | None = None) -> Trip:
         def wanted(message: SentMessage) -> bool:
             return expect in message.text if expect else _has_buttons(message)
 
-        seconds, self.last = await self.clock.round_trip(
+        trip = await self.clock.round_trip(
             self.user.id, lambda: self.standin.send_text(self.user, text), wanted, patience or self.timeout
         )
-        return seconds
+        self.last = trip.reply
+        return trip
 
-    async def tap(self, label: str, expect: str | None = None, patience: float | None = None) -> float:
+    async def tap(self, label: str, expect: str | None = None, patience: float | None = None) -> Trip:
         """Presses the button labelled exactly `label` on `last` and waits for the next message with buttons."""
         assert self.last is not None
         message = self.last
@@ -71,24 +72,25 @@ class Person:
         def wanted(reply: SentMessage) -> bool:
             return (expect in reply.text) if expect else _has_buttons(reply)
 
-        seconds, self.last = await self.clock.round_trip(
+        trip = await self.clock.round_trip(
             self.user.id,
             lambda: self.standin.tap_data(self.user, message.chat_id, message.message_id, data),
             wanted,
             patience or self.timeout,
         )
-        return seconds
+        self.last = trip.reply
+        return trip
 
-    async def send_photo(self, image: bytes, expect: str | None) -> float:
+    async def send_photo(self, image: bytes, expect: str | None) -> Trip:
         def wanted(reply: SentMessage) -> bool:
             return (expect in reply.text) if expect else _has_buttons(reply)
 
-        seconds, reply = await self.clock.round_trip(
+        trip = await self.clock.round_trip(
             self.user.id, lambda: self.standin.send_photo(self.user, image), wanted, self.timeout
         )
-        if reply.buttons:
-            self.last = reply
-        return seconds
+        if trip.reply.buttons:
+            self.last = trip.reply
+        return trip
 
 
 class EchoUser(Person):
@@ -101,7 +103,7 @@ class EchoUser(Person):
         outcome = Outcome()
         for _ in range(count):
             try:
-                outcome.latencies.append(await self.tap("Tiếp ▶️"))
+                outcome.trips.append(await self.tap("Tiếp ▶️"))
             except ReplyTimeout:
                 outcome.errors["timeout"] += 1
                 break
@@ -142,14 +144,14 @@ class Inspector(Person):
             self.forward = False
         return texts.BACK
 
-    async def step(self) -> float:
+    async def step(self) -> Trip:
         return await self.tap(self.choice())
 
     async def rounds(self, count: int) -> Outcome:
         outcome = Outcome()
         for _ in range(count):
             try:
-                outcome.latencies.append(await self.step())
+                outcome.trips.append(await self.step())
             except ReplyTimeout:
                 outcome.errors["timeout"] += 1
                 break

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import re
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.harness import BotProcess, ReplyClock, harness_cpu, percentile, python
+from bench.harness import BotProcess, ReplyClock, ReplyTimeout, harness_cpu, percentile, python
 from bench.people import EchoUser, Inspector, Outcome, Person, phone_photo
 from bot import texts
 from tests.standin import BotApiStandIn, FakeUser
@@ -67,6 +69,8 @@ class Phase:
     cpu_main_seconds: float
     cpu_worker_seconds: float
     harness_cpu_seconds: float
+    fetched_p50_ms: float | None
+    first_call_p50_ms: float | None
     handler_p50_ms: float | None
     handler_p95_ms: float | None
     errors: dict[str, int] = field(default_factory=dict)
@@ -173,7 +177,7 @@ class Scenario:
             lambda message: "Đã tạo đoàn" in message.text,
             timeout,
         )
-        code = created[1].text.split("start=")[1].split()[0]
+        code = created.reply.text.split("start=")[1].split()[0]
         inspectors = [Inspector(standin, clock, user, self.plan.timeout) for user in users]
         await asyncio.gather(
             *(person.join(code, f"UBND xã Thử Nghiệm {i}", timeout) for i, person in enumerate(inspectors))
@@ -210,14 +214,13 @@ class Scenario:
         before = _Snapshot.take(standin, clock, process)
         wall = 0.0
         for image in images:
-            started = time.perf_counter()
             try:
-                outcome.latencies.append(await person.send_photo(image, expect))
-            except Exception as error:  # a timeout or a refusal: count it and stop, the state is unknown
-                outcome.errors[type(error).__name__] += 1
+                trip = await person.send_photo(image, expect)
+            except ReplyTimeout:
+                outcome.errors["timeout"] += 1
                 break
-            finally:
-                wall += time.perf_counter() - started
+            outcome.trips.append(trip)
+            wall += trip.replied
         await _settle(standin)
         self._people_errors.update(outcome.errors)
         self.run.phases.append(before.phase(self.spec.label, "photo 12 MP", 1, outcome, wall))
@@ -273,7 +276,7 @@ class _Snapshot:
         errors["log ERROR"] += log.count(" ERROR ") + log.count(" CRITICAL ") + log.count("Traceback")
         errors["log WARNING"] += log.count(" WARNING ")
         handled = [float(ms) for ms in HANDLED.findall(log)]
-        latencies_ms = [1000 * seconds for seconds in outcome.latencies]
+        latencies_ms = [1000 * trip.replied for trip in outcome.trips]
         count = len(latencies_ms)
         return Phase(
             bot=bot,
@@ -290,10 +293,18 @@ class _Snapshot:
             cpu_main_seconds=cpu.main,
             cpu_worker_seconds=cpu.workers,
             harness_cpu_seconds=harness_cpu() - self.harness,
+            fetched_p50_ms=_median_ms(trip.fetched for trip in outcome.trips),
+            first_call_p50_ms=_median_ms(trip.first_call for trip in outcome.trips),
             handler_p50_ms=percentile(handled, 0.50) if handled else None,
             handler_p95_ms=percentile(handled, 0.95) if handled else None,
             errors={key: value for key, value in errors.items() if value},
         )
+
+
+def _median_ms(seconds: Iterable[float]) -> float | None:
+    """Median of the steps that were observed (NaN marks a step not seen for that trip)."""
+    values = [1000 * value for value in seconds if not math.isnan(value)]
+    return percentile(values, 0.5) if values else None
 
 
 def _toasts(standin: BotApiStandIn) -> int:
