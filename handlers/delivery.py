@@ -160,19 +160,27 @@ class OutboxWorker:
 
     async def _run(self) -> None:
         while True:
-            self._wake.clear()
-            now = utcnow()
-            async with self.store.transaction() as tx:
-                chats = await tx.outbox_due_chats(now)
-                wake_at = await tx.outbox_next_wakeup()
-            for chat_id in chats:
-                if chat_id not in self._busy:
-                    self._busy[chat_id] = asyncio.create_task(self._drain(chat_id), name=f"outbox:{chat_id}")
-            timeout = IDLE_CHECK_SECONDS
-            if wake_at is not None:
-                timeout = min(max((wake_at - now).total_seconds(), 0.05), IDLE_CHECK_SECONDS)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
+            try:
+                await self._dispatch()
+            except Exception:  # a database hiccup must not end delivery for the life of the process
+                log.exception("outbox dispatch failed; trying again shortly")
+                await asyncio.sleep(1.0)
+
+    async def _dispatch(self) -> None:
+        """Starts a sender for every chat with a reply due, then sleeps until the next one is due."""
+        self._wake.clear()
+        now = utcnow()
+        async with self.store.transaction() as tx:
+            chats = await tx.outbox_due_chats(now)
+            wake_at = await tx.outbox_next_wakeup()
+        for chat_id in chats:
+            if chat_id not in self._busy:
+                self._busy[chat_id] = asyncio.create_task(self._drain(chat_id), name=f"outbox:{chat_id}")
+        timeout = IDLE_CHECK_SECONDS
+        if wake_at is not None:
+            timeout = min(max((wake_at - now).total_seconds(), 0.05), IDLE_CHECK_SECONDS)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout)
 
     async def _drain(self, chat_id: int) -> None:
         try:
