@@ -60,10 +60,13 @@ async def serve(settings: Settings, checklist: Checklist, stop: asyncio.Event) -
     """Runs until `stop` is set. The store is opened before updates flow and closed after they stop."""
     webhook = settings.require_webhook() if settings.bot_mode is BotMode.WEBHOOK else None
     store = await Store.open(settings.database_path)
+    # The inbox has a connection of its own, so taking in updates never queues behind the engine's
+    # transactions; SQLite itself serialises the short writes.
+    inbox_store = await Store.open(settings.database_path)
     try:
         async with store.transaction() as tx:
             await tx.forget_updates_before(utcnow() - PROCESSED_UPDATE_RETENTION)
-        inbox = InboxQueue(store)
+        inbox = InboxQueue(inbox_store)
         application = build_application(settings, inbox)
         async with application:
             username = application.bot.username
@@ -111,4 +114,5 @@ async def serve(settings: Settings, checklist: Checklist, stop: asyncio.Event) -
             await application.stop()
             await outbox.stop()
     finally:
+        await inbox_store.close()
         await store.close()

@@ -17,6 +17,9 @@ from storage.repository import Store, Tx
 
 log = logging.getLogger(__name__)
 
+# A 12-megapixel photo takes about 36 MB to decode; several albums at once must not add up unbounded.
+PARALLEL_DECODES = 2
+
 
 class PhotoIntake:
     def __init__(self, store: Store, versions: ChecklistVersions, photo_dir: Path, max_photo_bytes: int) -> None:
@@ -24,6 +27,7 @@ class PhotoIntake:
         self.versions = versions
         self.photo_dir = photo_dir
         self.max_photo_bytes = max_photo_bytes
+        self._decoding = asyncio.Semaphore(PARALLEL_DECODES)
 
     async def receive(self, msg: Incoming, photo: PhotoIn) -> list[Reply]:
         """Three phases so that no download or image decoding happens while the database is locked."""
@@ -51,7 +55,8 @@ class PhotoIntake:
         try:
             if len(data) > self.max_photo_bytes:
                 raise PhotoRejected(texts.PHOTO_TOO_BIG.format(limit=self.max_photo_bytes // 2**20))
-            info = await asyncio.to_thread(examine, data)
+            async with self._decoding:
+                info = await asyncio.to_thread(examine, data)
             path = await asyncio.to_thread(keep, self.photo_dir, inspection.id, info, data)
         except PhotoRejected as rejected:
             async with self.store.transaction() as tx:

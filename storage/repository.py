@@ -105,24 +105,27 @@ class Tx:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
 
+    # Each call below is one trip to aiosqlite's worker thread; a tap runs about twenty statements, so
+    # the trips (not the SQL) were most of the time spent in the database.
+
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._db.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        rows = await self._db.execute_fetchall(sql, tuple(params))
+        return next(iter(rows), None)
 
     async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._db.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self._db.execute_fetchall(sql, tuple(params)))
 
     async def _run(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """Returns how many rows changed."""
-        async with self._db.execute(sql, tuple(params)) as cursor:
-            return cursor.rowcount
+        """Returns how many rows changed (safe to read between awaits: the store lock is held)."""
+        before = self._db.total_changes
+        await self._db.execute_fetchall(sql, tuple(params))
+        return self._db.total_changes - before
 
     async def _insert(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Returns the new row's id."""
-        async with self._db.execute(sql, tuple(params)) as cursor:
-            assert cursor.lastrowid is not None
-            return cursor.lastrowid
+        row = await self._db.execute_insert(sql, tuple(params))
+        assert row is not None
+        return int(row[0])
 
     # --- updates -------------------------------------------------------------------------------
 
@@ -182,13 +185,21 @@ class Tx:
         return [int(r["chat_id"]) for r in rows]
 
     async def outbox_next(self, chat_id: int, now: datetime) -> OutboxRow | None:
-        """The oldest reply due in this chat: replies to one chat go out in the order they were decided."""
+        """The reply to send next in this chat, or None while the chat must wait.
+
+        Replies to one chat go out in the order they were decided: one waiting for a retry holds back
+        those after it. Only a burst's acknowledgement, deliberately deferred, lets later ones pass.
+        """
         row = await self._one(
-            """SELECT id, chat_id, body, coalesce_key, not_before, attempts, progress, status, last_error FROM outbox
-               WHERE chat_id = ? AND status = 'pending' AND not_before <= ? ORDER BY id LIMIT 1""",
+            """SELECT id, chat_id, body, coalesce_key, not_before, attempts, progress, status, last_error
+               FROM outbox
+               WHERE chat_id = ? AND status = 'pending' AND (coalesce_key IS NULL OR not_before <= ?)
+               ORDER BY id LIMIT 1""",
             (chat_id, _ts(now)),
         )
-        return OutboxRow.model_validate(dict(row)) if row else None
+        if row is None or datetime.fromisoformat(row["not_before"]) > now:
+            return None
+        return OutboxRow.model_validate(dict(row))
 
     async def outbox_next_wakeup(self) -> datetime | None:
         row = await self._one("SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")

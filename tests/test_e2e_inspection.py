@@ -44,7 +44,9 @@ async def test_whole_inspection_from_newteam_to_summary(tg: BotApiStandIn, tmp_p
         assert first.button_labels == ["Đạt", "Không đạt", "Một phần", "Không áp dụng", "⬅️ Quay lại"]
 
         await phone.tap("Không đạt", "Mô tả ngắn tồn tại")
-        assert first.text.endswith("→ Không đạt") and not first.buttons  # the question froze with its answer
+        # the answered question freezes with its answer (sent after the next question)
+        frozen = await tg.wait_for(phone.chat_id, lambda m: m.message_id == first.message_id and not m.buttons)
+        assert frozen.text.endswith("→ Không đạt")
         current = await phone.say("Kế hoạch năm ban hành muộn <3 tháng> & thiếu", "Mục 1/8 · Câu 2/4")
         choices = ["Đạt", "Đạt", "Một phần", "Đạt", "Không áp dụng", "Đạt", "Không đạt"]
         progress = 0
