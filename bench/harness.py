@@ -3,9 +3,10 @@
 Why hook the stand-in instead of calling its `wait_for`: `wait_for` rescans a chat's whole history on
 every message the bot sends anywhere, so with hundreds of simulated people waiting the benchmark
 process would spend its CPU (which it shares with the bot on a small machine) on bookkeeping and the
-latencies would measure that. The clock instead wraps the one place where the stand-in records a
-bot message (`World.add_bot_message`, reached after the request was read and validated) and hands the
-message to the single future that waits for it in that chat: O(1) per reply.
+latencies would measure that. The clock instead wraps three of the stand-in's own records: its call
+log (when each request arrived), `World.add_bot_message` (which request was a message, and which
+person waits for it: one future per chat, O(1) per reply) and the getUpdates queue (when the bot
+fetched an update). That is also what splits a round trip into fetched / first call / reply.
 
 Why /proc and not `resource.getrusage(RUSAGE_CHILDREN)`: the children's usage is only known after
 they exit and is summed (CPU) or maximised (RSS) over all of them, while the table needs CPU per
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import math
 import os
 import re
@@ -244,6 +246,20 @@ class BotProcess:
         except TimeoutError:
             self.process.kill()
             self.exit_code = await self.process.wait()
+
+    async def sql_counts(self, patience: float = 5.0) -> dict[str, Any]:
+        """Running totals of a bot started with `bench.bot_process --count-sql`, asked for by SIGUSR1."""
+        marker = "BENCH-SQL "
+        before = self.log.read_text("utf-8", "replace").count(marker)
+        self.process.send_signal(signal.SIGUSR1)  # type: ignore[union-attr]
+        deadline = time.perf_counter() + patience
+        while time.perf_counter() < deadline:
+            text = self.log.read_text("utf-8", "replace")
+            if text.count(marker) > before:
+                line = text[text.rindex(marker) + len(marker) :].split("\n", 1)[0]
+                return dict(json.loads(line))
+            await asyncio.sleep(0.01)
+        raise RuntimeError(f"{self.name} did not report its SQL counts")
 
     def log_since_mark(self) -> str:
         """The log written since the last call: lets a phase read only its own lines."""

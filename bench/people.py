@@ -9,7 +9,9 @@ buttons; the edit that freezes the answered question goes out before it and is p
 
 from __future__ import annotations
 
+import asyncio
 import io
+import random
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -81,6 +83,30 @@ class Person:
         self.last = trip.reply
         return trip
 
+    async def step(self) -> Trip:
+        """One action that the bot answers with a message with buttons (each kind of person has its own)."""
+        raise NotImplementedError
+
+    async def rounds(self, count: int, think: float = 0.0) -> Outcome:
+        """`count` steps, one at a time; stops at the first one without its reply, as its state is then unknown.
+
+        `think` > 0 waits a random 0.5–1.5 × `think` seconds before each step, like a person reading the
+        question; 0 is a closed loop where the next tap follows the reply at once.
+        """
+        outcome = Outcome()
+        for _ in range(count):
+            if think > 0:
+                await asyncio.sleep(think * random.uniform(0.5, 1.5))
+            try:
+                outcome.trips.append(await self.step())
+            except ReplyTimeout:
+                outcome.errors["timeout"] += 1
+                break
+            except LookupError:
+                outcome.errors["unexpected prompt"] += 1
+                break
+        return outcome
+
     async def send_photo(self, image: bytes, expect: str | None) -> Trip:
         def wanted(reply: SentMessage) -> bool:
             return (expect in reply.text) if expect else _has_buttons(reply)
@@ -96,18 +122,8 @@ class Person:
 class EchoUser(Person):
     """Taps the echo bot's only button again and again."""
 
-    async def setup(self, patience: float) -> None:
-        await self.say("/start", patience=patience)
-
-    async def rounds(self, count: int) -> Outcome:
-        outcome = Outcome()
-        for _ in range(count):
-            try:
-                outcome.trips.append(await self.tap("Tiếp ▶️"))
-            except ReplyTimeout:
-                outcome.errors["timeout"] += 1
-                break
-        return outcome
+    async def step(self) -> Trip:
+        return await self.tap("Tiếp ▶️")
 
 
 class Inspector(Person):
@@ -146,19 +162,6 @@ class Inspector(Person):
 
     async def step(self) -> Trip:
         return await self.tap(self.choice())
-
-    async def rounds(self, count: int) -> Outcome:
-        outcome = Outcome()
-        for _ in range(count):
-            try:
-                outcome.trips.append(await self.step())
-            except ReplyTimeout:
-                outcome.errors["timeout"] += 1
-                break
-            except LookupError:
-                outcome.errors["unexpected prompt"] += 1
-                break
-        return outcome
 
     async def to_photo_step(self, limit: int = 60) -> None:
         """Forward to the first optional evidence-photo question, where a photo is what is asked for."""

@@ -27,19 +27,22 @@ from pathlib import Path
 from typing import Any
 
 from bench.people import phone_photo
-from bench.report import aims, aims_text, profile_digest, table
+from bench.report import aims, aims_text, breakdown, profile_digest, sql_table, table
 from bench.scenario import BotRun, Plan, Scenario, bot_specs
 
 DEFAULT_CONCURRENCY = (50, 200, 500)
-UPDATES_PER_LEVEL = 1500
+UPDATES_PER_LEVEL = 1000
 
 
 def default_rounds(concurrency: int) -> int:
-    """10 rounds each up to 150 people, then about 1,500 round trips per level, never fewer than 3 each."""
-    return max(3, min(10, UPDATES_PER_LEVEL // concurrency))
+    """10 rounds each up to 100 people, then about 1,000 round trips per level, never fewer than 2 each."""
+    return max(2, min(10, UPDATES_PER_LEVEL // concurrency))
 
 
 def _levels(text: str) -> tuple[int, ...]:
+    """`50,200,500`; an empty string or 0 runs no concurrent phase."""
+    if text.strip() in ("", "0"):
+        return ()
     try:
         levels = tuple(int(part) for part in text.split(",") if part.strip())
     except ValueError:
@@ -55,10 +58,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, help="round trips per inspector at every level (default: see above)")
     parser.add_argument("--sequential", type=int, help="round trips of the one-person phase (default 200; 0 skips)")
     parser.add_argument("--photos", type=int, help="12-megapixel photos sent one at a time (default 5; 0 skips)")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean seconds a concurrent inspector reads before tapping (default 0)"
+    )
     parser.add_argument("--quick", action="store_true", help="a smoke run: 50 sequential, 50 concurrent × 5, 2 photos")
     parser.add_argument("--bots", default="echo,ours", help="which bots: echo,ours (default both)")
     parser.add_argument("--what-if", action="store_true", help="also run our bot without AIORateLimiter (diagnostic)")
     parser.add_argument("--profile", type=Path, metavar="DIR", help="run our bot under cProfile; write DIR/*.prof")
+    parser.add_argument(
+        "--count-sql", action="store_true", help="count our bot's transactions, commits, statements per update"
+    )
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for one reply (default 180)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
     parser.add_argument("--data-root", type=Path, help="where the bots' DATA_DIRs go (default: system temp dir)")
@@ -84,6 +93,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
         photos=args.photos,
         timeout=args.timeout,
         setup_timeout=max(args.timeout, 600.0),
+        think=args.think,
     )
 
 
@@ -152,6 +162,7 @@ def context_lines(workdir: Path, plan: Plan) -> tuple[list[str], dict[str, Any]]
         "photo_decode_ms": decode_ms,
         "photo_bytes": photo_bytes,
         "plan": {
+            "think_seconds": plan.think,
             "sequential": plan.sequential,
             "concurrency": list(plan.concurrency),
             "rounds": {str(k): v for k, v in plan.rounds.items()},
@@ -169,8 +180,9 @@ def context_lines(workdir: Path, plan: Plan) -> tuple[list[str], dict[str, Any]]
             f"{decode_ms:.0f} ms."
         )
     levels = ", ".join(f"{level} × {plan.rounds[level]}" for level in plan.concurrency)
+    think = f", each waiting 0.5–1.5 × {plan.think:g} s before a tap" if plan.think else " (closed loop, no pause)"
     lines.append(
-        f"Round trips: sequential 1 × {plan.sequential}; concurrent (people × rounds): {levels or 'none'}; "
+        f"Round trips: sequential 1 × {plan.sequential}; concurrent (people × rounds): {levels or 'none'}{think}; "
         f"photos {plan.photos}."
     )
     return lines, facts
@@ -180,7 +192,7 @@ async def run_all(args: argparse.Namespace, plan: Plan, workdir: Path) -> list[B
     wanted = {name.strip() for name in args.bots.split(",") if name.strip()}
     if args.what_if:
         wanted.add("ours-no-rate-limit")
-    specs = [spec for spec in bot_specs(args.profile, args.what_if) if spec.key in wanted]
+    specs = [spec for spec in bot_specs(args.profile, args.what_if, args.count_sql) if spec.key in wanted]
     runs = []
     for spec in specs:
         print(f"… {spec.label}", file=sys.stderr, flush=True)
@@ -214,6 +226,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     print()
     print(table(runs))
+    print("Where the time goes (medians in ms of each step; see bench/report.py `breakdown`):")
+    print(breakdown(runs))
+    if args.count_sql:
+        print("SQLite per update (bench.bot_process --count-sql; ms are wall time on the SQLite thread):")
+        print(sql_table(runs))
     if found:
         print("Aims (our bot as shipped):")
         print(aims_text(found))

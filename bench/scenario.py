@@ -39,6 +39,7 @@ class BotSpec:
     label: str
     argv: tuple[str, ...]
     ours: bool
+    count_sql: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Plan:
     photos: int
     timeout: float
     setup_timeout: float
+    think: float = 0.0
 
 
 @dataclass
@@ -73,14 +75,22 @@ class Phase:
     first_call_p50_ms: float | None
     handler_p50_ms: float | None
     handler_p95_ms: float | None
+    rss_mb: float = 0.0
+    sql: dict[str, float] = field(default_factory=dict)
+    api_calls: dict[str, int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def calls_per_update(self) -> float:
+        """Bot API requests per round trip, getUpdates included (each long poll returns a batch)."""
+        return sum(self.api_calls.values()) / self.round_trips if self.round_trips else float("nan")
 
     @property
     def cpu_ms_per_update(self) -> float:
         return 1000 * self.cpu_seconds / self.round_trips if self.round_trips else float("nan")
 
     def as_json(self) -> dict[str, Any]:
-        return {**asdict(self), "cpu_ms_per_update": self.cpu_ms_per_update}
+        return {**asdict(self), "cpu_ms_per_update": self.cpu_ms_per_update, "calls_per_update": self.calls_per_update}
 
 
 @dataclass
@@ -114,6 +124,8 @@ def phase_name(concurrency: int) -> str:
 
 
 class Scenario:
+    """Runs one bot from start to stop and collects its `BotRun`."""
+
     def __init__(self, spec: BotSpec, plan: Plan, workdir: Path) -> None:
         self.spec = spec
         self.plan = plan
@@ -163,13 +175,13 @@ class Scenario:
             await self._photos(standin, clock, process, photographer)
         self.run.threads = process.threads()
 
-    async def _setup(self, standin: BotApiStandIn, clock: ReplyClock, count: int) -> tuple[list[Any], Person]:
+    async def _setup(self, standin: BotApiStandIn, clock: ReplyClock, count: int) -> tuple[list[Person], Person]:
         """Not measured: the echo users' first message; for our bot the team, its members and their drafts."""
         timeout = self.plan.setup_timeout
         users = [FakeUser(FIRST_PERSON_ID + i, "Kiểm tra", f"viên {i}") for i in range(count + 1)]
         if not self.spec.ours:
-            echo = [EchoUser(standin, clock, user, self.plan.timeout) for user in users]
-            await asyncio.gather(*(person.setup(timeout) for person in echo))
+            echo: list[Person] = [EchoUser(standin, clock, user, self.plan.timeout) for user in users]
+            await asyncio.gather(*(person.say("/start", patience=timeout) for person in echo))
             return echo[:-1], echo[-1]
         created = await clock.round_trip(
             GROUP_ID,
@@ -178,13 +190,13 @@ class Scenario:
             timeout,
         )
         code = created.reply.text.split("start=")[1].split()[0]
-        inspectors = [Inspector(standin, clock, user, self.plan.timeout) for user in users]
+        inspectors: list[Inspector] = [Inspector(standin, clock, user, self.plan.timeout) for user in users]
         await asyncio.gather(
             *(person.join(code, f"UBND xã Thử Nghiệm {i}", timeout) for i, person in enumerate(inspectors))
         )
         photographer = inspectors[-1]
         await photographer.to_photo_step()
-        return inspectors[:-1], photographer
+        return list(inspectors[:-1]), photographer
 
     async def _phase(
         self,
@@ -192,26 +204,27 @@ class Scenario:
         clock: ReplyClock,
         process: BotProcess,
         name: str,
-        people: list[Any],
+        people: list[Person],
         rounds: int,
     ) -> None:
-        before = _Snapshot.take(standin, clock, process)
+        before = await _Snapshot.take(standin, clock, process, self.spec.count_sql)
         started = time.perf_counter()
-        outcomes: list[Outcome] = await asyncio.gather(*(person.rounds(rounds) for person in people))
+        think = self.plan.think if len(people) > 1 else 0.0
+        outcomes: list[Outcome] = await asyncio.gather(*(person.rounds(rounds, think) for person in people))
         wall = time.perf_counter() - started
         await _settle(standin)
         outcome = Outcome()
         for each in outcomes:
             outcome.merge(each)
         self._people_errors.update(outcome.errors)
-        self.run.phases.append(before.phase(self.spec.label, name, len(people), outcome, wall))
+        self.run.phases.append(await before.phase(self.spec.label, name, len(people), outcome, wall))
 
     async def _photos(self, standin: BotApiStandIn, clock: ReplyClock, process: BotProcess, person: Person) -> None:
         """One photo at a time, each a new 12-megapixel JPEG; for our bot the reply is its acknowledgement."""
         expect = "Đã nhận ảnh" if self.spec.ours else None
         images = [phone_photo(index) for index in range(self.plan.photos)]
         outcome = Outcome()
-        before = _Snapshot.take(standin, clock, process)
+        before = await _Snapshot.take(standin, clock, process, self.spec.count_sql)
         wall = 0.0
         for image in images:
             try:
@@ -223,7 +236,9 @@ class Scenario:
             wall += trip.replied
         await _settle(standin)
         self._people_errors.update(outcome.errors)
-        self.run.phases.append(before.phase(self.spec.label, "photo 12 MP", 1, outcome, wall))
+        phase = await before.phase(self.spec.label, "photo 12 MP", 1, outcome, wall)
+        phase.updates_per_second = math.nan  # one photo at a time, with pauses to make the next: not a rate
+        self.run.phases.append(phase)
 
     def _finish(self, standin: BotApiStandIn, clock: ReplyClock, process: BotProcess) -> None:
         self.run.peak_rss_mb = process.peak_rss_kib / 1024
@@ -249,11 +264,14 @@ class _Snapshot:
     cpu: Any
     harness: float
     api_errors: int
+    calls: int
     toasts: int
     seen: Counter[str]
+    sql: dict[str, Any] | None
 
     @classmethod
-    def take(cls, standin: BotApiStandIn, clock: ReplyClock, process: BotProcess) -> _Snapshot:
+    async def take(cls, standin: BotApiStandIn, clock: ReplyClock, process: BotProcess, sql: bool) -> _Snapshot:
+        counts = await process.sql_counts() if sql else None
         process.log_since_mark()
         return cls(
             standin,
@@ -262,12 +280,15 @@ class _Snapshot:
             process.cpu(),
             harness_cpu(),
             len(standin.errors_returned),
+            len(standin.calls),
             _toasts(standin),
             Counter(clock.seen),
+            counts,
         )
 
-    def phase(self, bot: str, name: str, concurrency: int, outcome: Outcome, wall: float) -> Phase:
+    async def phase(self, bot: str, name: str, concurrency: int, outcome: Outcome, wall: float) -> Phase:
         cpu = self.process.cpu() - self.cpu
+        sql = _sql_per_update(self.sql, await self.process.sql_counts(), len(outcome.trips)) if self.sql else {}
         errors = Counter(outcome.errors)
         errors.update(method for method, _ in self.standin.errors_returned[self.api_errors :])
         errors["refused press"] += _toasts(self.standin) - self.toasts
@@ -297,8 +318,24 @@ class _Snapshot:
             first_call_p50_ms=_median_ms(trip.first_call for trip in outcome.trips),
             handler_p50_ms=percentile(handled, 0.50) if handled else None,
             handler_p95_ms=percentile(handled, 0.95) if handled else None,
+            rss_mb=self.process.rss_kib() / 1024,
+            sql=sql,
+            api_calls=dict(Counter(method for method, _ in self.standin.calls[self.calls :])),
             errors={key: value for key, value in errors.items() if value},
         )
+
+
+def _sql_per_update(before: dict[str, Any], after: dict[str, Any], updates: int) -> dict[str, float]:
+    """The change in `bench.bot_process --count-sql` totals over a phase, per round trip (times in ms)."""
+    if not updates:
+        return {}
+    result: dict[str, float] = {}
+    for key, value in after["counts"].items():
+        result[key] = (value - before["counts"].get(key, 0)) / updates
+    for key, value in after["seconds"].items():
+        result[f"ms in {key}"] = 1000 * (value - before["seconds"].get(key, 0.0)) / updates
+    result["ms thread hops (wall)"] = 1000 * (after["hop_seconds"] - before["hop_seconds"]) / updates
+    return result
 
 
 def _median_ms(seconds: Iterable[float]) -> float | None:
@@ -318,18 +355,31 @@ async def _settle(standin: BotApiStandIn) -> None:
         await standin.wait_idle(quiet=0.3, timeout=15)
 
 
-def bot_specs(profile_dir: Path | None, what_if: bool) -> list[BotSpec]:
-    """The baseline, our bot as shipped, and (on request) our bot without the rate limiter."""
-    ours: tuple[str, ...] = (python(), "-m", "bot")
-    if profile_dir is not None:
-        ours = (python(), "-m", "bench.bot_process", "--profile", str(profile_dir / "ours.prof"))
+def bot_specs(profile_dir: Path | None, what_if: bool, count_sql: bool) -> list[BotSpec]:
+    """The baseline, our bot as shipped, and (on request) our bot without the rate limiter.
+
+    Our bot runs as plain `python -m bot` unless a diagnostic is asked for; then it runs through
+    `bench.bot_process`, which applies the diagnostic in that process only.
+    """
+
+    def ours(key: str, *flags: str) -> tuple[str, ...]:
+        options = list(flags)
+        if profile_dir is not None:
+            options += ["--profile", str(profile_dir / f"{key}.prof")]
+        if count_sql:
+            options.append("--count-sql")
+        if not options:
+            return (python(), "-m", "bot")
+        return (python(), "-m", "bench.bot_process", *options)
+
+    instruments = " + ".join(name for name, on in (("cProfile", profile_dir), ("SQL counters", count_sql)) if on)
+    suffix = f" + {instruments}" if instruments else ""
     specs = [
         BotSpec("echo", "echo (PTB baseline)", (python(), "-m", "bench.echo_bot"), ours=False),
-        BotSpec("ours", "ours (python -m bot)", ours, ours=True),
+        BotSpec("ours", f"ours (python -m bot{suffix})", ours("ours"), ours=True, count_sql=count_sql),
     ]
     if what_if:
-        argv = [python(), "-m", "bench.bot_process", "--no-rate-limit"]
-        if profile_dir is not None:
-            argv += ["--profile", str(profile_dir / "ours-no-rate-limit.prof")]
-        specs.append(BotSpec("ours-no-rate-limit", "ours, no AIORateLimiter (what-if)", tuple(argv), ours=True))
+        argv = ours("ours-no-rate-limit", "--no-rate-limit")
+        label = f"ours, no AIORateLimiter{suffix} (what-if)"
+        specs.append(BotSpec("ours-no-rate-limit", label, argv, ours=True, count_sql=count_sql))
     return specs
