@@ -36,6 +36,7 @@ from storage.models import Inspection, RemarkKind, Stage, Status
 from storage.repository import Store, Tx
 
 UNIT_MIN, UNIT_MAX = 3, 200
+MAX_ID_DIGITS = 12  # what a row id can be; longer digits in a button are forged and SQLite cannot bind them
 
 
 class Engine:
@@ -286,7 +287,7 @@ class Engine:
         return await handler(turn, inspection, checklist, token)
 
     async def _tap_unit(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
-        if token.action is not Action.UNIT or not token.arg.isdigit():
+        if token.action is not Action.UNIT or not token.arg.isdigit() or len(token.arg) > MAX_ID_DIGITS:
             return False
         source = await turn.tx.inspection(int(token.arg))
         if source is None or source.team_id != inspection.team_id or not source.unit:
@@ -398,6 +399,11 @@ class Engine:
         checklist = await self.versions.of(turn.tx, inspection)
         stage = inspection.stage
         text = text.strip()
+        if not text and stage is not Stage.UNIT:
+            # Telegram refuses blank messages, but other channels (and odd keyboards) may not.
+            turn.say(texts.BLANK_TEXT)
+            await self._prompt(turn, inspection)
+            return
         if stage is Stage.UNIT:
             unit = " ".join(text.split())
             if "\n" in text or not UNIT_MIN <= len(unit) <= UNIT_MAX:

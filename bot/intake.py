@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot import flow, prompts, texts
 from bot.callbacks import Action
+from bot.checklist import ItemType
 from bot.events import ChatKind, Incoming, PhotoIn, Reply, Say
 from bot.html import esc
 from bot.photos import PhotoRejected, examine, keep
@@ -87,6 +88,9 @@ class PhotoIntake:
                 )
             )
             total = await tx.photo_count(inspection.id, item.id)
+            if item.type is ItemType.PHOTO and await tx.answer(inspection.id, item.id) is not None:
+                # Photos added after "Xong" (by going back) keep the recorded count true.
+                await tx.save_answer(inspection.id, area.id, item.id, str(total), msg.person.id)
             if photo.media_group_id:
                 text = texts.ALBUM_RECEIVED.format(count=await tx.album_count(photo.media_group_id), total=total)
             else:

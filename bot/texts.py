@@ -96,6 +96,7 @@ LOCATION_SAVED = "📍 Đã ghi vị trí."
 LOCATION_NOT_NOW = "Vị trí chỉ được hỏi ở đầu phiên; bot không lưu vị trí này."
 
 NEEDS_BUTTON = "Hãy chọn một trong các nút bên dưới câu hỏi."
+BLANK_TEXT = "Tin nhắn trống nên bot chưa ghi gì. Hãy nhập nội dung."
 NEEDS_NUMBER = "«{text}» không phải là một số. Hãy nhập số, ví dụ: 95 hoặc 12,5."
 NEEDS_TEXT_PHOTO_STAGE = "Bot đang chờ ảnh. Gửi ảnh hoặc bấm «Xong» để đi tiếp."
 NOTED_NUMBER = "Đã ghi: <b>{value}</b>"

@@ -231,3 +231,28 @@ async def test_status_resume_and_second_inspect(h: Harness) -> None:
     assert "Đã trả lời 1/6" in h.texts(await h.command(INSPECTOR, "status"))
     assert "Mục 1/2 · Câu 2/2" in h.texts(await h.command(INSPECTOR, "resume"))
     assert "chưa gửi" in h.texts(await h.command(INSPECTOR, "inspect"))
+
+
+async def test_photos_added_after_going_back_keep_the_count_true(h: Harness) -> None:
+    await start_inspection(h)
+    await h.tap(INSPECTOR, "Đạt")
+    await h.tap(INSPECTOR, "Không")
+    await h.tap(INSPECTOR, "Không áp dụng")  # no evidence needed for what does not apply
+    await h.text(INSPECTOR, "90")
+    await h.photo(INSPECTOR, jpeg(label="quầy 1"))
+    await h.tap(INSPECTOR, "Xong")
+    assert "Ghi chú khác" in h.texts()
+    await h.tap(INSPECTOR, "Quay lại")
+    await h.photo(INSPECTOR, jpeg(label="quầy 2"))
+    async with h.store.transaction() as tx:
+        answer = await tx.answer(1, "anh-quay")
+    assert answer is not None and answer.value == "2"
+
+
+async def test_blank_text_and_forged_huge_ids_change_nothing(h: Harness) -> None:
+    await start_inspection(h)
+    assert "Tin nhắn trống" in h.texts(await h.text(INSPECTOR, "\u3000"))
+    state = await draft(h)
+    replies = await h.send(INSPECTOR, Tap(data=f"u:{state.id}:{state.step}:{10**19}"))
+    assert [type(r) for r in replies] == [Toast]
+    assert (await draft(h)).step == state.step
