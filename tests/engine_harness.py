@@ -136,3 +136,17 @@ class Harness:
         code = self.texts(replies).split("start=")[1].split()[0]
         await self.command(INSPECTOR, "start", code)
         return code
+
+    async def start_inspection(self, unit: str = "UBND xã Cổ Lũng") -> None:
+        """A team with the inspector in it, and an inspection of `unit` at its first question."""
+        await self.make_team_with_inspector()
+        await self.command(INSPECTOR, "inspect")
+        await self.text(INSPECTOR, unit)
+        await self.tap(INSPECTOR, "Bỏ qua")
+
+    async def to_required_photo(self) -> None:
+        """On the small checklist: through area 1 to the rating item whose evidence photo is required."""
+        await self.start_inspection()
+        await self.tap(INSPECTOR, "Đạt")
+        await self.tap(INSPECTOR, "Có")
+        await self.tap(INSPECTOR, "Đạt")

@@ -24,13 +24,6 @@ async def draft(h: Harness):
         return await tx.draft_of(INSPECTOR.id)
 
 
-async def start_inspection(h: Harness, unit: str = "UBND xã Cổ Lũng") -> None:
-    await h.make_team_with_inspector()
-    await h.command(INSPECTOR, "inspect")
-    await h.text(INSPECTOR, unit)
-    await h.tap(INSPECTOR, "Bỏ qua")
-
-
 async def test_strangers_get_a_polite_refusal_and_nothing_is_stored(h: Harness) -> None:
     replies = await h.command(STRANGER, "inspect")
     assert "chưa thuộc đoàn" in h.texts(replies)
@@ -124,7 +117,7 @@ async def test_whole_inspection_reaches_the_group(h: Harness) -> None:
 
 
 async def test_redelivered_update_changes_nothing(h: Harness) -> None:
-    await start_inspection(h)
+    await h.start_inspection()
     first = await h.send(INSPECTOR, Tap(data=h.button("Đạt")), key="dup")
     assert first
     again = await h.send(INSPECTOR, Tap(data="v:1:3:pass"), key="dup")
@@ -134,7 +127,7 @@ async def test_redelivered_update_changes_nothing(h: Harness) -> None:
 
 
 async def test_stale_foreign_and_forged_presses_are_refused(h: Harness) -> None:
-    await start_inspection(h)
+    await h.start_inspection()
     old = h.button("Không đạt")
     await h.tap(INSPECTOR, "Đạt")
     yes = h.button("Có")
@@ -157,7 +150,7 @@ async def test_stale_foreign_and_forged_presses_are_refused(h: Harness) -> None:
 
 
 async def test_back_goes_to_the_previous_item_and_shows_the_answer(h: Harness) -> None:
-    await start_inspection(h)
+    await h.start_inspection()
     await h.tap(INSPECTOR, "Một phần")
     await h.tap(INSPECTOR, "Quay lại")
     assert "Đã trả lời: <b>Một phần</b>" in h.texts()
@@ -172,7 +165,7 @@ async def test_back_goes_to_the_previous_item_and_shows_the_answer(h: Harness) -
 
 
 async def test_text_where_a_button_is_expected_and_photo_where_none_is(h: Harness) -> None:
-    await start_inspection(h)
+    await h.start_inspection()
     replies = await h.text(INSPECTOR, "đạt")
     assert "chọn một trong các nút" in h.texts(replies)
     replies = await h.photo(INSPECTOR, jpeg())
@@ -183,10 +176,7 @@ async def test_text_where_a_button_is_expected_and_photo_where_none_is(h: Harnes
 
 
 async def test_bad_files_are_refused_and_nothing_is_stored(h: Harness, tmp_path: Path) -> None:
-    await start_inspection(h)
-    await h.tap(INSPECTOR, "Đạt")
-    await h.tap(INSPECTOR, "Không")
-    await h.tap(INSPECTOR, "Đạt")
+    await h.to_required_photo()
     assert "Ảnh minh chứng" in h.texts()
     assert "không phải là ảnh" in h.texts(await h.photo(INSPECTOR, PDF, document=True, mime="application/pdf"))
     assert "không phải là ảnh" in h.texts(await h.photo(INSPECTOR, PDF, document=True, mime="image/jpeg"))
@@ -198,10 +188,7 @@ async def test_bad_files_are_refused_and_nothing_is_stored(h: Harness, tmp_path:
 
 
 async def test_album_is_acknowledged_once_with_the_count(h: Harness) -> None:
-    await start_inspection(h)
-    await h.tap(INSPECTOR, "Đạt")
-    await h.tap(INSPECTOR, "Không")
-    await h.tap(INSPECTOR, "Đạt")
+    await h.to_required_photo()
     acks = [await h.photo(INSPECTOR, jpeg(label=str(i)), album="A1") for i in range(3)]
     keys = {r.coalesce for replies in acks for r in replies if isinstance(r, Say)}
     assert keys == {"album:A1"}
@@ -213,7 +200,7 @@ async def test_album_is_acknowledged_once_with_the_count(h: Harness) -> None:
 
 
 async def test_cancel_needs_confirmation(h: Harness) -> None:
-    await start_inspection(h)
+    await h.start_inspection()
     await h.command(INSPECTOR, "cancel")
     assert "Hủy phiên #1" in h.texts()
     await h.tap(INSPECTOR, "Tiếp tục")
@@ -226,7 +213,7 @@ async def test_cancel_needs_confirmation(h: Harness) -> None:
 
 
 async def test_status_resume_and_second_inspect(h: Harness) -> None:
-    await start_inspection(h)
+    await h.start_inspection()
     await h.tap(INSPECTOR, "Đạt")
     assert "Đã trả lời 1/6" in h.texts(await h.command(INSPECTOR, "status"))
     assert "Mục 1/2 · Câu 2/2" in h.texts(await h.command(INSPECTOR, "resume"))
@@ -234,7 +221,7 @@ async def test_status_resume_and_second_inspect(h: Harness) -> None:
 
 
 async def test_photos_added_after_going_back_keep_the_count_true(h: Harness) -> None:
-    await start_inspection(h)
+    await h.start_inspection()
     await h.tap(INSPECTOR, "Đạt")
     await h.tap(INSPECTOR, "Không")
     await h.tap(INSPECTOR, "Không áp dụng")  # no evidence needed for what does not apply
@@ -250,7 +237,7 @@ async def test_photos_added_after_going_back_keep_the_count_true(h: Harness) -> 
 
 
 async def test_blank_text_and_forged_huge_ids_change_nothing(h: Harness) -> None:
-    await start_inspection(h)
+    await h.start_inspection()
     assert "Tin nhắn trống" in h.texts(await h.text(INSPECTOR, "\u3000"))
     state = await draft(h)
     replies = await h.send(INSPECTOR, Tap(data=f"u:{state.id}:{state.step}:{10**19}"))

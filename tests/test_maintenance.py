@@ -53,13 +53,7 @@ def run_bot(*args: str, data_dir: Path, cwd: Path) -> subprocess.CompletedProces
 
 async def open_photo_question(h: Harness) -> None:
     """Leaves the inspector at the required-photo question, where every photo sent is stored."""
-    await h.make_team_with_inspector()
-    await h.command(INSPECTOR, "inspect")
-    await h.text(INSPECTOR, "UBND xã Cổ Lũng")
-    await h.tap(INSPECTOR, "Bỏ qua")
-    await h.tap(INSPECTOR, "Đạt")
-    await h.tap(INSPECTOR, "Có")
-    await h.tap(INSPECTOR, "Đạt")
+    await h.to_required_photo()
 
 
 async def data_dir_with_photos(directory: Path, count: int) -> list[bytes]:
