@@ -172,7 +172,7 @@ class OutboxWorker:
         now = utcnow()
         async with self.store.transaction() as tx:
             chats = await tx.outbox_due_chats(now)
-            wake_at = await tx.outbox_next_wakeup()
+            wake_at = await tx.outbox_next_wakeup(now)
         for chat_id in chats:
             if chat_id not in self._busy:
                 self._busy[chat_id] = asyncio.create_task(self._drain(chat_id), name=f"outbox:{chat_id}")

@@ -35,6 +35,10 @@ from storage.models import (
 )
 from storage.schema import MIGRATIONS
 
+# The replies a chat's next send is chosen from: all pending ones in order, except a burst's
+# acknowledgement (deliberately deferred) that is not due yet, which later replies may pass.
+_SENDABLE = "status = 'pending' AND (coalesce_key IS NULL OR not_before <= :now)"
+
 
 class StoreError(Exception):
     """The database cannot be used as it is (for example a checklist changed without a new version)."""
@@ -42,6 +46,10 @@ class StoreError(Exception):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _bind(params: Iterable[Any] | dict[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+    return params if isinstance(params, dict) else tuple(params)
 
 
 def _ts(value: datetime) -> str:
@@ -108,12 +116,12 @@ class Tx:
     # Each call below is one trip to aiosqlite's worker thread; a tap runs about twenty statements, so
     # the trips (not the SQL) were most of the time spent in the database.
 
-    async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        rows = await self._db.execute_fetchall(sql, tuple(params))
+    async def _one(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
+        rows = await self._db.execute_fetchall(sql, _bind(params))
         return next(iter(rows), None)
 
-    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        return list(await self._db.execute_fetchall(sql, tuple(params)))
+    async def _all(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
+        return list(await self._db.execute_fetchall(sql, _bind(params)))
 
     async def _run(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Returns how many rows changed (safe to read between awaits: the store lock is held)."""
@@ -179,8 +187,14 @@ class Tx:
         )
 
     async def outbox_due_chats(self, now: datetime) -> list[int]:
+        """Chats whose next reply (by the rule of `outbox_next`) may go out now; a chat held back by a
+        reply waiting for its retry is not due, however many replies queue behind it."""
         rows = await self._all(
-            "SELECT DISTINCT chat_id FROM outbox WHERE status = 'pending' AND not_before <= ?", (_ts(now),)
+            f"""SELECT o.chat_id FROM outbox o
+                JOIN (SELECT chat_id, MIN(id) AS head FROM outbox WHERE {_SENDABLE} GROUP BY chat_id) h
+                  ON o.id = h.head
+                WHERE o.not_before <= :now""",
+            {"now": _ts(now)},
         )
         return [int(r["chat_id"]) for r in rows]
 
@@ -191,18 +205,20 @@ class Tx:
         those after it. Only a burst's acknowledgement, deliberately deferred, lets later ones pass.
         """
         row = await self._one(
-            """SELECT id, chat_id, body, coalesce_key, not_before, attempts, progress, status, last_error
-               FROM outbox
-               WHERE chat_id = ? AND status = 'pending' AND (coalesce_key IS NULL OR not_before <= ?)
-               ORDER BY id LIMIT 1""",
-            (chat_id, _ts(now)),
+            f"""SELECT id, chat_id, body, coalesce_key, not_before, attempts, progress, status, last_error
+                FROM outbox WHERE chat_id = :chat AND {_SENDABLE} ORDER BY id LIMIT 1""",
+            {"chat": chat_id, "now": _ts(now)},
         )
         if row is None or datetime.fromisoformat(row["not_before"]) > now:
             return None
         return OutboxRow.model_validate(dict(row))
 
-    async def outbox_next_wakeup(self) -> datetime | None:
-        row = await self._one("SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
+    async def outbox_next_wakeup(self, now: datetime) -> datetime | None:
+        """When a reply not sendable now becomes sendable (a retry or a burst coming due); replies due
+        already are found by `outbox_due_chats`."""
+        row = await self._one(
+            "SELECT MIN(not_before) FROM outbox WHERE status = 'pending' AND not_before > ?", (_ts(now),)
+        )
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     async def outbox_finish(self, outbox_id: int, status: OutboxStatus, error: str | None = None) -> None:

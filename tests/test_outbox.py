@@ -24,6 +24,9 @@ async def test_a_reply_waiting_for_a_retry_holds_back_later_ones_but_a_deferred_
             assert first is not None and first.body == '"first"'
             await tx.outbox_retry_later(first.id, now + timedelta(seconds=30), "502")
             assert await tx.outbox_next(1, now) is None  # "second" must not overtake "first"
+            # ...and the held chat is not reported due (the worker would spin on it), only woken for
+            assert 1 not in await tx.outbox_due_chats(now)
+            assert await tx.outbox_next_wakeup(now) == now + timedelta(seconds=1.5)  # the album ack
             assert (await tx.outbox_next(1, now + timedelta(seconds=31))).body == '"first"'  # type: ignore[union-attr]
             nxt = await tx.outbox_next(2, now)
             assert nxt is not None and nxt.body == '"next question"'
