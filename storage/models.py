@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -74,6 +74,7 @@ class Inspection(Row):
     created_at: datetime
     updated_at: datetime
     submitted_at: datetime | None
+    round_id: int | None = None
 
 
 class Answer(Row):
@@ -113,6 +114,95 @@ class Photo(NewPhoto):
 
     id: int
     received_at: datetime
+
+
+class Round(Row):
+    """An inspection round (đợt kiểm tra): one trip covering a district and some of its communes."""
+
+    id: int
+    team_id: int
+    name: str
+    opened_by: int
+    opened_by_name: str
+    opened_at: datetime
+    closed_by: int | None
+    closed_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class FollowUpStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+class FollowUp(Row):
+    """A shortcoming the unit is asked to fix (đề nghị khắc phục), due on a Vietnam calendar date."""
+
+    id: int
+    team_id: int
+    inspection_id: int
+    unit: str
+    area_id: str
+    item_id: str
+    value: str
+    note: str | None
+    due_on: date
+    status: FollowUpStatus
+    version: int
+    created_at: datetime
+    done_at: datetime | None
+    done_by: int | None
+    done_by_name: str | None
+    done_note: str | None
+
+
+class FollowUpEventKind(StrEnum):
+    CREATED = "created"
+    DUE_CHANGED = "due_changed"
+    DONE = "done"
+    PHOTO = "photo"
+
+
+class FollowUpEvent(Row):
+    followup_id: int
+    kind: FollowUpEventKind
+    person_id: int
+    person_name: str
+    detail: str | None
+    at: datetime
+
+
+class FollowUpPhoto(Row):
+    id: int
+    followup_id: int
+    sender_id: int
+    sender_name: str
+    sha256: str
+    size: int
+    width: int
+    height: int
+    mime: str
+    path: str
+    received_at: datetime
+
+
+class PromptStage(StrEnum):
+    """What the bot waits for from one person in a group chat."""
+
+    NOTE = "note"
+    PHOTO = "photo"
+    DUE = "due"
+
+
+class GroupPrompt(Row):
+    chat_id: int
+    person_id: int
+    followup_id: int
+    stage: PromptStage
+    created_at: datetime
 
 
 class OutboxStatus(StrEnum):

@@ -116,4 +116,78 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE INDEX outbox_pending ON outbox(status, chat_id, id)",
     ],
+    [
+        # Rounds: one trip covering several units; inspections started while one is open belong to it.
+        """CREATE TABLE rounds (
+            id INTEGER PRIMARY KEY,
+            team_id INTEGER NOT NULL REFERENCES teams(id),
+            name TEXT NOT NULL,
+            opened_by INTEGER NOT NULL,
+            opened_by_name TEXT NOT NULL,
+            opened_at TEXT NOT NULL,
+            closed_by INTEGER,
+            closed_at TEXT
+        )""",
+        "CREATE UNIQUE INDEX rounds_one_open ON rounds(team_id) WHERE closed_at IS NULL",
+        "ALTER TABLE inspections ADD COLUMN round_id INTEGER REFERENCES rounds(id)",
+        "CREATE INDEX inspections_round ON inspections(round_id, status)",
+        # What the team asks a unit to fix: one per failed or partial answer of a submitted inspection.
+        """CREATE TABLE followups (
+            id INTEGER PRIMARY KEY,
+            team_id INTEGER NOT NULL REFERENCES teams(id),
+            inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+            area_id TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            value TEXT NOT NULL,
+            note TEXT,
+            due_on TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done')),
+            version INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            done_at TEXT,
+            done_by INTEGER,
+            done_by_name TEXT,
+            done_note TEXT,
+            UNIQUE (inspection_id, item_id)
+        )""",
+        "CREATE INDEX followups_team ON followups(team_id, status, due_on)",
+        # Every change to a follow-up, with who and when: nothing about them is edited silently.
+        """CREATE TABLE followup_events (
+            id INTEGER PRIMARY KEY,
+            followup_id INTEGER NOT NULL REFERENCES followups(id),
+            kind TEXT NOT NULL CHECK (kind IN ('created', 'due_changed', 'done', 'photo')),
+            person_id INTEGER NOT NULL,
+            person_name TEXT NOT NULL,
+            detail TEXT,
+            at TEXT NOT NULL
+        )""",
+        "CREATE INDEX followup_events_of ON followup_events(followup_id, id)",
+        """CREATE TABLE followup_photos (
+            id INTEGER PRIMARY KEY,
+            followup_id INTEGER NOT NULL REFERENCES followups(id),
+            sender_id INTEGER NOT NULL,
+            sender_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            mime TEXT NOT NULL,
+            path TEXT NOT NULL,
+            received_at TEXT NOT NULL
+        )""",
+        # What a person in a group chat is in the middle of answering (a follow-up's note or new date).
+        """CREATE TABLE group_prompts (
+            chat_id INTEGER NOT NULL,
+            person_id INTEGER NOT NULL,
+            followup_id INTEGER NOT NULL REFERENCES followups(id),
+            stage TEXT NOT NULL CHECK (stage IN ('note', 'photo', 'due')),
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (chat_id, person_id)
+        )""",
+        # Reminders already sent, by a key naming what and when: a restart neither drops nor repeats one.
+        """CREATE TABLE reminders (
+            key TEXT PRIMARY KEY,
+            sent_at TEXT NOT NULL
+        )""",
+    ],
 ]

@@ -1,0 +1,73 @@
+"""What a report is built from: read once from the database, then handed to the file builders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.checklist import Checklist
+from bot.summary import Snapshot
+from storage.models import FollowUp, Inspection, Member, Round, Team
+
+
+class InspectionReport(BaseModel):
+    """Everything the record (biên bản) of one inspected unit shows."""
+
+    model_config = ConfigDict(frozen=True)
+
+    snapshot: Snapshot
+    round: Round | None
+    members: list[Member]
+    followups: list[FollowUp]
+
+    @property
+    def inspection(self) -> Inspection:
+        return self.snapshot.inspection
+
+    @property
+    def team(self) -> Team:
+        return self.snapshot.team
+
+    @property
+    def checklist(self) -> Checklist:
+        return self.snapshot.checklist
+
+    @property
+    def unit(self) -> str:
+        return self.snapshot.inspection.unit or "(chưa nhập đơn vị)"
+
+
+class RoundReport(BaseModel):
+    """A round's submitted inspections: the latest one of each unit, in the order they were submitted.
+
+    A submitted inspection is final; a correction is a new inspection of the same unit, so the older
+    one is listed in `superseded` (old id -> new id) instead of being counted twice.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    team: Team
+    round: Round | None
+    inspections: list[InspectionReport]
+    superseded: dict[int, int] = {}
+
+    @property
+    def title(self) -> str:
+        if self.round is not None:
+            return self.round.name
+        if len(self.inspections) == 1:
+            return f"Phiên #{self.inspections[0].inspection.id} · {self.inspections[0].unit}"
+        return self.team.name
+
+
+class ReportContext(BaseModel):
+    """Where and by whom documents are issued, and where the photo files live."""
+
+    model_config = ConfigDict(frozen=True)
+
+    issuer: str
+    place: str
+    photo_dir: Path
+    generated_at: datetime
