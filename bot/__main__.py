@@ -1,4 +1,5 @@
 """`python -m bot` runs the bot; `python -m bot export <id> --format json` prints an inspection;
+`report <id> | --round <id> --format docx|xlsx|zip -o FILE` writes the team lead's documents;
 `backup FILE`, `restore FILE` and `check` look after DATA_DIR (see bot/maintenance.py).
 
 Operator mistakes (no token, a broken checklist, a backup target that exists) end with one line on
@@ -38,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("inspection_id", type=int)
     export.add_argument("--format", choices=["json"], default="json")
     export.add_argument("-o", "--output", type=Path, help="ghi ra tệp thay vì in ra màn hình")
+    report = commands.add_parser("report", help="xuất biên bản, báo cáo đợt, bảng tính hoặc ảnh minh chứng")
+    report.add_argument("inspection_id", type=int, nargs="?", help="mã phiên kiểm tra (biên bản của một đơn vị)")
+    report.add_argument("--round", type=int, dest="round_id", help="mã đợt kiểm tra (báo cáo của cả đợt)")
+    report.add_argument("--format", choices=["docx", "xlsx", "zip"], required=True)
+    report.add_argument("-o", "--output", type=Path, required=True, help="tệp sẽ ghi ra")
     backup = commands.add_parser("backup", help="sao lưu cơ sở dữ liệu và ảnh vào một tệp .tar")
     backup.add_argument("file", type=Path)
     restore = commands.add_parser("restore", help="khôi phục bản sao lưu vào một DATA_DIR mới (trống)")
@@ -105,6 +111,21 @@ def _export(inspection_id: int, output: Path | None) -> int:
     return 0
 
 
+def _report_file(inspection_id: int | None, round_id: int | None, fmt: str, output: Path) -> int:
+    from bot.reports.cli import write_report
+
+    if (inspection_id is None) == (round_id is None):
+        print("Lỗi: cho một mã phiên kiểm tra hoặc --round <mã đợt>, không cả hai.", file=sys.stderr)
+        return EXIT_CONFIG
+    settings = load_settings()
+    problem = asyncio.run(write_report(settings, inspection_id, round_id, fmt, output))
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 1
+    print(f"Đã ghi {output} ({output.stat().st_size / 2**20:.2f} MB).")
+    return 0
+
+
 def _backup(target: Path) -> int:
     from bot.maintenance import make_backup
 
@@ -152,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
             return _export(args.inspection_id, args.output)
         if args.command == "check":
             return _check()
+        if args.command == "report":
+            return _report_file(args.inspection_id, args.round_id, args.format, args.output)
         if args.command == "restore":
             return _restore(args.file, args.data_dir)
         _configure_logging(load_settings().telegram_bot_token or "")

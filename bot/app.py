@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, JobQueue
 from telegram.helpers import create_deep_linked_url
 
 from bot import texts
@@ -18,6 +21,8 @@ from bot.checklist import Checklist
 from bot.config import BotMode, Settings
 from bot.engine import Engine
 from bot.maintenance import schedule_daily_backups
+from bot.reminders import Reminders
+from bot.reports.service import ReportService
 from handlers.delivery import OutboxWorker, with_retries
 from handlers.inbox import InboxQueue
 from handlers.ordering import PerPersonUpdateProcessor
@@ -27,6 +32,8 @@ from storage.repository import PROCESSED_UPDATE_RETENTION, Store, utcnow
 log = logging.getLogger(__name__)
 
 POLL_TIMEOUT_SECONDS = 20
+REMINDER_EVERY_SECONDS = 60.0
+Clock = Callable[[], datetime]
 
 
 def build_application(settings: Settings, inbox: InboxQueue) -> Application:  # type: ignore[type-arg]
@@ -56,13 +63,41 @@ async def set_commands(application: Application) -> None:  # type: ignore[type-a
     await application.bot.set_my_commands(private)
 
 
-async def serve(settings: Settings, checklist: Checklist, stop: asyncio.Event) -> None:
-    """Runs until `stop` is set. The store is opened before updates flow and closed after they stop."""
+def schedule_reminders(
+    job_queue: JobQueue[Any], reminders: Reminders, outbox: OutboxWorker, clock: Clock, every: float
+) -> None:
+    """Every `every` seconds (and right after start), send whatever reminders the database says are due."""
+
+    async def run(_: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            owed = await reminders.tick(clock())
+        except Exception:
+            log.exception("reminder check failed; trying again at the next one")
+            return
+        if owed:
+            outbox.wake()
+
+    job_queue.run_repeating(run, interval=every, first=0.5, name="reminders")
+
+
+async def serve(
+    settings: Settings,
+    checklist: Checklist,
+    stop: asyncio.Event,
+    *,
+    clock: Clock = utcnow,
+    reminder_every: float = REMINDER_EVERY_SECONDS,
+) -> None:
+    """Runs until `stop` is set. The store is opened before updates flow and closed after they stop.
+
+    `clock` is what reminders take as "now"; tests move it to make a day pass in a moment.
+    """
     webhook = settings.require_webhook() if settings.bot_mode is BotMode.WEBHOOK else None
     store = await Store.open(settings.database_path)
     # The inbox has a connection of its own, so taking in updates never queues behind the engine's
-    # transactions; SQLite itself serialises the short writes.
+    # transactions; SQLite itself serialises the short writes. Reports read on a third one.
     inbox_store = await Store.open(settings.database_path)
+    report_store = await Store.open(settings.database_path)
     try:
         async with store.transaction() as tx:
             await tx.forget_updates_before(utcnow() - PROCESSED_UPDATE_RETENTION)
@@ -77,13 +112,23 @@ async def serve(settings: Settings, checklist: Checklist, stop: asyncio.Event) -
                 invite_link=lambda code: create_deep_linked_url(username, code),
                 photo_dir=settings.photo_dir,
                 max_photo_bytes=settings.max_photo_mb * 2**20,
+                followup_days=settings.followup_days,
             )
             await engine.start()
-            outbox = OutboxWorker(store, application.bot)
+            reports = ReportService(
+                report_store,
+                checklist,
+                issuer=settings.report_issuer,
+                place=settings.report_place,
+                photo_dir=settings.photo_dir,
+            )
+            outbox = OutboxWorker(store, application.bot, reports)
             register(application, engine, inbox, outbox)
             await set_commands(application)
+            reminders = Reminders(store, engine.versions, engine.followups, settings.digest_time)
             if application.job_queue is not None:
                 schedule_daily_backups(application.job_queue, settings)
+                schedule_reminders(application.job_queue, reminders, outbox, clock, reminder_every)
             outbox.start()
             await inbox.replay(application.bot)
             await application.start()
@@ -114,5 +159,6 @@ async def serve(settings: Settings, checklist: Checklist, stop: asyncio.Event) -
             await application.stop()
             await outbox.stop()
     finally:
+        await report_store.close()
         await inbox_store.close()
         await store.close()

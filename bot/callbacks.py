@@ -1,4 +1,5 @@
-"""Button data: `<action>:<inspection>:<step>:<arg>`, ASCII, well under Telegram's 64-byte limit.
+"""Button data: `<action>:<inspection>:<step>:<arg>` in private chats, `<ACTION>:<subject>:<arg>` in
+team groups; ASCII, well under Telegram's 64-byte limit.
 
 The step is the inspection's cursor counter at the time the question was asked. A press is honoured
 only if it names the presser's own open inspection and the current step, so double taps, presses
@@ -49,3 +50,43 @@ def decode(data: str) -> Token | None:
     except ValueError:
         return None
     return Token(action=action, inspection_id=int(match[2]), step=int(match[3]), arg=match[4])
+
+
+_GROUP_PATTERN = re.compile(r"^([A-Z]):(\d{1,12}):([a-z0-9]{0,20})$")
+
+
+class GroupAction(StrEnum):
+    """Buttons in a team's group chat. Upper-case letters keep them apart from inspection buttons."""
+
+    REPORT = "R"  # subject: round id (0 when the team has none); arg: which document
+    RECORD = "I"  # subject: inspection id
+    END_ROUND = "E"  # subject: round id; arg: yes or no
+    FOLLOWUP = "F"  # subject: follow-up id; arg: its version
+    FOLLOWUP_DONE = "D"  # subject: follow-up id; arg: its version
+    FOLLOWUP_DUE = "U"  # subject: follow-up id; arg: version, then "d<days>" or "t" to type a date
+    FOLLOWUP_NO_PHOTO = "X"  # subject: follow-up id; arg: its version
+
+
+class GroupToken(BaseModel):
+    """`<action>:<subject>:<arg>`. Whoever presses it, and in which group, is checked by the engine:
+    the data itself is untrusted."""
+
+    action: GroupAction
+    subject: int
+    arg: str = ""
+
+    def encode(self) -> str:
+        data = f"{self.action.value}:{self.subject}:{self.arg}"
+        assert len(data.encode()) <= MAX_BYTES
+        return data
+
+
+def decode_group(data: str) -> GroupToken | None:
+    match = _GROUP_PATTERN.match(data)
+    if not match:
+        return None
+    try:
+        action = GroupAction(match[1])
+    except ValueError:
+        return None
+    return GroupToken(action=action, subject=int(match[2]), arg=match[3])

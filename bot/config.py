@@ -7,12 +7,13 @@ rather than derived from attribute names.
 from __future__ import annotations
 
 import re
+from datetime import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlparse
 
-from pydantic import AliasChoices, BeforeValidator, Field, ValidationError
+from pydantic import AliasChoices, BeforeValidator, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
@@ -58,6 +59,18 @@ class Settings(BaseSettings):
     webhook_secret: str | None = Field(default=None, validation_alias="WEBHOOK_SECRET")
     webhook_listen: str = Field(default="0.0.0.0", validation_alias="WEBHOOK_LISTEN")
     webhook_port: int = Field(default=8443, ge=1, le=65535, validation_alias="WEBHOOK_PORT")
+    followup_days: int = Field(default=30, ge=1, le=365, validation_alias="FOLLOWUP_DAYS")
+    digest_time: time = Field(default=time(8, 0), validation_alias="DIGEST_TIME")
+    report_issuer: str = Field(default="UBND TỈNH ……", min_length=1, max_length=120, validation_alias="REPORT_ISSUER")
+    report_place: str = Field(default="……", min_length=1, max_length=60, validation_alias="REPORT_PLACE")
+
+    @field_validator("digest_time")
+    @classmethod
+    def _wall_clock(cls, value: time) -> time:
+        """DIGEST_TIME is read as Vietnam time; a time zone written into it would be misleading."""
+        if value.tzinfo is not None:
+            raise ValueError("DIGEST_TIME chỉ ghi giờ:phút theo giờ Việt Nam, ví dụ 08:00")
+        return value
 
     @property
     def database_path(self) -> Path:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot import flow, prompts, texts
-from bot.callbacks import Action, Token, decode
+from bot.callbacks import Action, GroupAction, Token, decode, decode_group
 from bot.checklist import Checklist, ItemType, PhotoRule
 from bot.events import (
     ChatKind,
@@ -26,9 +26,13 @@ from bot.events import (
     Tap,
     Text,
 )
+from bot.followups import FollowUps
 from bot.html import esc
 from bot.intake import PhotoIntake
+from bot.proofs import ProofIntake
 from bot.publishing import Publisher
+from bot.reporting import Reports
+from bot.rounds import Rounds
 from bot.summary import render_review, value_label
 from bot.teams import Teams
 from bot.turn import ChecklistVersions, Turn, owe
@@ -36,6 +40,7 @@ from storage.models import Inspection, RemarkKind, Stage, Status
 from storage.repository import Store, Tx
 
 UNIT_MIN, UNIT_MAX = 3, 200
+TEAM_COMMANDS = frozenset({"summary", "round", "endround", "report", "followups", "stats"})
 MAX_ID_DIGITS = 12  # what a row id can be; longer digits in a button are forged and SQLite cannot bind them
 
 
@@ -49,12 +54,17 @@ class Engine:
         invite_link: Callable[[str], str],
         photo_dir: Path,
         max_photo_bytes: int,
+        followup_days: int = 30,
     ) -> None:
         self.store = store
         self.versions = ChecklistVersions(checklist)
         self.teams = Teams(admins, invite_link)
         self.publisher = Publisher(self.versions, photo_dir)
         self.intake = PhotoIntake(store, self.versions, photo_dir, max_photo_bytes)
+        self.rounds = Rounds(self.teams)
+        self.followups = FollowUps(self.versions, self.teams, followup_days)
+        self.proofs = ProofIntake(store, self.followups, self.intake, photo_dir)
+        self.reports = Reports(self.versions)
 
     async def start(self) -> None:
         """Records the checklist in use, so inspections keep the questions they were asked."""
@@ -63,6 +73,8 @@ class Engine:
 
     async def handle(self, msg: Incoming) -> list[Reply]:
         if isinstance(msg.event, PhotoIn):
+            if msg.chat.kind is ChatKind.GROUP:
+                return await self.proofs.receive(msg, msg.event)
             return await self.intake.receive(msg, msg.event)
         async with self.store.transaction() as tx:
             if not await tx.claim_update(msg.key):
@@ -79,23 +91,69 @@ class Engine:
 
     async def _group(self, turn: Turn) -> None:
         event = turn.msg.event
-        if isinstance(event, Tap):
-            turn.toast(texts.STALE_BUTTON)
         if isinstance(event, GroupMoved):
             await turn.tx.move_team_group(turn.msg.chat.id, event.new_chat_id)
+            return
+        if isinstance(event, Tap):
+            await self._group_tap(turn, event.data)
+            return
+        if isinstance(event, Text):
+            # In privacy mode the bot sees only replies to itself: the answer to a follow-up question.
+            await self.followups.text(turn, event.text)
+            return
         if not isinstance(event, Command):
             return  # people talk in the group; the bot answers commands only
         name = event.name
         if name == "newteam":
             await self.teams.create(turn, event.args)
-        elif name == "summary":
-            await self.publisher.on_request(turn, event.args)
         elif name in ("help", "start"):
             turn.say(texts.HELP)
         elif name == "myid":
             turn.say(texts.MYID.format(id=turn.msg.person.id))
         elif name in ("inspect", "status", "resume", "cancel"):
             turn.say(texts.PRIVATE_ONLY)
+        elif name in TEAM_COMMANDS:
+            await self._team_command(turn, name, event.args)
+
+    async def _team_command(self, turn: Turn, name: str, args: str) -> None:
+        """Commands about the team's work: only in its group, only for its members."""
+        team = await turn.tx.team_by_group(turn.msg.chat.id)
+        if team is None:
+            turn.say(texts.NOT_TEAM_GROUP)
+            return
+        person = turn.msg.person.id
+        if await turn.tx.membership(team.id, person) is None and person not in self.teams.admins:
+            turn.say(texts.MEMBERS_ONLY)
+            return
+        if name == "summary":
+            await self.publisher.on_request(turn, args)
+        elif name == "round":
+            await self.rounds.command(turn, team, args)
+        elif name == "endround":
+            await self.rounds.ask_end(turn, team)
+        elif name == "report":
+            await self.reports.command(turn, team, args)
+        elif name == "followups":
+            await self.followups.command(turn, team, args)
+        elif name == "stats":
+            await self.reports.stats(turn, team)
+
+    async def _group_tap(self, turn: Turn, data: str) -> None:
+        token = decode_group(data)
+        team = await turn.tx.team_by_group(turn.msg.chat.id)
+        if token is None or team is None:
+            turn.toast(texts.STALE_BUTTON if team else texts.NOT_TEAM_GROUP)
+            return
+        person = turn.msg.person.id
+        if await turn.tx.membership(team.id, person) is None and person not in self.teams.admins:
+            turn.toast(texts.MEMBERS_ONLY)
+            return
+        if token.action in (GroupAction.REPORT, GroupAction.RECORD):
+            await self.reports.tap(turn, team, token)
+        elif token.action is GroupAction.END_ROUND:
+            await self.rounds.tap_end(turn, team, token)
+        else:
+            await self.followups.tap(turn, team, token)
 
     async def _private(self, turn: Turn) -> None:
         event = turn.msg.event
@@ -124,7 +182,7 @@ class Engine:
             await self._inspect(turn)
         elif name == "newteam":
             turn.say(texts.NEWTEAM_IN_PRIVATE)
-        elif name == "summary":
+        elif name in TEAM_COMMANDS:
             turn.say(texts.GROUP_ONLY)
         elif name in ("status", "resume", "cancel"):
             inspection = await turn.tx.draft_of(person.id)
@@ -160,8 +218,14 @@ class Engine:
                 )
             )
             return
+        current = await turn.tx.open_round_of(team.id)
         inspection = await turn.tx.create_inspection(
-            team.id, person.id, person.name, self.versions.current.id, self.versions.current.version
+            team.id,
+            person.id,
+            person.name,
+            self.versions.current.id,
+            self.versions.current.version,
+            current.id if current else None,
         )
         await self._prompt(turn, inspection)
 
@@ -182,6 +246,7 @@ class Engine:
                 checklist=esc(checklist.title),
                 areas=len(checklist.areas),
                 items=checklist.item_count,
+                round=await self._round_line(tx, inspection),
             )
             recent = await tx.recent_units(inspection.team_id)
             rows = [[prompts.button(inspection, unit[:60], Action.UNIT, str(source))] for source, unit in recent]
@@ -204,6 +269,10 @@ class Engine:
         else:
             snapshot = await self.publisher.snapshot(tx, inspection)
             turn.say(render_review(snapshot), prompts.review_buttons(inspection))
+
+    async def _round_line(self, tx: Tx, inspection: Inspection) -> str:
+        current = await tx.round(inspection.round_id) if inspection.round_id is not None else None
+        return texts.ASK_UNIT_ROUND.format(round=esc(current.name)) if current else ""
 
     async def _status(self, turn: Turn, inspection: Inspection) -> None:
         checklist = await self.versions.of(turn.tx, inspection)
@@ -368,6 +437,7 @@ class Engine:
         await turn.tx.finish(inspection.id, Status.SUBMITTED)
         submitted = await turn.tx.inspection(inspection.id)
         assert submitted is not None
+        await self.followups.create_for(turn.tx, submitted)
         snapshot = await self.publisher.snapshot(turn.tx, submitted)
         turn.retire_buttons()
         turn.say(texts.SUBMITTED.format(id=submitted.id, unit=esc(submitted.unit or "")))

@@ -108,13 +108,18 @@ class Button(BaseModel):
 
 
 class Say(BaseModel):
-    """A message. `coalesce` names a burst (an album): only the last one of the burst is sent."""
+    """A message. `coalesce` names a burst (an album): only the last one of the burst is sent.
+
+    `answer_from` asks the channel to open a reply to this message for that person (Telegram's
+    selective force-reply), so in a group the answer reaches a bot that only sees replies to itself.
+    """
 
     kind: Literal["say"] = "say"
     chat_id: int
     html: str
     buttons: list[list[Button]] = Field(default_factory=list)
     coalesce: str | None = None
+    answer_from: int | None = None
 
 
 class Edit(BaseModel):
@@ -149,6 +154,35 @@ class Photos(BaseModel):
     photos: list[OutPhoto]
 
 
-Reply = Annotated[Say | Edit | Toast | Photos, Field(discriminator="kind")]
-Owed = Annotated[Say | Edit | Photos, Field(discriminator="kind")]
+class ReportKind(StrEnum):
+    RECORD = "record"  # biên bản of one inspection (DOCX)
+    ROUND = "round"  # the round's report (DOCX)
+    CHART = "chart"  # the round's per-area chart (PNG, shown as a photo)
+    WORKBOOK = "workbook"  # XLSX of a round
+    ARCHIVE = "archive"  # ZIP of a round's original photos, possibly one part of several
+    STATS = "stats"  # the team's pass-rate chart (PNG)
+
+
+class ReportRequest(BaseModel):
+    """Which document to build. It is built when it is delivered, from what is stored by then; for an
+    archive in parts the photos of each part are fixed when it is asked for, so parts never overlap."""
+
+    kind: ReportKind
+    inspection_id: int | None = None
+    round_id: int | None = None
+    team_id: int | None = None
+    photo_ids: list[int] | None = None
+    part: tuple[int, int] | None = None
+
+
+class ReportFile(BaseModel):
+    """A document (or chart) for a chat; the channel builds it with `bot.reports` and uploads it."""
+
+    kind: Literal["report"] = "report"
+    chat_id: int
+    request: ReportRequest
+
+
+Reply = Annotated[Say | Edit | Toast | Photos | ReportFile, Field(discriminator="kind")]
+Owed = Annotated[Say | Edit | Photos | ReportFile, Field(discriminator="kind")]
 """What is written to the outbox: everything but the toast, which only makes sense right away."""

@@ -11,7 +11,7 @@ from bot.callbacks import Action
 from bot.checklist import ItemType
 from bot.events import ChatKind, Incoming, PhotoIn, Reply, Say
 from bot.html import esc
-from bot.photos import PhotoRejected, examine, keep
+from bot.photos import PhotoInfo, PhotoRejected, examine, keep
 from bot.turn import ChecklistVersions, owe
 from storage.models import Inspection, NewPhoto, Stage
 from storage.repository import Store, Tx
@@ -42,7 +42,7 @@ class PhotoIntake:
             refusal = await self._refusal(tx, inspection, photo)
             if refusal or inspection is None:
                 await tx.claim_update(msg.key)
-                return await _owed(tx, Say(chat_id=msg.chat.id, html=refusal or "", coalesce=refused_key))
+                return await owed(tx, Say(chat_id=msg.chat.id, html=refusal or "", coalesce=refused_key))
             checklist = await self.versions.of(tx, inspection)
             _, area, _, item = checklist.at(inspection.pos)
 
@@ -52,25 +52,22 @@ class PhotoIntake:
             # Not claimed: should the channel deliver this update again, the download is retried.
             log.warning("photo download failed for %s", msg.key, exc_info=True)
             async with self.store.transaction() as tx:
-                return await _owed(tx, Say(chat_id=msg.chat.id, html=texts.PHOTO_FETCH_FAILED))
+                return await owed(tx, Say(chat_id=msg.chat.id, html=texts.PHOTO_FETCH_FAILED))
         try:
-            if len(data) > self.max_photo_bytes:
-                raise PhotoRejected(texts.PHOTO_TOO_BIG.format(limit=self.max_photo_bytes // 2**20))
-            async with self._decoding:
-                info = await asyncio.to_thread(examine, data)
-            path = await asyncio.to_thread(keep, self.photo_dir, inspection.id, info, data)
+            info = await self.examine(data)
+            path = await asyncio.to_thread(keep, self.photo_dir, str(inspection.id), info, data)
         except PhotoRejected as rejected:
             async with self.store.transaction() as tx:
                 if not await tx.claim_update(msg.key):
                     return []
-                return await _owed(tx, Say(chat_id=msg.chat.id, html=esc(str(rejected)), coalesce=refused_key))
+                return await owed(tx, Say(chat_id=msg.chat.id, html=esc(str(rejected)), coalesce=refused_key))
 
         async with self.store.transaction() as tx:
             if not await tx.claim_update(msg.key):
                 return []
             current = await tx.draft_of(msg.person.id)
             if current is None or current.id != inspection.id:
-                return await _owed(tx, Say(chat_id=msg.chat.id, html=texts.PHOTO_NO_DRAFT))
+                return await owed(tx, Say(chat_id=msg.chat.id, html=texts.PHOTO_NO_DRAFT))
             await tx.add_photo(
                 NewPhoto(
                     inspection_id=inspection.id,
@@ -99,7 +96,22 @@ class PhotoIntake:
             buttons = [[prompts.button(current, texts.DONE, Action.DONE)]] if collecting else []
             text += "\n" + (texts.PHOTO_MORE if collecting else texts.PHOTO_EARLY)
             album = f"album:{photo.media_group_id}" if photo.media_group_id else None
-            return await _owed(tx, Say(chat_id=msg.chat.id, html=text, buttons=buttons, coalesce=album))
+            return await owed(tx, Say(chat_id=msg.chat.id, html=text, buttons=buttons, coalesce=album))
+
+    async def examine(self, data: bytes) -> PhotoInfo:
+        """Size, then a full decode in a worker thread, at most PARALLEL_DECODES at a time."""
+        if len(data) > self.max_photo_bytes:
+            raise PhotoRejected(texts.PHOTO_TOO_BIG.format(limit=self.max_photo_bytes // 2**20))
+        async with self._decoding:
+            return await asyncio.to_thread(examine, data)
+
+    def too_big(self, photo: PhotoIn) -> str | None:
+        """Refusals that need no download: a document that is not an image, or one declared too big."""
+        if photo.as_document and photo.mime_type and not photo.mime_type.startswith("image/"):
+            return texts.PHOTO_NOT_IMAGE
+        if photo.declared_size and photo.declared_size > self.max_photo_bytes:
+            return texts.PHOTO_TOO_BIG.format(limit=self.max_photo_bytes // 2**20)
+        return None
 
     async def _refusal(self, tx: Tx, inspection: Inspection | None, photo: PhotoIn) -> str | None:
         """Everything that can be refused before a single byte is downloaded."""
@@ -107,14 +119,10 @@ class PhotoIntake:
             return texts.PHOTO_NO_DRAFT
         if not flow.accepts_photos(await self.versions.of(tx, inspection), inspection.stage, inspection.pos):
             return texts.PHOTO_NOT_NOW
-        if photo.as_document and photo.mime_type and not photo.mime_type.startswith("image/"):
-            return texts.PHOTO_NOT_IMAGE
-        if photo.declared_size and photo.declared_size > self.max_photo_bytes:
-            return texts.PHOTO_TOO_BIG.format(limit=self.max_photo_bytes // 2**20)
-        return None
+        return self.too_big(photo)
 
 
-async def _owed(tx: Tx, reply: Say) -> list[Reply]:
+async def owed(tx: Tx, reply: Say) -> list[Reply]:
     replies: list[Reply] = [reply]
     await owe(tx, replies)
     return replies

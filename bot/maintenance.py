@@ -224,7 +224,7 @@ def _verify_photos(photo_dir: Path, photos: list[StoredPhoto]) -> list[str]:
 
 def _verify_photo(photo_dir: Path, photo: StoredPhoto) -> str | None:
     """The SHA-256 is the evidence's seal: a photo whose bytes changed is no longer evidence."""
-    label = f"Ảnh #{photo.id} (phiên #{photo.inspection_id}, {PHOTOS_NAME}/{photo.path})"
+    label = f"Ảnh #{photo.id} ({photo.owner}, {PHOTOS_NAME}/{photo.path})"
     source = _photo_file(photo_dir, photo)
     if source is None:
         return f"{label}: đường dẫn không hợp lệ."

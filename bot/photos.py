@@ -72,13 +72,13 @@ def examine(data: bytes) -> PhotoInfo:
     )
 
 
-def keep(photo_dir: Path, inspection_id: int, info: PhotoInfo, data: bytes) -> str:
+def keep(photo_dir: Path, folder: str, info: PhotoInfo, data: bytes) -> str:
     """Writes atomically (temp file, fsync, rename) and returns the path relative to `photo_dir`.
 
     A crash before the database commit leaves at most an orphan file named by its hash, which the
     next attempt simply overwrites with the same bytes.
     """
-    relative = Path(str(inspection_id)) / f"{info.sha256}.{info.extension}"
+    relative = Path(folder) / f"{info.sha256}.{info.extension}"
     target = photo_dir / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists() and target.stat().st_size == info.size:

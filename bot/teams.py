@@ -8,6 +8,8 @@ from collections.abc import Callable
 from bot import texts
 from bot.html import esc
 from bot.turn import Turn
+from storage.models import Role, Team
+from storage.repository import Tx
 
 TEAM_MIN, TEAM_MAX = 3, 100
 
@@ -56,3 +58,10 @@ class Teams:
         await turn.tx.add_member(team.id, person.id, person.name)
         turn.say(texts.JOINED.format(name=esc(person.name), team=esc(team.name)))
         turn.say(texts.JOINED_GROUP.format(name=esc(person.name)), chat_id=team.group_chat_id)
+
+    async def may_lead(self, tx: Tx, team: Team, person_id: int) -> bool:
+        """Rounds and follow-ups are the lead's to change; the bot's administrators may stand in."""
+        if person_id in self.admins:
+            return True
+        member = await tx.membership(team.id, person_id)
+        return member is not None and member.role is Role.LEAD

@@ -27,6 +27,7 @@ class Turn:
         *,
         chat_id: int | None = None,
         coalesce: str | None = None,
+        answer_from: int | None = None,
     ) -> None:
         self.out.append(
             Say(
@@ -34,6 +35,7 @@ class Turn:
                 html=html,
                 buttons=buttons or [],
                 coalesce=coalesce,
+                answer_from=answer_from,
             )
         )
 

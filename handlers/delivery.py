@@ -12,19 +12,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import tempfile
 import warnings
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
+from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot.events import Button, Edit, OutPhoto, Owed, Photos, Say
-from bot.html import split_html
+from bot import texts
+from bot.events import Button, Edit, OutPhoto, Owed, Photos, ReportFile, ReportKind, ReportRequest, Say
+from bot.html import esc, split_html
 from bot.photos import downscaled_jpeg
+from bot.reporting import TELEGRAM_UPLOAD_LIMIT
+from bot.reports.service import ReportService, ReportUnavailable
 from storage.models import OutboxRow, OutboxStatus
 from storage.repository import Store, utcnow
 
@@ -46,6 +51,16 @@ def keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(button.label, callback_data=button.data) for button in row] for row in rows]
     )
+
+
+def markup(reply: Say) -> InlineKeyboardMarkup | ForceReply | None:
+    """Buttons when there are any; otherwise, for a question put to one person in a group, a reply box
+    opened for them alone (the bot in privacy mode sees only replies to its own messages)."""
+    if reply.buttons:
+        return keyboard(reply.buttons)
+    if reply.answer_from is not None:
+        return ForceReply(selective=True)
+    return None
 
 
 def retry_after_seconds(error: RetryAfter) -> float:
@@ -81,18 +96,60 @@ def _upload_bytes(photo: OutPhoto) -> bytes:
     return downscaled_jpeg(photo.path)
 
 
+def cli_command(request: ReportRequest) -> str:
+    """The command an administrator runs on the server for a file Telegram will not take."""
+    formats = {ReportKind.RECORD: "docx", ReportKind.ROUND: "docx", ReportKind.WORKBOOK: "xlsx"}
+    fmt = formats.get(request.kind, "zip")
+    if request.inspection_id is not None:
+        return f"python -m bot report {request.inspection_id} --format {fmt} -o bien-ban-{request.inspection_id}.{fmt}"
+    return f"python -m bot report --round {request.round_id} --format {fmt} -o dot-{request.round_id}.{fmt}"
+
+
 class TelegramSteps:
     """Turns one owed reply into the Bot API calls that deliver it, one step per call."""
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, reports: ReportService | None = None) -> None:
         self.bot = bot
+        self.reports = reports
 
     def of(self, reply: Owed) -> list[Step]:
         if isinstance(reply, Say):
             return self._say(reply)
         if isinstance(reply, Edit):
             return [lambda: self._edit(reply)]
+        if isinstance(reply, ReportFile):
+            return [lambda: self._report(reply)]
         return self._photos(reply)
+
+    async def _report(self, reply: ReportFile) -> object:
+        """Built afresh on every attempt (a retry after a crash has no half-made file to trust)."""
+        assert self.reports is not None, "reports are delivered only by a worker that can build them"
+        request, what = reply.request, texts.REPORT_WHAT[reply.request.kind.value]
+        with tempfile.TemporaryDirectory(prefix="kiemtra-report-") as folder:
+            try:
+                built = await self.reports.build(request, Path(folder))
+            except ReportUnavailable as missing:
+                return await self._notice(reply.chat_id, esc(str(missing)))
+            except Exception:
+                log.exception("building %s for chat %s failed", request, reply.chat_id)
+                return await self._notice(reply.chat_id, texts.REPORT_FAILED.format(what=what))
+            size = built.path.stat().st_size
+            if size > TELEGRAM_UPLOAD_LIMIT:
+                notice = texts.REPORT_TOO_BIG.format(
+                    name=esc(built.filename), size=size / 2**20, command=esc(cli_command(request))
+                )
+                return await self._notice(reply.chat_id, notice)
+            with built.path.open("rb") as handle:
+                if built.as_photo:
+                    return await self.bot.send_photo(
+                        reply.chat_id, handle, caption=built.caption, parse_mode=ParseMode.HTML
+                    )
+                return await self.bot.send_document(
+                    reply.chat_id, handle, filename=built.filename, caption=built.caption, parse_mode=ParseMode.HTML
+                )
+
+    async def _notice(self, chat_id: int, html: str) -> object:
+        return await self.bot.send_message(chat_id, html, parse_mode=ParseMode.HTML)
 
     def _say(self, reply: Say) -> list[Step]:
         parts = split_html(reply.html, MessageLimit.MAX_TEXT_LENGTH)
@@ -102,7 +159,7 @@ class TelegramSteps:
                 reply.chat_id,
                 parts[index],
                 parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(reply.buttons) if index == len(parts) - 1 else None,
+                reply_markup=markup(reply) if index == len(parts) - 1 else None,
                 disable_web_page_preview=True,
             )
 
@@ -136,9 +193,9 @@ class TelegramSteps:
 
 
 class OutboxWorker:
-    def __init__(self, store: Store, bot: Bot) -> None:
+    def __init__(self, store: Store, bot: Bot, reports: ReportService | None = None) -> None:
         self.store = store
-        self.steps = TelegramSteps(bot)
+        self.steps = TelegramSteps(bot, reports)
         self._wake = asyncio.Event()
         self._busy: dict[int, asyncio.Task[None]] = {}
         self._task: asyncio.Task[None] | None = None

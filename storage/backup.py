@@ -28,7 +28,7 @@ class StoredPhoto:
     """What the database promises about one photo file, so the file can be verified against it."""
 
     id: int
-    inspection_id: int
+    owner: str  # what the photo is evidence for, as the operator reads it
     sha256: str
     size: int
     path: str
@@ -128,10 +128,21 @@ def check_database(path: Path) -> list[str]:
 
 
 def list_photos(path: Path) -> list[StoredPhoto]:
-    """Every photo row, in id order, so reports and archives list them in the order they arrived."""
+    """Every photo file the database refers to: inspection evidence in the order it arrived, then the
+    proofs that follow-ups were fixed (a database from before follow-ups existed has none)."""
     try:
         with _connect(path) as connection:
-            rows = connection.execute("SELECT id, inspection_id, sha256, size, path FROM photos ORDER BY id").fetchall()
+            rows = connection.execute(
+                "SELECT id, 'phiên #' || inspection_id, sha256, size, path FROM photos ORDER BY id"
+            ).fetchall()
+            proofs = connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'followup_photos'"
+            ).fetchone()
+            if proofs:
+                rows += connection.execute(
+                    """SELECT id, 'đề nghị khắc phục #' || followup_id, sha256, size, path
+                       FROM followup_photos ORDER BY id"""
+                ).fetchall()
     except sqlite3.DatabaseError as error:
         raise BackupError(f"Không đọc được danh sách ảnh trong {path}: {error}") from None
     return [StoredPhoto(*row) for row in rows]

@@ -175,6 +175,19 @@ class FollowUpEvent(Row):
     at: datetime
 
 
+class NewProof(BaseModel):
+    """A validated photo showing a shortcoming fixed; `path` is relative to the photo directory."""
+
+    sender_id: int
+    sender_name: str
+    sha256: str
+    size: int
+    width: int
+    height: int
+    mime: str
+    path: str
+
+
 class FollowUpPhoto(Row):
     id: int
     followup_id: int

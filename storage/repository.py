@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +19,24 @@ import aiosqlite
 
 from storage.models import (
     Answer,
+    FollowUp,
+    FollowUpEvent,
+    FollowUpEventKind,
+    FollowUpPhoto,
+    GroupPrompt,
     InboxRow,
     Inspection,
     Member,
     NewPhoto,
+    NewProof,
     OutboxRow,
     OutboxStatus,
     Photo,
+    PromptStage,
     Remark,
     RemarkKind,
     Role,
+    Round,
     Stage,
     Status,
     Team,
@@ -94,6 +102,17 @@ class Store:
             except BaseException:
                 await self._db.execute("ROLLBACK")
                 raise
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[Tx]:
+        """A consistent snapshot to read from that takes no write lock, so building a large report on
+        a connection of its own never holds up an inspector's answer."""
+        async with self._lock:
+            await self._db.execute("BEGIN DEFERRED")
+            try:
+                yield Tx(self._db)
+            finally:
+                await self._db.execute("COMMIT")
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
@@ -291,6 +310,19 @@ class Tx:
     async def move_team_group(self, old_chat_id: int, new_chat_id: int) -> None:
         await self._run("UPDATE teams SET group_chat_id = ? WHERE group_chat_id = ?", (new_chat_id, old_chat_id))
 
+    async def all_teams(self) -> list[Team]:
+        rows = await self._all("SELECT * FROM teams ORDER BY id")
+        return [Team.model_validate(dict(r)) for r in rows]
+
+    async def members(self, team_id: int) -> list[Member]:
+        """The lead first, then inspectors in the order they joined."""
+        rows = await self._all(
+            """SELECT team_id, user_id, role, name FROM members WHERE team_id = ?
+               ORDER BY role = 'inspector', joined_at, user_id""",
+            (team_id,),
+        )
+        return [Member.model_validate(dict(r)) for r in rows]
+
     async def add_member(self, team_id: int, user_id: int, name: str) -> None:
         await self._run(
             "INSERT INTO members (team_id, user_id, role, name, joined_at) VALUES (?, ?, ?, ?, ?)",
@@ -316,14 +348,21 @@ class Tx:
     # --- inspections ---------------------------------------------------------------------------
 
     async def create_inspection(
-        self, team_id: int, inspector_id: int, inspector_name: str, checklist_id: str, version: int
+        self,
+        team_id: int,
+        inspector_id: int,
+        inspector_name: str,
+        checklist_id: str,
+        version: int,
+        round_id: int | None = None,
     ) -> Inspection:
         now = _ts(utcnow())
         inspection_id = await self._insert(
-            """INSERT INTO inspections (team_id, inspector_id, inspector_name, checklist_id,
+            """INSERT INTO inspections (round_id, team_id, inspector_id, inspector_name, checklist_id,
                    checklist_version, status, stage, pos, step, created_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)""",
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)""",
             (
+                round_id,
                 team_id,
                 inspector_id,
                 inspector_name,
@@ -394,6 +433,206 @@ class Tx:
             (team_id, limit),
         )
         return [Inspection.model_validate(dict(r)) for r in rows]
+
+    async def submitted_in_round(self, round_id: int) -> list[Inspection]:
+        rows = await self._all(
+            """SELECT * FROM inspections WHERE round_id = ? AND status = 'submitted'
+               ORDER BY submitted_at, id""",
+            (round_id,),
+        )
+        return [Inspection.model_validate(dict(r)) for r in rows]
+
+    async def drafts_in_round(self, round_id: int) -> list[Inspection]:
+        rows = await self._all(
+            "SELECT * FROM inspections WHERE round_id = ? AND status = 'draft' ORDER BY id", (round_id,)
+        )
+        return [Inspection.model_validate(dict(r)) for r in rows]
+
+    async def idle_drafts(self, untouched_since: datetime) -> list[Inspection]:
+        rows = await self._all(
+            "SELECT * FROM inspections WHERE status = 'draft' AND updated_at < ? ORDER BY id", (_ts(untouched_since),)
+        )
+        return [Inspection.model_validate(dict(r)) for r in rows]
+
+    async def rated_answers_of_team(self, team_id: int) -> list[tuple[int, str, datetime, str, str]]:
+        """(inspection id, unit, submitted at, area id, value) of every rated answer the team submitted."""
+        rows = await self._all(
+            """SELECT i.id, i.unit, i.submitted_at, a.area_id, a.value FROM answers a
+               JOIN inspections i ON i.id = a.inspection_id
+               WHERE i.team_id = ? AND i.status = 'submitted' AND a.value IN ('pass', 'partial', 'fail', 'na')
+               ORDER BY i.submitted_at, i.id""",
+            (team_id,),
+        )
+        return [(int(r[0]), str(r[1] or ""), datetime.fromisoformat(r[2]), str(r[3]), str(r[4])) for r in rows]
+
+    # --- rounds --------------------------------------------------------------------------------
+
+    async def open_round(self, team_id: int, name: str, person_id: int, person_name: str) -> Round:
+        round_id = await self._insert(
+            "INSERT INTO rounds (team_id, name, opened_by, opened_by_name, opened_at) VALUES (?, ?, ?, ?, ?)",
+            (team_id, name, person_id, person_name, _ts(utcnow())),
+        )
+        opened = await self.round(round_id)
+        assert opened is not None
+        return opened
+
+    async def round(self, round_id: int) -> Round | None:
+        row = await self._one("SELECT * FROM rounds WHERE id = ?", (round_id,))
+        return Round.model_validate(dict(row)) if row else None
+
+    async def open_round_of(self, team_id: int) -> Round | None:
+        row = await self._one("SELECT * FROM rounds WHERE team_id = ? AND closed_at IS NULL", (team_id,))
+        return Round.model_validate(dict(row)) if row else None
+
+    async def latest_round_of(self, team_id: int) -> Round | None:
+        """The open round, else the one closed last: what a lead most likely wants a report of."""
+        row = await self._one(
+            "SELECT * FROM rounds WHERE team_id = ? ORDER BY closed_at IS NOT NULL, opened_at DESC, id DESC LIMIT 1",
+            (team_id,),
+        )
+        return Round.model_validate(dict(row)) if row else None
+
+    async def close_round(self, round_id: int, person_id: int) -> bool:
+        changed = await self._run(
+            "UPDATE rounds SET closed_by = ?, closed_at = ? WHERE id = ? AND closed_at IS NULL",
+            (person_id, _ts(utcnow()), round_id),
+        )
+        return changed != 0
+
+    # --- follow-ups ----------------------------------------------------------------------------
+
+    _FOLLOWUP = """SELECT f.*, i.unit AS unit FROM followups f JOIN inspections i ON i.id = f.inspection_id"""
+
+    async def add_followup(self, inspection: Inspection, answer: Answer, due_on: date) -> None:
+        """One per shortcoming; submitting twice (it cannot happen, but) would not duplicate it."""
+        row = await self._one(
+            """INSERT INTO followups (team_id, inspection_id, area_id, item_id, value, note, due_on, created_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (inspection_id, item_id) DO NOTHING RETURNING id""",
+            (
+                inspection.team_id,
+                inspection.id,
+                answer.area_id,
+                answer.item_id,
+                answer.value,
+                answer.note,
+                due_on.isoformat(),
+                _ts(utcnow()),
+            ),
+        )
+        if row is None:
+            return
+        await self._followup_event(
+            int(row[0]),
+            FollowUpEventKind.CREATED,
+            inspection.inspector_id,
+            inspection.inspector_name,
+            due_on.isoformat(),
+        )
+
+    async def followup(self, followup_id: int) -> FollowUp | None:
+        row = await self._one(f"{self._FOLLOWUP} WHERE f.id = ?", (followup_id,))
+        return FollowUp.model_validate(dict(row)) if row else None
+
+    async def followups_of(self, inspection_id: int) -> list[FollowUp]:
+        rows = await self._all(f"{self._FOLLOWUP} WHERE f.inspection_id = ? ORDER BY f.id", (inspection_id,))
+        return [FollowUp.model_validate(dict(r)) for r in rows]
+
+    async def open_followups(self, team_id: int, due_by: date | None = None) -> list[FollowUp]:
+        """Open follow-ups by unit, then by due date; with `due_by`, only those due by that day."""
+        rows = await self._all(
+            f"""{self._FOLLOWUP} WHERE f.team_id = ? AND f.status = 'open' AND (? IS NULL OR f.due_on <= ?)
+                ORDER BY i.unit, f.due_on, f.id""",
+            (team_id, due_by.isoformat() if due_by else None, due_by.isoformat() if due_by else None),
+        )
+        return [FollowUp.model_validate(dict(r)) for r in rows]
+
+    async def set_followup_due(self, followup_id: int, due_on: date, person_id: int, person_name: str) -> None:
+        await self._run(
+            "UPDATE followups SET due_on = ?, version = version + 1 WHERE id = ?", (due_on.isoformat(), followup_id)
+        )
+        await self._followup_event(
+            followup_id, FollowUpEventKind.DUE_CHANGED, person_id, person_name, due_on.isoformat()
+        )
+
+    async def mark_followup_done(self, followup_id: int, note: str, person_id: int, person_name: str) -> None:
+        await self._run(
+            """UPDATE followups SET status = 'done', done_at = ?, done_by = ?, done_by_name = ?, done_note = ?,
+                   version = version + 1 WHERE id = ? AND status = 'open'""",
+            (_ts(utcnow()), person_id, person_name, note, followup_id),
+        )
+        await self._followup_event(followup_id, FollowUpEventKind.DONE, person_id, person_name, note)
+
+    async def bump_followup(self, followup_id: int) -> None:
+        """Makes the buttons of earlier messages about this follow-up stale."""
+        await self._run("UPDATE followups SET version = version + 1 WHERE id = ?", (followup_id,))
+
+    async def add_followup_photo(self, followup_id: int, photo: NewProof) -> None:
+        await self._insert(
+            """INSERT INTO followup_photos (followup_id, sender_id, sender_name, sha256, size, width, height, mime,
+                   path, received_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                followup_id,
+                photo.sender_id,
+                photo.sender_name,
+                photo.sha256,
+                photo.size,
+                photo.width,
+                photo.height,
+                photo.mime,
+                photo.path,
+                _ts(utcnow()),
+            ),
+        )
+        await self._followup_event(
+            followup_id, FollowUpEventKind.PHOTO, photo.sender_id, photo.sender_name, photo.sha256
+        )
+
+    async def followup_photos(self, followup_id: int) -> list[FollowUpPhoto]:
+        rows = await self._all("SELECT * FROM followup_photos WHERE followup_id = ? ORDER BY id", (followup_id,))
+        return [FollowUpPhoto.model_validate(dict(r)) for r in rows]
+
+    async def followup_events(self, followup_id: int) -> list[FollowUpEvent]:
+        rows = await self._all(
+            """SELECT followup_id, kind, person_id, person_name, detail, at FROM followup_events
+               WHERE followup_id = ? ORDER BY id""",
+            (followup_id,),
+        )
+        return [FollowUpEvent.model_validate(dict(r)) for r in rows]
+
+    async def _followup_event(
+        self, followup_id: int, kind: FollowUpEventKind, person_id: int, person_name: str, detail: str | None
+    ) -> None:
+        await self._run(
+            """INSERT INTO followup_events (followup_id, kind, person_id, person_name, detail, at)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            (followup_id, kind.value, person_id, person_name, detail, _ts(utcnow())),
+        )
+
+    # --- what a person in a group chat is answering -------------------------------------------
+
+    async def set_prompt(self, chat_id: int, person_id: int, followup_id: int, stage: PromptStage) -> None:
+        await self._run(
+            """INSERT INTO group_prompts (chat_id, person_id, followup_id, stage, created_at) VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT (chat_id, person_id) DO UPDATE SET
+                   followup_id = excluded.followup_id, stage = excluded.stage, created_at = excluded.created_at""",
+            (chat_id, person_id, followup_id, stage.value, _ts(utcnow())),
+        )
+
+    async def prompt_of(self, chat_id: int, person_id: int) -> GroupPrompt | None:
+        row = await self._one("SELECT * FROM group_prompts WHERE chat_id = ? AND person_id = ?", (chat_id, person_id))
+        return GroupPrompt.model_validate(dict(row)) if row else None
+
+    async def clear_prompt(self, chat_id: int, person_id: int) -> None:
+        await self._run("DELETE FROM group_prompts WHERE chat_id = ? AND person_id = ?", (chat_id, person_id))
+
+    # --- reminders -----------------------------------------------------------------------------
+
+    async def remember_reminder(self, key: str) -> bool:
+        """False when this reminder was already sent; the caller owes it only when this is True."""
+        changed = await self._run("INSERT OR IGNORE INTO reminders (key, sent_at) VALUES (?, ?)", (key, _ts(utcnow())))
+        return changed != 0
 
     # --- answers, photos, remarks --------------------------------------------------------------
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.app import serve
+from bot.app import Clock, serve
 from bot.checklist import Checklist, load_checklist
 from bot.config import DEFAULT_CHECKLIST, Settings
+from storage.repository import utcnow
 from tests.standin import BotApiStandIn, FakeUser, SentMessage
 
 ADMIN = FakeUser(id=5001, first_name="Trần", last_name="Trưởng Đoàn", username="truongdoan")
@@ -58,11 +59,14 @@ async def running_bot(
     *,
     overrides: dict[str, object] | None = None,
     wait_for: str = "getUpdates",
+    clock: Clock = utcnow,
+    reminder_every: float = 60.0,
 ) -> AsyncIterator[asyncio.Task[None]]:
     """`serve()` as a task in the test's loop, until the stand-in sees it poll (or set its webhook)."""
     stop = asyncio.Event()
     settings = settings_for(standin, data_dir, overrides)
-    task = asyncio.create_task(serve(settings, checklist or load_checklist(DEFAULT_CHECKLIST), stop))
+    checklist = checklist or load_checklist(DEFAULT_CHECKLIST)
+    task = asyncio.create_task(serve(settings, checklist, stop, clock=clock, reminder_every=reminder_every))
     try:
         await wait_until_called(standin, wait_for, task)
         yield task

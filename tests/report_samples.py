@@ -133,7 +133,12 @@ def inspection_report(
         note = f"Thiếu mẫu đơn <b>số {index}</b> & tờ khai" if value in ("fail", "partial") else None
         answered = started + timedelta(minutes=2 * index)
         answers[item.id] = Answer(
-            item_id=item.id, area_id=area.id, value=value, note=note, answered_by=inspector.user_id, answered_at=answered
+            item_id=item.id,
+            area_id=area.id,
+            value=value,
+            note=note,
+            answered_by=inspector.user_id,
+            answered_at=answered,
         )
         if item.takes_photos:
             for copy in range(photos_per_item):

@@ -30,10 +30,10 @@ def test_what_is_not_a_usable_photo_is_refused(data: bytes, reason: str) -> None
 def test_kept_bytes_are_the_received_bytes(tmp_path: Path) -> None:
     data = jpeg(label="giữ nguyên")
     info = examine(data)
-    relative = keep(tmp_path, 7, info, data)
+    relative = keep(tmp_path, "7", info, data)
     assert relative == f"7/{info.sha256}.jpg"
     assert (tmp_path / relative).read_bytes() == data
-    assert keep(tmp_path, 7, info, data) == relative  # the same photo twice is one file
+    assert keep(tmp_path, "7", info, data) == relative  # the same photo twice is one file
 
 
 def test_downscaled_copy_is_upright_by_exif(tmp_path: Path) -> None:

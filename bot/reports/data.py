@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from bot.checklist import Checklist
+from bot.publishing import fold
 from bot.summary import Snapshot
 from storage.models import FollowUp, Inspection, Member, Round, Team
 
@@ -37,6 +38,22 @@ class InspectionReport(BaseModel):
     @property
     def unit(self) -> str:
         return self.snapshot.inspection.unit or "(chưa nhập đơn vị)"
+
+
+def latest_per_unit(inspections: list[Inspection]) -> tuple[list[Inspection], dict[int, int]]:
+    """The last submitted inspection of each unit, and which older ones they replace (old id -> new id).
+
+    Units are compared without case, diacritics or extra spaces: a correction typed in a hurry is
+    still the same unit. `inspections` must be in the order they were submitted.
+    """
+    latest: dict[str, Inspection] = {}
+    superseded: dict[int, int] = {}
+    for inspection in inspections:
+        key = fold(" ".join((inspection.unit or "").split()))
+        if key in latest:
+            superseded[latest[key].id] = inspection.id
+        latest[key] = inspection
+    return list(latest.values()), superseded
 
 
 class RoundReport(BaseModel):

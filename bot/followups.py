@@ -1,0 +1,282 @@
+"""Follow-ups (đề nghị khắc phục): what the team asks a unit to fix, chased until it is fixed.
+
+Every Không đạt / Một phần answer of a submitted inspection becomes one, due FOLLOWUP_DAYS later. In
+the team's group the lead lists them, marks one fixed (a note, then optionally photos as proof) or
+moves its due date. Each change is recorded with who and when; a follow-up's `version` makes the
+buttons of older messages about it stale, so a double tap cannot apply a change twice.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from bot import texts
+from bot.callbacks import GroupAction, GroupToken
+from bot.checklist import Checklist, ItemType
+from bot.events import Button
+from bot.html import esc
+from bot.publishing import fold
+from bot.teams import Teams
+from bot.turn import ChecklistVersions, Turn
+from storage.models import FollowUp, FollowUpStatus, GroupPrompt, Inspection, PromptStage, Team
+from storage.repository import Tx, utcnow
+
+SHORTCOMINGS = frozenset({"fail", "partial"})
+MAX_BUTTONS = 30
+BUTTONS_PER_ROW = 5
+DUE_STEPS = (7, 30)
+# A prompt the lead walked away from must not swallow a reply they send to the bot next week.
+PROMPT_LIFETIME = timedelta(hours=1)
+NOTE_MAX = 1000
+# A follow-up button's argument: the version it was shown at, then for a due-date button what to do.
+_ARG = re.compile(r"^(?P<version>\d{1,9})(?:d(?P<days>\d{1,3})|(?P<typed>t))?$")
+_DATE = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{2}|\d{4})\s*$")
+
+
+def button(label: str, action: GroupAction, subject: int, arg: str = "") -> Button:
+    return Button(label=label, data=GroupToken(action=action, subject=subject, arg=arg).encode())
+
+
+def parse_day(text: str) -> date | None:
+    """'31/12/2026', '31-12-26', '1.2.2027': the ways people write a date in Vietnam (day first)."""
+    match = _DATE.match(text)
+    if not match:
+        return None
+    day_, month, year = int(match[1]), int(match[2]), int(match[3])
+    if year < 100:
+        year += 2000
+    try:
+        return date(year, month, day_)
+    except ValueError:
+        return None
+
+
+def due_phrase(due_on: date, today: date) -> str:
+    left = (due_on - today).days
+    if left > 0:
+        return f"hạn {texts.day(due_on)} (còn {left} ngày)"
+    if left == 0:
+        return f"hạn {texts.day(due_on)} (<b>hôm nay</b>)"
+    return f"hạn {texts.day(due_on)} (<b>quá hạn {-left} ngày</b>)"
+
+
+def mention(person_id: int, name: str) -> str:
+    """A link that names the person, so Telegram's selective force-reply opens for them alone."""
+    return f'<a href="tg://user?id={person_id}">{esc(name)}</a>'
+
+
+class FollowUps:
+    def __init__(self, versions: ChecklistVersions, teams: Teams, days: int) -> None:
+        self.versions = versions
+        self.teams = teams
+        self.days = days
+
+    # --- created on submit ---------------------------------------------------------------------
+
+    async def create_for(self, tx: Tx, inspection: Inspection) -> int:
+        """Called in the submitting transaction, so the follow-ups exist exactly when the result does."""
+        checklist = await self.versions.of(tx, inspection)
+        submitted = inspection.submitted_at or utcnow()
+        due_on = texts.local_date(submitted) + timedelta(days=self.days)
+        answers = await tx.answers(inspection.id)
+        count = 0
+        for pos in range(checklist.item_count):
+            _, _, _, item = checklist.at(pos)
+            answer = answers.get(item.id)
+            if answer is not None and item.type is ItemType.RATING and answer.value in SHORTCOMINGS:
+                await tx.add_followup(inspection, answer, due_on)
+                count += 1
+        return count
+
+    # --- describing them -----------------------------------------------------------------------
+
+    async def _checklist_of(self, tx: Tx, followup: FollowUp) -> Checklist:
+        inspection = await tx.inspection(followup.inspection_id)
+        assert inspection is not None
+        return await self.versions.of(tx, inspection)
+
+    async def describe(self, tx: Tx, followup: FollowUp, today: date) -> str:
+        """'#7 [Mục 3] Niêm yết đủ nội dung — Không đạt: thiếu phí · 12 ngày · hạn … (còn 5 ngày)'."""
+        checklist = await self._checklist_of(tx, followup)
+        found = checklist.find(followup.item_id)
+        what = followup.item_id
+        if found is not None:
+            pos, _, item = found
+            what = f"[Mục {checklist.at(pos)[0] + 1}] {item.prompt.rstrip(' ?')}"
+        note = f": {esc(followup.note)}" if followup.note else ""
+        age = (today - texts.local_date(followup.created_at)).days
+        return (
+            f"#{followup.id} {esc(what)} — <b>{texts.RATING_LABELS.get(followup.value, followup.value)}</b>{note}"
+            f" · {age} ngày · {due_phrase(followup.due_on, today)}"
+        )
+
+    async def by_unit(self, tx: Tx, followups: list[FollowUp], today: date) -> list[str]:
+        lines: list[str] = []
+        unit = None
+        for followup in followups:
+            if followup.unit != unit:
+                unit = followup.unit
+                lines += ["", f"🏛 <b>{esc(unit)}</b> (phiên #{followup.inspection_id})"]
+            lines.append(f"• {await self.describe(tx, followup, today)}")
+        return lines
+
+    # --- /followups ----------------------------------------------------------------------------
+
+    async def command(self, turn: Turn, team: Team, args: str) -> None:
+        today = texts.local_date(utcnow())
+        followups = await turn.tx.open_followups(team.id)
+        words = fold(args).split()
+        if words:
+            followups = [f for f in followups if all(word in fold(f.unit) for word in words)]
+        if not followups:
+            turn.say(texts.FOLLOWUPS_NONE)
+            return
+        lines = [texts.FOLLOWUPS_TITLE.format(count=len(followups))]
+        lines += await self.by_unit(turn.tx, followups, today)
+        shown = followups[:MAX_BUTTONS]
+        lines.append(texts.FOLLOWUPS_HINT)
+        if len(followups) > len(shown):
+            lines.append(texts.FOLLOWUPS_MORE.format(shown=len(shown)))
+        buttons = [button(f"#{f.id}", GroupAction.FOLLOWUP, f.id, str(f.version)) for f in shown]
+        rows = [buttons[start : start + BUTTONS_PER_ROW] for start in range(0, len(buttons), BUTTONS_PER_ROW)]
+        turn.say("\n".join(lines), rows)
+
+    # --- buttons -------------------------------------------------------------------------------
+
+    async def tap(self, turn: Turn, team: Team, token: GroupToken) -> None:
+        followup = await turn.tx.followup(token.subject)
+        if followup is None or followup.team_id != team.id:
+            turn.toast(texts.OTHER_TEAM_BUTTON)
+            return
+        if not await self.teams.may_lead(turn.tx, team, turn.msg.person.id):
+            turn.toast(texts.LEAD_ONLY)
+            return
+        arg = _ARG.match(token.arg)
+        if arg is None or int(arg["version"]) != followup.version:
+            turn.toast(texts.GROUP_STALE)
+            return
+        if token.action is GroupAction.FOLLOWUP_NO_PHOTO:
+            await turn.tx.clear_prompt(turn.msg.chat.id, turn.msg.person.id)
+            await turn.tx.bump_followup(followup.id)
+            turn.retire_buttons()
+            return
+        if followup.status is not FollowUpStatus.OPEN:
+            turn.toast(texts.FOLLOWUP_NOT_OPEN)
+            return
+        if token.action is GroupAction.FOLLOWUP:
+            await self._details(turn, followup)
+        elif token.action is GroupAction.FOLLOWUP_DONE:
+            await self._ask(turn, followup, PromptStage.NOTE, texts.FOLLOWUP_ASK_NOTE)
+        elif arg["typed"]:
+            await self._ask(turn, followup, PromptStage.DUE, texts.FOLLOWUP_ASK_DATE)
+        elif arg["days"] and int(arg["days"]) in DUE_STEPS:
+            await self._move_due(turn, followup, followup.due_on + timedelta(days=int(arg["days"])))
+        else:
+            turn.toast(texts.GROUP_STALE)
+
+    async def _details(self, turn: Turn, followup: FollowUp) -> None:
+        today = texts.local_date(utcnow())
+        lines = [f"📌 <b>{esc(followup.unit)}</b>", await self.describe(turn.tx, followup, today)]
+        history = await turn.tx.followup_events(followup.id)
+        lines += [
+            f"<i>{texts.short_time(event.at)} · {esc(event.person_name)}: {_event_words(event.kind.value)}</i>"
+            for event in history[-5:]
+        ]
+        version = str(followup.version)
+        turn.say(
+            "\n".join(lines),
+            [
+                [button(texts.FOLLOWUP_DONE, GroupAction.FOLLOWUP_DONE, followup.id, version)],
+                [
+                    button(f"📅 +{days} ngày", GroupAction.FOLLOWUP_DUE, followup.id, f"{version}d{days}")
+                    for days in DUE_STEPS
+                ],
+                [button(texts.FOLLOWUP_TYPE_DATE, GroupAction.FOLLOWUP_DUE, followup.id, f"{version}t")],
+            ],
+        )
+
+    async def _ask(self, turn: Turn, followup: FollowUp, stage: PromptStage, template: str) -> None:
+        person = turn.msg.person
+        await turn.tx.set_prompt(turn.msg.chat.id, person.id, followup.id, stage)
+        await turn.tx.bump_followup(followup.id)
+        turn.retire_buttons()
+        turn.say(template.format(who=mention(person.id, person.name), id=followup.id), answer_from=person.id)
+
+    async def _move_due(self, turn: Turn, followup: FollowUp, due_on: date) -> None:
+        person = turn.msg.person
+        await turn.tx.set_followup_due(followup.id, due_on, person.id, person.name)
+        await turn.tx.clear_prompt(turn.msg.chat.id, person.id)
+        turn.retire_buttons()
+        turn.say(
+            texts.FOLLOWUP_NEW_DUE.format(
+                id=followup.id, unit=esc(followup.unit), due=texts.day(due_on), who=esc(person.name)
+            )
+        )
+
+    # --- answers typed in the group ------------------------------------------------------------
+
+    async def current_prompt(self, tx: Tx, chat_id: int, person_id: int) -> GroupPrompt | None:
+        prompt = await tx.prompt_of(chat_id, person_id)
+        if prompt is not None and utcnow() - prompt.created_at > PROMPT_LIFETIME:
+            await tx.clear_prompt(chat_id, person_id)
+            return None
+        return prompt
+
+    async def text(self, turn: Turn, text: str) -> None:
+        """A reply in the group: the answer to what the bot asked this person, or nothing for the bot."""
+        chat, person = turn.msg.chat, turn.msg.person
+        prompt = await self.current_prompt(turn.tx, chat.id, person.id)
+        if prompt is None:
+            return
+        followup = await turn.tx.followup(prompt.followup_id)
+        if followup is None:
+            await turn.tx.clear_prompt(chat.id, person.id)
+            return
+        text = text.strip()
+        if prompt.stage is PromptStage.NOTE:
+            if not text:
+                turn.say(texts.FOLLOWUP_WAITING_TEXT.format(id=followup.id))
+                return
+            note = text[:NOTE_MAX]
+            await turn.tx.mark_followup_done(followup.id, note, person.id, person.name)
+            await turn.tx.set_prompt(chat.id, person.id, followup.id, PromptStage.PHOTO)
+            done = await turn.tx.followup(followup.id)
+            assert done is not None
+            turn.say(
+                texts.FOLLOWUP_CLOSED.format(
+                    id=followup.id, unit=esc(followup.unit), who=esc(person.name), note=esc(note)
+                )
+                + "\n"
+                + texts.FOLLOWUP_ASK_PHOTO.format(who=mention(person.id, person.name)),
+                [[button(texts.FOLLOWUP_NO_PHOTO, GroupAction.FOLLOWUP_NO_PHOTO, followup.id, str(done.version))]],
+            )
+        elif prompt.stage is PromptStage.DUE:
+            due_on = parse_day(text)
+            if due_on is None or due_on < texts.local_date(utcnow()):
+                turn.say(texts.FOLLOWUP_BAD_DATE.format(text=esc(text[:40])), answer_from=person.id)
+                return
+            await self._move_due(turn, followup, due_on)
+        else:
+            turn.say(texts.FOLLOWUP_WAITING_PHOTO.format(id=followup.id))
+
+    # --- the daily digest ----------------------------------------------------------------------
+
+    async def digest(self, tx: Tx, team: Team, today: date, within_days: int) -> str | None:
+        """Follow-ups due within `within_days` or overdue, by unit; None when there is nothing to chase."""
+        due = await tx.open_followups(team.id, due_by=today + timedelta(days=within_days))
+        if not due:
+            return None
+        lines = [texts.DIGEST_TITLE.format(count=len(due))]
+        lines += await self.by_unit(tx, due, today)
+        lines.append(texts.DIGEST_FOOTER)
+        return "\n".join(lines)
+
+
+def _event_words(kind: str) -> str:
+    return {
+        "created": "tạo đề nghị",
+        "due_changed": "đổi hạn",
+        "done": "đánh dấu đã khắc phục",
+        "photo": "thêm ảnh minh chứng",
+    }.get(kind, kind)

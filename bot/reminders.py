@@ -1,0 +1,71 @@
+"""Reminders derived from the database: the daily digest of follow-ups coming due, and one nudge for a
+draft left untouched for a day.
+
+`tick(now)` is run by the channel's scheduler every minute (and once at start). Each reminder has a
+key naming what and when ("digest:<team>:<day>", "draft:<inspection>:<last change>") that is recorded
+in the same transaction as the message it owes, so a restart neither drops a reminder that is due
+nor sends one twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from bot import texts
+from bot.events import Owed, Say
+from bot.followups import FollowUps
+from bot.html import esc
+from bot.turn import ChecklistVersions, owe
+from storage.repository import Store, Tx
+
+DIGEST_WINDOW_DAYS = 3
+DRAFT_IDLE = timedelta(hours=24)
+
+
+class Reminders:
+    def __init__(self, store: Store, versions: ChecklistVersions, followups: FollowUps, digest_at: time) -> None:
+        self.store = store
+        self.versions = versions
+        self.followups = followups
+        self.digest_at = digest_at
+
+    async def tick(self, now: datetime) -> list[Owed]:
+        async with self.store.transaction() as tx:
+            out = await self._digests(tx, now) + await self._idle_drafts(tx, now)
+            await owe(tx, list(out))
+        return out
+
+    async def _digests(self, tx: Tx, now: datetime) -> list[Owed]:
+        """Once a day per team, at DIGEST_TIME or at the first tick after it (the bot may have been down)."""
+        local = now.astimezone(texts.VIETNAM)
+        if local.time().replace(tzinfo=None) < self.digest_at:
+            return []
+        out: list[Owed] = []
+        for team in await tx.all_teams():
+            if not await tx.remember_reminder(f"digest:{team.id}:{local.date().isoformat()}"):
+                continue
+            text = await self.followups.digest(tx, team, local.date(), DIGEST_WINDOW_DAYS)
+            if text is not None:
+                out.append(Say(chat_id=team.group_chat_id, html=text))
+        return out
+
+    async def _idle_drafts(self, tx: Tx, now: datetime) -> list[Owed]:
+        """One reminder per idle spell: touching the draft starts a new spell, with a new key."""
+        out: list[Owed] = []
+        for draft in await tx.idle_drafts(now - DRAFT_IDLE):
+            if not await tx.remember_reminder(f"draft:{draft.id}:{draft.updated_at.isoformat()}"):
+                continue
+            checklist = await self.versions.of(tx, draft)
+            out.append(
+                Say(
+                    chat_id=draft.inspector_id,
+                    html=texts.DRAFT_REMINDER.format(
+                        id=draft.id,
+                        unit=esc(draft.unit or "chưa nhập đơn vị"),
+                        when=texts.local_time(draft.updated_at),
+                        done=len(await tx.answers(draft.id)),
+                        total=checklist.item_count,
+                    ),
+                )
+            )
+        return out

@@ -1,0 +1,185 @@
+"""`/report` and `/stats` in the team's group: choosing a document, and asking for it to be delivered.
+
+The engine only decides which document goes to which chat; the file itself is built when the reply
+is delivered (see `bot.reports.service`), outside any transaction, from what is stored by then.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from bot import texts
+from bot.callbacks import GroupAction, GroupToken
+from bot.checklist import Area
+from bot.events import Button, ReportFile, ReportKind, ReportRequest
+from bot.followups import button
+from bot.html import esc
+from bot.reports.archive import plan_parts
+from bot.reports.data import latest_per_unit
+from bot.turn import ChecklistVersions, Turn
+from storage.models import Inspection, Round, Team
+from storage.repository import Tx
+
+# Telegram lets a bot upload documents of at most 50 MB; the archive is split below that, with room
+# for the multipart encoding.
+TELEGRAM_UPLOAD_LIMIT = 50 * 2**20
+ARCHIVE_PART_LIMIT = 48 * 2**20
+RECENT_WITHOUT_ROUND = 10
+CHOICES = {
+    "rec": texts.REPORT_RECORD,
+    "rnd": texts.REPORT_ROUND,
+    "xls": texts.REPORT_WORKBOOK,
+    "zip": texts.REPORT_ARCHIVE,
+}
+
+
+def _request(turn: Turn, request: ReportRequest) -> None:
+    turn.out.append(ReportFile(chat_id=turn.msg.chat.id, request=request))
+
+
+class Reports:
+    def __init__(self, versions: ChecklistVersions) -> None:
+        self.versions = versions
+
+    # --- /report -------------------------------------------------------------------------------
+
+    async def command(self, turn: Turn, team: Team, args: str) -> None:
+        tx = turn.tx
+        wanted = args.strip()
+        if wanted:
+            chosen = await tx.round(int(wanted)) if wanted.isdigit() and len(wanted) <= 12 else None
+            if chosen is None or chosen.team_id != team.id:
+                turn.say(texts.REPORT_NO_ROUND.format(id=esc(wanted[:20])))
+                return
+        else:
+            chosen = await tx.latest_round_of(team.id)
+        if chosen is None:
+            await self._choose_unit(turn, await tx.submitted_of_team(team.id, RECENT_WITHOUT_ROUND), with_intro=True)
+            return
+        submitted = await tx.submitted_in_round(chosen.id)
+        turn.say(
+            texts.REPORT_MENU.format(
+                name=esc(chosen.name),
+                id=chosen.id,
+                state=texts.ROUND_OPEN_STATE if chosen.is_open else texts.ROUND_CLOSED_STATE,
+                submitted=len(submitted),
+            ),
+            [[button(label, GroupAction.REPORT, chosen.id, key)] for key, label in CHOICES.items()],
+        )
+
+    async def _choose_unit(self, turn: Turn, inspections: list[Inspection], *, with_intro: bool = False) -> None:
+        if not inspections:
+            turn.say(texts.REPORT_NOTHING)
+            return
+        rows: list[list[Button]] = [
+            [button(f"#{i.id} · {(i.unit or '')[:40]}", GroupAction.RECORD, i.id)] for i in inspections
+        ]
+        turn.say(texts.REPORT_MENU_NO_ROUND if with_intro else texts.REPORT_CHOOSE_UNIT, rows)
+
+    async def tap(self, turn: Turn, team: Team, token: GroupToken) -> None:
+        """Any member may ask for a document; the button must belong to this group's team."""
+        tx = turn.tx
+        if token.action is GroupAction.RECORD:
+            inspection = await tx.inspection(token.subject)
+            if inspection is None or inspection.team_id != team.id or inspection.status.value != "submitted":
+                turn.toast(texts.OTHER_TEAM_BUTTON)
+                return
+            turn.toast(texts.REPORT_COMING.format(what=texts.REPORT_WHAT["record"]), alert=False)
+            _request(turn, ReportRequest(kind=ReportKind.RECORD, inspection_id=inspection.id))
+            return
+        chosen = await tx.round(token.subject)
+        if chosen is None or chosen.team_id != team.id or token.arg not in CHOICES:
+            turn.toast(texts.OTHER_TEAM_BUTTON)
+            return
+        submitted = await tx.submitted_in_round(chosen.id)
+        if not submitted:
+            turn.toast(texts.REPORT_NOTHING)
+            return
+        if token.arg == "rec":
+            await self._choose_unit(turn, submitted)
+            return
+        await self._round_files(turn, tx, chosen, token.arg)
+
+    async def _round_files(self, turn: Turn, tx: Tx, chosen: Round, choice: str) -> None:
+        if choice == "rnd":
+            kinds = [ReportKind.CHART, ReportKind.ROUND]
+        elif choice == "xls":
+            kinds = [ReportKind.WORKBOOK]
+        else:
+            await self._archive(turn, tx, chosen)
+            return
+        turn.toast(texts.REPORT_COMING.format(what=texts.REPORT_WHAT[kinds[-1].value]), alert=False)
+        for kind in kinds:
+            _request(turn, ReportRequest(kind=kind, round_id=chosen.id))
+
+    async def _archive(self, turn: Turn, tx: Tx, chosen: Round) -> None:
+        """The photos of each part are fixed now, so every part stays under Telegram's limit."""
+        sizes: list[tuple[int, int]] = []
+        kept, _ = latest_per_unit(await tx.submitted_in_round(chosen.id))
+        for inspection in kept:  # the photos the archive will hold; replaced inspections are left out
+            sizes += [(photo.id, photo.size) for photo in await tx.photos(inspection.id)]
+        parts = plan_parts(sizes, ARCHIVE_PART_LIMIT)
+        turn.toast(texts.REPORT_COMING.format(what=texts.REPORT_WHAT["archive"]), alert=False)
+        for number, photo_ids in enumerate(parts, start=1):
+            part = (number, len(parts)) if len(parts) > 1 else None
+            _request(turn, ReportRequest(kind=ReportKind.ARCHIVE, round_id=chosen.id, photo_ids=photo_ids, part=part))
+
+    # --- /stats --------------------------------------------------------------------------------
+
+    async def stats(self, turn: Turn, team: Team) -> None:
+        """Pass rates per area over all the team's submitted inspections, by unit and by month."""
+        answers = await turn.tx.rated_answers_of_team(team.id)
+        if not answers:
+            turn.say(texts.STATS_NONE)
+            return
+        by_unit: dict[str, list[str]] = defaultdict(list)
+        by_month: dict[str, list[str]] = defaultdict(list)
+        inspections_of_unit: dict[str, set[int]] = defaultdict(set)
+        inspections_of_month: dict[str, set[int]] = defaultdict(set)
+        for inspection_id, unit, submitted_at, _, value in answers:
+            month = _month(submitted_at)
+            by_unit[unit].append(value)
+            by_month[month].append(value)
+            inspections_of_unit[unit].add(inspection_id)
+            inspections_of_month[month].add(inspection_id)
+        count = len({row[0] for row in answers})
+        lines = [texts.STATS_TITLE.format(count=count), "", texts.STATS_AREAS]
+        for number, (area, (passed, rated)) in enumerate(area_rates(answers, self.versions.current.areas), start=1):
+            rate = passed / rated if rated else None
+            lines.append(f"{number}. {esc(area.title)}: <b>{texts.percent(rate)}</b> ({passed}/{rated})")
+        lines += ["", texts.STATS_UNITS]
+        for unit, values in sorted(by_unit.items(), key=lambda entry: entry[0]):
+            shown = _shown_rate(values)
+            lines.append(f"• {esc(unit)} ({len(inspections_of_unit[unit])} phiên): <b>{shown}</b>")
+        lines += ["", texts.STATS_MONTHS]
+        for month, values in sorted(by_month.items(), key=lambda entry: entry[0][3:] + entry[0][:2]):
+            shown = _shown_rate(values)
+            lines.append(f"• {month} ({len(inspections_of_month[month])} phiên): <b>{shown}</b>")
+        turn.say("\n".join(lines))
+        _request(turn, ReportRequest(kind=ReportKind.STATS, team_id=team.id))
+
+
+def area_rates(
+    answers: list[tuple[int, str, datetime, str, str]], areas: list[Area]
+) -> list[tuple[Area, tuple[int, int]]]:
+    """(passed, applicable) per area of the current checklist, over rows of `rated_answers_of_team`."""
+    by_area: dict[str, list[str]] = defaultdict(list)
+    for _, _, _, area_id, value in answers:
+        by_area[area_id].append(value)
+    return [(area, _rate(by_area.get(area.id, []))) for area in areas]
+
+
+def _rate(values: list[str]) -> tuple[int, int]:
+    """(passed, applicable): "Không áp dụng" is not a criterion the unit could meet."""
+    rated = [value for value in values if value != "na"]
+    return sum(1 for value in rated if value == "pass"), len(rated)
+
+
+def _shown_rate(values: list[str]) -> str:
+    passed, rated = _rate(values)
+    return texts.percent(passed / rated if rated else None)
+
+
+def _month(moment: datetime) -> str:
+    return moment.astimezone(texts.VIETNAM).strftime("%m/%Y")

@@ -1,0 +1,64 @@
+"""`python -m bot report`: the same documents as in the group chat, for administrators on the server,
+without Telegram's 50 MB limit."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from bot.checklist import load_checklist
+from bot.config import Settings
+from bot.events import ReportKind, ReportRequest
+from bot.reports.archive import write_archive
+from bot.reports.service import ReportService, ReportUnavailable
+from bot.reports.workbook import write_workbook
+from storage.repository import Store
+
+_ROUND_KINDS = {"docx": ReportKind.ROUND, "xlsx": ReportKind.WORKBOOK, "zip": ReportKind.ARCHIVE}
+
+
+async def write_report(
+    settings: Settings, inspection_id: int | None, round_id: int | None, fmt: str, output: Path
+) -> str | None:
+    """Writes the file; returns why it could not, in one line for the operator, or None."""
+    if not settings.database_path.is_file():
+        return f"Không có cơ sở dữ liệu ở {settings.database_path}."
+    store = await Store.open(settings.database_path)
+    try:
+        service = ReportService(
+            store,
+            load_checklist(settings.checklist_path),
+            issuer=settings.report_issuer,
+            place=settings.report_place,
+            photo_dir=settings.photo_dir,
+        )
+        await _write(service, inspection_id, round_id, fmt, output)
+    except ReportUnavailable as missing:
+        return str(missing)
+    finally:
+        await store.close()
+    return None
+
+
+async def _write(
+    service: ReportService, inspection_id: int | None, round_id: int | None, fmt: str, output: Path
+) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if round_id is not None:
+        with tempfile.TemporaryDirectory(dir=output.parent, prefix=".report-") as folder:
+            built = await service.build(ReportRequest(kind=_ROUND_KINDS[fmt], round_id=round_id), Path(folder))
+            built.path.replace(output)
+        return
+    assert inspection_id is not None
+    if fmt == "docx":
+        with tempfile.TemporaryDirectory(dir=output.parent, prefix=".report-") as folder:
+            built = await service.build(
+                ReportRequest(kind=ReportKind.RECORD, inspection_id=inspection_id), Path(folder)
+            )
+            built.path.replace(output)
+        return
+    single = await service.single_report(inspection_id)
+    if fmt == "xlsx":
+        write_workbook(single, service.context(), output)
+    else:
+        write_archive(single, service.context(), output)

@@ -1,0 +1,331 @@
+"""The page furniture every Word document of the team shares, laid out as Decree 30/2020/NĐ-CP asks.
+
+Offices print, stamp and file these documents, so they must look like any other administrative document:
+A4, Times New Roman, the issuer and the national motto side by side at the top, signature blocks at the
+bottom. Keeping that here means the record (biên bản) and the round's report cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TypeAlias
+
+import docx
+from docx.document import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Cm, Length, Mm, Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+from PIL import Image, ImageOps
+
+from bot.texts import VIETNAM
+
+FONT = "Times New Roman"
+BODY_SIZE = Pt(13)
+# Word shows what a theme font maps to, not Times New Roman, as long as any of these stays on a style.
+THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+STYLES_IN_USE = ("Normal", "Heading 1", "Heading 2", "Table Grid")
+# A4 is 210 mm wide; 30 mm and 15 mm margins leave 165 mm, split for the header and the signatures.
+HEADER_COLUMNS = (Mm(62), Mm(103))
+SIGNATURE_COLUMNS = (Mm(82.5), Mm(82.5))
+PHOTO_MAX_PX = 1000
+PHOTO_WIDTH = Cm(15)
+PHOTO_MAX_HEIGHT = Cm(11)
+
+Container: TypeAlias = Document | _Cell
+
+
+@dataclass(frozen=True)
+class Line:
+    """One centred line of the header or a signature block, formatted as the decree prescribes."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+    size: Length | None = None
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Who signs: the title printed above the signature, and the name under it when the bot knows it."""
+
+    title: str
+    name: str | None = None
+
+
+def new_document(title: str, author: str, created: datetime) -> Document:
+    """A blank A4 document whose styles already carry the decree's font, size and margins."""
+    document = docx.Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    _use_times_new_roman(document)
+    properties = document.core_properties
+    # Word stores this in UTC and labels it so; python-docx writes the clock digits as given.
+    properties.title, properties.author, properties.created = title, author, created.astimezone(UTC)
+    return document
+
+
+def _use_times_new_roman(document: Document) -> None:
+    """Sets the font on the defaults and on every style used, all four script slots, so that Word neither
+    falls back to the theme font nor substitutes another one for Vietnamese letters."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        for fonts in defaults.iter(qn("w:rFonts")):
+            _name_all_slots(fonts)
+    for name in STYLES_IN_USE:
+        style = document.styles[name]
+        _name_all_slots(style.element.get_or_add_rPr().get_or_add_rFonts())
+        style.font.size = BODY_SIZE
+        style.font.color.rgb = RGBColor(0, 0, 0)
+    normal_format = document.styles["Normal"].paragraph_format
+    normal_format.space_before, normal_format.space_after, normal_format.line_spacing = Pt(3), Pt(3), 1.1
+    for level in ("Heading 1", "Heading 2"):
+        heading = document.styles[level].paragraph_format
+        heading.space_before, heading.space_after = Pt(6), Pt(3)
+
+
+def _name_all_slots(fonts: BaseOxmlElement) -> None:
+    for attribute in THEME_FONT_ATTRIBUTES:
+        fonts.attrib.pop(qn(attribute), None)
+    for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(slot), FONT)
+
+
+def vietnam(moment: datetime) -> datetime:
+    """Times are stored in UTC; a document states the time on the wall where it was signed."""
+    return moment.astimezone(VIETNAM)
+
+
+def dated_line(place: str, day: date) -> str:
+    """'Thái Nguyên, ngày 05 tháng 02 năm 2026': the decree pads days below 10 and months below 3 only."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def criterion(prompt: str) -> str:
+    """Checklist prompts are questions to the inspector; a document states them as criteria."""
+    return prompt.rstrip(" ?")
+
+
+def add_header_block(document: Document, issuer: str, number_suffix: str, place: str, day: date) -> None:
+    """The two-column block over the title: issuer and number on the left, the national motto and the
+    place and date on the right, in a borderless table so both sides stay level in any word processor."""
+    table = _borderless_table(document, rows=2, widths=HEADER_COLUMNS)
+    left, right = table.cell(0, 0), table.cell(0, 1)
+    _write_lines(left, [Line(issuer.upper()), Line("ĐOÀN KIỂM TRA", bold=True)])
+    _add_rule(left)
+    _write_lines(
+        right,
+        [
+            Line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=Pt(12)),
+            Line("Độc lập - Tự do - Hạnh phúc", bold=True, underline=True),
+        ],
+    )
+    _write_lines(table.cell(1, 0), [Line(f"Số: …/{number_suffix}")])
+    _write_lines(table.cell(1, 1), [Line(dated_line(place, day), italic=True)])
+
+
+def _add_rule(cell: _Cell) -> None:
+    """The short line under the issuer: a bottom border on an empty paragraph indented from both sides,
+    about a third of the column wide."""
+    paragraph = cell.add_paragraph()
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    border.append(bottom)
+    # Added before spacing and indents, which the schema orders after the border.
+    paragraph._p.get_or_add_pPr().append(border)
+    paragraph_format = paragraph.paragraph_format
+    paragraph_format.left_indent = paragraph_format.right_indent = Mm(20)
+    paragraph_format.space_before = paragraph_format.space_after = Pt(0)
+    paragraph_format.line_spacing = Pt(2)
+
+
+def add_title(document: Document, title: str, subject_lines: list[str]) -> None:
+    """The document kind in bold capitals, centred, with its subject (trích yếu) under it."""
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading.paragraph_format.space_before = Pt(18)
+    run = heading.add_run(title)
+    run.bold, run.font.size = True, Pt(14)
+    for text in subject_lines:
+        add_paragraph(document, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    document.add_paragraph()
+
+
+def add_heading(document: Document, text: str, level: int = 1) -> Paragraph:
+    """Section headings use Word's heading styles (restyled to the body font) so the navigation pane
+    and a table of contents work."""
+    return document.add_paragraph(text, style=f"Heading {level}")
+
+
+def add_paragraph(
+    container: Container,
+    text: str = "",
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+) -> Paragraph:
+    """Text typed by users goes in as plain runs; python-docx escapes it for XML, so nothing is escaped here."""
+    paragraph = container.add_paragraph()
+    run = paragraph.add_run(text)
+    run.bold, run.italic = bold or None, italic or None
+    paragraph.alignment = align
+    return paragraph
+
+
+def add_body(document: Document, text: str) -> Paragraph:
+    """A running-text paragraph: justified, first line indented, as in any administrative document."""
+    paragraph = add_paragraph(document, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    paragraph.paragraph_format.first_line_indent = Cm(1)
+    return paragraph
+
+
+def add_item(document: Document, text: str) -> Paragraph:
+    """A listed point, '- ' led like the lists in official documents rather than Word's bullets."""
+    paragraph = add_paragraph(document, f"- {text}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    paragraph.paragraph_format.first_line_indent = Cm(1)
+    return paragraph
+
+
+def add_signatures(document: Document, left: Signature | None, right: Signature) -> None:
+    """Signature blocks side by side; the row never splits across pages, so a title is never parted
+    from the space to sign under it."""
+    table = _borderless_table(document, rows=1, widths=SIGNATURE_COLUMNS)
+    row_properties = table.rows[0]._tr.get_or_add_trPr()
+    row_properties.append(OxmlElement("w:cantSplit"))
+    for cell, signature in ((table.cell(0, 0), left), (table.cell(0, 1), right)):
+        if signature is None:
+            continue
+        lines = [Line(signature.title, bold=True), Line("(Ký, ghi rõ họ tên)", italic=True)]
+        lines += [Line("")] * 4
+        if signature.name:
+            lines.append(Line(signature.name, bold=True))
+        _write_lines(cell, lines)
+
+
+def _borderless_table(document: Document, rows: int, widths: tuple[Length, ...]) -> Table:
+    """A layout grid: the default table style draws no borders. Widths go on the grid and on every cell
+    because Word reads the cells and LibreOffice the grid."""
+    table: Table = document.add_table(rows=rows, cols=len(widths))
+    set_column_widths(table, widths)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    return table
+
+
+def set_column_widths(table: Table, widths: tuple[Length, ...]) -> None:
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
+def add_grid(
+    document: Document,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: tuple[Length, ...],
+    size: Length | None = None,
+) -> Table:
+    """A ruled table with a bold header row that Word repeats on every page the table runs onto."""
+    table: Table = document.add_table(rows=1 + len(rows), cols=len(header), style="Table Grid")
+    set_column_widths(table, widths)
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for index, (row, texts) in enumerate(zip(table.rows, [header, *rows], strict=True)):
+        for cell, text in zip(row.cells, texts, strict=True):
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(2)
+            run = paragraph.add_run(text)
+            run.bold = index == 0 or None
+            if size is not None:
+                run.font.size = size
+            if index == 0:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return table
+
+
+def _write_lines(cell: _Cell, lines: list[Line]) -> None:
+    """Fills the cell's own first paragraph before adding more, so no stray blank line opens the cell."""
+    for index, line in enumerate(lines):
+        paragraph = cell.paragraphs[0] if index == 0 and not cell.paragraphs[0].text else cell.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(0)
+        run = paragraph.add_run(line.text)
+        # Only what is switched on is written, so the run follows its style otherwise.
+        run.bold, run.italic, run.underline = line.bold or None, line.italic or None, line.underline or None
+        if line.size is not None:
+            run.font.size = line.size
+
+
+def shade(cell: _Cell, fill: str) -> None:
+    """Background colour of a table cell, as a hex RGB string."""
+    shading = OxmlElement("w:shd")
+    for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", fill)):
+        shading.set(qn(key), value)
+    properties = cell._tc.get_or_add_tcPr()
+    properties.insert_element_before(
+        shading, "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark"
+    )
+
+
+def add_page_break(document: Document) -> None:
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def add_photo(document: Document, path: Path) -> bool:
+    """Adds the photo, shrunk for print and kept on the page of its caption; False when the file cannot be
+    read, so the caller can say so in the document instead of failing the whole document."""
+    picture = downscaled_jpeg(path, PHOTO_MAX_PX)
+    if picture is None:
+        return False
+    data, width, height = picture
+    add_picture(document, data, (width, height), PHOTO_WIDTH, PHOTO_MAX_HEIGHT)
+    return True
+
+
+def add_picture(document: Document, data: bytes, pixels: tuple[int, int], width: Length, max_height: Length) -> None:
+    """A centred picture `width` wide, or `max_height` high when that is what limits it (portrait photos,
+    tall charts), so it never runs off the page."""
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.keep_with_next = True
+    run = paragraph.add_run()
+    pixel_width, pixel_height = pixels
+    if pixel_height * width > pixel_width * max_height:
+        run.add_picture(io.BytesIO(data), height=max_height)
+    else:
+        run.add_picture(io.BytesIO(data), width=width)
+
+
+def downscaled_jpeg(path: Path, max_px: int) -> tuple[bytes, int, int] | None:
+    """The photo as a JPEG at most `max_px` on its long side, upright, with its size in pixels.
+
+    Phone photos are 12 MP and more, and a round has hundreds: decoding one at a time, at reduced scale
+    straight from the JPEG data (`draft`), keeps memory flat however many photos a document has.
+    """
+    try:
+        with Image.open(path) as original:
+            original.draft("RGB", (max_px, max_px))
+            image = ImageOps.exif_transpose(original)
+            if image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            image.thumbnail((max_px, max_px))
+            buffer = io.BytesIO()
+            image.save(buffer, "JPEG", quality=75, optimize=True)
+            return buffer.getvalue(), image.width, image.height
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return None

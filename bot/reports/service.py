@@ -1,0 +1,158 @@
+"""Reading what a report needs and building its file; shared by the bot's delivery and the command line.
+
+Data is read in one snapshot on the given store (the bot gives it a connection of its own), then the
+file is built in a worker thread, so a 1,000-inspection workbook never holds up an inspector.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from bot import texts
+from bot.checklist import Checklist
+from bot.events import ReportKind, ReportRequest
+from bot.html import esc
+from bot.reporting import area_rates
+from bot.reports.archive import slug, write_archive
+from bot.reports.chart import pass_rate_chart, round_chart
+from bot.reports.data import InspectionReport, ReportContext, RoundReport, latest_per_unit
+from bot.reports.record import write_record
+from bot.reports.round_doc import write_round_report
+from bot.reports.workbook import write_workbook
+from bot.summary import Snapshot
+from bot.turn import ChecklistVersions
+from storage.models import Inspection, Status
+from storage.repository import Store, Tx, utcnow
+
+
+class ReportUnavailable(Exception):
+    """What was asked for does not exist (any more); the message is for the person who asked."""
+
+
+class BuiltFile(BaseModel):
+    path: Path
+    filename: str
+    caption: str  # Telegram HTML
+    as_photo: bool = False
+
+
+class ReportService:
+    def __init__(self, store: Store, checklist: Checklist, *, issuer: str, place: str, photo_dir: Path) -> None:
+        self.store = store
+        self.versions = ChecklistVersions(checklist)
+        self.issuer = issuer
+        self.place = place
+        self.photo_dir = photo_dir
+
+    def context(self) -> ReportContext:
+        return ReportContext(issuer=self.issuer, place=self.place, photo_dir=self.photo_dir, generated_at=utcnow())
+
+    # --- reading -------------------------------------------------------------------------------
+
+    async def _inspection_report(self, tx: Tx, inspection: Inspection) -> InspectionReport:
+        team = await tx.team(inspection.team_id)
+        assert team is not None
+        snapshot = Snapshot(
+            inspection=inspection,
+            team=team,
+            checklist=await self.versions.of(tx, inspection),
+            answers=await tx.answers(inspection.id),
+            photos=await tx.photos(inspection.id),
+            remarks=await tx.remarks(inspection.id),
+        )
+        return InspectionReport(
+            snapshot=snapshot,
+            round=await tx.round(inspection.round_id) if inspection.round_id is not None else None,
+            members=await tx.members(team.id),
+            followups=await tx.followups_of(inspection.id),
+        )
+
+    async def inspection_report(self, inspection_id: int) -> InspectionReport:
+        async with self.store.reading() as tx:
+            inspection = await tx.inspection(inspection_id)
+            if inspection is None or inspection.status is not Status.SUBMITTED:
+                raise ReportUnavailable(f"Không có phiên kiểm tra đã gửi #{inspection_id}.")
+            return await self._inspection_report(tx, inspection)
+
+    async def single_report(self, inspection_id: int) -> RoundReport:
+        """One inspection shaped as a round, for its workbook and its evidence archive."""
+        unit = await self.inspection_report(inspection_id)
+        return RoundReport(team=unit.team, round=None, inspections=[unit])
+
+    async def round_report(self, round_id: int) -> RoundReport:
+        async with self.store.reading() as tx:
+            chosen = await tx.round(round_id)
+            if chosen is None:
+                raise ReportUnavailable(f"Không có đợt kiểm tra #{round_id}.")
+            team = await tx.team(chosen.team_id)
+            assert team is not None
+            kept, superseded = latest_per_unit(await tx.submitted_in_round(round_id))
+            units = [await self._inspection_report(tx, inspection) for inspection in kept]
+        units.sort(key=lambda unit: (unit.inspection.submitted_at or unit.inspection.created_at, unit.inspection.id))
+        return RoundReport(team=team, round=chosen, inspections=units, superseded=superseded)
+
+    async def stats_chart(self, team_id: int) -> bytes:
+        async with self.store.reading() as tx:
+            team = await tx.team(team_id)
+            answers = await tx.rated_answers_of_team(team_id)
+        if team is None:
+            raise ReportUnavailable("Không có đoàn này.")
+        rates = area_rates(answers, self.versions.current.areas)
+        labels = [f"{number}. {area.title}" for number, (area, _) in enumerate(rates, start=1)]
+        values = [passed / rated if rated else None for _, (passed, rated) in rates]
+        title = f"Tỷ lệ đạt theo lĩnh vực · {team.name}"
+        return await asyncio.to_thread(pass_rate_chart, title, labels, values)
+
+    # --- building ------------------------------------------------------------------------------
+
+    async def build(self, request: ReportRequest, folder: Path) -> BuiltFile:
+        """Writes the requested file into `folder` and says how to present it."""
+        kind = request.kind
+        if kind is ReportKind.RECORD:
+            assert request.inspection_id is not None
+            unit = await self.inspection_report(request.inspection_id)
+            name = f"bien-ban-{unit.inspection.id}-{slug(unit.unit)}.docx"
+            await asyncio.to_thread(write_record, unit, self.context(), folder / name)
+            caption = texts.CAPTION_RECORD.format(id=unit.inspection.id, unit=esc(unit.unit))
+            return BuiltFile(path=folder / name, filename=name, caption=caption)
+        if kind is ReportKind.STATS:
+            assert request.team_id is not None
+            path = folder / f"thong-ke-doan-{request.team_id}.png"
+            path.write_bytes(await self.stats_chart(request.team_id))
+            async with self.store.reading() as tx:
+                team = await tx.team(request.team_id)
+            caption = texts.CAPTION_STATS.format(team=esc(team.name if team else ""))
+            return BuiltFile(path=path, filename=path.name, caption=caption, as_photo=True)
+        assert request.round_id is not None
+        report = await self.round_report(request.round_id)
+        return await self._round_file(request, report, folder)
+
+    async def _round_file(self, request: ReportRequest, report: RoundReport, folder: Path) -> BuiltFile:
+        assert report.round is not None
+        name, base = esc(report.round.name), f"dot-{report.round.id}"
+        if request.kind is ReportKind.CHART:
+            path = folder / f"bieu-do-{base}.png"
+            path.write_bytes(await asyncio.to_thread(round_chart, report))
+            return BuiltFile(
+                path=path, filename=path.name, caption=texts.CAPTION_CHART.format(name=name), as_photo=True
+            )
+        if request.kind is ReportKind.ROUND:
+            path = folder / f"bao-cao-{base}.docx"
+            chart = await asyncio.to_thread(round_chart, report)
+            await asyncio.to_thread(write_round_report, report, self.context(), path, chart)
+            return BuiltFile(path=path, filename=path.name, caption=texts.CAPTION_ROUND.format(name=name))
+        if request.kind is ReportKind.WORKBOOK:
+            path = folder / f"bang-tinh-{base}.xlsx"
+            await asyncio.to_thread(write_workbook, report, self.context(), path)
+            return BuiltFile(path=path, filename=path.name, caption=texts.CAPTION_WORKBOOK.format(name=name))
+        part = request.part
+        suffix = f"-phan-{part[0]}-{part[1]}" if part else ""
+        path = folder / f"anh-minh-chung-{base}{suffix}.zip"
+        await asyncio.to_thread(write_archive, report, self.context(), path, request.photo_ids, part)
+        caption = texts.CAPTION_ARCHIVE.format(name=name)
+        if part:
+            caption += texts.CAPTION_PART.format(part=part[0], parts=part[1])
+        return BuiltFile(path=path, filename=path.name, caption=caption)

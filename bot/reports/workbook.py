@@ -1,0 +1,277 @@
+"""The round as an Excel workbook: every answer to filter and sort, the pass rates per unit and area,
+and the list of photos with the names they have in the evidence archive.
+
+Written in openpyxl's write-only mode so that a year of inspections (tens of thousands of answers)
+streams to disk row by row instead of living in memory as cell objects. That mode cannot read cells
+back, so everything a sheet needs around its rows (column widths, the frozen header, the table's
+columns) is declared from what is known, never derived from written cells.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bot.checklist import Area
+from bot.reports.archive import archive_name, area_number, ordered_photos
+from bot.reports.data import InspectionReport, ReportContext, RoundReport
+from bot.reports.results import VERDICTS, AreaResult, area_results
+from bot.summary import value_label
+from bot.texts import RATING_LABELS, VIETNAM
+
+Value = str | int | float | datetime | Cell | None
+# Write-only sheets are annotated as `Worksheet`: at run time openpyxl's WriteOnlyWorksheet has
+# Worksheet's `column_dimensions`, which its type stubs leave out.
+Sheet = Worksheet
+
+ANSWER_COLUMNS = (
+    ("Đợt", 26),
+    ("Phiên", 8),
+    ("Đơn vị", 28),
+    ("Mục", 30),
+    ("Mã câu", 22),
+    ("Câu hỏi", 60),
+    ("Trả lời", 14),
+    ("Giá trị", 10),
+    ("Ghi chú", 40),
+    ("Người kiểm tra", 22),
+    ("Thời gian", 17),
+    ("Số ảnh", 8),
+)
+PHOTO_COLUMNS = (
+    ("Phiên", 8),
+    ("Đơn vị", 28),
+    ("Mục", 30),
+    ("Mã câu", 22),
+    ("Người gửi", 22),
+    ("Thời gian", 17),
+    ("Rộng", 8),
+    ("Cao", 8),
+    ("Kích thước (byte)", 12),
+    ("SHA-256", 66),
+    ("Tệp", 60),
+)
+TIME_FORMAT = "dd/mm/yyyy hh:mm"
+TABLE_STYLE = "TableStyleMedium2"
+BOLD = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=14)
+WRAP = Alignment(wrap_text=True, vertical="top")
+# Excel's own "good / neutral / bad" fills, so the sheet reads like any other office workbook.
+VERDICT_FILLS = {
+    verdict: PatternFill("solid", start_color=colour, end_color=colour)
+    for verdict, colour in (("pass", "C6EFCE"), ("partial", "FFEB9C"), ("fail", "FFC7CE"), ("na", "D9D9D9"))
+}
+
+
+def write_workbook(report: RoundReport, ctx: ReportContext, target: Path) -> None:
+    book = Workbook(write_only=True)
+    book.properties.title = _clean(report.title)
+    book.properties.creator = ctx.issuer
+    book.properties.created = ctx.generated_at.astimezone(UTC).replace(tzinfo=None)
+    _answers_sheet(book.create_sheet("Trả lời"), report)
+    _summary_sheet(book.create_sheet("Tổng hợp"), report)
+    _photos_sheet(book.create_sheet("Ảnh"), report)
+    book.save(target)
+
+
+# --- "Trả lời": one row per answer ----------------------------------------------------------------
+
+
+def _answers_sheet(sheet: Sheet, report: RoundReport) -> None:
+    _header(sheet, ANSWER_COLUMNS)
+    rows = 0
+    for unit in report.inspections:
+        for row in _answer_rows(sheet, unit):
+            sheet.append(row)
+            rows += 1
+    _table(sheet, "TraLoi", ANSWER_COLUMNS, rows)
+
+
+def _answer_rows(sheet: Sheet, unit: InspectionReport) -> Iterator[list[Value]]:
+    round_name = unit.round.name if unit.round else ""
+    names = {member.user_id: member.name for member in unit.members}
+    photos = Counter(photo.item_id for photo in unit.snapshot.photos)
+    for number, area in enumerate(unit.checklist.areas, start=1):
+        for item in area.items:
+            answer = unit.snapshot.answers.get(item.id)
+            if answer is None:
+                continue
+            yield [
+                _text(sheet, round_name),
+                unit.inspection.id,
+                _text(sheet, unit.unit),
+                _area_label(number, area),
+                item.id,
+                _text(sheet, item.prompt, WRAP),
+                value_label(item, answer.value),
+                answer.value,
+                _text(sheet, answer.note, WRAP),
+                _text(sheet, names.get(answer.answered_by, unit.inspection.inspector_name)),
+                _when(sheet, answer.answered_at),
+                photos[item.id],
+            ]
+
+
+# --- "Tổng hợp": pass rate per unit and area ------------------------------------------------------
+
+
+def _summary_sheet(sheet: Sheet, report: RoundReport) -> None:
+    areas = report.inspections[0].checklist.areas if report.inspections else []
+    columns = [("Phiên", 8), ("Đơn vị", 34), *((f"Mục {n}", 9) for n in range(1, len(areas) + 1)), ("Chung", 9)]
+    _widths(sheet, columns)
+    sheet.freeze_panes = "C3"
+    sheet.append([_styled(sheet, f"Tỷ lệ tiêu chí đạt theo mục – {_clean(report.title)}", font=TITLE_FONT)])
+    sheet.append([_styled(sheet, name, font=BOLD, alignment=WRAP) for name, _ in columns])
+    for unit in report.inspections:
+        sheet.append(_summary_row(sheet, unit, areas))
+    sheet.append([])
+    for row in _legend(sheet, areas):
+        sheet.append(row)
+
+
+def _summary_row(sheet: Sheet, unit: InspectionReport, areas: Sequence[Area]) -> list[Value]:
+    results = {result.area.id: result for result in area_results(unit.snapshot)}
+    cells: list[Value] = [unit.inspection.id, _text(sheet, unit.unit)]
+    cells += [_rate_cell(sheet, results.get(area.id)) for area in areas]
+    passed = sum(result.passed for result in results.values())
+    rated = sum(result.rated for result in results.values())
+    cells.append(_styled(sheet, passed / rated if rated else None, font=BOLD, number_format="0%"))
+    return cells
+
+
+def _rate_cell(sheet: Sheet, result: AreaResult | None) -> Value:
+    """The area's pass rate, filled with its verdict's colour; empty and grey when nothing applied."""
+    if result is None:
+        return None
+    return _styled(sheet, result.pass_rate, fill=VERDICT_FILLS[result.verdict], number_format="0%")
+
+
+def _legend(sheet: Sheet, areas: Sequence[Area]) -> Iterator[list[Value]]:
+    yield [_styled(sheet, "Chú giải", font=BOLD)]
+    for number, area in enumerate(areas, start=1):
+        yield [f"Mục {number}", area.title]
+    yield ["Chung", "Tỷ lệ tiêu chí đạt trên mọi tiêu chí áp dụng của đơn vị"]
+    for verdict in VERDICTS:
+        yield [None, _styled(sheet, _verdict_meaning(verdict), fill=VERDICT_FILLS[verdict])]
+
+
+def _verdict_meaning(verdict: str) -> str:
+    meanings = {
+        "pass": "mọi tiêu chí áp dụng đều đạt",
+        "partial": "đạt một phần",
+        "fail": "không tiêu chí nào đạt",
+        "na": "không tiêu chí nào áp dụng (ô để trống)",
+    }
+    return f"{RATING_LABELS[verdict]}: {meanings[verdict]}"
+
+
+# --- "Ảnh": one row per photo ---------------------------------------------------------------------
+
+
+def _photos_sheet(sheet: Sheet, report: RoundReport) -> None:
+    _header(sheet, PHOTO_COLUMNS)
+    rows = 0
+    for unit in report.inspections:
+        for photo in ordered_photos(unit):
+            number = area_number(unit, photo.area_id)
+            sheet.append(
+                [
+                    unit.inspection.id,
+                    _text(sheet, unit.unit),
+                    _area_label(number, unit.checklist.areas[number - 1]) if number else photo.area_id,
+                    photo.item_id,
+                    _text(sheet, photo.sender_name),
+                    _when(sheet, photo.received_at),
+                    photo.width,
+                    photo.height,
+                    photo.size,
+                    photo.sha256,
+                    archive_name(unit, photo),
+                ]
+            )
+            rows += 1
+    _table(sheet, "Anh", PHOTO_COLUMNS, rows)
+
+
+# --- shared helpers -------------------------------------------------------------------------------
+
+
+def _header(sheet: Sheet, columns: Sequence[tuple[str, int]]) -> None:
+    """Widths and the frozen first row must be set before the first row is streamed out."""
+    _widths(sheet, columns)
+    sheet.freeze_panes = "A2"
+    sheet.append([_styled(sheet, name, font=BOLD) for name, _ in columns])
+
+
+def _widths(sheet: Sheet, columns: Sequence[tuple[str, int]]) -> None:
+    for index, (_, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def _table(sheet: Sheet, name: str, columns: Sequence[tuple[str, int]], rows: int) -> None:
+    """A real Excel table (filter buttons, banded rows). Write-only mode cannot read the header cells
+    back, so the table's columns and filter are spelled out; a table needs at least one data row."""
+    if rows == 0:
+        return
+    ref = f"A1:{get_column_letter(len(columns))}{rows + 1}"
+    table = Table(displayName=name, ref=ref, autoFilter=AutoFilter(ref=ref))
+    table.tableColumns = [TableColumn(id=index, name=title) for index, (title, _) in enumerate(columns, start=1)]
+    table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
+    sheet.tables.add(table)  # not `add_table`, which warns that write-only mode needs exactly this
+
+
+def _area_label(number: int, area: Area) -> str:
+    return f"{number}. {area.title}"
+
+
+def _when(sheet: Sheet, moment: datetime) -> Cell:
+    """Excel has no time zones: a date cell holding Vietnam wall-clock time, which is what the team reads."""
+    return _styled(sheet, moment.astimezone(VIETNAM).replace(tzinfo=None), number_format=TIME_FORMAT)
+
+
+def _text(sheet: Sheet, text: str | None, alignment: Alignment | None = None) -> Value:
+    """Typed text as text: characters XML cannot hold are dropped, and a leading "=" stays a character
+    instead of becoming a formula Excel would run."""
+    if text is None:
+        return _styled(sheet, None, alignment=alignment) if alignment else None
+    clean = _clean(text)
+    if alignment is None and not clean.startswith("="):
+        return clean
+    cell = _styled(sheet, clean, alignment=alignment)
+    cell.data_type = "s"
+    return cell
+
+
+def _clean(text: str) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def _styled(
+    sheet: Sheet,
+    value: str | float | datetime | None,
+    *,
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+    alignment: Alignment | None = None,
+    number_format: str | None = None,
+) -> Cell:
+    cell = WriteOnlyCell(sheet, value=value)
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if alignment is not None:
+        cell.alignment = alignment
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell

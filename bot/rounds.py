@@ -1,0 +1,117 @@
+"""Inspection rounds (đợt kiểm tra): opened and closed by the lead in the team's group.
+
+An inspection started while a round is open belongs to it. Closing a round ends the drafts still open
+in it: they stay stored but can no longer be changed, so the round's reports are final.
+"""
+
+from __future__ import annotations
+
+from bot import texts
+from bot.callbacks import GroupAction, GroupToken
+from bot.events import Button
+from bot.html import esc
+from bot.teams import Teams
+from bot.turn import Turn
+from storage.models import Round, Status, Team
+
+ROUND_MIN, ROUND_MAX = 3, 200
+
+
+def _button(label: str, action: GroupAction, subject: int, arg: str = "") -> Button:
+    return Button(label=label, data=GroupToken(action=action, subject=subject, arg=arg).encode())
+
+
+class Rounds:
+    def __init__(self, teams: Teams) -> None:
+        self.teams = teams
+
+    async def command(self, turn: Turn, team: Team, args: str) -> None:
+        """`/round` shows the open round; `/round <name>` opens one."""
+        if not args.strip():
+            await self._show(turn, team)
+            return
+        if not await self.teams.may_lead(turn.tx, team, turn.msg.person.id):
+            turn.say(texts.LEAD_ONLY)
+            return
+        name = " ".join(args.split())
+        if "\n" in args.strip() or not ROUND_MIN <= len(name) <= ROUND_MAX:
+            turn.say(texts.ROUND_NAME_RULE)
+            return
+        current = await turn.tx.open_round_of(team.id)
+        if current is not None:
+            turn.say(texts.ROUND_ALREADY_OPEN.format(name=esc(current.name), id=current.id))
+            return
+        person = turn.msg.person
+        opened = await turn.tx.open_round(team.id, name, person.id, person.name)
+        turn.say(texts.ROUND_OPENED.format(name=esc(opened.name), id=opened.id))
+
+    async def _show(self, turn: Turn, team: Team) -> None:
+        current = await turn.tx.open_round_of(team.id)
+        if current is None:
+            turn.say(texts.ROUND_NONE_OPEN)
+            return
+        turn.say(
+            texts.ROUND_SHOW.format(
+                name=esc(current.name),
+                id=current.id,
+                opened=texts.local_time(current.opened_at),
+                by=esc(current.opened_by_name),
+                submitted=len(await turn.tx.submitted_in_round(current.id)),
+                drafts=len(await turn.tx.drafts_in_round(current.id)),
+            )
+        )
+
+    async def ask_end(self, turn: Turn, team: Team) -> None:
+        """`/endround`: nothing closes without a second, deliberate press."""
+        if not await self.teams.may_lead(turn.tx, team, turn.msg.person.id):
+            turn.say(texts.LEAD_ONLY)
+            return
+        current = await turn.tx.open_round_of(team.id)
+        if current is None:
+            turn.say(texts.ENDROUND_NONE)
+            return
+        drafts = await turn.tx.drafts_in_round(current.id)
+        text = texts.ENDROUND_CONFIRM.format(
+            name=esc(current.name), id=current.id, submitted=len(await turn.tx.submitted_in_round(current.id))
+        )
+        if drafts:
+            who = ", ".join(f"#{d.id} {d.inspector_name}" for d in drafts[:5]) + ("…" if len(drafts) > 5 else "")
+            text += texts.ENDROUND_DRAFTS.format(drafts=len(drafts), who=esc(who))
+        turn.say(
+            text,
+            [
+                [_button(texts.END_ROUND, GroupAction.END_ROUND, current.id, "yes")],
+                [_button(texts.KEEP_ROUND, GroupAction.END_ROUND, current.id, "no")],
+            ],
+        )
+
+    async def tap_end(self, turn: Turn, team: Team, token: GroupToken) -> None:
+        current = await turn.tx.round(token.subject)
+        if current is None or current.team_id != team.id:
+            turn.toast(texts.OTHER_TEAM_BUTTON)
+            return
+        if not await self.teams.may_lead(turn.tx, team, turn.msg.person.id):
+            turn.toast(texts.LEAD_ONLY)
+            return
+        if not current.is_open or token.arg not in ("yes", "no"):
+            turn.toast(texts.GROUP_STALE)
+            return
+        turn.retire_buttons()
+        if token.arg == "no":
+            turn.say(texts.ROUND_KEPT.format(name=esc(current.name)))
+            return
+        await self._close(turn, current)
+
+    async def _close(self, turn: Turn, current: Round) -> None:
+        tx = turn.tx
+        await tx.close_round(current.id, turn.msg.person.id)
+        for draft in await tx.drafts_in_round(current.id):
+            await tx.finish(draft.id, Status.CANCELLED)
+            turn.say(
+                texts.DRAFT_CLOSED_BY_ROUND.format(
+                    round=esc(current.name), id=draft.id, unit=esc(draft.unit or "chưa nhập đơn vị")
+                ),
+                chat_id=draft.inspector_id,
+            )
+        submitted = len(await tx.submitted_in_round(current.id))
+        turn.say(texts.ROUND_ENDED.format(name=esc(current.name), id=current.id, submitted=submitted))
