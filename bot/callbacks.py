@@ -13,6 +13,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
+from bot.events import Button
+
 MAX_BYTES = 64
 _PATTERN = re.compile(r"^([a-z]):(\d{1,12}):(\d{1,9}):([a-z0-9]{0,20})$")
 
@@ -79,6 +81,10 @@ class GroupToken(BaseModel):
         data = f"{self.action.value}:{self.subject}:{self.arg}"
         assert len(data.encode()) <= MAX_BYTES
         return data
+
+
+def group_button(label: str, action: GroupAction, subject: int, arg: str = "") -> Button:
+    return Button(label=label, data=GroupToken(action=action, subject=subject, arg=arg).encode())
 
 
 def decode_group(data: str) -> GroupToken | None:

@@ -12,9 +12,8 @@ import re
 from datetime import date, timedelta
 
 from bot import texts
-from bot.callbacks import GroupAction, GroupToken
+from bot.callbacks import GroupAction, GroupToken, group_button
 from bot.checklist import Checklist, ItemType
-from bot.events import Button
 from bot.html import esc
 from bot.publishing import fold
 from bot.teams import Teams
@@ -32,10 +31,6 @@ NOTE_MAX = 1000
 # A follow-up button's argument: the version it was shown at, then for a due-date button what to do.
 _ARG = re.compile(r"^(?P<version>\d{1,9})(?:d(?P<days>\d{1,3})|(?P<typed>t))?$")
 _DATE = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{2}|\d{4})\s*$")
-
-
-def button(label: str, action: GroupAction, subject: int, arg: str = "") -> Button:
-    return Button(label=label, data=GroupToken(action=action, subject=subject, arg=arg).encode())
 
 
 def parse_day(text: str) -> date | None:
@@ -138,7 +133,7 @@ class FollowUps:
         lines.append(texts.FOLLOWUPS_HINT)
         if len(followups) > len(shown):
             lines.append(texts.FOLLOWUPS_MORE.format(shown=len(shown)))
-        buttons = [button(f"#{f.id}", GroupAction.FOLLOWUP, f.id, str(f.version)) for f in shown]
+        buttons = [group_button(f"#{f.id}", GroupAction.FOLLOWUP, f.id, str(f.version)) for f in shown]
         rows = [buttons[start : start + BUTTONS_PER_ROW] for start in range(0, len(buttons), BUTTONS_PER_ROW)]
         turn.say("\n".join(lines), rows)
 
@@ -187,12 +182,12 @@ class FollowUps:
         turn.say(
             "\n".join(lines),
             [
-                [button(texts.FOLLOWUP_DONE, GroupAction.FOLLOWUP_DONE, followup.id, version)],
+                [group_button(texts.FOLLOWUP_DONE, GroupAction.FOLLOWUP_DONE, followup.id, version)],
                 [
-                    button(f"📅 +{days} ngày", GroupAction.FOLLOWUP_DUE, followup.id, f"{version}d{days}")
+                    group_button(f"📅 +{days} ngày", GroupAction.FOLLOWUP_DUE, followup.id, f"{version}d{days}")
                     for days in DUE_STEPS
                 ],
-                [button(texts.FOLLOWUP_TYPE_DATE, GroupAction.FOLLOWUP_DUE, followup.id, f"{version}t")],
+                [group_button(texts.FOLLOWUP_TYPE_DATE, GroupAction.FOLLOWUP_DUE, followup.id, f"{version}t")],
             ],
         )
 
@@ -243,13 +238,16 @@ class FollowUps:
             await turn.tx.set_prompt(chat.id, person.id, followup.id, PromptStage.PHOTO)
             done = await turn.tx.followup(followup.id)
             assert done is not None
+            finish = group_button(
+                texts.FOLLOWUP_NO_PHOTO, GroupAction.FOLLOWUP_NO_PHOTO, followup.id, str(done.version)
+            )
             turn.say(
                 texts.FOLLOWUP_CLOSED.format(
                     id=followup.id, unit=esc(followup.unit), who=esc(person.name), note=esc(note)
                 )
                 + "\n"
                 + texts.FOLLOWUP_ASK_PHOTO.format(who=mention(person.id, person.name)),
-                [[button(texts.FOLLOWUP_NO_PHOTO, GroupAction.FOLLOWUP_NO_PHOTO, followup.id, str(done.version))]],
+                [[finish]],
             )
         elif prompt.stage is PromptStage.DUE:
             due_on = parse_day(text)

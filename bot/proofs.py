@@ -11,9 +11,9 @@ import logging
 from pathlib import Path
 
 from bot import texts
-from bot.callbacks import GroupAction
+from bot.callbacks import GroupAction, group_button
 from bot.events import Incoming, PhotoIn, Reply, Say
-from bot.followups import FollowUps, button
+from bot.followups import FollowUps
 from bot.html import esc
 from bot.intake import PhotoIntake, owed
 from bot.photos import PhotoRejected, keep
@@ -40,7 +40,12 @@ class ProofIntake:
             if prompt is None or prompt.stage is not PromptStage.PHOTO:
                 # People share photos in their group; only an awaited proof is the bot's business.
                 await tx.claim_update(msg.key)
-                return []
+                if prompt is None:
+                    return []
+                waiting = (
+                    texts.FOLLOWUP_WAITING_TEXT if prompt.stage is PromptStage.NOTE else texts.FOLLOWUP_WAITING_DATE
+                )
+                return await owed(tx, Say(chat_id=chat.id, html=waiting.format(id=prompt.followup_id), coalesce=album))
             refusal = self.photos.too_big(photo)
             if refusal:
                 await tx.claim_update(msg.key)
@@ -79,6 +84,6 @@ class ProofIntake:
             followup = await tx.followup(followup_id)
             assert followup is not None
             count = len(await tx.followup_photos(followup_id))
-            done = button(texts.DONE, GroupAction.FOLLOWUP_NO_PHOTO, followup_id, str(followup.version))
+            done = group_button(texts.DONE, GroupAction.FOLLOWUP_NO_PHOTO, followup_id, str(followup.version))
             text = texts.FOLLOWUP_PROOF_SAVED.format(id=followup_id, count=count)
             return await owed(tx, Say(chat_id=chat.id, html=text, buttons=[[done]], coalesce=album))

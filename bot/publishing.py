@@ -20,22 +20,27 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
+async def read_snapshot(tx: Tx, versions: ChecklistVersions, inspection: Inspection) -> Snapshot:
+    """Everything entered for one inspection, as the summary, the review and the documents show it."""
+    team = await tx.team(inspection.team_id)
+    assert team is not None
+    return Snapshot(
+        inspection=inspection,
+        team=team,
+        checklist=await versions.of(tx, inspection),
+        answers=await tx.answers(inspection.id),
+        photos=await tx.photos(inspection.id),
+        remarks=await tx.remarks(inspection.id),
+    )
+
+
 class Publisher:
     def __init__(self, versions: ChecklistVersions, photo_dir: Path) -> None:
         self.versions = versions
         self.photo_dir = photo_dir
 
     async def snapshot(self, tx: Tx, inspection: Inspection) -> Snapshot:
-        team = await tx.team(inspection.team_id)
-        assert team is not None
-        return Snapshot(
-            inspection=inspection,
-            team=team,
-            checklist=await self.versions.of(tx, inspection),
-            answers=await tx.answers(inspection.id),
-            photos=await tx.photos(inspection.id),
-            remarks=await tx.remarks(inspection.id),
-        )
+        return await read_snapshot(tx, self.versions, inspection)
 
     def publish(self, turn: Turn, snapshot: Snapshot, chat_id: int | None = None) -> None:
         """The summary, then the evidence photos, to the team's group or to the chat that asked."""

@@ -10,15 +10,14 @@ from collections import defaultdict
 from datetime import datetime
 
 from bot import texts
-from bot.callbacks import GroupAction, GroupToken
+from bot.callbacks import GroupAction, GroupToken, group_button
 from bot.checklist import Area
 from bot.events import Button, ReportFile, ReportKind, ReportRequest
-from bot.followups import button
 from bot.html import esc
 from bot.reports.archive import plan_parts
 from bot.reports.data import latest_per_unit
 from bot.turn import ChecklistVersions, Turn
-from storage.models import Inspection, Round, Team
+from storage.models import Inspection, Round, Status, Team
 from storage.repository import Tx
 
 # Telegram lets a bot upload documents of at most 50 MB; the archive is split below that, with room
@@ -39,8 +38,9 @@ def _request(turn: Turn, request: ReportRequest) -> None:
 
 
 class Reports:
-    def __init__(self, versions: ChecklistVersions) -> None:
+    def __init__(self, versions: ChecklistVersions, part_limit: int = ARCHIVE_PART_LIMIT) -> None:
         self.versions = versions
+        self.part_limit = part_limit
 
     # --- /report -------------------------------------------------------------------------------
 
@@ -65,7 +65,7 @@ class Reports:
                 state=texts.ROUND_OPEN_STATE if chosen.is_open else texts.ROUND_CLOSED_STATE,
                 submitted=len(submitted),
             ),
-            [[button(label, GroupAction.REPORT, chosen.id, key)] for key, label in CHOICES.items()],
+            [[group_button(label, GroupAction.REPORT, chosen.id, key)] for key, label in CHOICES.items()],
         )
 
     async def _choose_unit(self, turn: Turn, inspections: list[Inspection], *, with_intro: bool = False) -> None:
@@ -73,7 +73,7 @@ class Reports:
             turn.say(texts.REPORT_NOTHING)
             return
         rows: list[list[Button]] = [
-            [button(f"#{i.id} · {(i.unit or '')[:40]}", GroupAction.RECORD, i.id)] for i in inspections
+            [group_button(f"#{i.id} · {(i.unit or '')[:40]}", GroupAction.RECORD, i.id)] for i in inspections
         ]
         turn.say(texts.REPORT_MENU_NO_ROUND if with_intro else texts.REPORT_CHOOSE_UNIT, rows)
 
@@ -82,7 +82,7 @@ class Reports:
         tx = turn.tx
         if token.action is GroupAction.RECORD:
             inspection = await tx.inspection(token.subject)
-            if inspection is None or inspection.team_id != team.id or inspection.status.value != "submitted":
+            if inspection is None or inspection.team_id != team.id or inspection.status is not Status.SUBMITTED:
                 turn.toast(texts.OTHER_TEAM_BUTTON)
                 return
             turn.toast(texts.REPORT_COMING.format(what=texts.REPORT_WHAT["record"]), alert=False)
@@ -119,7 +119,7 @@ class Reports:
         kept, _ = latest_per_unit(await tx.submitted_in_round(chosen.id))
         for inspection in kept:  # the photos the archive will hold; replaced inspections are left out
             sizes += [(photo.id, photo.size) for photo in await tx.photos(inspection.id)]
-        parts = plan_parts(sizes, ARCHIVE_PART_LIMIT)
+        parts = plan_parts(sizes, self.part_limit)
         turn.toast(texts.REPORT_COMING.format(what=texts.REPORT_WHAT["archive"]), alert=False)
         for number, photo_ids in enumerate(parts, start=1):
             part = (number, len(parts)) if len(parts) > 1 else None

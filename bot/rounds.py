@@ -7,18 +7,13 @@ in it: they stay stored but can no longer be changed, so the round's reports are
 from __future__ import annotations
 
 from bot import texts
-from bot.callbacks import GroupAction, GroupToken
-from bot.events import Button
+from bot.callbacks import GroupAction, GroupToken, group_button
 from bot.html import esc
 from bot.teams import Teams
 from bot.turn import Turn
 from storage.models import Round, Status, Team
 
 ROUND_MIN, ROUND_MAX = 3, 200
-
-
-def _button(label: str, action: GroupAction, subject: int, arg: str = "") -> Button:
-    return Button(label=label, data=GroupToken(action=action, subject=subject, arg=arg).encode())
 
 
 class Rounds:
@@ -80,8 +75,8 @@ class Rounds:
         turn.say(
             text,
             [
-                [_button(texts.END_ROUND, GroupAction.END_ROUND, current.id, "yes")],
-                [_button(texts.KEEP_ROUND, GroupAction.END_ROUND, current.id, "no")],
+                [group_button(texts.END_ROUND, GroupAction.END_ROUND, current.id, "yes")],
+                [group_button(texts.KEEP_ROUND, GroupAction.END_ROUND, current.id, "no")],
             ],
         )
 

@@ -250,6 +250,7 @@ FOLLOWUP_NOT_OPEN = "Đề nghị này đã được đánh dấu khắc phục 
 FOLLOWUP_WAITING_PHOTO = (
     "Bot đang chờ ảnh minh chứng cho đề nghị #{id}: trả lời tin nhắn của bot bằng ảnh, hoặc bấm «Xong»."
 )
+FOLLOWUP_WAITING_DATE = "Bot đang chờ hạn mới cho đề nghị #{id}, dạng ngày/tháng/năm (ví dụ 31/12/2026)."
 FOLLOWUP_WAITING_TEXT = "Bot đang chờ ghi chú bằng chữ cho đề nghị #{id}."
 PROOF_NOT_NOW = "Bot chỉ nhận ảnh trong nhóm khi bạn đang gửi minh chứng khắc phục."
 

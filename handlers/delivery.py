@@ -108,9 +108,12 @@ def cli_command(request: ReportRequest) -> str:
 class TelegramSteps:
     """Turns one owed reply into the Bot API calls that deliver it, one step per call."""
 
-    def __init__(self, bot: Bot, reports: ReportService | None = None) -> None:
+    def __init__(
+        self, bot: Bot, reports: ReportService | None = None, upload_limit: int = TELEGRAM_UPLOAD_LIMIT
+    ) -> None:
         self.bot = bot
         self.reports = reports
+        self.upload_limit = upload_limit
 
     def of(self, reply: Owed) -> list[Step]:
         if isinstance(reply, Say):
@@ -134,7 +137,7 @@ class TelegramSteps:
                 log.exception("building %s for chat %s failed", request, reply.chat_id)
                 return await self._notice(reply.chat_id, texts.REPORT_FAILED.format(what=what))
             size = built.path.stat().st_size
-            if size > TELEGRAM_UPLOAD_LIMIT:
+            if size > self.upload_limit:
                 notice = texts.REPORT_TOO_BIG.format(
                     name=esc(built.filename), size=size / 2**20, command=esc(cli_command(request))
                 )

@@ -281,3 +281,19 @@ async def test_daily_digest_and_idle_draft_reminder_fire_once(tg: BotApiStandIn,
     assert len(digests()) == 2 and len(nudges()) == 1
     keys = await rows(tmp_path, "SELECT key FROM reminders ORDER BY key")
     assert [k[0].split(":")[0] for k in keys].count("digest") == 2
+
+
+async def test_stats_in_the_group_with_a_chart(tg: BotApiStandIn, tmp_path: Path) -> None:
+    inspector, lead = Phone(tg, INSPECTOR), Phone(tg, ADMIN, GROUP_ID)
+    async with running_bot(tg, tmp_path, SMALL):
+        await team_with(tg, inspector)
+        await submit_small(tg, inspector, "UBND xã Cổ Lũng", "Thiếu mẫu đơn")
+        await tg.wait_idle()
+        mark = tg.mark(GROUP_ID)
+        stats = await lead.say("/stats", "Thống kê của đoàn")
+        assert "1 phiên đã gửi" in stats.text and "Chỉ đạo, điều hành: 0 % (0/1)" in stats.text
+        chart = await tg.wait_for(GROUP_ID, lambda m: m.kind == "photo", after=mark, timeout=30)
+        assert "Tỷ lệ đạt theo lĩnh vực" in chart.text
+        assert chart.photo is not None
+        with Image.open(io.BytesIO(chart.photo)) as image:
+            assert image.width >= 600 and image.height >= 400  # two areas on the small checklist

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import zipfile
 from pathlib import Path
 
 import docx
@@ -275,3 +277,23 @@ def test_a_missing_or_broken_photo_file_is_named_instead_of_failing_the_record(p
     assert f"(Không đọc được tệp ảnh: {broken.path})" in lines
     captions = [line for line in lines if line.startswith("Mục ")]
     assert len(captions) == len(report.snapshot.photos)
+
+
+def test_each_photo_part_is_the_real_downscaled_jpeg_not_its_stand_in(photo_dir: Path, tmp_path: Path) -> None:
+    """The document is built with tiny stand-ins (so memory stays flat); the file must carry the photos."""
+    report = inspection_report(photo_dir, 1)
+    target = tmp_path / "bb.docx"
+    write_record(report, context(photo_dir), target)
+    with zipfile.ZipFile(target) as archive:
+        media = [name for name in archive.namelist() if name.startswith("word/media/")]
+        assert len(media) == len(report.snapshot.photos)
+        digests = set()
+        for name in media:
+            data = archive.read(name)
+            assert b"kiemtra photo" not in data
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()  # a stand-in claims a size its data cannot fill
+                assert image.format == "JPEG" and max(image.size) <= 1000
+            digests.add(hashlib.sha256(data).hexdigest())
+        assert len(digests) == len(media)
+    assert len(docx.Document(str(target)).inline_shapes) == len(media)

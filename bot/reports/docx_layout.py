@@ -8,6 +8,8 @@ bottom. Keeping that here means the record (biên bản) and the round's report 
 from __future__ import annotations
 
 import io
+import struct
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -286,15 +288,63 @@ def add_page_break(document: Document) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def add_photo(document: Document, path: Path) -> bool:
-    """Adds the photo, shrunk for print and kept on the page of its caption; False when the file cannot be
-    read, so the caller can say so in the document instead of failing the whole document."""
-    picture = downscaled_jpeg(path, PHOTO_MAX_PX)
-    if picture is None:
-        return False
-    data, width, height = picture
-    add_picture(document, data, (width, height), PHOTO_WIDTH, PHOTO_MAX_HEIGHT)
-    return True
+class PhotoSpool:
+    """Keeps a document's photos on disk rather than in memory until the document is written.
+
+    python-docx holds every picture's bytes in memory until `save`, so a record with hundreds of photos
+    would grow with each one. Here the document carries a stand-in of a few hundred bytes per photo
+    (a JPEG header with the photo's size in pixels, which is all python-docx reads), and the downscaled
+    photo waits in `folder`; `save` writes the .docx with each stand-in swapped for its file, one at a time.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._files: dict[str, Path] = {}  # zip member name -> downscaled JPEG on disk
+
+    def add(self, document: Document, path: Path) -> bool:
+        """Adds the photo, shrunk for print and kept on the page of its caption; False when the file
+        cannot be read, so the caller can say so in the document instead of failing the whole document."""
+        picture = downscaled_jpeg(path, PHOTO_MAX_PX)
+        if picture is None:
+            return False
+        data, width, height = picture
+        waiting = self.folder / f"photo-{len(self._files)}.jpg"
+        waiting.write_bytes(data)
+        stand_in = _stand_in(width, height, len(self._files))
+        relation, _ = document.part.get_or_add_image(io.BytesIO(stand_in))
+        self._files[document.part.related_parts[relation].partname.lstrip("/")] = waiting
+        add_picture(document, stand_in, (width, height), PHOTO_WIDTH, PHOTO_MAX_HEIGHT)
+        return True
+
+    def save(self, document: Document, target: Path) -> None:
+        draft = self.folder / "draft.docx"
+        document.save(str(draft))
+        with zipfile.ZipFile(draft) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+            for entry in source.infolist():
+                waiting = self._files.get(entry.filename)
+                if waiting is None:
+                    out.writestr(entry, source.read(entry.filename))
+                else:  # JPEG does not deflate; stored, it streams from disk in chunks
+                    out.write(waiting, entry.filename, compress_type=zipfile.ZIP_STORED)
+
+
+def _stand_in(width: int, height: int, index: int) -> bytes:
+    """A JPEG header claiming `width`×`height`, made unique by a comment so python-docx, which shares one
+    image part between identical pictures, gives each photo a part of its own."""
+    start = _TINY_JPEG.index(b"\xff\xc0")  # start of frame: marker, length, precision, height, width
+    sized = _TINY_JPEG[: start + 5] + struct.pack(">HH", height, width) + _TINY_JPEG[start + 9 :]
+    comment = f"kiemtra photo {index}".encode()
+    after_jfif = 4 + struct.unpack(">H", sized[4:6])[0]  # python-docx knows a JPEG by its JFIF segment first
+    return sized[:after_jfif] + b"\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment + sized[after_jfif:]
+
+
+def _tiny_jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("L", (8, 8)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+_TINY_JPEG = _tiny_jpeg()
 
 
 def add_picture(document: Document, data: bytes, pixels: tuple[int, int], width: Length, max_height: Length) -> None:
@@ -319,11 +369,15 @@ def downscaled_jpeg(path: Path, max_px: int) -> tuple[bytes, int, int] | None:
     """
     try:
         with Image.open(path) as original:
-            original.draft("RGB", (max_px, max_px))
+            # The box must have the photo's own shape: JPEG draft only shrinks while both sides stay at
+            # least as big as asked, so a square box decodes a 4000×3000 photo at 1/2 instead of 1/4.
+            scale = max_px / max(original.size)
+            original.draft("RGB", (max(1, round(original.width * scale)), max(1, round(original.height * scale))))
+            original.thumbnail((max_px, max_px))
+            # Turned upright after shrinking, so the copy it makes is of the small image.
             image = ImageOps.exif_transpose(original)
             if image.mode not in ("RGB", "L"):
                 image = image.convert("RGB")
-            image.thumbnail((max_px, max_px))
             buffer = io.BytesIO()
             image.save(buffer, "JPEG", quality=75, optimize=True)
             return buffer.getvalue(), image.width, image.height

@@ -8,6 +8,7 @@ record, the round's report and the chat summary state the same verdicts.
 
 from __future__ import annotations
 
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from bot import texts
 from bot.checklist import Area, Checklist, Item
 from bot.reports.data import InspectionReport, ReportContext
 from bot.reports.docx_layout import (
+    PhotoSpool,
     Signature,
     add_body,
     add_grid,
@@ -27,7 +29,6 @@ from bot.reports.docx_layout import (
     add_item,
     add_page_break,
     add_paragraph,
-    add_photo,
     add_signatures,
     add_title,
     criterion,
@@ -39,7 +40,7 @@ from bot.summary import value_label
 from storage.models import FollowUp, Member, Photo, RemarkKind, Role
 
 ITEM_COLUMNS = (Mm(14), Mm(83), Mm(28), Mm(40))
-UNIT_REPRESENTATIVE = "Ông/Bà: ……………………………………… Chức vụ: ………………………………………"
+UNIT_REPRESENTATIVE = "Ông/Bà: " + "…" * 28 + " Chức vụ: " + "…" * 22  # fits one line at 13 pt
 UNIT_SIGNATURE = "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA"
 LEAD_SIGNATURE = "TRƯỞNG ĐOÀN KIỂM TRA"
 
@@ -60,8 +61,10 @@ def write_record(report: InspectionReport, ctx: ReportContext, target: Path) -> 
     _requests(document, report)
     add_body(document, _closing_sentence(inspection.submitted_at))
     add_signatures(document, Signature(UNIT_SIGNATURE), Signature(LEAD_SIGNATURE, _lead_name(report.members)))
-    _appendix(document, report, ctx.photo_dir)
-    document.save(str(target))
+    with tempfile.TemporaryDirectory(prefix="kiemtra-record-") as folder:
+        spool = PhotoSpool(Path(folder))
+        _appendix(document, report, ctx.photo_dir, spool)
+        spool.save(document, target)
 
 
 def _clock(moment: datetime) -> str:
@@ -211,7 +214,7 @@ def _lead_name(members: list[Member]) -> str | None:
     return next((member.name for member in members if member.role is Role.LEAD), None)
 
 
-def _appendix(document: Document, report: InspectionReport, photo_dir: Path) -> None:
+def _appendix(document: Document, report: InspectionReport, photo_dir: Path, spool: PhotoSpool) -> None:
     add_page_break(document)
     add_paragraph(document, "PHỤ LỤC: ẢNH MINH CHỨNG", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     add_paragraph(
@@ -224,7 +227,7 @@ def _appendix(document: Document, report: InspectionReport, photo_dir: Path) -> 
     if not photos:
         add_body(document, "Không có ảnh minh chứng.")
     for photo in photos:
-        if not add_photo(document, photo_dir / photo.path):
+        if not spool.add(document, photo_dir / photo.path):
             add_paragraph(document, f"(Không đọc được tệp ảnh: {photo.path})", align=WD_ALIGN_PARAGRAPH.CENTER)
         caption = add_paragraph(document, _caption(report, photo), italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         caption.paragraph_format.space_after = Pt(12)

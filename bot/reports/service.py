@@ -15,6 +15,7 @@ from bot import texts
 from bot.checklist import Checklist
 from bot.events import ReportKind, ReportRequest
 from bot.html import esc
+from bot.publishing import read_snapshot
 from bot.reporting import area_rates
 from bot.reports.archive import slug, write_archive
 from bot.reports.chart import pass_rate_chart, round_chart
@@ -22,7 +23,6 @@ from bot.reports.data import InspectionReport, ReportContext, RoundReport, lates
 from bot.reports.record import write_record
 from bot.reports.round_doc import write_round_report
 from bot.reports.workbook import write_workbook
-from bot.summary import Snapshot
 from bot.turn import ChecklistVersions
 from storage.models import Inspection, Status
 from storage.repository import Store, Tx, utcnow
@@ -53,20 +53,11 @@ class ReportService:
     # --- reading -------------------------------------------------------------------------------
 
     async def _inspection_report(self, tx: Tx, inspection: Inspection) -> InspectionReport:
-        team = await tx.team(inspection.team_id)
-        assert team is not None
-        snapshot = Snapshot(
-            inspection=inspection,
-            team=team,
-            checklist=await self.versions.of(tx, inspection),
-            answers=await tx.answers(inspection.id),
-            photos=await tx.photos(inspection.id),
-            remarks=await tx.remarks(inspection.id),
-        )
+        snapshot = await read_snapshot(tx, self.versions, inspection)
         return InspectionReport(
             snapshot=snapshot,
             round=await tx.round(inspection.round_id) if inspection.round_id is not None else None,
-            members=await tx.members(team.id),
+            members=await tx.members(snapshot.team.id),
             followups=await tx.followups_of(inspection.id),
         )
 
