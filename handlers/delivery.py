@@ -43,6 +43,9 @@ PHOTO_UPLOAD_LIMIT = 10 * 2**20
 MAX_ATTEMPTS = 30
 MAX_BACKOFF = timedelta(minutes=5)
 IDLE_CHECK_SECONDS = 30.0
+# An archive part of up to 50 MB over a provincial office's uplink; python-telegram-bot's default of
+# 20 s would time out, and a timed-out upload that did arrive would be sent twice.
+REPORT_UPLOAD_TIMEOUT = 300.0
 
 
 def keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
@@ -148,7 +151,12 @@ class TelegramSteps:
                         reply.chat_id, handle, caption=built.caption, parse_mode=ParseMode.HTML
                     )
                 return await self.bot.send_document(
-                    reply.chat_id, handle, filename=built.filename, caption=built.caption, parse_mode=ParseMode.HTML
+                    reply.chat_id,
+                    handle,
+                    filename=built.filename,
+                    caption=built.caption,
+                    parse_mode=ParseMode.HTML,
+                    write_timeout=REPORT_UPLOAD_TIMEOUT,
                 )
 
     async def _notice(self, chat_id: int, html: str) -> object:

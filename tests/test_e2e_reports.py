@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import zipfile
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -297,3 +298,34 @@ async def test_stats_in_the_group_with_a_chart(tg: BotApiStandIn, tmp_path: Path
         assert chart.photo is not None
         with Image.open(io.BytesIO(chart.photo)) as image:
             assert image.width >= 600 and image.height >= 400  # two areas on the small checklist
+
+
+async def test_a_requested_document_survives_a_failing_upload_and_a_restart(tg: BotApiStandIn, tmp_path: Path) -> None:
+    """The request is committed with the button press; the file is built again when it can be sent."""
+    inspector, lead = Phone(tg, INSPECTOR), Phone(tg, ADMIN, GROUP_ID)
+    async with running_bot(tg, tmp_path, SMALL):
+        await team_with(tg, inspector)
+        await lead.say("/round Đợt một", "Đã mở đợt")
+        await submit_small(tg, inspector, "UBND xã Cổ Lũng", "Thiếu mẫu đơn")
+        await tg.wait_idle()
+        tg.inject_fault("sendDocument", status=502, times=1000)
+        await lead.say("/report", "Chọn tài liệu")
+        lead_tap(tg, "Bảng tính")
+        await wait_until(lambda: len(tg.faults_triggered) >= 1)
+    pending = await rows(tmp_path, "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND body LIKE '%workbook%'")
+    assert pending == [(1,)]
+    tg.clear_faults()
+    mark = tg.mark(GROUP_ID)
+    async with running_bot(tg, tmp_path, SMALL):
+        workbook = await document(tg, "bang-tinh-dot-1", mark)
+        await tg.wait_idle()
+    assert workbook.document is not None
+    assert len([m for m in tg.sent(GROUP_ID) if (m.file_name or "").startswith("bang-tinh")]) == 1
+    assert openpyxl.load_workbook(io.BytesIO(workbook.document))["Trả lời"].max_row > 1
+
+
+async def wait_until(condition: Callable[[], bool], timeout: float = 10) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "condition never became true"
+        await asyncio.sleep(0.05)
