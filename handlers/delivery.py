@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
-from telegram.constants import MessageLimit, ParseMode
+from telegram.constants import ChatAction, MessageLimit, ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot import texts
@@ -46,6 +46,7 @@ IDLE_CHECK_SECONDS = 30.0
 # An archive part of up to 50 MB over a provincial office's uplink; python-telegram-bot's default of
 # 20 s would time out, and a timed-out upload that did arrive would be sent twice.
 REPORT_UPLOAD_TIMEOUT = 300.0
+PICTURES = frozenset({ReportKind.CHART, ReportKind.STATS})
 
 
 def keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
@@ -131,6 +132,9 @@ class TelegramSteps:
         """Built afresh on every attempt (a retry after a crash has no half-made file to trust)."""
         assert self.reports is not None, "reports are delivered only by a worker that can build them"
         request, what = reply.request, texts.REPORT_WHAT[reply.request.kind.value]
+        # "sending a file…" under the group's name while it is built: a workbook can take seconds.
+        action = ChatAction.UPLOAD_PHOTO if request.kind in PICTURES else ChatAction.UPLOAD_DOCUMENT
+        await with_retries("sendChatAction", self.bot.send_chat_action, reply.chat_id, action)
         with tempfile.TemporaryDirectory(prefix="kiemtra-report-") as folder:
             try:
                 built = await self.reports.build(request, Path(folder))

@@ -53,3 +53,4 @@ async def test_documents_are_sent_refused_over_the_limit_or_explained(tg: BotApi
         await store.close()
     assert tg.errors_returned == []
     assert [m.kind for m in tg.sent(GROUP_ID)] == ["document", "text", "text", "photo"]
+    assert tg.chat_actions[0] == (GROUP_ID, "upload_document") and tg.chat_actions[-1] == (GROUP_ID, "upload_photo")
