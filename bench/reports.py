@@ -49,6 +49,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from bench.run import filesystem_of
 from bot.checklist import Checklist, ItemType, load_checklist
 from bot.config import DEFAULT_CHECKLIST
 from storage.models import NewPhoto, RemarkKind, Status
@@ -706,19 +707,6 @@ def aims_text(found: list[Aim]) -> str:
         mark = "not run" if aim.met is None else ("met   " if aim.met else "MISSED")
         lines.append(f"  [{mark}] {aim.name}: {aim.detail}")
     return "\n".join(lines)
-
-
-def filesystem_of(path: Path) -> str:
-    best, kind = "", "?"
-    resolved = str(path.resolve())
-    try:
-        for line in Path("/proc/mounts").read_text().splitlines():
-            parts = line.split()
-            if len(parts) > 2 and resolved.startswith(parts[1]) and len(parts[1]) >= len(best):
-                best, kind = parts[1], parts[2]
-    except OSError:
-        pass
-    return kind
 
 
 def _sizes(photos: list[PhotoFile]) -> str:
