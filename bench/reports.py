@@ -275,7 +275,7 @@ async def _fill(data_dir: Path, checklist: Checklist, round_name: str, plans: li
     try:
         async with store.transaction() as tx:
             await tx.register_checklist(checklist.id, checklist.version, checklist.canonical_json())
-            team = await tx.create_team("Đoàn kiểm tra KSTTHC số 1", -100123, *LEAD, "bench")
+            team = await tx.create_team("Đoàn kiểm tra KSTTHC số 1", -100123, *LEAD, "bench", "BENCH1")
             for user_id, name in INSPECTORS:
                 await tx.add_member(team.id, user_id, name)
             opened = await tx.open_round(team.id, round_name, *LEAD)

@@ -17,15 +17,17 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.helpers import create_deep_linked_url
 
 from bot import texts
+from bot.channels import is_mapped
 from bot.checklist import Checklist
 from bot.config import BotMode, Settings
 from bot.engine import Engine
 from bot.maintenance import schedule_daily_backups
 from bot.reminders import Reminders
 from bot.reports.service import ReportService
-from handlers.delivery import OutboxWorker, with_retries
+from handlers.delivery import TelegramSteps, with_retries
 from handlers.inbox import InboxQueue
 from handlers.ordering import PerPersonUpdateProcessor
+from handlers.outbox import OutboxWorker
 from handlers.routes import register
 from storage.repository import PROCESSED_UPDATE_RETENTION, Store, utcnow
 
@@ -122,7 +124,8 @@ async def serve(
                 place=settings.report_place,
                 photo_dir=settings.photo_dir,
             )
-            outbox = OutboxWorker(store, application.bot, reports)
+            telegram = TelegramSteps(application.bot, reports)
+            outbox = OutboxWorker(store, lambda chat_id: None if is_mapped(chat_id) else telegram)
             register(application, engine, inbox, outbox)
             await set_commands(application)
             reminders = Reminders(store, engine.versions, engine.followups, settings.digest_time)

@@ -174,6 +174,12 @@ class Engine:
         name, person = command.name, turn.msg.person
         if name == "start" and command.args:
             await self.teams.join(turn, command.args.strip())
+        elif name == "join":
+            code = command.args.strip()
+            if code:
+                await self.teams.join(turn, code, short=True)
+            else:
+                turn.say(texts.JOIN_USAGE)
         elif name in ("start", "help"):
             turn.say(texts.HELP)
         elif name == "myid":

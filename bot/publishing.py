@@ -6,6 +6,7 @@ import unicodedata
 from pathlib import Path
 
 from bot import texts
+from bot.channels import is_mapped
 from bot.events import Photos
 from bot.html import esc
 from bot.summary import Snapshot, photo_album, render_summary
@@ -43,12 +44,16 @@ class Publisher:
         return await read_snapshot(tx, self.versions, inspection)
 
     def publish(self, turn: Turn, snapshot: Snapshot, chat_id: int | None = None) -> None:
-        """The summary, then the evidence photos, to the team's group or to the chat that asked."""
-        target = snapshot.team.group_chat_id if chat_id is None else chat_id
-        turn.say(render_summary(snapshot), chat_id=target)
+        """The summary, then the evidence photos, to the team's group or to the chat that asked; a lead
+        on a channel without groups (Zalo) gets them in their private chat too."""
+        targets = [snapshot.team.group_chat_id if chat_id is None else chat_id]
+        if chat_id is None and is_mapped(snapshot.team.lead_id):
+            targets.append(snapshot.team.lead_id)
         album = photo_album(snapshot, self.photo_dir)
-        if album:
-            turn.out.append(Photos(chat_id=target, photos=album))
+        for target in targets:
+            turn.say(render_summary(snapshot), chat_id=target)
+            if album:
+                turn.out.append(Photos(chat_id=target, photos=album))
 
     async def on_request(self, turn: Turn, args: str) -> None:
         """`/summary [words of the unit's name]` in the team's group."""

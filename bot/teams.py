@@ -12,6 +12,8 @@ from storage.models import Role, Team
 from storage.repository import Tx
 
 TEAM_MIN, TEAM_MAX = 3, 100
+JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+JOIN_LENGTH = 6
 
 
 class Teams:
@@ -28,7 +30,9 @@ class Teams:
         existing = await turn.tx.team_by_group(turn.msg.chat.id)
         if existing:
             turn.say(
-                texts.TEAM_EXISTS.format(team=esc(existing.name), link=esc(self.invite_link(existing.invite_code)))
+                texts.TEAM_EXISTS.format(
+                    team=esc(existing.name), link=esc(self.invite_link(existing.invite_code)), code=existing.join_code
+                )
             )
             return
         name = " ".join(args.split())
@@ -38,19 +42,32 @@ class Teams:
         if not TEAM_MIN <= len(name) <= TEAM_MAX:
             turn.say(texts.NEWTEAM_NAME_RULE)
             return
-        team = await turn.tx.create_team(name, turn.msg.chat.id, person.id, person.name, secrets.token_urlsafe(16))
+        join_code = await self._new_join_code(turn)
+        team = await turn.tx.create_team(
+            name, turn.msg.chat.id, person.id, person.name, secrets.token_urlsafe(16), join_code
+        )
         turn.say(
             texts.TEAM_CREATED.format(
-                team=esc(team.name), lead=esc(person.name), link=esc(self.invite_link(team.invite_code))
+                team=esc(team.name),
+                lead=esc(person.name),
+                link=esc(self.invite_link(team.invite_code)),
+                code=team.join_code,
             )
         )
 
-    async def join(self, turn: Turn, code: str) -> None:
-        """`/start <code>` from the invitation link, in a private chat."""
+    async def _new_join_code(self, turn: Turn) -> str:
+        """Six characters read aloud or typed on a phone: no 0/O or 1/I to mix up."""
+        while True:
+            code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_LENGTH))
+            if not await turn.tx.join_code_taken(code):
+                return code
+
+    async def join(self, turn: Turn, code: str, *, short: bool = False) -> None:
+        """`/start <code>` from the invitation link, or `/join <CODE>` where there are no links (Zalo)."""
         person = turn.msg.person
-        team = await turn.tx.team_by_invite(code)
+        team = await (turn.tx.team_by_join_code(code) if short else turn.tx.team_by_invite(code))
         if team is None:
-            turn.say(texts.BAD_INVITE)
+            turn.say(texts.BAD_JOIN_CODE if short else texts.BAD_INVITE)
             return
         if await turn.tx.membership(team.id, person.id):
             turn.say(texts.ALREADY_MEMBER.format(team=esc(team.name)))

@@ -66,6 +66,8 @@ NOT_MEMBER = (
     "Bạn chưa thuộc đoàn kiểm tra nào nên chưa thể bắt đầu phiên kiểm tra.\n"
     "Hãy mở liên kết mời do trưởng đoàn gửi trong nhóm của đoàn."
 )
+BAD_JOIN_CODE = "Mã tham gia không đúng. Hãy xin trưởng đoàn mã 6 ký tự, rồi gửi: /join MÃ"
+JOIN_USAGE = "Cách dùng: /join &lt;mã 6 ký tự do trưởng đoàn gửi&gt;, ví dụ: /join K7M2QX"
 BAD_INVITE = "Liên kết mời không đúng hoặc đã bị thu hồi. Hãy xin trưởng đoàn liên kết mới."
 JOINED = "Chào {name}! Bạn đã tham gia đoàn <b>{team}</b>.\nGửi /inspect để bắt đầu một phiên kiểm tra."
 ALREADY_MEMBER = "Bạn đã là thành viên đoàn <b>{team}</b>. Gửi /inspect để bắt đầu kiểm tra."
@@ -77,9 +79,13 @@ NEWTEAM_USAGE = "Cách dùng: /newteam &lt;tên đoàn&gt;, ví dụ: /newteam �
 NEWTEAM_NAME_RULE = "Tên đoàn cần từ 3 đến 100 ký tự."
 TEAM_CREATED = (
     "✅ Đã tạo đoàn <b>{team}</b>. Trưởng đoàn: {lead}.\n"
-    "Thành viên mở liên kết sau để tham gia, rồi nhắn /inspect cho bot:\n{link}"
+    "Thành viên mở liên kết sau để tham gia, rồi nhắn /inspect cho bot:\n{link}\n"
+    "Trên Zalo, nhắn cho bot: <code>/join {code}</code>"
 )
-TEAM_EXISTS = "Nhóm này đã là nhóm của đoàn <b>{team}</b>.\nLiên kết mời thành viên:\n{link}"
+TEAM_EXISTS = (
+    "Nhóm này đã là nhóm của đoàn <b>{team}</b>.\nLiên kết mời thành viên:\n{link}\n"
+    "Trên Zalo, nhắn cho bot: <code>/join {code}</code>"
+)
 
 GROUP_ONLY = "Lệnh này dùng trong nhóm của đoàn."
 PRIVATE_ONLY = "Hãy nhắn riêng cho bot để dùng lệnh này."

@@ -21,10 +21,12 @@ from bot.events import (
     Unsupported,
 )
 
+TELEGRAM_KEY_PREFIX = "tg:"
+
 
 def update_key(update: Update) -> str:
     """The delivery key the engine deduplicates on; the inbox uses the same one."""
-    return f"tg:{update.update_id}"
+    return f"{TELEGRAM_KEY_PREFIX}{update.update_id}"
 
 
 def to_incoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Incoming | None:

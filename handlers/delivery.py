@@ -1,25 +1,19 @@
-"""Delivering the outbox to Telegram.
+"""Owed replies as Bot API calls: how a reply becomes Telegram messages, and what a failed call means.
 
-Replies are committed to the outbox together with the answer they acknowledge; this worker sends
-them afterwards, in order per chat and in parallel across chats. Flood control (429 with
-`retry_after`), timeouts, dropped connections and 5xx are retried with backoff, also after a
-restart; a permanent refusal (blocked bot, unknown chat) is recorded and not retried. Delivery is
-at least once: a reply whose send succeeded just before a crash may be sent again.
+The outbox worker (`handlers/outbox.py`) decides when; this module decides how, for Telegram.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import tempfile
 import warnings
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import TypeAdapter
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
 from telegram.constants import ChatAction, MessageLimit, ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -30,19 +24,13 @@ from bot.html import esc, split_html
 from bot.photos import downscaled_jpeg
 from bot.reporting import TELEGRAM_UPLOAD_LIMIT
 from bot.reports.service import ReportService, ReportUnavailable
-from storage.models import OutboxRow, OutboxStatus
-from storage.repository import Store, utcnow
+from handlers.outbox import Failure, Step, backoff
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Step = Callable[[], Awaitable[object]]
-OWED: TypeAdapter[Owed] = TypeAdapter(Owed)
 
 PHOTO_UPLOAD_LIMIT = 10 * 2**20
-MAX_ATTEMPTS = 30
-MAX_BACKOFF = timedelta(minutes=5)
-IDLE_CHECK_SECONDS = 30.0
 # An archive part of up to 50 MB over a provincial office's uplink; python-telegram-bot's default of
 # 20 s would time out, and a timed-out upload that did arrive would be sent twice.
 REPORT_UPLOAD_TIMEOUT = 300.0
@@ -166,6 +154,20 @@ class TelegramSteps:
     async def _notice(self, chat_id: int, html: str) -> object:
         return await self.bot.send_message(chat_id, html, parse_mode=ParseMode.HTML)
 
+    def failure(self, error: Exception, attempts: int) -> Failure | None:
+        """What a failed Bot API call means for the reply; None for errors that are not Telegram's."""
+        if isinstance(error, RetryAfter):
+            return Failure.retry(timedelta(seconds=retry_after_seconds(error)), str(error))
+        if isinstance(error, BadRequest):
+            if "not modified" in error.message:  # the edit was already made before a crash
+                return Failure.skip()
+            return Failure.permanent(error.message)
+        if isinstance(error, (TimedOut, NetworkError)):
+            return Failure.retry(backoff(attempts), str(error))
+        if isinstance(error, TelegramError):  # blocked by the user, chat gone, group migrated
+            return Failure.permanent(error.message)
+        return None
+
     def _say(self, reply: Say) -> list[Step]:
         parts = split_html(reply.html, MessageLimit.MAX_TEXT_LENGTH)
 
@@ -205,104 +207,3 @@ class TelegramSteps:
             return step
 
         return [send(chunk) for chunk in chunks]
-
-
-class OutboxWorker:
-    def __init__(self, store: Store, bot: Bot, reports: ReportService | None = None) -> None:
-        self.store = store
-        self.steps = TelegramSteps(bot, reports)
-        self._wake = asyncio.Event()
-        self._busy: dict[int, asyncio.Task[None]] = {}
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="outbox")
-
-    async def stop(self) -> None:
-        """Unsent replies stay in the outbox and go out after the next start."""
-        tasks = [task for task in (self._task, *self._busy.values()) if task is not None]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self._dispatch()
-            except Exception:  # a database hiccup must not end delivery for the life of the process
-                log.exception("outbox dispatch failed; trying again shortly")
-                await asyncio.sleep(1.0)
-
-    async def _dispatch(self) -> None:
-        """Starts a sender for every chat with a reply due, then sleeps until the next one is due."""
-        self._wake.clear()
-        now = utcnow()
-        async with self.store.transaction() as tx:
-            chats = await tx.outbox_due_chats(now)
-            wake_at = await tx.outbox_next_wakeup(now)
-        for chat_id in chats:
-            if chat_id not in self._busy:
-                self._busy[chat_id] = asyncio.create_task(self._drain(chat_id), name=f"outbox:{chat_id}")
-        timeout = IDLE_CHECK_SECONDS
-        if wake_at is not None:
-            timeout = min(max((wake_at - now).total_seconds(), 0.05), IDLE_CHECK_SECONDS)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout)
-
-    async def _drain(self, chat_id: int) -> None:
-        try:
-            while True:
-                async with self.store.transaction() as tx:
-                    row = await tx.outbox_next(chat_id, utcnow())
-                if row is None or not await self._deliver(row):
-                    return
-        except Exception:
-            log.exception("outbox worker for chat %s stopped", chat_id)
-        finally:
-            del self._busy[chat_id]
-            self._wake.set()
-
-    async def _deliver(self, row: OutboxRow) -> bool:
-        """True when the row is finished (sent or failed for good); False when it waits for a retry."""
-        steps = self.steps.of(OWED.validate_json(row.body))
-        for index in range(row.progress, len(steps)):
-            try:
-                await steps[index]()
-            except RetryAfter as error:
-                return await self._later(row, utcnow() + timedelta(seconds=retry_after_seconds(error)), str(error))
-            except BadRequest as error:
-                if "not modified" in error.message:  # the edit was already made before a crash
-                    continue
-                return await self._finish(row, OutboxStatus.FAILED, error.message)
-            except (TimedOut, NetworkError) as error:
-                backoff = min(timedelta(seconds=2 ** min(row.attempts, 10)), MAX_BACKOFF)
-                return await self._later(row, utcnow() + backoff, str(error))
-            except TelegramError as error:  # blocked by the user, chat gone, group migrated
-                return await self._finish(row, OutboxStatus.FAILED, error.message)
-            except OSError as error:  # a stored photo could not be read
-                log.exception("reply %s could not be prepared", row.id)
-                return await self._finish(row, OutboxStatus.FAILED, str(error))
-            if len(steps) > 1:
-                async with self.store.transaction() as tx:
-                    await tx.outbox_progress(row.id, index + 1)
-        return await self._finish(row, OutboxStatus.SENT)
-
-    async def _later(self, row: OutboxRow, when: datetime, error: str) -> bool:
-        if row.attempts + 1 >= MAX_ATTEMPTS:
-            return await self._finish(row, OutboxStatus.FAILED, f"gave up after {MAX_ATTEMPTS} attempts: {error}")
-        log.info("reply %s to chat %s will be retried: %s", row.id, row.chat_id, error)
-        async with self.store.transaction() as tx:
-            await tx.outbox_retry_later(row.id, when, error)
-        return False
-
-    async def _finish(self, row: OutboxRow, status: OutboxStatus, error: str | None = None) -> bool:
-        if status is OutboxStatus.FAILED:
-            log.warning("reply %s to chat %s failed for good: %s", row.id, row.chat_id, error)
-        async with self.store.transaction() as tx:
-            await tx.outbox_finish(row.id, status, error)
-        return True

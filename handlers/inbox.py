@@ -15,7 +15,7 @@ import logging
 
 from telegram import Bot, Update
 
-from handlers.convert import update_key
+from handlers.convert import TELEGRAM_KEY_PREFIX, update_key
 from storage.repository import Store
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ class InboxQueue(asyncio.Queue[object]):
     async def replay(self, bot: Bot) -> int:
         """Queues what a previous run committed but did not finish, before any new update arrives."""
         async with self.store.transaction() as tx:
-            rows = await tx.inbox_pending()
+            rows = await tx.inbox_pending(TELEGRAM_KEY_PREFIX)
         for row in rows:
             update = Update.de_json(json.loads(row.body), bot)
             await super().put(update)

@@ -11,8 +11,9 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 from bot.engine import Engine
 from bot.events import Toast
 from handlers.convert import to_incoming
-from handlers.delivery import OutboxWorker, with_retries
+from handlers.delivery import with_retries
 from handlers.inbox import InboxQueue
+from handlers.outbox import OutboxWorker
 
 log = logging.getLogger(__name__)
 

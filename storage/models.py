@@ -48,6 +48,7 @@ class Team(Row):
     lead_id: int
     invite_code: str
     created_at: datetime
+    join_code: str = ""
 
 
 class Member(Row):

@@ -185,8 +185,11 @@ class Tx:
     async def inbox_done(self, key: str) -> None:
         await self._run("DELETE FROM inbox WHERE key = ?", (key,))
 
-    async def inbox_pending(self) -> list[InboxRow]:
-        rows = await self._all("SELECT seq, key, body FROM inbox ORDER BY seq")
+    async def inbox_pending(self, prefix: str = "") -> list[InboxRow]:
+        """Updates committed but not yet processed; `prefix` picks one channel's (keys are `tg:…`, `zalo:…`)."""
+        rows = await self._all(
+            "SELECT seq, key, body FROM inbox WHERE substr(key, 1, length(?)) = ? ORDER BY seq", (prefix, prefix)
+        )
         return [InboxRow.model_validate(dict(r)) for r in rows]
 
     # --- outbox: replies committed with the answer, delivered after ----------------------------
@@ -281,11 +284,14 @@ class Tx:
 
     # --- teams ---------------------------------------------------------------------------------
 
-    async def create_team(self, name: str, group_chat_id: int, lead_id: int, lead_name: str, code: str) -> Team:
+    async def create_team(
+        self, name: str, group_chat_id: int, lead_id: int, lead_name: str, code: str, join_code: str
+    ) -> Team:
         now = _ts(utcnow())
         team_id = await self._insert(
-            "INSERT INTO teams (name, group_chat_id, lead_id, invite_code, created_at) VALUES (?, ?, ?, ?, ?)",
-            (name, group_chat_id, lead_id, code, now),
+            """INSERT INTO teams (name, group_chat_id, lead_id, invite_code, join_code, created_at)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            (name, group_chat_id, lead_id, code, join_code, now),
         )
         await self._run(
             "INSERT INTO members (team_id, user_id, role, name, joined_at) VALUES (?, ?, ?, ?, ?)",
@@ -306,6 +312,13 @@ class Tx:
     async def team_by_invite(self, code: str) -> Team | None:
         row = await self._one("SELECT * FROM teams WHERE invite_code = ?", (code,))
         return Team.model_validate(dict(row)) if row else None
+
+    async def team_by_join_code(self, code: str) -> Team | None:
+        row = await self._one("SELECT * FROM teams WHERE join_code = ?", (code.upper(),))
+        return Team.model_validate(dict(row)) if row else None
+
+    async def join_code_taken(self, code: str) -> bool:
+        return await self._one("SELECT 1 FROM teams WHERE join_code = ?", (code,)) is not None
 
     async def move_team_group(self, old_chat_id: int, new_chat_id: int) -> None:
         await self._run("UPDATE teams SET group_chat_id = ? WHERE group_chat_id = ?", (new_chat_id, old_chat_id))
@@ -626,6 +639,41 @@ class Tx:
 
     async def clear_prompt(self, chat_id: int, person_id: int) -> None:
         await self._run("DELETE FROM group_prompts WHERE chat_id = ? AND person_id = ?", (chat_id, person_id))
+
+    # --- people of other channels, their languages and menus ---------------------------------
+
+    async def identity(self, channel: str, external_id: str) -> int:
+        """The row id standing for this person or chat of `channel`, made on first sight."""
+        await self._run("INSERT OR IGNORE INTO identities (channel, external_id) VALUES (?, ?)", (channel, external_id))
+        row = await self._one("SELECT id FROM identities WHERE channel = ? AND external_id = ?", (channel, external_id))
+        assert row is not None
+        return int(row[0])
+
+    async def external_id(self, identity_id: int) -> tuple[str, str] | None:
+        row = await self._one("SELECT channel, external_id FROM identities WHERE id = ?", (identity_id,))
+        return (str(row[0]), str(row[1])) if row else None
+
+    async def set_language(self, person_id: int, lang: str) -> None:
+        await self._run(
+            """INSERT INTO people (person_id, lang) VALUES (?, ?)
+               ON CONFLICT (person_id) DO UPDATE SET lang = excluded.lang""",
+            (person_id, lang),
+        )
+
+    async def language_of(self, person_id: int) -> str | None:
+        row = await self._one("SELECT lang FROM people WHERE person_id = ?", (person_id,))
+        return str(row[0]) if row else None
+
+    async def remember_menu(self, chat_id: int, items: str) -> None:
+        await self._run(
+            """INSERT INTO menus (chat_id, items, shown_at) VALUES (?, ?, ?)
+               ON CONFLICT (chat_id) DO UPDATE SET items = excluded.items, shown_at = excluded.shown_at""",
+            (chat_id, items, _ts(utcnow())),
+        )
+
+    async def menu_of(self, chat_id: int) -> str | None:
+        row = await self._one("SELECT items FROM menus WHERE chat_id = ?", (chat_id,))
+        return str(row[0]) if row else None
 
     # --- reminders -----------------------------------------------------------------------------
 

@@ -190,4 +190,29 @@ MIGRATIONS: list[list[str]] = [
             sent_at TEXT NOT NULL
         )""",
     ],
+    [
+        # People and chats of channels whose ids are not integers (Zalo): the engine sees an integer of
+        # its own, IDENTITY_BASE + id, so a team can have members on several channels.
+        """CREATE TABLE identities (
+            id INTEGER PRIMARY KEY,
+            channel TEXT NOT NULL,
+            external_id TEXT NOT NULL,
+            UNIQUE (channel, external_id)
+        )""",
+        # A short code typed as `/join CODE` where there are no deep links (Zalo).
+        "ALTER TABLE teams ADD COLUMN join_code TEXT",
+        "UPDATE teams SET join_code = upper(hex(randomblob(3)))",
+        "CREATE UNIQUE INDEX teams_join_code ON teams(join_code)",
+        # The language a person chose with /lang.
+        """CREATE TABLE people (
+            person_id INTEGER PRIMARY KEY,
+            lang TEXT NOT NULL
+        )""",
+        # The numbered menu last shown in a chat without buttons, so "2" can be read as its second choice.
+        """CREATE TABLE menus (
+            chat_id INTEGER PRIMARY KEY,
+            items TEXT NOT NULL,
+            shown_at TEXT NOT NULL
+        )""",
+    ],
 ]

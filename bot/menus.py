@@ -1,0 +1,74 @@
+"""Choices as numbered text, for channels without buttons (Zalo, the terminal demo).
+
+The engine always offers choices as buttons; a text channel shows them as "1. Đạt  2. Không đạt …" and
+reads the reply back as the button it names: by number, by label (diacritics, case and emoji ignored)
+or by an obvious synonym ("ok", "co", "skip"…). A reply that names nothing is passed on as text, so the
+engine answers it as it would any text (and shows the question again).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.events import Button
+
+ONE_LINE = 72  # longer menus get a line per choice, easier to read on a phone
+
+# Words people type for a choice, folded (no diacritics, lower case), mapped to the folded label.
+SYNONYMS = {
+    "ok": "dat",
+    "pass": "dat",
+    "d": "dat",
+    "kd": "khong dat",
+    "fail": "khong dat",
+    "mp": "mot phan",
+    "partial": "mot phan",
+    "na": "khong ap dung",
+    "kad": "khong ap dung",
+    "n/a": "khong ap dung",
+    "c": "co",
+    "yes": "co",
+    "k": "khong",
+    "no": "khong",
+    "done": "xong",
+    "xong roi": "xong",
+    "bo": "bo qua",
+    "skip": "bo qua",
+    "back": "quay lai",
+    "gui": "gui ket qua",
+    "send": "gui ket qua",
+}
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, no emoji or punctuation, single spaces."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.sub(r"[^\w/]+", " ", plain).split())
+
+
+def flatten(rows: list[list[Button]]) -> list[Button]:
+    return [button for row in rows for button in row]
+
+
+def render(items: list[Button]) -> str:
+    entries = [f"{number}. {button.label}" for number, button in enumerate(items, start=1)]
+    line = "  ".join(entries)
+    return line if len(line) <= ONE_LINE else "\n".join(entries)
+
+
+def choose(text: str, items: list[Button]) -> Button | None:
+    """The choice `text` names, or None when it names none (or more than one)."""
+    wanted = fold(text)
+    if not wanted:
+        return None
+    if wanted.isdigit():
+        number = int(wanted)
+        return items[number - 1] if 1 <= number <= len(items) else None
+    labels = [fold(button.label) for button in items]
+    for candidate in (wanted, SYNONYMS.get(wanted, "")):
+        exact = [button for button, label in zip(items, labels, strict=True) if candidate and label == candidate]
+        if len(exact) == 1:
+            return exact[0]
+    return None

@@ -1,0 +1,174 @@
+"""Delivering the outbox, whatever the channel.
+
+Replies are committed to the outbox together with the answer they acknowledge; this worker sends
+them afterwards, in order per chat and in parallel across chats. Flood control, timeouts, dropped
+connections and server errors are retried with backoff, also after a restart; a permanent refusal
+(blocked bot, unknown chat) is recorded and not retried. Delivery is at least once: a reply whose
+send succeeded just before a crash may be sent again. How a reply becomes API calls, and what a
+failed call means, is each channel's `Steps`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from pydantic import TypeAdapter
+
+from bot.events import Owed
+from storage.models import OutboxRow, OutboxStatus
+from storage.repository import Store, utcnow
+
+log = logging.getLogger(__name__)
+
+Step = Callable[[], Awaitable[object]]
+OWED: TypeAdapter[Owed] = TypeAdapter(Owed)
+
+MAX_ATTEMPTS = 30
+MAX_BACKOFF = timedelta(minutes=5)
+IDLE_CHECK_SECONDS = 30.0
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(seconds=2 ** min(attempts, 10)), MAX_BACKOFF)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What one failed call means: try the reply again after `retry_in`, give up (`retry_in` None), or
+    carry on with the next step as if it had worked (`skip`)."""
+
+    message: str
+    retry_in: timedelta | None = None
+    skipped: bool = False
+
+    @classmethod
+    def retry(cls, after: timedelta, message: str) -> Failure:
+        return cls(message, after)
+
+    @classmethod
+    def permanent(cls, message: str) -> Failure:
+        return cls(message)
+
+    @classmethod
+    def skip(cls) -> Failure:
+        return cls("", skipped=True)
+
+
+class Steps(Protocol):
+    """A channel's way of delivering replies."""
+
+    def of(self, reply: Owed) -> list[Step]: ...
+
+    def failure(self, error: Exception, attempts: int) -> Failure | None: ...
+
+
+Router = Callable[[int], "Steps | None"]
+"""The steps for a chat's channel, or None while that channel is not running (its replies wait)."""
+
+
+class OutboxWorker:
+    def __init__(self, store: Store, router: Router) -> None:
+        self.store = store
+        self.router = router
+        self._wake = asyncio.Event()
+        self._busy: dict[int, asyncio.Task[None]] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox")
+
+    async def stop(self) -> None:
+        """Unsent replies stay in the outbox and go out after the next start."""
+        tasks = [task for task in (self._task, *self._busy.values()) if task is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self._dispatch()
+            except Exception:  # a database hiccup must not end delivery for the life of the process
+                log.exception("outbox dispatch failed; trying again shortly")
+                await asyncio.sleep(1.0)
+
+    async def _dispatch(self) -> None:
+        """Starts a sender for every chat with a reply due, then sleeps until the next one is due."""
+        self._wake.clear()
+        now = utcnow()
+        async with self.store.transaction() as tx:
+            chats = await tx.outbox_due_chats(now)
+            wake_at = await tx.outbox_next_wakeup(now)
+        for chat_id in chats:
+            if chat_id not in self._busy and self.router(chat_id) is not None:
+                self._busy[chat_id] = asyncio.create_task(self._drain(chat_id), name=f"outbox:{chat_id}")
+        timeout = IDLE_CHECK_SECONDS
+        if wake_at is not None:
+            timeout = min(max((wake_at - now).total_seconds(), 0.05), IDLE_CHECK_SECONDS)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout)
+
+    async def _drain(self, chat_id: int) -> None:
+        try:
+            while True:
+                async with self.store.transaction() as tx:
+                    row = await tx.outbox_next(chat_id, utcnow())
+                if row is None or not await self._deliver(row):
+                    return
+        except Exception:
+            log.exception("outbox worker for chat %s stopped", chat_id)
+        finally:
+            del self._busy[chat_id]
+            self._wake.set()
+
+    async def _deliver(self, row: OutboxRow) -> bool:
+        """True when the row is finished (sent or failed for good); False when it waits for a retry."""
+        channel = self.router(row.chat_id)
+        if channel is None:
+            return False
+        steps = channel.of(OWED.validate_json(row.body))
+        for index in range(row.progress, len(steps)):
+            try:
+                await steps[index]()
+            except Exception as error:
+                failure = channel.failure(error, row.attempts)
+                if failure is None and isinstance(error, OSError):  # a stored photo could not be read
+                    log.exception("reply %s could not be prepared", row.id)
+                    failure = Failure.permanent(str(error))
+                if failure is None:
+                    raise
+                if failure.skipped:
+                    continue
+                if failure.retry_in is None:
+                    return await self._finish(row, OutboxStatus.FAILED, failure.message)
+                return await self._later(row, utcnow() + failure.retry_in, failure.message)
+            if len(steps) > 1:
+                async with self.store.transaction() as tx:
+                    await tx.outbox_progress(row.id, index + 1)
+        return await self._finish(row, OutboxStatus.SENT)
+
+    async def _later(self, row: OutboxRow, when: datetime, error: str) -> bool:
+        if row.attempts + 1 >= MAX_ATTEMPTS:
+            return await self._finish(row, OutboxStatus.FAILED, f"gave up after {MAX_ATTEMPTS} attempts: {error}")
+        log.info("reply %s to chat %s will be retried: %s", row.id, row.chat_id, error)
+        async with self.store.transaction() as tx:
+            await tx.outbox_retry_later(row.id, when, error)
+        return False
+
+    async def _finish(self, row: OutboxRow, status: OutboxStatus, error: str | None = None) -> bool:
+        if status is OutboxStatus.FAILED:
+            log.warning("reply %s to chat %s failed for good: %s", row.id, row.chat_id, error)
+        async with self.store.transaction() as tx:
+            await tx.outbox_finish(row.id, status, error)
+        return True
