@@ -141,7 +141,7 @@ class Inspector(Person):
         await self.say(f"/start {code}", "tham gia đoàn", patience)
         await self.say("/inspect", "Đơn vị được kiểm tra", patience)
         await self.say(unit, "Gửi vị trí", patience)
-        await self.tap(texts.SKIP, "Mục 1/", patience)
+        await self.tap(texts.VI.SKIP, "Mục 1/", patience)
 
     def choice(self) -> str:
         assert self.last is not None
@@ -153,12 +153,12 @@ class Inspector(Person):
                 return "Đạt"
             if "Có" in labels:
                 return "Có"
-            if texts.DONE in labels and "không bắt buộc" in text:
-                return texts.DONE
-            if texts.SKIP in labels and ("Nhập câu trả lời" in text or "Gửi vị trí" in text):
-                return texts.SKIP
+            if texts.VI.DONE in labels and "không bắt buộc" in text:
+                return texts.VI.DONE
+            if texts.VI.SKIP in labels and ("Nhập câu trả lời" in text or "Gửi vị trí" in text):
+                return texts.VI.SKIP
             self.forward = False
-        return texts.BACK
+        return texts.VI.BACK
 
     async def step(self) -> Trip:
         return await self.tap(self.choice())
@@ -168,7 +168,7 @@ class Inspector(Person):
         self.forward = True
         for _ in range(limit):
             assert self.last is not None
-            if "Ảnh minh chứng" in self.last.text and texts.DONE in self.last.button_labels:
+            if "Ảnh minh chứng" in self.last.text and texts.VI.DONE in self.last.button_labels:
                 return
             await self.step()
         raise LookupError("no photo step reached")

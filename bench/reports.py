@@ -402,6 +402,7 @@ def naive_record(paths: list[Path], target: Path) -> None:
 def csv_rows(data_dir: Path, round_id: int, checklist: Checklist, folder: Path) -> Path:
     """The workbook's answer and photo rows, read with one query each and written with the csv module."""
     from bot.summary import value_label
+    from bot.texts import VI
 
     labels = {
         item.id: (f"{number}. {area.title}", item)
@@ -424,7 +425,7 @@ def csv_rows(data_dir: Path, round_id: int, checklist: Checklist, folder: Path) 
             for name, inspection_id, unit, item_id, value, note, person, at, photos in rows:
                 area, item = labels[item_id]
                 writer.writerow(
-                    [name, inspection_id, unit, area, item_id, item.prompt, value_label(item, value), value, note,
+                    [name, inspection_id, unit, area, item_id, item.prompt, value_label(VI, item, value), value, note,
                      person, at, photos]
                 )  # fmt: skip
         photos = connection.execute(

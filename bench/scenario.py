@@ -28,7 +28,7 @@ ADMIN = FakeUser(id=8_000_001, first_name="Trần", last_name="Trưởng Đoàn"
 FIRST_PERSON_ID = 8_100_000
 HANDLED = re.compile(r"update \d+ from user -?\d+ in chat -?\d+: \w+, \d+ replies, ([\d.]+) ms")
 #: Texts of the bot that mean something went wrong for the person who got them.
-WATCHED = {"flood notice": texts.SLOW_DOWN[:40], "error reply": "Bot gặp lỗi"}
+WATCHED = {"flood notice": texts.VI.SLOW_DOWN[:40], "error reply": "Bot gặp lỗi"}
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path)
     restore.add_argument("--data-dir", type=Path, help="thư mục đích thay cho DATA_DIR")
     commands.add_parser("check", help="kiểm tra cơ sở dữ liệu và ảnh (mã thoát 1 nếu có lỗi)")
+    demo = commands.add_parser("demo", help="chạy thử một phiên kiểm tra trong cửa sổ dòng lệnh, không cần token")
+    demo.add_argument("--data-dir", type=Path, help="giữ dữ liệu thử trong thư mục này (mặc định: một thư mục tạm)")
+    demo.add_argument("--sample-photos", action="store_true", help="vẽ vài ảnh mẫu; gõ «mẫu» ở câu hỏi ảnh để gửi")
     return parser
 
 
@@ -177,6 +180,10 @@ def main(argv: list[str] | None = None) -> int:
             return _report_file(args.inspection_id, args.round_id, args.format, args.output)
         if args.command == "restore":
             return _restore(args.file, args.data_dir)
+        if args.command == "demo":
+            from handlers.terminal import run_demo
+
+            return run_demo(args.data_dir, sample_photos=args.sample_photos)
         _configure_logging(load_settings().telegram_bot_token or "")
         if args.command == "backup":
             return _backup(args.file)

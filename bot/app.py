@@ -1,4 +1,5 @@
-"""Wiring: settings, store, checklist and engine into one python-telegram-bot Application.
+"""Wiring: settings, store, checklist and engine, with Telegram (a python-telegram-bot Application),
+Zalo (`handlers.zalo`) or both in front.
 
 `serve()` is the whole life of the bot. The entry point and the end-to-end tests both run it, so the
 tests exercise exactly what runs in production.
@@ -7,9 +8,10 @@ tests exercise exactly what runs in production.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
@@ -21,14 +23,15 @@ from bot.channels import is_mapped
 from bot.checklist import Checklist
 from bot.config import BotMode, Settings
 from bot.engine import Engine
-from bot.maintenance import schedule_daily_backups
+from bot.maintenance import BACKUP_TIME, daily_backup, schedule_daily_backups
 from bot.reminders import Reminders
 from bot.reports.service import ReportService
 from handlers.delivery import TelegramSteps, with_retries
 from handlers.inbox import InboxQueue
 from handlers.ordering import PerPersonUpdateProcessor
-from handlers.outbox import OutboxWorker
+from handlers.outbox import OutboxWorker, Router, Steps
 from handlers.routes import register
+from handlers.zalo.channel import ZaloChannel
 from storage.repository import PROCESSED_UPDATE_RETENTION, Store, utcnow
 
 log = logging.getLogger(__name__)
@@ -65,21 +68,69 @@ async def set_commands(application: Application) -> None:  # type: ignore[type-a
     await application.bot.set_my_commands(private)
 
 
+async def remind(reminders: Reminders, outbox: OutboxWorker, clock: Clock) -> None:
+    """Sends whatever reminders the database says are due."""
+    try:
+        owed = await reminders.tick(clock())
+    except Exception:
+        log.exception("reminder check failed; trying again at the next one")
+        return
+    if owed:
+        outbox.wake()
+
+
 def schedule_reminders(
     job_queue: JobQueue[Any], reminders: Reminders, outbox: OutboxWorker, clock: Clock, every: float
 ) -> None:
     """Every `every` seconds (and right after start), send whatever reminders the database says are due."""
 
     async def run(_: ContextTypes.DEFAULT_TYPE) -> None:
-        try:
-            owed = await reminders.tick(clock())
-        except Exception:
-            log.exception("reminder check failed; trying again at the next one")
-            return
-        if owed:
-            outbox.wake()
+        await remind(reminders, outbox, clock)
 
     job_queue.run_repeating(run, interval=every, first=0.5, name="reminders")
+
+
+async def remind_every(reminders: Reminders, outbox: OutboxWorker, clock: Clock, every: float) -> None:
+    """`schedule_reminders` without python-telegram-bot's JobQueue, for a bot without Telegram."""
+    await asyncio.sleep(0.5)
+    while True:
+        await remind(reminders, outbox, clock)
+        await asyncio.sleep(every)
+
+
+def seconds_until(now: datetime, at: time) -> float:
+    """From `now` to the next `at` (a time of day with its time zone); a whole day when it is `at` now."""
+    local = now.astimezone(at.tzinfo)
+    due = datetime.combine(local.date(), at)
+    if due <= local:
+        due += timedelta(days=1)
+    return (due - local).total_seconds()
+
+
+async def back_up_nightly(settings: Settings) -> None:
+    """`schedule_daily_backups` without python-telegram-bot's JobQueue, at the same time of night."""
+    while True:
+        await asyncio.sleep(seconds_until(datetime.now(UTC), BACKUP_TIME))
+        try:
+            path = await daily_backup(settings)
+        except Exception:
+            # The bot must keep serving inspectors; the operator learns of it from the log.
+            log.exception("Daily backup failed")
+            continue
+        log.info("Daily backup written to %s", path)
+
+
+def router(telegram: TelegramSteps | None, zalo: Steps | None) -> Router:
+    """Mapped ids are Zalo's, the others Telegram's; a channel that is off leaves its replies waiting."""
+    return lambda chat_id: zalo if is_mapped(chat_id) else telegram
+
+
+def invite_link(application: Application | None) -> Callable[[str], str]:  # type: ignore[type-arg]
+    """Telegram's deep link; without Telegram there is no group to create a team in, so no link either."""
+    if application is None:
+        return lambda code: code
+    username = application.bot.username
+    return lambda code: create_deep_linked_url(username, code)
 
 
 async def serve(
@@ -92,11 +143,14 @@ async def serve(
 ) -> None:
     """Runs until `stop` is set. The store is opened before updates flow and closed after they stop.
 
-    `clock` is what reminders take as "now"; tests move it to make a day pass in a moment.
+    Telegram runs when TELEGRAM_BOT_TOKEN is set, Zalo when ZALO_BOT_TOKEN is; both share the engine,
+    the database and one outbox. `clock` is what reminders take as "now"; tests move it to make a day
+    pass in a moment.
     """
-    webhook = settings.require_webhook() if settings.bot_mode is BotMode.WEBHOOK else None
+    settings.require_channels()
+    webhook = settings.require_webhook() if settings.telegram_enabled and settings.bot_mode is BotMode.WEBHOOK else None
     store = await Store.open(settings.database_path)
-    # The inbox has a connection of its own, so taking in updates never queues behind the engine's
+    # The inboxes have a connection of their own, so taking in updates never queues behind the engine's
     # transactions; SQLite itself serialises the short writes. Reports read on a third one.
     inbox_store = await Store.open(settings.database_path)
     report_store = await Store.open(settings.database_path)
@@ -104,14 +158,13 @@ async def serve(
         async with store.transaction() as tx:
             await tx.forget_updates_before(utcnow() - PROCESSED_UPDATE_RETENTION)
         inbox = InboxQueue(inbox_store)
-        application = build_application(settings, inbox)
-        async with application:
-            username = application.bot.username
+        application = build_application(settings, inbox) if settings.telegram_enabled else None
+        async with application or contextlib.nullcontext():
             engine = Engine(
                 store,
                 checklist,
                 admins=settings.admin_ids,
-                invite_link=lambda code: create_deep_linked_url(username, code),
+                invite_link=invite_link(application),
                 photo_dir=settings.photo_dir,
                 max_photo_bytes=settings.max_photo_mb * 2**20,
                 followup_days=settings.followup_days,
@@ -124,44 +177,80 @@ async def serve(
                 place=settings.report_place,
                 photo_dir=settings.photo_dir,
             )
-            telegram = TelegramSteps(application.bot, reports)
-            outbox = OutboxWorker(store, lambda chat_id: None if is_mapped(chat_id) else telegram)
-            register(application, engine, inbox, outbox)
-            await set_commands(application)
+            telegram = TelegramSteps(application.bot, reports) if application is not None else None
+            zalo = ZaloChannel(settings, store, inbox_store, reports) if settings.zalo_enabled else None
+            outbox = OutboxWorker(store, router(telegram, zalo.steps if zalo is not None else None))
             reminders = Reminders(store, engine.versions, engine.followups, settings.digest_time)
-            if application.job_queue is not None:
-                schedule_daily_backups(application.job_queue, settings)
-                schedule_reminders(application.job_queue, reminders, outbox, clock, reminder_every)
-            outbox.start()
-            await inbox.replay(application.bot)
-            await application.start()
-            updater = application.updater
-            assert updater is not None
-            if webhook is None:
-                await updater.start_polling(
-                    allowed_updates=Update.ALL_TYPES, timeout=POLL_TIMEOUT_SECONDS, poll_interval=0.0
-                )
-            else:
-                url, secret, path = webhook
-                await updater.start_webhook(
-                    listen=settings.webhook_listen,
-                    port=settings.webhook_port,
-                    url_path=path,
-                    webhook_url=url,
-                    secret_token=secret,
-                    allowed_updates=Update.ALL_TYPES,
-                )
-            log.info(
-                "@%s is running (%s); checklist %s v%d", username, settings.bot_mode, checklist.id, checklist.version
-            )
-            await stop.wait()
-            await updater.stop()
-            processor = application.update_processor
-            if isinstance(processor, PerPersonUpdateProcessor):
-                processor.stopping = True
-            await application.stop()
-            await outbox.stop()
+            background: list[asyncio.Task[None]] = []
+            try:
+                if application is not None:
+                    register(application, engine, inbox, outbox)
+                    await set_commands(application)
+                if application is not None and application.job_queue is not None:
+                    schedule_daily_backups(application.job_queue, settings)
+                    schedule_reminders(application.job_queue, reminders, outbox, clock, reminder_every)
+                else:
+                    background += [
+                        asyncio.create_task(remind_every(reminders, outbox, clock, reminder_every), name="reminders"),
+                        asyncio.create_task(back_up_nightly(settings), name="daily-backup"),
+                    ]
+                outbox.start()
+                if zalo is not None:
+                    await zalo.start(engine, outbox)
+                if application is not None:
+                    await start_telegram(application, inbox, settings, webhook)
+                    log.info("@%s is running (%s)", application.bot.username, settings.bot_mode)
+                log.info("checklist %s v%d", checklist.id, checklist.version)
+                await stop.wait()
+            finally:
+                if zalo is not None:
+                    await zalo.stop_intake()
+                if application is not None:
+                    await stop_telegram(application)
+                for task in background:
+                    task.cancel()
+                for task in background:
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+                await outbox.stop()
+                if zalo is not None:
+                    await zalo.close()
     finally:
         await report_store.close()
         await inbox_store.close()
         await store.close()
+
+
+async def start_telegram(
+    application: Application,  # type: ignore[type-arg]
+    inbox: InboxQueue,
+    settings: Settings,
+    webhook: tuple[str, str, str] | None,
+) -> None:
+    await inbox.replay(application.bot)
+    await application.start()
+    updater = application.updater
+    assert updater is not None
+    if webhook is None:
+        await updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=POLL_TIMEOUT_SECONDS, poll_interval=0.0)
+    else:
+        url, secret, path = webhook
+        await updater.start_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=path,
+            webhook_url=url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+
+
+async def stop_telegram(application: Application) -> None:  # type: ignore[type-arg]
+    updater = application.updater
+    if updater is not None and updater.running:
+        await updater.stop()
+    processor = application.update_processor
+    if isinstance(processor, PerPersonUpdateProcessor):
+        processor.stopping = True
+    if application.running:
+        await application.stop()

@@ -19,6 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,39}$"
 
 
+def in_language(lang: str, vietnamese: str, english: str | None) -> str:
+    """The checklist is written in Vietnamese; English wording beside it is optional, item by item."""
+    return english if lang == "en" and english else vietnamese
+
+
 class ItemType(StrEnum):
     RATING = "rating"
     YESNO = "yesno"
@@ -38,6 +43,7 @@ class Item(BaseModel):
 
     id: str = Field(pattern=ID_PATTERN)
     prompt: str = Field(min_length=3, max_length=600)
+    prompt_en: str | None = Field(default=None, min_length=3, max_length=600)
     type: ItemType
     photo: PhotoRule = PhotoRule.NONE
     required: bool = True
@@ -53,13 +59,20 @@ class Item(BaseModel):
     def takes_photos(self) -> bool:
         return self.photo is not PhotoRule.NONE
 
+    def prompt_in(self, lang: str) -> str:
+        return in_language(lang, self.prompt, self.prompt_en)
+
 
 class Area(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=3, max_length=300)
+    title_en: str | None = Field(default=None, min_length=3, max_length=300)
     items: list[Item] = Field(min_length=1)
+
+    def title_in(self, lang: str) -> str:
+        return in_language(lang, self.title, self.title_en)
 
 
 class Checklist(BaseModel):
@@ -68,6 +81,7 @@ class Checklist(BaseModel):
     id: str = Field(pattern=ID_PATTERN)
     version: int = Field(ge=1)
     title: str = Field(min_length=3, max_length=300)
+    title_en: str | None = Field(default=None, min_length=3, max_length=300)
     areas: list[Area] = Field(min_length=1, max_length=30)
 
     @field_validator("areas")
@@ -112,9 +126,14 @@ class Checklist(BaseModel):
     def find(self, item_id: str) -> tuple[int, Area, Item] | None:
         return self._by_id.get(item_id)
 
+    def title_in(self, lang: str) -> str:
+        return in_language(lang, self.title, self.title_en)
+
     def canonical_json(self) -> str:
-        """Stored beside inspections so that an edited file never changes what old answers meant."""
-        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+        """Stored beside inspections so that an edited file never changes what old answers meant. Absent
+        translations are left out, so a checklist without them keeps the body it was stored with before
+        translations existed."""
+        return json.dumps(self.model_dump(mode="json", exclude_none=True), ensure_ascii=False, sort_keys=True)
 
 
 class ChecklistError(Exception):

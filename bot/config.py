@@ -18,6 +18,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
+# Zalo tokens are `<bot id>:<access token>`; the secret travels in a header, so printable ASCII only.
+ZALO_TOKEN_PATTERN = re.compile(r"^\d+:\S+$")
+ZALO_SECRET_PATTERN = re.compile(r"^[!-~]{8,256}$")
 DEFAULT_CHECKLIST = Path(__file__).parent / "checklists" / "kiem-soat-tthc.yaml"
 
 
@@ -63,6 +66,13 @@ class Settings(BaseSettings):
     digest_time: time = Field(default=time(8, 0), validation_alias="DIGEST_TIME")
     report_issuer: str = Field(default="UBND TỈNH ……", min_length=1, max_length=120, validation_alias="REPORT_ISSUER")
     report_place: str = Field(default="……", min_length=1, max_length=60, validation_alias="REPORT_PLACE")
+    zalo_bot_token: str | None = Field(default=None, validation_alias="ZALO_BOT_TOKEN")
+    zalo_base_url: str = Field(default="https://bot-api.zaloplatforms.com", validation_alias="ZALO_BASE_URL")
+    zalo_webhook_secret: str | None = Field(default=None, validation_alias="ZALO_WEBHOOK_SECRET")
+    public_base_url: str | None = Field(default=None, validation_alias="PUBLIC_BASE_URL")
+    public_listen: str = Field(default="0.0.0.0", validation_alias="PUBLIC_LISTEN")
+    public_port: int = Field(default=8080, ge=1, le=65535, validation_alias="PUBLIC_PORT")
+    link_ttl_hours: int = Field(default=24, ge=1, le=24 * 30, validation_alias="LINK_TTL_HOURS")
 
     @field_validator("digest_time")
     @classmethod
@@ -94,6 +104,64 @@ class Settings(BaseSettings):
         if not SECRET_PATTERN.match(secret):
             raise ConfigError("BOT_MODE=webhook cần WEBHOOK_SECRET gồm 16–256 ký tự A-Z, a-z, 0-9, _ hoặc -.")
         return url, secret, parsed.path.lstrip("/")
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool((self.telegram_bot_token or "").strip())
+
+    @property
+    def zalo_enabled(self) -> bool:
+        return bool((self.zalo_bot_token or "").strip())
+
+    @property
+    def zalo_webhook(self) -> bool:
+        """Zalo's updates arrive by webhook when a secret is set; otherwise the bot polls for them."""
+        return bool((self.zalo_webhook_secret or "").strip())
+
+    @property
+    def export_dir(self) -> Path:
+        """Reports built for channels that send links instead of files (Zalo)."""
+        return self.data_dir / "exports"
+
+    def require_channels(self) -> None:
+        """The bot runs Telegram, Zalo or both, depending on which tokens are set; each is checked here."""
+        if not self.telegram_enabled and not self.zalo_enabled:
+            raise ConfigError(
+                "Thiếu TELEGRAM_BOT_TOKEN hoặc ZALO_BOT_TOKEN: đặt ít nhất một trong hai (xem .env.example)."
+            )
+        if self.telegram_enabled:
+            self.require_token()
+        if self.zalo_enabled:
+            self.require_zalo()
+
+    def require_zalo(self) -> str:
+        """The Zalo token, after checking what Zalo needs beside it: the public address of the bot's own
+        web server (Zalo fetches photos and people open reports from there) and, for a webhook, its secret."""
+        token = (self.zalo_bot_token or "").strip()
+        if not ZALO_TOKEN_PATTERN.match(token):
+            raise ConfigError(
+                "ZALO_BOT_TOKEN không đúng dạng <mã bot>:<chuỗi> do Zalo Bot Platform cấp; hãy kiểm tra lại."
+            )
+        parsed = urlparse(self.public_url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ConfigError(
+                "Dùng Zalo cần PUBLIC_BASE_URL: địa chỉ công khai của bot, ví dụ https://kiemtra.example.vn."
+            )
+        if self.zalo_webhook:
+            if parsed.scheme != "https":
+                raise ConfigError(
+                    "ZALO_WEBHOOK_SECRET cần PUBLIC_BASE_URL dạng https://: Zalo chỉ gửi tới địa chỉ HTTPS."
+                )
+            if not ZALO_SECRET_PATTERN.match((self.zalo_webhook_secret or "").strip()):
+                raise ConfigError(
+                    "ZALO_WEBHOOK_SECRET phải gồm 8–256 ký tự chữ, số hoặc dấu (không dấu cách, không tiếng Việt)."
+                )
+        return token
+
+    @property
+    def public_url(self) -> str:
+        """PUBLIC_BASE_URL without a trailing slash, so paths can be appended as they are."""
+        return (self.public_base_url or "").strip().rstrip("/")
 
     def require_token(self) -> str:
         """Checked only when the bot runs: exports and other admin commands need no token."""

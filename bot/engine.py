@@ -35,7 +35,7 @@ from bot.reporting import Reports
 from bot.rounds import Rounds
 from bot.summary import render_review, value_label
 from bot.teams import Teams
-from bot.turn import ChecklistVersions, Turn, owe
+from bot.turn import ChecklistVersions, Turn, catalogue_for, owe
 from storage.models import Inspection, RemarkKind, Stage, Status
 from storage.repository import Store, Tx
 
@@ -79,7 +79,7 @@ class Engine:
         async with self.store.transaction() as tx:
             if not await tx.claim_update(msg.key):
                 return []
-            turn = Turn(tx, msg)
+            turn = Turn(tx, msg, await catalogue_for(tx, msg))
             if msg.chat.kind is ChatKind.GROUP:
                 await self._group(turn)
             else:
@@ -107,11 +107,11 @@ class Engine:
         if name == "newteam":
             await self.teams.create(turn, event.args)
         elif name in ("help", "start"):
-            turn.say(texts.HELP)
+            turn.say(turn.t.HELP)
         elif name == "myid":
-            turn.say(texts.MYID.format(id=turn.msg.person.id))
-        elif name in ("inspect", "status", "resume", "cancel"):
-            turn.say(texts.PRIVATE_ONLY)
+            turn.say(turn.t.MYID.format(id=turn.msg.person.id))
+        elif name in ("inspect", "status", "resume", "cancel", "lang"):
+            turn.say(turn.t.PRIVATE_ONLY)
         elif name in TEAM_COMMANDS:
             await self._team_command(turn, name, event.args)
 
@@ -119,11 +119,11 @@ class Engine:
         """Commands about the team's work: only in its group, only for its members."""
         team = await turn.tx.team_by_group(turn.msg.chat.id)
         if team is None:
-            turn.say(texts.NOT_TEAM_GROUP)
+            turn.say(turn.t.NOT_TEAM_GROUP)
             return
         person = turn.msg.person.id
         if await turn.tx.membership(team.id, person) is None and person not in self.teams.admins:
-            turn.say(texts.MEMBERS_ONLY)
+            turn.say(turn.t.MEMBERS_ONLY)
             return
         if name == "summary":
             await self.publisher.on_request(turn, args)
@@ -142,11 +142,11 @@ class Engine:
         token = decode_group(data)
         team = await turn.tx.team_by_group(turn.msg.chat.id)
         if token is None or team is None:
-            turn.toast(texts.STALE_BUTTON if team else texts.NOT_TEAM_GROUP)
+            turn.toast(turn.t.STALE_BUTTON if team else turn.t.NOT_TEAM_GROUP)
             return
         person = turn.msg.person.id
         if await turn.tx.membership(team.id, person) is None and person not in self.teams.admins:
-            turn.toast(texts.MEMBERS_ONLY)
+            turn.toast(turn.t.MEMBERS_ONLY)
             return
         if token.action in (GroupAction.REPORT, GroupAction.RECORD):
             await self.reports.tap(turn, team, token)
@@ -166,9 +166,9 @@ class Engine:
         elif isinstance(event, Location):
             await self._location(turn, event)
         elif isinstance(event, Edited):
-            turn.say(texts.EDITED_IGNORED)
+            turn.say(turn.t.EDITED_IGNORED)
         else:
-            turn.say(texts.UNSUPPORTED)
+            turn.say(turn.t.UNSUPPORTED)
 
     async def _command(self, turn: Turn, command: Command) -> None:
         name, person = command.name, turn.msg.person
@@ -179,21 +179,23 @@ class Engine:
             if code:
                 await self.teams.join(turn, code, short=True)
             else:
-                turn.say(texts.JOIN_USAGE)
+                turn.say(turn.t.JOIN_USAGE)
         elif name in ("start", "help"):
-            turn.say(texts.HELP)
+            turn.say(turn.t.HELP)
         elif name == "myid":
-            turn.say(texts.MYID.format(id=person.id))
+            turn.say(turn.t.MYID.format(id=person.id))
+        elif name == "lang":
+            await self._language(turn, command.args)
         elif name == "inspect":
             await self._inspect(turn)
         elif name == "newteam":
-            turn.say(texts.NEWTEAM_IN_PRIVATE)
+            turn.say(turn.t.NEWTEAM_IN_PRIVATE)
         elif name in TEAM_COMMANDS:
-            turn.say(texts.GROUP_ONLY)
+            turn.say(turn.t.GROUP_ONLY)
         elif name in ("status", "resume", "cancel"):
             inspection = await turn.tx.draft_of(person.id)
             if inspection is None:
-                turn.say(texts.NO_DRAFT)
+                turn.say(turn.t.NO_DRAFT)
             elif name == "status":
                 await self._status(turn, inspection)
             elif name == "resume":
@@ -201,7 +203,16 @@ class Engine:
             else:
                 self._ask_cancel(turn, inspection)
         else:
-            turn.say(texts.UNKNOWN_COMMAND)
+            turn.say(turn.t.UNKNOWN_COMMAND)
+
+    async def _language(self, turn: Turn, args: str) -> None:
+        """`/lang vi|en`: kept per person, and answered in the language just chosen."""
+        lang = args.strip().lower()
+        if lang not in texts.LANGUAGES:
+            turn.say(turn.t.LANG_USAGE)
+            return
+        await turn.tx.set_language(turn.msg.person.id, lang)
+        turn.say(texts.catalogue(lang).LANG_SET)
 
     # --- starting and steering an inspection ---------------------------------------------------
 
@@ -209,16 +220,16 @@ class Engine:
         person = turn.msg.person
         team = await turn.tx.latest_team_of(person.id)
         if team is None:
-            turn.say(texts.NOT_MEMBER)
+            turn.say(turn.t.NOT_MEMBER)
             return
         draft = await turn.tx.draft_of(person.id)
         if draft is not None:
             checklist = await self.versions.of(turn.tx, draft)
             answers = await turn.tx.answers(draft.id)
             turn.say(
-                texts.HAS_DRAFT.format(
+                turn.t.HAS_DRAFT.format(
                     id=draft.id,
-                    unit=esc(draft.unit or "chưa nhập đơn vị"),
+                    unit=esc(draft.unit or turn.t.NO_UNIT),
                     done=len(answers),
                     total=checklist.item_count,
                 )
@@ -246,64 +257,63 @@ class Engine:
         stage = inspection.stage
         if stage is Stage.UNIT:
             team = await tx.team(inspection.team_id)
-            text = texts.ASK_UNIT.format(
+            text = turn.t.ASK_UNIT.format(
                 id=inspection.id,
                 team=esc(team.name if team else ""),
-                checklist=esc(checklist.title),
+                checklist=esc(checklist.title_in(turn.t.lang)),
                 areas=len(checklist.areas),
                 items=checklist.item_count,
-                round=await self._round_line(tx, inspection),
+                round=await self._round_line(turn, inspection),
             )
             recent = await tx.recent_units(inspection.team_id)
             rows = [[prompts.button(inspection, unit[:60], Action.UNIT, str(source))] for source, unit in recent]
-            turn.say(text + (texts.ASK_UNIT_RECENT if recent else ""), rows)
+            turn.say(text + ("\n" + turn.t.ASK_UNIT_RECENT if recent else ""), rows)
         elif stage is Stage.LOCATION:
-            turn.say(*prompts.stage_of_location(inspection))
+            turn.say(*prompts.stage_of_location(turn.t, inspection))
         elif stage is Stage.ITEM:
             item = checklist.at(inspection.pos)[3]
-            turn.say(*prompts.question(checklist, inspection, await tx.answer(inspection.id, item.id)))
+            turn.say(*prompts.question(turn.t, checklist, inspection, await tx.answer(inspection.id, item.id)))
         elif stage is Stage.NOTE:
             item = checklist.at(inspection.pos)[3]
-            turn.say(*prompts.note_request(checklist, inspection, await tx.answer(inspection.id, item.id)))
+            turn.say(*prompts.note_request(turn.t, checklist, inspection, await tx.answer(inspection.id, item.id)))
         elif stage is Stage.PHOTOS:
             item = checklist.at(inspection.pos)[3]
-            turn.say(*prompts.photo_request(checklist, inspection, await tx.photo_count(inspection.id, item.id)))
+            count = await tx.photo_count(inspection.id, item.id)
+            turn.say(*prompts.photo_request(turn.t, checklist, inspection, count))
         elif stage in (Stage.RECOMMENDATIONS, Stage.STRENGTHS):
             kind = RemarkKind.RECOMMENDATION if stage is Stage.RECOMMENDATIONS else RemarkKind.STRENGTH
             count = sum(1 for remark in await tx.remarks(inspection.id) if remark.kind is kind)
-            turn.say(*prompts.remarks_request(inspection, count))
+            turn.say(*prompts.remarks_request(turn.t, inspection, count))
         else:
             snapshot = await self.publisher.snapshot(tx, inspection)
-            turn.say(render_review(snapshot), prompts.review_buttons(inspection))
+            turn.say(render_review(turn.t, snapshot), prompts.review_buttons(turn.t, inspection))
 
-    async def _round_line(self, tx: Tx, inspection: Inspection) -> str:
-        current = await tx.round(inspection.round_id) if inspection.round_id is not None else None
-        return texts.ASK_UNIT_ROUND.format(round=esc(current.name)) if current else ""
+    async def _round_line(self, turn: Turn, inspection: Inspection) -> str:
+        """The round's line of the first message, with its line break, or nothing outside a round."""
+        current = await turn.tx.round(inspection.round_id) if inspection.round_id is not None else None
+        return turn.t.ASK_UNIT_ROUND.format(round=esc(current.name)) + "\n" if current else ""
 
     async def _status(self, turn: Turn, inspection: Inspection) -> None:
         checklist = await self.versions.of(turn.tx, inspection)
         answers = await turn.tx.answers(inspection.id)
-        photos = await turn.tx.photo_count(inspection.id)
-        where = {
-            Stage.UNIT: "chọn đơn vị được kiểm tra",
-            Stage.LOCATION: "gửi vị trí",
-            Stage.RECOMMENDATIONS: "kiến nghị của đơn vị",
-            Stage.STRENGTHS: "kết quả đạt được khác",
-            Stage.REVIEW: "xem lại trước khi gửi",
-        }.get(inspection.stage) or prompts.position(checklist, inspection.pos)
+        where = turn.t.STAGE_WHERE.get(inspection.stage.value) or prompts.position(turn.t, checklist, inspection.pos)
         turn.say(
-            f"📊 <b>Phiên #{inspection.id}</b> · {esc(inspection.unit or 'chưa nhập đơn vị')}\n"
-            f"Đang ở: {where}\n"
-            f"Đã trả lời {len(answers)}/{checklist.item_count} câu · 📷 {photos} ảnh\n"
-            "Gửi /resume để hiện lại câu đang chờ."
+            turn.t.STATUS.format(
+                id=inspection.id,
+                unit=esc(inspection.unit or turn.t.NO_UNIT),
+                where=where,
+                done=len(answers),
+                total=checklist.item_count,
+                photos=await turn.tx.photo_count(inspection.id),
+            )
         )
 
     def _ask_cancel(self, turn: Turn, inspection: Inspection) -> None:
         turn.say(
-            texts.CANCEL_CONFIRM.format(id=inspection.id, unit=esc(inspection.unit or "chưa nhập đơn vị")),
+            turn.t.CANCEL_CONFIRM.format(id=inspection.id, unit=esc(inspection.unit or turn.t.NO_UNIT)),
             [
-                [prompts.button(inspection, texts.CANCEL, Action.CANCEL_YES)],
-                [prompts.button(inspection, texts.KEEP, Action.CANCEL_NO)],
+                [prompts.button(inspection, turn.t.CANCEL, Action.CANCEL_YES)],
+                [prompts.button(inspection, turn.t.KEEP, Action.CANCEL_NO)],
             ],
         )
 
@@ -316,13 +326,13 @@ class Engine:
         if token is None or inspection is None or inspection.id != token.inspection_id:
             other = await turn.tx.inspection(token.inspection_id) if token else None
             finished = other is not None and other.inspector_id == person.id and other.status is not Status.DRAFT
-            turn.toast(texts.FINISHED_BUTTON if finished else texts.FOREIGN_BUTTON)
+            turn.toast(turn.t.FINISHED_BUTTON if finished else turn.t.FOREIGN_BUTTON)
             return
         if token.step != inspection.step:
-            turn.toast(texts.STALE_BUTTON)
+            turn.toast(turn.t.STALE_BUTTON)
             return
         if not await self._apply_tap(turn, inspection, token):
-            turn.toast(texts.STALE_BUTTON)
+            turn.toast(turn.t.STALE_BUTTON)
 
     async def _apply_tap(self, turn: Turn, inspection: Inspection, token: Token) -> bool:
         """False when the press does not fit the stage it claims to answer (forged or mangled data)."""
@@ -335,7 +345,7 @@ class Engine:
         if action is Action.CANCEL_YES:
             await turn.tx.finish(inspection.id, Status.CANCELLED)
             turn.retire_buttons()
-            turn.say(texts.CANCELLED.format(id=inspection.id))
+            turn.say(turn.t.CANCELLED.format(id=inspection.id))
             return True
         if action is Action.CANCEL_NO:
             turn.retire_buttons()
@@ -344,7 +354,7 @@ class Engine:
         if action is Action.BACK:
             target = flow.back(checklist, stage, inspection.pos)
             if target is None:
-                turn.toast(texts.FIRST_STEP, alert=False)
+                turn.toast(turn.t.FIRST_STEP, alert=False)
                 return True
             turn.retire_buttons()
             await self._prompt(turn, await self._move(turn, inspection, target))
@@ -382,21 +392,22 @@ class Engine:
         _, area, _, item = checklist.at(inspection.pos)
         if token.action is Action.SKIP and not item.required:
             await turn.tx.delete_answer(inspection.id, item.id)
-            turn.retire_buttons(self._frozen(checklist, inspection, "Bỏ qua"))
+            turn.retire_buttons(self._frozen(turn, checklist, inspection, turn.t.SKIPPED))
             await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, inspection.pos + 1)))
             return True
         if token.action is not Action.VALUE or token.arg not in flow.VALUES.get(item.type, ()):
             return False
         await turn.tx.save_answer(inspection.id, area.id, item.id, token.arg, turn.msg.person.id)
-        turn.retire_buttons(self._frozen(checklist, inspection, value_label(item, token.arg)))
+        turn.retire_buttons(self._frozen(turn, checklist, inspection, value_label(turn.t, item, token.arg)))
         target = flow.after_value(checklist, inspection.pos, token.arg)
         await self._prompt(turn, await self._move(turn, inspection, target))
         return True
 
-    def _frozen(self, checklist: Checklist, inspection: Inspection, chosen: str) -> str:
+    def _frozen(self, turn: Turn, checklist: Checklist, inspection: Inspection, chosen: str) -> str:
         """The answered question stays in the chat history with its answer, without live buttons."""
         _, _, _, item = checklist.at(inspection.pos)
-        return f"{prompts.item_header(checklist, inspection.pos)}\n\n{esc(item.prompt)}\n→ <b>{esc(chosen)}</b>"
+        header = prompts.item_header(turn.t, checklist, inspection.pos)
+        return f"{header}\n\n{esc(item.prompt_in(turn.t.lang))}\n→ <b>{esc(chosen)}</b>"
 
     async def _tap_note(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
         if token.action is not Action.SKIP:
@@ -411,7 +422,7 @@ class Engine:
         _, area, _, item = checklist.at(inspection.pos)
         count = await turn.tx.photo_count(inspection.id, item.id)
         if count == 0 and item.photo is PhotoRule.REQUIRED:
-            turn.toast(texts.PHOTO_REQUIRED)
+            turn.toast(turn.t.PHOTO_REQUIRED)
             return True
         if item.type is ItemType.PHOTO:
             if count:
@@ -436,8 +447,8 @@ class Engine:
         missing = await self._first_missing(turn.tx, inspection, checklist)
         if missing is not None:
             turn.retire_buttons()
-            where = prompts.position(checklist, missing)
-            turn.say(texts.MISSING_REQUIRED.format(where=where))
+            where = prompts.position(turn.t, checklist, missing)
+            turn.say(turn.t.MISSING_REQUIRED.format(where=where))
             await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, missing)))
             return True
         await turn.tx.finish(inspection.id, Status.SUBMITTED)
@@ -446,7 +457,7 @@ class Engine:
         await self.followups.create_for(turn.tx, submitted)
         snapshot = await self.publisher.snapshot(turn.tx, submitted)
         turn.retire_buttons()
-        turn.say(texts.SUBMITTED.format(id=submitted.id, unit=esc(submitted.unit or "")))
+        turn.say(turn.t.SUBMITTED.format(id=submitted.id, unit=esc(submitted.unit or "")))
         self.publisher.publish(turn, snapshot)
         return True
 
@@ -470,20 +481,20 @@ class Engine:
         inspection = await turn.tx.draft_of(person.id)
         if inspection is None:
             member = await turn.tx.latest_team_of(person.id)
-            turn.say(texts.IDLE_HINT if member else texts.STRANGER_HINT)
+            turn.say(turn.t.IDLE_HINT if member else turn.t.STRANGER_HINT)
             return
         checklist = await self.versions.of(turn.tx, inspection)
         stage = inspection.stage
         text = text.strip()
         if not text and stage is not Stage.UNIT:
             # Telegram refuses blank messages, but other channels (and odd keyboards) may not.
-            turn.say(texts.BLANK_TEXT)
+            turn.say(turn.t.BLANK_TEXT)
             await self._prompt(turn, inspection)
             return
         if stage is Stage.UNIT:
             unit = " ".join(text.split())
             if "\n" in text or not UNIT_MIN <= len(unit) <= UNIT_MAX:
-                turn.say(texts.UNIT_RULE)
+                turn.say(turn.t.UNIT_RULE)
                 return
             await self._set_unit(turn, inspection, unit)
         elif stage is Stage.ITEM:
@@ -496,14 +507,14 @@ class Engine:
             kind = RemarkKind.RECOMMENDATION if stage is Stage.RECOMMENDATIONS else RemarkKind.STRENGTH
             await turn.tx.add_remark(inspection.id, kind, text)
             count = sum(1 for remark in await turn.tx.remarks(inspection.id) if remark.kind is kind)
-            turn.say(texts.REMARK_SAVED.format(count=count), [[prompts.button(inspection, texts.DONE, Action.DONE)]])
+            turn.say(turn.t.REMARK_SAVED.format(count=count), [[prompts.button(inspection, turn.t.DONE, Action.DONE)]])
         elif stage is Stage.PHOTOS:
-            turn.say(texts.NEEDS_TEXT_PHOTO_STAGE)
+            turn.say(turn.t.NEEDS_TEXT_PHOTO_STAGE)
             await self._prompt(turn, inspection)
         elif stage is Stage.LOCATION:
             await self._prompt(turn, inspection)
         else:
-            turn.say(texts.NEEDS_REVIEW_BUTTON)
+            turn.say(turn.t.NEEDS_REVIEW_BUTTON)
             await self._prompt(turn, inspection)
 
     async def _typed_answer(self, turn: Turn, inspection: Inspection, checklist: Checklist, text: str) -> None:
@@ -511,14 +522,14 @@ class Engine:
         if item.type is ItemType.NUMBER:
             value = flow.parse_number(text)
             if value is None:
-                turn.say(texts.NEEDS_NUMBER.format(text=esc(text[:50])))
+                turn.say(turn.t.NEEDS_NUMBER.format(text=esc(text[:50])))
                 await self._prompt(turn, inspection)
                 return
-            turn.say(texts.NOTED_NUMBER.format(value=esc(value)))
+            turn.say(turn.t.NOTED_NUMBER.format(value=esc(value)))
         elif item.type is ItemType.TEXT:
             value = text
         else:
-            turn.say(texts.NEEDS_BUTTON)
+            turn.say(turn.t.NEEDS_BUTTON)
             await self._prompt(turn, inspection)
             return
         await turn.tx.save_answer(inspection.id, area.id, item.id, value, turn.msg.person.id)
@@ -531,9 +542,9 @@ class Engine:
     async def _location(self, turn: Turn, location: Location) -> None:
         inspection = await turn.tx.draft_of(turn.msg.person.id)
         if inspection is None or inspection.stage is not Stage.LOCATION:
-            turn.say(texts.LOCATION_NOT_NOW)
+            turn.say(turn.t.LOCATION_NOT_NOW)
             return
         checklist = await self.versions.of(turn.tx, inspection)
         await turn.tx.set_location(inspection.id, location.latitude, location.longitude)
-        turn.say(texts.LOCATION_SAVED)
+        turn.say(turn.t.LOCATION_SAVED)
         await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, 0)))

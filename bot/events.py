@@ -17,9 +17,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class Person(BaseModel):
+    """`language_code` is the channel's word for the person's interface language (Telegram's IETF tag),
+    the bot's guess at their language until they choose one with /lang."""
+
     id: int
     name: str
     username: str | None = None
+    language_code: str | None = None
 
 
 class ChatKind(StrEnum):

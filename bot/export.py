@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from bot.checklist import Checklist
 from bot.summary import value_label
+from bot.texts import VI
 from storage.models import Photo, RemarkKind
 from storage.repository import Store
 
@@ -81,7 +82,7 @@ async def export_json(database: Path, inspection_id: int) -> str | None:
                     prompt=item.prompt,
                     type=item.type.value,
                     value=answer.value,
-                    value_label=value_label(item, answer.value),
+                    value_label=value_label(VI, item, answer.value),
                     note=answer.note,
                     answered_by=answer.answered_by,
                     answered_at=answer.answered_at,

@@ -17,6 +17,7 @@ from bot.checklist import Checklist, ItemType
 from bot.html import esc
 from bot.publishing import fold
 from bot.teams import Teams
+from bot.texts import Messages
 from bot.turn import ChecklistVersions, Turn
 from storage.models import FollowUp, FollowUpStatus, GroupPrompt, Inspection, PromptStage, Team
 from storage.repository import Tx, utcnow
@@ -47,13 +48,13 @@ def parse_day(text: str) -> date | None:
         return None
 
 
-def due_phrase(due_on: date, today: date) -> str:
+def due_phrase(t: Messages, due_on: date, today: date) -> str:
     left = (due_on - today).days
     if left > 0:
-        return f"hạn {texts.day(due_on)} (còn {left} ngày)"
+        return t.DUE_AHEAD.format(due=texts.day(due_on), days=left)
     if left == 0:
-        return f"hạn {texts.day(due_on)} (<b>hôm nay</b>)"
-    return f"hạn {texts.day(due_on)} (<b>quá hạn {-left} ngày</b>)"
+        return t.DUE_TODAY.format(due=texts.day(due_on))
+    return t.DUE_OVERDUE.format(due=texts.day(due_on), days=-left)
 
 
 def mention(person_id: int, name: str) -> str:
@@ -91,29 +92,29 @@ class FollowUps:
         assert inspection is not None
         return await self.versions.of(tx, inspection)
 
-    async def describe(self, tx: Tx, followup: FollowUp, today: date) -> str:
+    async def describe(self, t: Messages, tx: Tx, followup: FollowUp, today: date) -> str:
         """'#7 [Mục 3] Niêm yết đủ nội dung — Không đạt: thiếu phí · 12 ngày · hạn … (còn 5 ngày)'."""
         checklist = await self._checklist_of(tx, followup)
         found = checklist.find(followup.item_id)
         what = followup.item_id
         if found is not None:
             pos, _, item = found
-            what = f"[Mục {checklist.at(pos)[0] + 1}] {item.prompt.rstrip(' ?')}"
+            what = f"[{t.AREA_NUMBER.format(area=checklist.at(pos)[0] + 1)}] {item.prompt_in(t.lang).rstrip(' ?')}"
         note = f": {esc(followup.note)}" if followup.note else ""
-        age = (today - texts.local_date(followup.created_at)).days
+        age = t.FOLLOWUP_AGE.format(days=(today - texts.local_date(followup.created_at)).days)
         return (
-            f"#{followup.id} {esc(what)} — <b>{texts.RATING_LABELS.get(followup.value, followup.value)}</b>{note}"
-            f" · {age} ngày · {due_phrase(followup.due_on, today)}"
+            f"#{followup.id} {esc(what)} — <b>{t.RATING_LABELS.get(followup.value, followup.value)}</b>{note}"
+            f" · {age} · {due_phrase(t, followup.due_on, today)}"
         )
 
-    async def by_unit(self, tx: Tx, followups: list[FollowUp], today: date) -> list[str]:
+    async def by_unit(self, t: Messages, tx: Tx, followups: list[FollowUp], today: date) -> list[str]:
         lines: list[str] = []
         unit = None
         for followup in followups:
             if followup.unit != unit:
                 unit = followup.unit
-                lines += ["", f"🏛 <b>{esc(unit)}</b> (phiên #{followup.inspection_id})"]
-            lines.append(f"• {await self.describe(tx, followup, today)}")
+                lines += ["", t.FOLLOWUP_UNIT.format(unit=esc(unit), id=followup.inspection_id)]
+            lines.append(f"• {await self.describe(t, tx, followup, today)}")
         return lines
 
     # --- /followups ----------------------------------------------------------------------------
@@ -125,14 +126,14 @@ class FollowUps:
         if words:
             followups = [f for f in followups if all(word in fold(f.unit) for word in words)]
         if not followups:
-            turn.say(texts.FOLLOWUPS_NONE)
+            turn.say(turn.t.FOLLOWUPS_NONE)
             return
-        lines = [texts.FOLLOWUPS_TITLE.format(count=len(followups))]
-        lines += await self.by_unit(turn.tx, followups, today)
+        lines = [turn.t.FOLLOWUPS_TITLE.format(count=len(followups))]
+        lines += await self.by_unit(turn.t, turn.tx, followups, today)
         shown = followups[:MAX_BUTTONS]
-        lines.append(texts.FOLLOWUPS_HINT)
+        lines += ["", turn.t.FOLLOWUPS_HINT]
         if len(followups) > len(shown):
-            lines.append(texts.FOLLOWUPS_MORE.format(shown=len(shown)))
+            lines += ["", turn.t.FOLLOWUPS_MORE.format(shown=len(shown))]
         buttons = [group_button(f"#{f.id}", GroupAction.FOLLOWUP, f.id, str(f.version)) for f in shown]
         rows = [buttons[start : start + BUTTONS_PER_ROW] for start in range(0, len(buttons), BUTTONS_PER_ROW)]
         turn.say("\n".join(lines), rows)
@@ -142,14 +143,14 @@ class FollowUps:
     async def tap(self, turn: Turn, team: Team, token: GroupToken) -> None:
         followup = await turn.tx.followup(token.subject)
         if followup is None or followup.team_id != team.id:
-            turn.toast(texts.OTHER_TEAM_BUTTON)
+            turn.toast(turn.t.OTHER_TEAM_BUTTON)
             return
         if not await self.teams.may_lead(turn.tx, team, turn.msg.person.id):
-            turn.toast(texts.LEAD_ONLY)
+            turn.toast(turn.t.LEAD_ONLY)
             return
         arg = _ARG.match(token.arg)
         if arg is None or int(arg["version"]) != followup.version:
-            turn.toast(texts.GROUP_STALE)
+            turn.toast(turn.t.GROUP_STALE)
             return
         if token.action is GroupAction.FOLLOWUP_NO_PHOTO:
             await turn.tx.clear_prompt(turn.msg.chat.id, turn.msg.person.id)
@@ -157,37 +158,40 @@ class FollowUps:
             turn.retire_buttons()
             return
         if followup.status is not FollowUpStatus.OPEN:
-            turn.toast(texts.FOLLOWUP_NOT_OPEN)
+            turn.toast(turn.t.FOLLOWUP_NOT_OPEN)
             return
         if token.action is GroupAction.FOLLOWUP:
             await self._details(turn, followup)
         elif token.action is GroupAction.FOLLOWUP_DONE:
-            await self._ask(turn, followup, PromptStage.NOTE, texts.FOLLOWUP_ASK_NOTE)
+            await self._ask(turn, followup, PromptStage.NOTE, turn.t.FOLLOWUP_ASK_NOTE)
         elif arg["typed"]:
-            await self._ask(turn, followup, PromptStage.DUE, texts.FOLLOWUP_ASK_DATE)
+            await self._ask(turn, followup, PromptStage.DUE, turn.t.FOLLOWUP_ASK_DATE)
         elif arg["days"] and int(arg["days"]) in DUE_STEPS:
             await self._move_due(turn, followup, followup.due_on + timedelta(days=int(arg["days"])))
         else:
-            turn.toast(texts.GROUP_STALE)
+            turn.toast(turn.t.GROUP_STALE)
 
     async def _details(self, turn: Turn, followup: FollowUp) -> None:
         today = texts.local_date(utcnow())
-        lines = [f"📌 <b>{esc(followup.unit)}</b>", await self.describe(turn.tx, followup, today)]
+        t = turn.t
+        lines = [f"📌 <b>{esc(followup.unit)}</b>", await self.describe(t, turn.tx, followup, today)]
         history = await turn.tx.followup_events(followup.id)
         lines += [
-            f"<i>{texts.short_time(event.at)} · {esc(event.person_name)}: {_event_words(event.kind.value)}</i>"
+            f"<i>{texts.short_time(event.at)} · {esc(event.person_name)}: {t.FOLLOWUP_EVENTS[event.kind.value]}</i>"
             for event in history[-5:]
         ]
         version = str(followup.version)
         turn.say(
             "\n".join(lines),
             [
-                [group_button(texts.FOLLOWUP_DONE, GroupAction.FOLLOWUP_DONE, followup.id, version)],
+                [group_button(turn.t.FOLLOWUP_DONE, GroupAction.FOLLOWUP_DONE, followup.id, version)],
                 [
-                    group_button(f"📅 +{days} ngày", GroupAction.FOLLOWUP_DUE, followup.id, f"{version}d{days}")
+                    group_button(
+                        t.DUE_PLUS.format(days=days), GroupAction.FOLLOWUP_DUE, followup.id, f"{version}d{days}"
+                    )
                     for days in DUE_STEPS
                 ],
-                [group_button(texts.FOLLOWUP_TYPE_DATE, GroupAction.FOLLOWUP_DUE, followup.id, f"{version}t")],
+                [group_button(turn.t.FOLLOWUP_TYPE_DATE, GroupAction.FOLLOWUP_DUE, followup.id, f"{version}t")],
             ],
         )
 
@@ -204,7 +208,7 @@ class FollowUps:
         await turn.tx.clear_prompt(turn.msg.chat.id, person.id)
         turn.retire_buttons()
         turn.say(
-            texts.FOLLOWUP_NEW_DUE.format(
+            turn.t.FOLLOWUP_NEW_DUE.format(
                 id=followup.id, unit=esc(followup.unit), due=texts.day(due_on), who=esc(person.name)
             )
         )
@@ -231,7 +235,7 @@ class FollowUps:
         text = text.strip()
         if prompt.stage is PromptStage.NOTE:
             if not text:
-                turn.say(texts.FOLLOWUP_WAITING_TEXT.format(id=followup.id))
+                turn.say(turn.t.FOLLOWUP_WAITING_TEXT.format(id=followup.id))
                 return
             note = text[:NOTE_MAX]
             await turn.tx.mark_followup_done(followup.id, note, person.id, person.name)
@@ -239,42 +243,34 @@ class FollowUps:
             done = await turn.tx.followup(followup.id)
             assert done is not None
             finish = group_button(
-                texts.FOLLOWUP_NO_PHOTO, GroupAction.FOLLOWUP_NO_PHOTO, followup.id, str(done.version)
+                turn.t.FOLLOWUP_NO_PHOTO, GroupAction.FOLLOWUP_NO_PHOTO, followup.id, str(done.version)
             )
             turn.say(
-                texts.FOLLOWUP_CLOSED.format(
+                turn.t.FOLLOWUP_CLOSED.format(
                     id=followup.id, unit=esc(followup.unit), who=esc(person.name), note=esc(note)
                 )
                 + "\n"
-                + texts.FOLLOWUP_ASK_PHOTO.format(who=mention(person.id, person.name)),
+                + turn.t.FOLLOWUP_ASK_PHOTO.format(who=mention(person.id, person.name)),
                 [[finish]],
             )
         elif prompt.stage is PromptStage.DUE:
             due_on = parse_day(text)
             if due_on is None or due_on < texts.local_date(utcnow()):
-                turn.say(texts.FOLLOWUP_BAD_DATE.format(text=esc(text[:40])), answer_from=person.id)
+                turn.say(turn.t.FOLLOWUP_BAD_DATE.format(text=esc(text[:40])), answer_from=person.id)
                 return
             await self._move_due(turn, followup, due_on)
         else:
-            turn.say(texts.FOLLOWUP_WAITING_PHOTO.format(id=followup.id))
+            turn.say(turn.t.FOLLOWUP_WAITING_PHOTO.format(id=followup.id))
 
     # --- the daily digest ----------------------------------------------------------------------
 
     async def digest(self, tx: Tx, team: Team, today: date, within_days: int) -> str | None:
-        """Follow-ups due within `within_days` or overdue, by unit; None when there is nothing to chase."""
+        """Follow-ups due within `within_days` or overdue, by unit, for the team's group (so in Vietnamese);
+        None when there is nothing to chase."""
         due = await tx.open_followups(team.id, due_by=today + timedelta(days=within_days))
         if not due:
             return None
-        lines = [texts.DIGEST_TITLE.format(count=len(due))]
-        lines += await self.by_unit(tx, due, today)
-        lines.append(texts.DIGEST_FOOTER)
+        lines = [texts.VI.DIGEST_TITLE.format(count=len(due))]
+        lines += await self.by_unit(texts.VI, tx, due, today)
+        lines += ["", texts.VI.DIGEST_FOOTER]
         return "\n".join(lines)
-
-
-def _event_words(kind: str) -> str:
-    return {
-        "created": "tạo đề nghị",
-        "due_changed": "đổi hạn",
-        "done": "đánh dấu đã khắc phục",
-        "photo": "thêm ảnh minh chứng",
-    }.get(kind, kind)

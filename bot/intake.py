@@ -6,13 +6,13 @@ import asyncio
 import logging
 from pathlib import Path
 
-from bot import flow, prompts, texts
+from bot import flow, prompts
 from bot.callbacks import Action
 from bot.checklist import ItemType
 from bot.events import ChatKind, Incoming, PhotoIn, Reply, Say
-from bot.html import esc
 from bot.photos import PhotoInfo, PhotoRejected, examine, keep
-from bot.turn import ChecklistVersions, owe
+from bot.texts import Messages
+from bot.turn import ChecklistVersions, catalogue_for, owe
 from storage.models import Inspection, NewPhoto, Stage
 from storage.repository import Store, Tx
 
@@ -38,8 +38,9 @@ class PhotoIntake:
         async with self.store.transaction() as tx:
             if await tx.was_processed(msg.key):
                 return []
+            t = await catalogue_for(tx, msg)
             inspection = await tx.draft_of(msg.person.id)
-            refusal = await self._refusal(tx, inspection, photo)
+            refusal = await self._refusal(t, tx, inspection, photo)
             if refusal or inspection is None:
                 await tx.claim_update(msg.key)
                 return await owed(tx, Say(chat_id=msg.chat.id, html=refusal or "", coalesce=refused_key))
@@ -52,7 +53,7 @@ class PhotoIntake:
             # Not claimed: should the channel deliver this update again, the download is retried.
             log.warning("photo download failed for %s", msg.key, exc_info=True)
             async with self.store.transaction() as tx:
-                return await owed(tx, Say(chat_id=msg.chat.id, html=texts.PHOTO_FETCH_FAILED))
+                return await owed(tx, Say(chat_id=msg.chat.id, html=t.PHOTO_FETCH_FAILED))
         try:
             info = await self.examine(data)
             path = await asyncio.to_thread(keep, self.photo_dir, str(inspection.id), info, data)
@@ -60,14 +61,14 @@ class PhotoIntake:
             async with self.store.transaction() as tx:
                 if not await tx.claim_update(msg.key):
                     return []
-                return await owed(tx, Say(chat_id=msg.chat.id, html=esc(str(rejected)), coalesce=refused_key))
+                return await owed(tx, Say(chat_id=msg.chat.id, html=rejected.wording(t), coalesce=refused_key))
 
         async with self.store.transaction() as tx:
             if not await tx.claim_update(msg.key):
                 return []
             current = await tx.draft_of(msg.person.id)
             if current is None or current.id != inspection.id:
-                return await owed(tx, Say(chat_id=msg.chat.id, html=texts.PHOTO_NO_DRAFT))
+                return await owed(tx, Say(chat_id=msg.chat.id, html=t.PHOTO_NO_DRAFT))
             await tx.add_photo(
                 NewPhoto(
                     inspection_id=inspection.id,
@@ -89,37 +90,38 @@ class PhotoIntake:
                 # Photos added after "Xong" (by going back) keep the recorded count true.
                 await tx.save_answer(inspection.id, area.id, item.id, str(total), msg.person.id)
             if photo.media_group_id:
-                text = texts.ALBUM_RECEIVED.format(count=await tx.album_count(photo.media_group_id), total=total)
+                text = t.ALBUM_RECEIVED.format(count=await tx.album_count(photo.media_group_id), total=total)
             else:
-                text = texts.PHOTO_RECEIVED.format(total=total)
+                text = t.PHOTO_RECEIVED.format(total=total)
             collecting = current.stage is Stage.PHOTOS and current.pos == inspection.pos
-            buttons = [[prompts.button(current, texts.DONE, Action.DONE)]] if collecting else []
-            text += "\n" + (texts.PHOTO_MORE if collecting else texts.PHOTO_EARLY)
+            buttons = [[prompts.button(current, t.DONE, Action.DONE)]] if collecting else []
+            text += "\n" + (t.PHOTO_MORE if collecting else t.PHOTO_EARLY)
             album = f"album:{photo.media_group_id}" if photo.media_group_id else None
             return await owed(tx, Say(chat_id=msg.chat.id, html=text, buttons=buttons, coalesce=album))
 
     async def examine(self, data: bytes) -> PhotoInfo:
         """Size, then a full decode in a worker thread, at most PARALLEL_DECODES at a time."""
         if len(data) > self.max_photo_bytes:
-            raise PhotoRejected(texts.PHOTO_TOO_BIG.format(limit=self.max_photo_bytes // 2**20))
+            limit = self.max_photo_bytes // 2**20
+            raise PhotoRejected(lambda t: t.PHOTO_TOO_BIG.format(limit=limit))
         async with self._decoding:
             return await asyncio.to_thread(examine, data)
 
-    def too_big(self, photo: PhotoIn) -> str | None:
+    def too_big(self, t: Messages, photo: PhotoIn) -> str | None:
         """Refusals that need no download: a document that is not an image, or one declared too big."""
         if photo.as_document and photo.mime_type and not photo.mime_type.startswith("image/"):
-            return texts.PHOTO_NOT_IMAGE
+            return t.PHOTO_NOT_IMAGE
         if photo.declared_size and photo.declared_size > self.max_photo_bytes:
-            return texts.PHOTO_TOO_BIG.format(limit=self.max_photo_bytes // 2**20)
+            return t.PHOTO_TOO_BIG.format(limit=self.max_photo_bytes // 2**20)
         return None
 
-    async def _refusal(self, tx: Tx, inspection: Inspection | None, photo: PhotoIn) -> str | None:
+    async def _refusal(self, t: Messages, tx: Tx, inspection: Inspection | None, photo: PhotoIn) -> str | None:
         """Everything that can be refused before a single byte is downloaded."""
         if inspection is None:
-            return texts.PHOTO_NO_DRAFT
+            return t.PHOTO_NO_DRAFT
         if not flow.accepts_photos(await self.versions.of(tx, inspection), inspection.stage, inspection.pos):
-            return texts.PHOTO_NOT_NOW
-        return self.too_big(photo)
+            return t.PHOTO_NOT_NOW
+        return self.too_big(t, photo)
 
 
 async def owed(tx: Tx, reply: Say) -> list[Reply]:

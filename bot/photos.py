@@ -11,10 +11,13 @@ import hashlib
 import io
 import os
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pydantic import BaseModel
+
+from bot.texts import VI, Messages
 
 # 12-megapixel phone photos are the norm and 108 MP sensors exist; beyond this it is a bomb, not a photo
 # (decoding 120 MP already takes about 360 MB).
@@ -28,7 +31,12 @@ FORMATS = {
 
 
 class PhotoRejected(Exception):
-    """The message is shown to the inspector as is."""
+    """Why a photo was refused. The reason is worded when it is shown, from the catalogue of whoever sent
+    the photo (`wording`); the exception's own text is the Vietnamese wording, for logs."""
+
+    def __init__(self, wording: Callable[[Messages], str]) -> None:
+        super().__init__(wording(VI))
+        self.wording = wording
 
 
 class PhotoInfo(BaseModel):
@@ -42,7 +50,7 @@ class PhotoInfo(BaseModel):
 
 def examine(data: bytes) -> PhotoInfo:
     if not data:
-        raise PhotoRejected("Tệp rỗng, không có ảnh.")
+        raise PhotoRejected(lambda t: t.PHOTO_EMPTY)
     try:
         with warnings.catch_warnings():
             # Pillow only warns between its own limit and twice that; our own pixel limit decides.
@@ -51,16 +59,16 @@ def examine(data: bytes) -> PhotoInfo:
                 kind = image.format or ""
                 width, height = image.size
                 if width * height > MAX_PIXELS:
-                    raise PhotoRejected("Ảnh có kích thước quá lớn bất thường, không thể nhận.")
+                    raise PhotoRejected(lambda t: t.PHOTO_HUGE)
                 if kind not in FORMATS:
-                    raise PhotoRejected("Chỉ nhận ảnh JPEG, PNG hoặc WEBP.")
+                    raise PhotoRejected(lambda t: t.PHOTO_FORMAT)
                 image.load()
     except Image.DecompressionBombError:
-        raise PhotoRejected("Ảnh có kích thước quá lớn bất thường, không thể nhận.") from None
+        raise PhotoRejected(lambda t: t.PHOTO_HUGE) from None
     except UnidentifiedImageError:
-        raise PhotoRejected("Tệp này không phải là ảnh. Hãy gửi ảnh chụp (JPEG, PNG).") from None
+        raise PhotoRejected(lambda t: t.PHOTO_NOT_IMAGE) from None
     except (OSError, SyntaxError, ValueError):
-        raise PhotoRejected("Ảnh bị hỏng hoặc chưa tải đủ, hãy chụp hoặc gửi lại.") from None
+        raise PhotoRejected(lambda t: t.PHOTO_BROKEN) from None
     mime, extension = FORMATS[kind]
     return PhotoInfo(
         sha256=hashlib.sha256(data).hexdigest(),

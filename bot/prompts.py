@@ -1,14 +1,18 @@
-"""The message for wherever the cursor stands: the question, its buttons and where we are."""
+"""The message for wherever the cursor stands: the question, its buttons and where we are.
+
+Every function takes the catalogue of the person being asked, and shows the checklist's wording in
+their language where the checklist has it.
+"""
 
 from __future__ import annotations
 
-from bot import texts
 from bot.callbacks import Action, Token
 from bot.checklist import Checklist, ItemType, PhotoRule
 from bot.events import Button
 from bot.flow import VALUES
 from bot.html import esc
 from bot.summary import value_label
+from bot.texts import Messages
 from storage.models import Answer, Inspection, Stage
 
 
@@ -17,85 +21,88 @@ def button(inspection: Inspection, label: str, action: Action, arg: str = "") ->
     return Button(label=label, data=token.encode())
 
 
-def position(checklist: Checklist, pos: int) -> str:
+def position(t: Messages, checklist: Checklist, pos: int) -> str:
     """'Mục 3/8 · Câu 2/5' keeps people oriented on a small screen."""
     area_index, area, item_index, _ = checklist.at(pos)
-    return f"Mục {area_index + 1}/{len(checklist.areas)} · Câu {item_index + 1}/{len(area.items)}"
+    return t.POSITION.format(
+        area=area_index + 1, areas=len(checklist.areas), item=item_index + 1, items=len(area.items)
+    )
 
 
-def nav_row(inspection: Inspection, skippable: bool) -> list[Button]:
-    row = [button(inspection, texts.BACK, Action.BACK)]
+def nav_row(t: Messages, inspection: Inspection, skippable: bool) -> list[Button]:
+    row = [button(inspection, t.BACK, Action.BACK)]
     if skippable:
-        row.append(button(inspection, texts.SKIP, Action.SKIP))
+        row.append(button(inspection, t.SKIP, Action.SKIP))
     return row
 
 
-def item_header(checklist: Checklist, pos: int) -> str:
+def item_header(t: Messages, checklist: Checklist, pos: int) -> str:
     _, area, _, _ = checklist.at(pos)
-    return f"<b>{position(checklist, pos)}</b> · {esc(area.title)}"
+    return f"<b>{position(t, checklist, pos)}</b> · {esc(area.title_in(t.lang))}"
 
 
-def question(checklist: Checklist, inspection: Inspection, answer: Answer | None) -> tuple[str, list[list[Button]]]:
+def question(
+    t: Messages, checklist: Checklist, inspection: Inspection, answer: Answer | None
+) -> tuple[str, list[list[Button]]]:
     pos = inspection.pos
     _, _, _, item = checklist.at(pos)
-    lines = [item_header(checklist, pos), "", esc(item.prompt)]
+    lines = [item_header(t, checklist, pos), "", esc(item.prompt_in(t.lang))]
     if item.photo is PhotoRule.REQUIRED:
-        lines.append("<i>📷 Cần ảnh minh chứng.</i>")
+        lines.append(t.QUESTION_PHOTO_REQUIRED)
     elif item.photo is PhotoRule.OPTIONAL:
-        lines.append("<i>📷 Có thể kèm ảnh minh chứng.</i>")
+        lines.append(t.QUESTION_PHOTO_OPTIONAL)
     if item.type is ItemType.NUMBER:
-        lines.append("<i>Nhập một số.</i>")
+        lines.append(t.QUESTION_NUMBER)
     elif item.type is ItemType.TEXT:
-        lines.append("<i>Nhập câu trả lời.</i>")
+        lines.append(t.QUESTION_TEXT)
     if answer:
-        lines.append(f"Đã trả lời: <b>{esc(value_label(item, answer.value))}</b>")
+        lines.append(t.ANSWERED.format(value=esc(value_label(t, item, answer.value))))
     rows: list[list[Button]] = []
     if item.type in VALUES:
-        labels = texts.RATING_LABELS if item.type is ItemType.RATING else texts.YESNO_LABELS
+        labels = t.RATING_LABELS if item.type is ItemType.RATING else t.YESNO_LABELS
         choices = [button(inspection, labels[value], Action.VALUE, value) for value in VALUES[item.type]]
         rows += [choices[i : i + 2] for i in range(0, len(choices), 2)]
-    rows.append(nav_row(inspection, not item.required))
+    rows.append(nav_row(t, inspection, not item.required))
     return "\n".join(lines), rows
 
 
-def photo_request(checklist: Checklist, inspection: Inspection, count: int) -> tuple[str, list[list[Button]]]:
+def photo_request(
+    t: Messages, checklist: Checklist, inspection: Inspection, count: int
+) -> tuple[str, list[list[Button]]]:
     pos = inspection.pos
     _, _, _, item = checklist.at(pos)
-    rule = "bắt buộc ít nhất 1 ảnh" if item.photo is PhotoRule.REQUIRED else "không bắt buộc"
-    lines = [
-        item_header(checklist, pos),
-        "",
-        f"📷 <b>Ảnh minh chứng</b> ({rule}) cho: {esc(item.prompt)}",
-        "Gửi một hoặc nhiều ảnh (có thể gửi cả album), xong thì bấm «Xong».",
-    ]
+    rule = t.PHOTO_RULE_REQUIRED if item.photo is PhotoRule.REQUIRED else t.PHOTO_RULE_OPTIONAL
+    lines = [item_header(t, checklist, pos), "", t.ASK_PHOTOS.format(rule=rule, prompt=esc(item.prompt_in(t.lang)))]
     if count:
-        lines.append(f"Đã có {count} ảnh.")
-    return "\n".join(lines), [[button(inspection, texts.DONE, Action.DONE)], nav_row(inspection, False)]
+        lines.append(t.PHOTOS_SO_FAR.format(count=count))
+    return "\n".join(lines), [[button(inspection, t.DONE, Action.DONE)], nav_row(t, inspection, False)]
 
 
-def note_request(checklist: Checklist, inspection: Inspection, answer: Answer | None) -> tuple[str, list[list[Button]]]:
+def note_request(
+    t: Messages, checklist: Checklist, inspection: Inspection, answer: Answer | None
+) -> tuple[str, list[list[Button]]]:
     pos = inspection.pos
     _, _, _, item = checklist.at(pos)
-    chosen = texts.RATING_LABELS.get(answer.value, "") if answer else ""
-    lines = [item_header(checklist, pos), f"{esc(item.prompt)} → <b>{chosen}</b>", "", texts.ASK_NOTE]
-    return "\n".join(lines), [nav_row(inspection, True)]
+    chosen = t.RATING_LABELS.get(answer.value, "") if answer else ""
+    lines = [item_header(t, checklist, pos), f"{esc(item.prompt_in(t.lang))} → <b>{chosen}</b>", "", t.ASK_NOTE]
+    return "\n".join(lines), [nav_row(t, inspection, True)]
 
 
-def stage_of_location(inspection: Inspection) -> tuple[str, list[list[Button]]]:
-    text = texts.ASK_LOCATION.format(unit=esc(inspection.unit or ""))
-    return text, [nav_row(inspection, True)]
+def stage_of_location(t: Messages, inspection: Inspection) -> tuple[str, list[list[Button]]]:
+    text = t.ASK_LOCATION.format(unit=esc(inspection.unit or ""))
+    return text, [nav_row(t, inspection, True)]
 
 
-def remarks_request(inspection: Inspection, count: int) -> tuple[str, list[list[Button]]]:
-    text = texts.ASK_RECOMMENDATIONS if inspection.stage is Stage.RECOMMENDATIONS else texts.ASK_STRENGTHS
-    first = button(inspection, texts.DONE, Action.DONE) if count else button(inspection, texts.SKIP, Action.SKIP)
+def remarks_request(t: Messages, inspection: Inspection, count: int) -> tuple[str, list[list[Button]]]:
+    text = t.ASK_RECOMMENDATIONS if inspection.stage is Stage.RECOMMENDATIONS else t.ASK_STRENGTHS
+    first = button(inspection, t.DONE, Action.DONE) if count else button(inspection, t.SKIP, Action.SKIP)
     if count:
-        text += f"\nĐã ghi {count} ý."
-    return text, [[first], [button(inspection, texts.BACK, Action.BACK)]]
+        text += "\n" + t.REMARKS_SO_FAR.format(count=count)
+    return text, [[first], [button(inspection, t.BACK, Action.BACK)]]
 
 
-def review_buttons(inspection: Inspection) -> list[list[Button]]:
+def review_buttons(t: Messages, inspection: Inspection) -> list[list[Button]]:
     return [
-        [button(inspection, texts.SUBMIT, Action.SUBMIT)],
-        [button(inspection, texts.BACK, Action.BACK), button(inspection, texts.CANCEL, Action.CANCEL_ASK)],
+        [button(inspection, t.SUBMIT, Action.SUBMIT)],
+        [button(inspection, t.BACK, Action.BACK), button(inspection, t.CANCEL, Action.CANCEL_ASK)],
     ]

@@ -14,7 +14,6 @@ from bot import texts
 from bot.callbacks import GroupAction, group_button
 from bot.events import Incoming, PhotoIn, Reply, Say
 from bot.followups import FollowUps
-from bot.html import esc
 from bot.intake import PhotoIntake, owed
 from bot.photos import PhotoRejected, keep
 from storage.models import NewProof, PromptStage
@@ -31,7 +30,8 @@ class ProofIntake:
         self.photo_dir = photo_dir
 
     async def receive(self, msg: Incoming, photo: PhotoIn) -> list[Reply]:
-        chat, person = msg.chat, msg.person
+        """In the team's group, so in Vietnamese whoever sends the proof."""
+        chat, person, t = msg.chat, msg.person, texts.VI
         album = f"proof:{photo.media_group_id}" if photo.media_group_id else None
         async with self.store.transaction() as tx:
             if await tx.was_processed(msg.key):
@@ -42,11 +42,9 @@ class ProofIntake:
                 await tx.claim_update(msg.key)
                 if prompt is None:
                     return []
-                waiting = (
-                    texts.FOLLOWUP_WAITING_TEXT if prompt.stage is PromptStage.NOTE else texts.FOLLOWUP_WAITING_DATE
-                )
+                waiting = t.FOLLOWUP_WAITING_TEXT if prompt.stage is PromptStage.NOTE else t.FOLLOWUP_WAITING_DATE
                 return await owed(tx, Say(chat_id=chat.id, html=waiting.format(id=prompt.followup_id), coalesce=album))
-            refusal = self.photos.too_big(photo)
+            refusal = self.photos.too_big(t, photo)
             if refusal:
                 await tx.claim_update(msg.key)
                 return await owed(tx, Say(chat_id=chat.id, html=refusal, coalesce=album))
@@ -57,7 +55,7 @@ class ProofIntake:
         except Exception:
             log.warning("proof photo download failed for %s", msg.key, exc_info=True)
             async with self.store.transaction() as tx:
-                return await owed(tx, Say(chat_id=chat.id, html=texts.PHOTO_FETCH_FAILED))
+                return await owed(tx, Say(chat_id=chat.id, html=t.PHOTO_FETCH_FAILED))
         try:
             info = await self.photos.examine(data)
             path = await asyncio.to_thread(keep, self.photo_dir, f"followups/{followup_id}", info, data)
@@ -65,7 +63,7 @@ class ProofIntake:
             async with self.store.transaction() as tx:
                 if not await tx.claim_update(msg.key):
                     return []
-                return await owed(tx, Say(chat_id=chat.id, html=esc(str(rejected)), coalesce=album))
+                return await owed(tx, Say(chat_id=chat.id, html=rejected.wording(t), coalesce=album))
 
         async with self.store.transaction() as tx:
             if not await tx.claim_update(msg.key):
@@ -84,6 +82,6 @@ class ProofIntake:
             followup = await tx.followup(followup_id)
             assert followup is not None
             count = len(await tx.followup_photos(followup_id))
-            done = group_button(texts.DONE, GroupAction.FOLLOWUP_NO_PHOTO, followup_id, str(followup.version))
-            text = texts.FOLLOWUP_PROOF_SAVED.format(id=followup_id, count=count)
+            done = group_button(t.DONE, GroupAction.FOLLOWUP_NO_PHOTO, followup_id, str(followup.version))
+            text = t.FOLLOWUP_PROOF_SAVED.format(id=followup_id, count=count)
             return await owed(tx, Say(chat_id=chat.id, html=text, buttons=[[done]], coalesce=album))

@@ -45,13 +45,14 @@ class Publisher:
 
     def publish(self, turn: Turn, snapshot: Snapshot, chat_id: int | None = None) -> None:
         """The summary, then the evidence photos, to the team's group or to the chat that asked; a lead
-        on a channel without groups (Zalo) gets them in their private chat too."""
+        on a channel without groups (Zalo) gets them in their private chat too. In Vietnamese: it is the
+        team's record, read by everyone in the group."""
         targets = [snapshot.team.group_chat_id if chat_id is None else chat_id]
         if chat_id is None and is_mapped(snapshot.team.lead_id):
             targets.append(snapshot.team.lead_id)
-        album = photo_album(snapshot, self.photo_dir)
+        album = photo_album(texts.VI, snapshot, self.photo_dir)
         for target in targets:
-            turn.say(render_summary(snapshot), chat_id=target)
+            turn.say(render_summary(texts.VI, snapshot), chat_id=target)
             if album:
                 turn.out.append(Photos(chat_id=target, photos=album))
 
@@ -59,13 +60,13 @@ class Publisher:
         """`/summary [words of the unit's name]` in the team's group."""
         team: Team | None = await turn.tx.team_by_group(turn.msg.chat.id)
         if team is None:
-            turn.say(texts.NOT_TEAM_GROUP)
+            turn.say(turn.t.NOT_TEAM_GROUP)
             return
         inspections = await turn.tx.submitted_of_team(team.id)
         words = fold(args).split()
         if words:
             inspections = [i for i in inspections if all(word in fold(i.unit or "") for word in words)]
         if not inspections:
-            turn.say(texts.NO_MATCH.format(words=esc(args.strip())) if words else texts.NO_SUBMITTED)
+            turn.say(turn.t.NO_MATCH.format(words=esc(args.strip())) if words else turn.t.NO_SUBMITTED)
             return
         self.publish(turn, await self.snapshot(turn.tx, inspections[0]), chat_id=turn.msg.chat.id)

@@ -15,7 +15,7 @@ from bot import texts
 from bot.events import Owed, Say
 from bot.followups import FollowUps
 from bot.html import esc
-from bot.turn import ChecklistVersions, owe
+from bot.turn import ChecklistVersions, catalogue_of, owe
 from storage.repository import Store, Tx
 
 DIGEST_WINDOW_DAYS = 3
@@ -50,19 +50,21 @@ class Reminders:
         return out
 
     async def _idle_drafts(self, tx: Tx, now: datetime) -> list[Owed]:
-        """One reminder per idle spell: touching the draft starts a new spell, with a new key."""
+        """One reminder per idle spell: touching the draft starts a new spell, with a new key. In the
+        inspector's language, as far as it is known without a message of theirs (a /lang choice)."""
         out: list[Owed] = []
         for draft in await tx.idle_drafts(now - DRAFT_IDLE):
             if not await tx.remember_reminder(f"draft:{draft.id}:{draft.updated_at.isoformat()}"):
                 continue
             checklist = await self.versions.of(tx, draft)
+            t = await catalogue_of(tx, draft.inspector_id)
             out.append(
                 Say(
                     chat_id=draft.inspector_id,
-                    html=texts.DRAFT_REMINDER.format(
+                    html=t.DRAFT_REMINDER.format(
                         id=draft.id,
-                        unit=esc(draft.unit or "chưa nhập đơn vị"),
-                        when=texts.local_time(draft.updated_at),
+                        unit=esc(draft.unit or t.NO_UNIT),
+                        when=texts.local_time(t, draft.updated_at),
                         done=len(await tx.answers(draft.id)),
                         total=checklist.item_count,
                     ),

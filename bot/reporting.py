@@ -16,6 +16,7 @@ from bot.events import Button, ReportFile, ReportKind, ReportRequest
 from bot.html import esc
 from bot.reports.archive import plan_parts
 from bot.reports.data import latest_per_unit
+from bot.texts import Messages
 from bot.turn import ChecklistVersions, Turn
 from storage.models import Inspection, Round, Status, Team
 from storage.repository import Tx
@@ -25,12 +26,11 @@ from storage.repository import Tx
 TELEGRAM_UPLOAD_LIMIT = 50 * 2**20
 ARCHIVE_PART_LIMIT = 48 * 2**20
 RECENT_WITHOUT_ROUND = 10
-CHOICES = {
-    "rec": texts.REPORT_RECORD,
-    "rnd": texts.REPORT_ROUND,
-    "xls": texts.REPORT_WORKBOOK,
-    "zip": texts.REPORT_ARCHIVE,
-}
+CHOICES = ("rec", "rnd", "xls", "zip")  # button arguments: record, round report, workbook, archive
+
+
+def _choices(t: Messages) -> dict[str, str]:
+    return dict(zip(CHOICES, (t.REPORT_RECORD, t.REPORT_ROUND, t.REPORT_WORKBOOK, t.REPORT_ARCHIVE), strict=True))
 
 
 def _request(turn: Turn, request: ReportRequest) -> None:
@@ -50,7 +50,7 @@ class Reports:
         if wanted:
             chosen = await tx.round(int(wanted)) if wanted.isdigit() and len(wanted) <= 12 else None
             if chosen is None or chosen.team_id != team.id:
-                turn.say(texts.REPORT_NO_ROUND.format(id=esc(wanted[:20])))
+                turn.say(turn.t.REPORT_NO_ROUND.format(id=esc(wanted[:20])))
                 return
         else:
             chosen = await tx.latest_round_of(team.id)
@@ -59,23 +59,23 @@ class Reports:
             return
         submitted = await tx.submitted_in_round(chosen.id)
         turn.say(
-            texts.REPORT_MENU.format(
+            turn.t.REPORT_MENU.format(
                 name=esc(chosen.name),
                 id=chosen.id,
-                state=texts.ROUND_OPEN_STATE if chosen.is_open else texts.ROUND_CLOSED_STATE,
+                state=turn.t.ROUND_OPEN_STATE if chosen.is_open else turn.t.ROUND_CLOSED_STATE,
                 submitted=len(submitted),
             ),
-            [[group_button(label, GroupAction.REPORT, chosen.id, key)] for key, label in CHOICES.items()],
+            [[group_button(label, GroupAction.REPORT, chosen.id, key)] for key, label in _choices(turn.t).items()],
         )
 
     async def _choose_unit(self, turn: Turn, inspections: list[Inspection], *, with_intro: bool = False) -> None:
         if not inspections:
-            turn.say(texts.REPORT_NOTHING)
+            turn.say(turn.t.REPORT_NOTHING)
             return
         rows: list[list[Button]] = [
             [group_button(f"#{i.id} · {(i.unit or '')[:40]}", GroupAction.RECORD, i.id)] for i in inspections
         ]
-        turn.say(texts.REPORT_MENU_NO_ROUND if with_intro else texts.REPORT_CHOOSE_UNIT, rows)
+        turn.say(turn.t.REPORT_MENU_NO_ROUND if with_intro else turn.t.REPORT_CHOOSE_UNIT, rows)
 
     async def tap(self, turn: Turn, team: Team, token: GroupToken) -> None:
         """Any member may ask for a document; the button must belong to this group's team."""
@@ -83,18 +83,18 @@ class Reports:
         if token.action is GroupAction.RECORD:
             inspection = await tx.inspection(token.subject)
             if inspection is None or inspection.team_id != team.id or inspection.status is not Status.SUBMITTED:
-                turn.toast(texts.OTHER_TEAM_BUTTON)
+                turn.toast(turn.t.OTHER_TEAM_BUTTON)
                 return
-            turn.toast(texts.REPORT_COMING.format(what=texts.REPORT_WHAT["record"]), alert=False)
+            turn.toast(turn.t.REPORT_COMING.format(what=turn.t.REPORT_WHAT["record"]), alert=False)
             _request(turn, ReportRequest(kind=ReportKind.RECORD, inspection_id=inspection.id))
             return
         chosen = await tx.round(token.subject)
         if chosen is None or chosen.team_id != team.id or token.arg not in CHOICES:
-            turn.toast(texts.OTHER_TEAM_BUTTON)
+            turn.toast(turn.t.OTHER_TEAM_BUTTON)
             return
         submitted = await tx.submitted_in_round(chosen.id)
         if not submitted:
-            turn.toast(texts.REPORT_NOTHING)
+            turn.toast(turn.t.REPORT_NOTHING)
             return
         if token.arg == "rec":
             await self._choose_unit(turn, submitted)
@@ -109,7 +109,7 @@ class Reports:
         else:
             await self._archive(turn, tx, chosen)
             return
-        turn.toast(texts.REPORT_COMING.format(what=texts.REPORT_WHAT[kinds[-1].value]), alert=False)
+        turn.toast(turn.t.REPORT_COMING.format(what=turn.t.REPORT_WHAT[kinds[-1].value]), alert=False)
         for kind in kinds:
             _request(turn, ReportRequest(kind=kind, round_id=chosen.id))
 
@@ -120,7 +120,7 @@ class Reports:
         for inspection in kept:  # the photos the archive will hold; replaced inspections are left out
             sizes += [(photo.id, photo.size) for photo in await tx.photos(inspection.id)]
         parts = plan_parts(sizes, self.part_limit)
-        turn.toast(texts.REPORT_COMING.format(what=texts.REPORT_WHAT["archive"]), alert=False)
+        turn.toast(turn.t.REPORT_COMING.format(what=turn.t.REPORT_WHAT["archive"]), alert=False)
         for number, photo_ids in enumerate(parts, start=1):
             part = (number, len(parts)) if len(parts) > 1 else None
             _request(turn, ReportRequest(kind=ReportKind.ARCHIVE, round_id=chosen.id, photo_ids=photo_ids, part=part))
@@ -129,9 +129,10 @@ class Reports:
 
     async def stats(self, turn: Turn, team: Team) -> None:
         """Pass rates per area over all the team's submitted inspections, by unit and by month."""
+        t = turn.t
         answers = await turn.tx.rated_answers_of_team(team.id)
         if not answers:
-            turn.say(texts.STATS_NONE)
+            turn.say(t.STATS_NONE)
             return
         by_unit: dict[str, list[str]] = defaultdict(list)
         by_month: dict[str, list[str]] = defaultdict(list)
@@ -144,18 +145,18 @@ class Reports:
             inspections_of_unit[unit].add(inspection_id)
             inspections_of_month[month].add(inspection_id)
         count = len({row[0] for row in answers})
-        lines = [texts.STATS_TITLE.format(count=count), "", texts.STATS_AREAS]
+        lines = [t.STATS_TITLE.format(count=count), "", t.STATS_AREAS]
         for number, (area, (passed, rated)) in enumerate(area_rates(answers, self.versions.current.areas), start=1):
             rate = passed / rated if rated else None
-            lines.append(f"{number}. {esc(area.title)}: <b>{texts.percent(rate)}</b> ({passed}/{rated})")
-        lines += ["", texts.STATS_UNITS]
+            lines.append(f"{number}. {esc(area.title_in(t.lang))}: <b>{texts.percent(rate)}</b> ({passed}/{rated})")
+        lines += ["", t.STATS_UNITS]
         for unit, values in sorted(by_unit.items(), key=lambda entry: entry[0]):
             shown = _shown_rate(values)
-            lines.append(f"• {esc(unit)} ({len(inspections_of_unit[unit])} phiên): <b>{shown}</b>")
-        lines += ["", texts.STATS_MONTHS]
+            lines.append(t.STATS_LINE.format(what=esc(unit), count=len(inspections_of_unit[unit]), rate=shown))
+        lines += ["", t.STATS_MONTHS]
         for month, values in sorted(by_month.items(), key=lambda entry: entry[0][3:] + entry[0][:2]):
             shown = _shown_rate(values)
-            lines.append(f"• {month} ({len(inspections_of_month[month])} phiên): <b>{shown}</b>")
+            lines.append(t.STATS_LINE.format(what=month, count=len(inspections_of_month[month]), rate=shown))
         turn.say("\n".join(lines))
         _request(turn, ReportRequest(kind=ReportKind.STATS, team_id=team.id))
 

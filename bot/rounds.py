@@ -10,7 +10,7 @@ from bot import texts
 from bot.callbacks import GroupAction, GroupToken, group_button
 from bot.html import esc
 from bot.teams import Teams
-from bot.turn import Turn
+from bot.turn import Turn, catalogue_of
 from storage.models import Round, Status, Team
 
 ROUND_MIN, ROUND_MAX = 3, 200
@@ -26,30 +26,30 @@ class Rounds:
             await self._show(turn, team)
             return
         if not await self.teams.may_lead(turn.tx, team, turn.msg.person.id):
-            turn.say(texts.LEAD_ONLY)
+            turn.say(turn.t.LEAD_ONLY)
             return
         name = " ".join(args.split())
         if "\n" in args.strip() or not ROUND_MIN <= len(name) <= ROUND_MAX:
-            turn.say(texts.ROUND_NAME_RULE)
+            turn.say(turn.t.ROUND_NAME_RULE)
             return
         current = await turn.tx.open_round_of(team.id)
         if current is not None:
-            turn.say(texts.ROUND_ALREADY_OPEN.format(name=esc(current.name), id=current.id))
+            turn.say(turn.t.ROUND_ALREADY_OPEN.format(name=esc(current.name), id=current.id))
             return
         person = turn.msg.person
         opened = await turn.tx.open_round(team.id, name, person.id, person.name)
-        turn.say(texts.ROUND_OPENED.format(name=esc(opened.name), id=opened.id))
+        turn.say(turn.t.ROUND_OPENED.format(name=esc(opened.name), id=opened.id))
 
     async def _show(self, turn: Turn, team: Team) -> None:
         current = await turn.tx.open_round_of(team.id)
         if current is None:
-            turn.say(texts.ROUND_NONE_OPEN)
+            turn.say(turn.t.ROUND_NONE_OPEN)
             return
         turn.say(
-            texts.ROUND_SHOW.format(
+            turn.t.ROUND_SHOW.format(
                 name=esc(current.name),
                 id=current.id,
-                opened=texts.local_time(current.opened_at),
+                opened=texts.local_time(turn.t, current.opened_at),
                 by=esc(current.opened_by_name),
                 submitted=len(await turn.tx.submitted_in_round(current.id)),
                 drafts=len(await turn.tx.drafts_in_round(current.id)),
@@ -59,41 +59,41 @@ class Rounds:
     async def ask_end(self, turn: Turn, team: Team) -> None:
         """`/endround`: nothing closes without a second, deliberate press."""
         if not await self.teams.may_lead(turn.tx, team, turn.msg.person.id):
-            turn.say(texts.LEAD_ONLY)
+            turn.say(turn.t.LEAD_ONLY)
             return
         current = await turn.tx.open_round_of(team.id)
         if current is None:
-            turn.say(texts.ENDROUND_NONE)
+            turn.say(turn.t.ENDROUND_NONE)
             return
         drafts = await turn.tx.drafts_in_round(current.id)
-        text = texts.ENDROUND_CONFIRM.format(
+        text = turn.t.ENDROUND_CONFIRM.format(
             name=esc(current.name), id=current.id, submitted=len(await turn.tx.submitted_in_round(current.id))
         )
         if drafts:
             who = ", ".join(f"#{d.id} {d.inspector_name}" for d in drafts[:5]) + ("…" if len(drafts) > 5 else "")
-            text += texts.ENDROUND_DRAFTS.format(drafts=len(drafts), who=esc(who))
+            text += "\n" + turn.t.ENDROUND_DRAFTS.format(drafts=len(drafts), who=esc(who))
         turn.say(
             text,
             [
-                [group_button(texts.END_ROUND, GroupAction.END_ROUND, current.id, "yes")],
-                [group_button(texts.KEEP_ROUND, GroupAction.END_ROUND, current.id, "no")],
+                [group_button(turn.t.END_ROUND, GroupAction.END_ROUND, current.id, "yes")],
+                [group_button(turn.t.KEEP_ROUND, GroupAction.END_ROUND, current.id, "no")],
             ],
         )
 
     async def tap_end(self, turn: Turn, team: Team, token: GroupToken) -> None:
         current = await turn.tx.round(token.subject)
         if current is None or current.team_id != team.id:
-            turn.toast(texts.OTHER_TEAM_BUTTON)
+            turn.toast(turn.t.OTHER_TEAM_BUTTON)
             return
         if not await self.teams.may_lead(turn.tx, team, turn.msg.person.id):
-            turn.toast(texts.LEAD_ONLY)
+            turn.toast(turn.t.LEAD_ONLY)
             return
         if not current.is_open or token.arg not in ("yes", "no"):
-            turn.toast(texts.GROUP_STALE)
+            turn.toast(turn.t.GROUP_STALE)
             return
         turn.retire_buttons()
         if token.arg == "no":
-            turn.say(texts.ROUND_KEPT.format(name=esc(current.name)))
+            turn.say(turn.t.ROUND_KEPT.format(name=esc(current.name)))
             return
         await self._close(turn, current)
 
@@ -102,11 +102,10 @@ class Rounds:
         await tx.close_round(current.id, turn.msg.person.id)
         for draft in await tx.drafts_in_round(current.id):
             await tx.finish(draft.id, Status.CANCELLED)
+            t = await catalogue_of(tx, draft.inspector_id)
             turn.say(
-                texts.DRAFT_CLOSED_BY_ROUND.format(
-                    round=esc(current.name), id=draft.id, unit=esc(draft.unit or "chưa nhập đơn vị")
-                ),
+                t.DRAFT_CLOSED_BY_ROUND.format(round=esc(current.name), id=draft.id, unit=esc(draft.unit or t.NO_UNIT)),
                 chat_id=draft.inspector_id,
             )
         submitted = len(await tx.submitted_in_round(current.id))
-        turn.say(texts.ROUND_ENDED.format(name=esc(current.name), id=current.id, submitted=submitted))
+        turn.say(turn.t.ROUND_ENDED.format(name=esc(current.name), id=current.id, submitted=submitted))

@@ -1,7 +1,8 @@
 """The inspection as people read it: the review before submitting and the summary in the team group.
 
 Both are built from one `Snapshot` so that what the inspector confirms is exactly what the team lead
-receives. Output is Telegram HTML; every user-supplied string passes through `esc`.
+receives, each in the catalogue it is rendered with: the review in the inspector's language, the summary
+in Vietnamese for the group. Output is Telegram HTML; every user-supplied string passes through `esc`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from bot import texts
 from bot.checklist import Area, Checklist, Item, ItemType
 from bot.events import OutPhoto
 from bot.html import esc
+from bot.texts import Messages
 from storage.models import Answer, Inspection, Photo, Remark, RemarkKind, Team
 
 
@@ -35,13 +37,13 @@ class Snapshot(BaseModel):
         return [photo for photo in self.photos if photo.item_id == item_id]
 
 
-def value_label(item: Item, value: str) -> str:
+def value_label(t: Messages, item: Item, value: str) -> str:
     if item.type is ItemType.RATING:
-        return texts.RATING_LABELS.get(value, value)
+        return t.RATING_LABELS.get(value, value)
     if item.type is ItemType.YESNO:
-        return texts.YESNO_LABELS.get(value, value)
+        return t.YESNO_LABELS.get(value, value)
     if item.type is ItemType.PHOTO:
-        return f"{value} ảnh"
+        return t.PHOTO_COUNT.format(count=value)
     return value
 
 
@@ -54,19 +56,19 @@ def area_counts(snapshot: Snapshot, area: Area) -> Counter[str]:
     return counts
 
 
-def _area_line(index: int, total: int, snapshot: Snapshot, area: Area) -> str:
+def _area_line(t: Messages, index: int, total: int, snapshot: Snapshot, area: Area) -> str:
     counts = area_counts(snapshot, area)
     rated = " · ".join(f"{texts.RATING_ICONS[key]} {counts[key]}" for key in ("pass", "partial", "fail", "na"))
     photos = sum(len(snapshot.photos_of(item.id)) for item in area.items)
     extra = f" · 📷 {photos}" if photos else ""
-    return f"<b>{index}/{total}. {esc(area.title)}</b>\n   {rated}{extra}"
+    return f"<b>{index}/{total}. {esc(area.title_in(t.lang))}</b>\n   {rated}{extra}"
 
 
 def _strip_question(prompt: str) -> str:
     return prompt.rstrip(" ?")
 
 
-def _shortcomings(snapshot: Snapshot) -> list[str]:
+def _shortcomings(t: Messages, snapshot: Snapshot) -> list[str]:
     lines: list[str] = []
     for number, area in enumerate(snapshot.checklist.areas, start=1):
         for item in area.items:
@@ -75,15 +77,15 @@ def _shortcomings(snapshot: Snapshot) -> list[str]:
                 continue
             note = f": {esc(answer.note)}" if answer.note else ""
             lines.append(
-                f"• [Mục {number}] {esc(_strip_question(item.prompt))} — "
-                f"<b>{texts.RATING_LABELS[answer.value]}</b>{note}"
+                f"• [{t.AREA_NUMBER.format(area=number)}] {esc(_strip_question(item.prompt_in(t.lang)))} — "
+                f"<b>{t.RATING_LABELS[answer.value]}</b>{note}"
             )
     return lines
 
 
-def _achievements(snapshot: Snapshot) -> list[str]:
+def _achievements(t: Messages, snapshot: Snapshot) -> list[str]:
     lines = [
-        f"• {esc(_strip_question(item.prompt))}"
+        f"• {esc(_strip_question(item.prompt_in(t.lang)))}"
         for area in snapshot.checklist.areas
         for item in area.items
         if (answer := snapshot.answers.get(item.id)) and answer.value == "pass"
@@ -92,14 +94,15 @@ def _achievements(snapshot: Snapshot) -> list[str]:
     return lines
 
 
-def _figures(snapshot: Snapshot) -> list[str]:
+def _figures(t: Messages, snapshot: Snapshot) -> list[str]:
     """Numbers, yes/no facts and free-text notes: recorded, but neither strengths nor shortcomings."""
     lines = []
     for area in snapshot.checklist.areas:
         for item in area.items:
             answer = snapshot.answers.get(item.id)
             if answer and item.type in (ItemType.NUMBER, ItemType.YESNO, ItemType.TEXT):
-                lines.append(f"• {esc(_strip_question(item.prompt))}: <b>{esc(value_label(item, answer.value))}</b>")
+                prompt = esc(_strip_question(item.prompt_in(t.lang)))
+                lines.append(f"• {prompt}: <b>{esc(value_label(t, item, answer.value))}</b>")
     return lines
 
 
@@ -107,45 +110,45 @@ def _section(title: str, lines: list[str], empty: str) -> list[str]:
     return ["", f"<b>{title}</b>", *(lines or [f"<i>{empty}</i>"])]
 
 
-def _header(snapshot: Snapshot, title: str) -> list[str]:
+def _header(t: Messages, snapshot: Snapshot, title: str) -> list[str]:
     inspection = snapshot.inspection
     lines = [
         f"<b>{title} #{inspection.id}</b>",
-        f"🏛 Đơn vị: <b>{esc(inspection.unit or '(chưa nhập)')}</b>",
-        f"👤 Người kiểm tra: {esc(inspection.inspector_name)}",
-        f"👥 Đoàn: {esc(snapshot.team.name)}",
-        f"🕘 Thời gian: {texts.time_range(inspection.created_at, inspection.submitted_at)}",
+        t.SUMMARY_UNIT.format(unit=esc(inspection.unit or t.UNIT_MISSING)),
+        t.SUMMARY_INSPECTOR.format(name=esc(inspection.inspector_name)),
+        t.SUMMARY_TEAM.format(team=esc(snapshot.team.name)),
+        t.SUMMARY_TIME.format(time=texts.time_range(t, inspection.created_at, inspection.submitted_at)),
     ]
     if inspection.latitude is not None and inspection.longitude is not None:
-        lines.append(f"📍 Vị trí: {inspection.latitude:.5f}, {inspection.longitude:.5f}")
+        lines.append(t.SUMMARY_PLACE.format(latitude=inspection.latitude, longitude=inspection.longitude))
     return lines
 
 
-def _body(snapshot: Snapshot) -> list[str]:
+def _body(t: Messages, snapshot: Snapshot) -> list[str]:
     areas = snapshot.checklist.areas
-    lines = ["", "<b>Kết quả theo mục</b> (✅ Đạt · 🟡 Một phần · ❌ Không đạt · ➖ Không áp dụng)"]
-    lines += [_area_line(i, len(areas), snapshot, area) for i, area in enumerate(areas, start=1)]
-    lines += _section("Kết quả đạt được", _achievements(snapshot), "Chưa ghi nhận.")
-    lines += _section("Tồn tại, hạn chế", _shortcomings(snapshot), "Không có.")
-    figures = _figures(snapshot)
+    lines = ["", t.SUMMARY_AREAS]
+    lines += [_area_line(t, i, len(areas), snapshot, area) for i, area in enumerate(areas, start=1)]
+    lines += _section(t.SECTION_ACHIEVEMENTS, _achievements(t, snapshot), t.NOTHING_NOTED)
+    lines += _section(t.SECTION_SHORTCOMINGS, _shortcomings(t, snapshot), t.NOTHING)
+    figures = _figures(t, snapshot)
     if figures:
-        lines += _section("Số liệu, thông tin ghi nhận", figures, "")
+        lines += _section(t.SECTION_FIGURES, figures, "")
     recommendations = [f"• {esc(text)}" for text in snapshot.remarks_of(RemarkKind.RECOMMENDATION)]
-    lines += _section("Kiến nghị của đơn vị", recommendations, "Không có.")
-    lines += ["", f"📷 Ảnh minh chứng: {len(snapshot.photos)}"]
+    lines += _section(t.SECTION_RECOMMENDATIONS, recommendations, t.NOTHING)
+    lines += ["", t.SUMMARY_PHOTOS.format(count=len(snapshot.photos))]
     return lines
 
 
-def render_summary(snapshot: Snapshot) -> str:
-    return "\n".join(_header(snapshot, "📋 KẾT QUẢ KIỂM TRA") + _body(snapshot))
+def render_summary(t: Messages, snapshot: Snapshot) -> str:
+    return "\n".join(_header(t, snapshot, t.SUMMARY_TITLE) + _body(t, snapshot))
 
 
-def render_review(snapshot: Snapshot) -> str:
-    footer = ["", "Kiểm tra lại rồi bấm <b>«Gửi kết quả»</b>. Sau khi gửi, phiên không sửa được nữa."]
-    return "\n".join(_header(snapshot, "🔎 XEM LẠI PHIÊN") + _body(snapshot) + footer)
+def render_review(t: Messages, snapshot: Snapshot) -> str:
+    footer = ["", t.REVIEW_FOOTER]
+    return "\n".join(_header(t, snapshot, t.REVIEW_TITLE) + _body(t, snapshot) + footer)
 
 
-def photo_album(snapshot: Snapshot, photo_dir: Path) -> list[OutPhoto]:
+def photo_album(t: Messages, snapshot: Snapshot, photo_dir: Path) -> list[OutPhoto]:
     """Evidence in checklist order, each captioned with the item it proves."""
     order = {
         item.id: pos
@@ -159,7 +162,8 @@ def photo_album(snapshot: Snapshot, photo_dir: Path) -> list[OutPhoto]:
         if found:
             pos, _, item = found
             area_index, _, item_index, _ = snapshot.checklist.at(pos)
-            where = f"Mục {area_index + 1} · Câu {item_index + 1}: {_strip_question(item.prompt)}"
+            place = t.AREA_ITEM.format(area=area_index + 1, item=item_index + 1)
+            where = f"{place}: {_strip_question(item.prompt_in(t.lang))}"
         caption = f"#{snapshot.inspection.id} · {where}\n{texts.short_time(photo.received_at)} · {photo.sender_name}"
         album.append(
             OutPhoto(

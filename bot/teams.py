@@ -25,29 +25,29 @@ class Teams:
         """`/newteam <name>` in a group: the group becomes the team's, the administrator its lead."""
         person = turn.msg.person
         if person.id not in self.admins:
-            turn.say(texts.NEWTEAM_NOT_ADMIN)
+            turn.say(turn.t.NEWTEAM_NOT_ADMIN)
             return
         existing = await turn.tx.team_by_group(turn.msg.chat.id)
         if existing:
             turn.say(
-                texts.TEAM_EXISTS.format(
+                turn.t.TEAM_EXISTS.format(
                     team=esc(existing.name), link=esc(self.invite_link(existing.invite_code)), code=existing.join_code
                 )
             )
             return
         name = " ".join(args.split())
         if not name:
-            turn.say(texts.NEWTEAM_USAGE)
+            turn.say(turn.t.NEWTEAM_USAGE)
             return
         if not TEAM_MIN <= len(name) <= TEAM_MAX:
-            turn.say(texts.NEWTEAM_NAME_RULE)
+            turn.say(turn.t.NEWTEAM_NAME_RULE)
             return
         join_code = await self._new_join_code(turn)
         team = await turn.tx.create_team(
             name, turn.msg.chat.id, person.id, person.name, secrets.token_urlsafe(16), join_code
         )
         turn.say(
-            texts.TEAM_CREATED.format(
+            turn.t.TEAM_CREATED.format(
                 team=esc(team.name),
                 lead=esc(person.name),
                 link=esc(self.invite_link(team.invite_code)),
@@ -67,14 +67,14 @@ class Teams:
         person = turn.msg.person
         team = await (turn.tx.team_by_join_code(code) if short else turn.tx.team_by_invite(code))
         if team is None:
-            turn.say(texts.BAD_JOIN_CODE if short else texts.BAD_INVITE)
+            turn.say(turn.t.BAD_JOIN_CODE if short else turn.t.BAD_INVITE)
             return
         if await turn.tx.membership(team.id, person.id):
-            turn.say(texts.ALREADY_MEMBER.format(team=esc(team.name)))
+            turn.say(turn.t.ALREADY_MEMBER.format(team=esc(team.name)))
             return
         await turn.tx.add_member(team.id, person.id, person.name)
-        turn.say(texts.JOINED.format(name=esc(person.name), team=esc(team.name)))
-        turn.say(texts.JOINED_GROUP.format(name=esc(person.name)), chat_id=team.group_chat_id)
+        turn.say(turn.t.JOINED.format(name=esc(person.name), team=esc(team.name)))
+        turn.say(texts.VI.JOINED_GROUP.format(name=esc(person.name)), chat_id=team.group_chat_id)
 
     async def may_lead(self, tx: Tx, team: Team, person_id: int) -> bool:
         """Rounds and follow-ups are the lead's to change; the bot's administrators may stand in."""

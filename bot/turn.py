@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from bot import texts
 from bot.checklist import Checklist
-from bot.events import Button, Edit, Incoming, Reply, Say, Toast
+from bot.events import Button, ChatKind, Edit, Incoming, Reply, Say, Toast
+from bot.texts import Messages
 from storage.models import Inspection
 from storage.repository import Tx, utcnow
 
@@ -16,8 +18,11 @@ BURST_QUIET = timedelta(seconds=1.5)
 
 @dataclass
 class Turn:
+    """`t` is the catalogue the event is answered in: the person's language, Vietnamese in a group."""
+
     tx: Tx
     msg: Incoming
+    t: Messages
     out: list[Reply] = field(default_factory=list)
 
     def say(
@@ -46,6 +51,20 @@ class Turn:
         """Freezes the message whose button was pressed, optionally showing the answer it got."""
         if self.msg.tapped_message_id is not None:
             self.out.append(Edit(chat_id=self.msg.chat.id, message_id=self.msg.tapped_message_id, html=html))
+
+
+async def catalogue_of(tx: Tx, person_id: int, language_code: str | None = None) -> Messages:
+    """The catalogue for what is said to this person in private. Without a message of theirs at hand (a
+    reminder, a draft closed with its round) only a choice made with /lang is known."""
+    return texts.catalogue(texts.language_for(await tx.language_of(person_id), language_code))
+
+
+async def catalogue_for(tx: Tx, msg: Incoming) -> Messages:
+    """The catalogue an event is answered in. A group works in Vietnamese, the team's working language,
+    whoever speaks in it."""
+    if msg.chat.kind is ChatKind.GROUP:
+        return texts.VI
+    return await catalogue_of(tx, msg.person.id, msg.person.language_code)
 
 
 async def owe(tx: Tx, replies: list[Reply]) -> None:

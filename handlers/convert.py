@@ -41,7 +41,7 @@ def to_incoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Incoming 
     elif user is None or user.is_bot:
         return None
     else:
-        person = Person(id=user.id, name=user.full_name, username=user.username)
+        person = Person(id=user.id, name=user.full_name, username=user.username, language_code=user.language_code)
     kind = ChatKind.PRIVATE if chat.type == chat.PRIVATE else ChatKind.GROUP
     query = update.callback_query
     return Incoming(

@@ -119,7 +119,7 @@ class TelegramSteps:
     async def _report(self, reply: ReportFile) -> object:
         """Built afresh on every attempt (a retry after a crash has no half-made file to trust)."""
         assert self.reports is not None, "reports are delivered only by a worker that can build them"
-        request, what = reply.request, texts.REPORT_WHAT[reply.request.kind.value]
+        request, what = reply.request, texts.VI.REPORT_WHAT[reply.request.kind.value]
         # "sending a file…" under the group's name while it is built: a workbook can take seconds.
         action = ChatAction.UPLOAD_PHOTO if request.kind in PICTURES else ChatAction.UPLOAD_DOCUMENT
         await with_retries("sendChatAction", self.bot.send_chat_action, reply.chat_id, action)
@@ -130,10 +130,10 @@ class TelegramSteps:
                 return await self._notice(reply.chat_id, esc(str(missing)))
             except Exception:
                 log.exception("building %s for chat %s failed", request, reply.chat_id)
-                return await self._notice(reply.chat_id, texts.REPORT_FAILED.format(what=what))
+                return await self._notice(reply.chat_id, texts.VI.REPORT_FAILED.format(what=what))
             size = built.path.stat().st_size
             if size > self.upload_limit:
-                notice = texts.REPORT_TOO_BIG.format(
+                notice = texts.VI.REPORT_TOO_BIG.format(
                     name=esc(built.filename), size=size / 2**20, command=esc(cli_command(request))
                 )
                 return await self._notice(reply.chat_id, notice)

@@ -8,6 +8,7 @@ import time
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, TypeHandler, filters
 
+from bot import texts
 from bot.engine import Engine
 from bot.events import Toast
 from handlers.convert import to_incoming
@@ -20,7 +21,6 @@ log = logging.getLogger(__name__)
 ENGINE_KEY = "engine"
 OUTBOX_KEY = "outbox"
 INBOX_KEY = "inbox"
-ERROR_REPLY = "⚠️ Bot gặp lỗi khi xử lý tin nhắn này nên chưa ghi nhận. Hãy gửi lại hoặc gửi /resume."
 
 
 async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -58,10 +58,14 @@ async def done_with_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The engine's transaction was rolled back, so the honest thing is to say nothing was saved."""
+    """The engine's transaction was rolled back, so the honest thing is to say nothing was saved. In the
+    language Telegram reports for the person: the database, where a /lang choice is kept, may be what
+    failed."""
     log.error("error while handling update %s", update, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
-        await with_retries("sendMessage", context.bot.send_message, update.effective_chat.id, ERROR_REPLY)
+        user = update.effective_user
+        t = texts.catalogue(texts.language_for(None, user.language_code if user else None))
+        await with_retries("sendMessage", context.bot.send_message, update.effective_chat.id, t.ERROR_REPLY)
 
 
 def register(

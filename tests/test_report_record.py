@@ -19,7 +19,7 @@ from bot.reports.data import InspectionReport
 from bot.reports.docx_layout import criterion
 from bot.reports.record import write_record
 from bot.reports.results import area_results, shortcomings
-from bot.texts import RATING_LABELS, VIETNAM
+from bot.texts import VI, VIETNAM
 from storage.models import RemarkKind
 from tests.report_samples import context, inspection_report, photo_bytes
 
@@ -145,7 +145,7 @@ def test_each_area_states_the_verdict_the_results_module_computes(photo_dir: Pat
     assert {"pass", "partial", "fail"} <= {result.verdict for result in results}
     for result in results:
         heading = lines.index(f"{result.number}. {result.area.title}")
-        assert lines[heading + 1].startswith(f"Đánh giá chung: {RATING_LABELS[result.verdict]} –")
+        assert lines[heading + 1].startswith(f"Đánh giá chung: {VI.RATING_LABELS[result.verdict]} –")
         assert f"đạt {result.passed}/{result.rated} tiêu chí" in lines[heading + 1]
     first_item = lines.index("1.1")
     assert lines[first_item + 1 : first_item + 4] == [
@@ -166,7 +166,7 @@ def test_results_list_strengths_every_shortcoming_with_its_note_and_the_recommen
     found = shortcomings(report.snapshot)
     assert len(short) == len(found) > 0
     for line, finding in zip(short, found, strict=True):
-        label = RATING_LABELS[finding.answer.value]
+        label = VI.RATING_LABELS[finding.answer.value]
         assert (
             line == f"- [Mục {finding.area_number}] {criterion(finding.item.prompt)} – {label}: {finding.answer.note}."
         )

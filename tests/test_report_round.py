@@ -14,7 +14,7 @@ from bot.reports.data import RoundReport
 from bot.reports.docx_layout import criterion
 from bot.reports.results import area_results, common_shortcomings
 from bot.reports.round_doc import write_round_report
-from bot.texts import RATING_LABELS
+from bot.texts import VI
 from storage.models import RemarkKind
 from tests.images import png
 from tests.report_samples import ROUND, TEAM, UNITS, context, round_report
@@ -102,7 +102,7 @@ def test_area_table_has_a_row_per_unit_and_a_column_per_area_with_verdict_counts
     for row, unit in zip(table.rows[1:], report.inspections, strict=True):
         assert row.cells[0].text == unit.unit
         for cell, result in zip(row.cells[1:], area_results(unit.snapshot), strict=True):
-            assert cell.text == f"{RATING_LABELS[result.verdict]}\n{result.passed}/{result.rated}"
+            assert cell.text == f"{VI.RATING_LABELS[result.verdict]}\n{result.passed}/{result.rated}"
             assert fill(cell) == FILLS[result.verdict]
             seen.add(result.verdict)
     assert {"pass", "partial", "fail"} <= seen
@@ -135,7 +135,7 @@ def test_common_shortcomings_name_the_criterion_the_units_and_their_notes(photo_
             f"({len(shortcoming.units)}/3 đơn vị):"
         )
         expected += [
-            f"- {unit.unit} – {RATING_LABELS[answer.value]}: {answer.note}" for unit, answer in shortcoming.units
+            f"- {unit.unit} – {VI.RATING_LABELS[answer.value]}: {answer.note}" for unit, answer in shortcoming.units
         ]
     assert section[1:-1] == expected
     assert "- UBND xã Cổ Lũng <b>&</b> – Không đạt: Thiếu mẫu đơn <b>số 0</b> & tờ khai" in section

@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.checklist import parse_checklist
 from bot.html import split_html, visible_length
 from bot.summary import Snapshot, photo_album, render_review, render_summary
+from bot.texts import VI
 from storage.models import Answer, Inspection, Photo, Remark, RemarkKind, Stage, Status, Team
 from tests.engine_harness import SMALL_CHECKLIST
 
@@ -74,7 +75,7 @@ def snapshot(note: str = "Thiếu <mẫu> & tờ khai", unit: str = "UBND xã <b
 
 
 def test_summary_names_everything_and_escapes_user_text() -> None:
-    text = render_summary(snapshot())
+    text = render_summary(VI, snapshot())
     assert "#12" in text
     assert "UBND xã &lt;b&gt;&amp;" in text and "<b>&" not in text.replace("<b>&lt;", "")
     assert "Lê &lt;Thị&gt; Hoa" in text and "Đoàn &amp; số 1" in text
@@ -87,24 +88,24 @@ def test_summary_names_everything_and_escapes_user_text() -> None:
 
 
 def test_counts_per_area() -> None:
-    text = render_summary(snapshot())
+    text = render_summary(VI, snapshot())
     assert "<b>1/2. Chỉ đạo, điều hành</b>\n   ✅ 0 · 🟡 0 · ❌ 1 · ➖ 0" in text
     assert "<b>2/2. Công khai, niêm yết TTHC</b>\n   ✅ 0 · 🟡 1 · ❌ 0 · ➖ 0 · 📷 2" in text
 
 
 def test_a_summary_with_huge_notes_splits_and_keeps_every_note() -> None:
-    text = render_summary(snapshot(note="Ghi chú dài " + "rất " * 1500))
+    text = render_summary(VI, snapshot(note="Ghi chú dài " + "rất " * 1500))
     parts = split_html(text)
     assert len(parts) >= 2 and all(visible_length(p) <= 4096 for p in parts)
     assert "".join(parts).count("rất") == 1500
 
 
 def test_review_asks_to_submit() -> None:
-    assert "Gửi kết quả" in render_review(snapshot())
+    assert "Gửi kết quả" in render_review(VI, snapshot())
 
 
 def test_album_captions_name_the_item() -> None:
-    album = photo_album(snapshot(photos=3), Path("/data/photos"))
+    album = photo_album(VI, snapshot(photos=3), Path("/data/photos"))
     assert len(album) == 3
     assert album[0].path == Path("/data/photos/12/1.jpg")
     assert "Mục 2 · Câu 1: Bảng niêm yết TTHC dễ quan sát" in album[0].caption
@@ -117,5 +118,5 @@ def test_times_are_shown_in_vietnam_time() -> None:
     from bot.texts import time_range
 
     evening = datetime(2026, 11, 25, 16, 50, tzinfo=UTC)  # 23:50 in Vietnam
-    assert time_range(evening, evening + timedelta(minutes=20)) == "23:50 ngày 25/11/2026 – 00:10 ngày 26/11/2026"
-    assert time_range(AT, None) == "09:30 ngày 25/11/2026"
+    assert time_range(VI, evening, evening + timedelta(minutes=20)) == "23:50 ngày 25/11/2026 – 00:10 ngày 26/11/2026"
+    assert time_range(VI, AT, None) == "09:30 ngày 25/11/2026"

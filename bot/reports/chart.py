@@ -19,7 +19,7 @@ from matplotlib.ticker import MaxNLocator
 
 from bot.reports.data import RoundReport
 from bot.reports.results import VERDICTS, round_verdict_counts
-from bot.texts import RATING_LABELS
+from bot.texts import VI
 
 WIDTH_IN = 8.0
 DPI = 110
@@ -49,7 +49,7 @@ def round_chart(report: RoundReport) -> bytes:
     axes.set_xlim(0, units)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlabel(f"Số đơn vị (tổng {units} đơn vị)", fontsize=TEXT_PT, family=FONT)
-    handles = [Patch(color=VERDICT_COLOURS[verdict], label=RATING_LABELS[verdict]) for verdict in VERDICTS]
+    handles = [Patch(color=VERDICT_COLOURS[verdict], label=VI.RATING_LABELS[verdict]) for verdict in VERDICTS]
     figure.legend(
         handles=handles, loc="outside lower center", ncols=4, frameon=False, prop={"size": TEXT_PT, "family": FONT}
     )

@@ -120,11 +120,11 @@ def _content(document: Document, report: InspectionReport) -> None:
 
 def _verdict_sentence(result: AreaResult) -> str:
     """The area's verdict with the counts behind it; 'Không áp dụng' criteria do not count towards it."""
-    label = texts.RATING_LABELS[result.verdict]
+    label = texts.VI.RATING_LABELS[result.verdict]
     if result.rated == 0:
         return f"Đánh giá chung: {label} (không có tiêu chí nào áp dụng với đơn vị)."
     details = [
-        f"{texts.RATING_LABELS[value]}: {count}"
+        f"{texts.VI.RATING_LABELS[value]}: {count}"
         for value, count in (("partial", result.partial), ("fail", result.failed), ("na", result.not_applicable))
         if count
     ]
@@ -149,7 +149,7 @@ def _answer_cells(report: InspectionReport, item: Item) -> tuple[str, str]:
     photos = len(report.snapshot.photos_of(item.id))
     if photos:
         notes.append(f"{photos} ảnh minh chứng (xem Phụ lục)")
-    return value_label(item, answer.value), "; ".join(notes)
+    return value_label(texts.VI, item, answer.value), "; ".join(notes)
 
 
 def _results(document: Document, report: InspectionReport) -> None:
@@ -167,7 +167,7 @@ def _results(document: Document, report: InspectionReport) -> None:
 
 def _shortcoming(found: Finding) -> str:
     note = f": {found.answer.note}" if found.answer.note else ""
-    label = texts.RATING_LABELS[found.answer.value]
+    label = texts.VI.RATING_LABELS[found.answer.value]
     return f"[Mục {found.area_number}] {criterion(found.item.prompt)} – {label}{note}."
 
 

@@ -140,7 +140,7 @@ def _cell_text(result: AreaResult | None) -> str:
     """A unit inspected with an older checklist may lack an area; its cell then says so rather than guess."""
     if result is None:
         return "—"
-    return f"{texts.RATING_LABELS[result.verdict]}\n{result.passed}/{result.rated}"
+    return f"{texts.VI.RATING_LABELS[result.verdict]}\n{result.passed}/{result.rated}"
 
 
 def _legend(document: Document, areas: list[Area]) -> None:
@@ -175,7 +175,7 @@ def _common_shortcomings(document: Document, report: RoundReport) -> None:
         )
         for unit, answer in shortcoming.units:
             note = f": {answer.note}" if answer.note else ""
-            add_item(document, f"{unit.unit} – {texts.RATING_LABELS[answer.value]}{note}")
+            add_item(document, f"{unit.unit} – {texts.VI.RATING_LABELS[answer.value]}{note}")
     add_body(document, "Chi tiết từng đơn vị xem biên bản kiểm tra.")
 
 

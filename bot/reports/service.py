@@ -107,7 +107,7 @@ class ReportService:
             unit = await self.inspection_report(request.inspection_id)
             name = f"bien-ban-{unit.inspection.id}-{slug(unit.unit)}.docx"
             await asyncio.to_thread(write_record, unit, self.context(), folder / name)
-            caption = texts.CAPTION_RECORD.format(id=unit.inspection.id, unit=esc(unit.unit))
+            caption = texts.VI.CAPTION_RECORD.format(id=unit.inspection.id, unit=esc(unit.unit))
             return BuiltFile(path=folder / name, filename=name, caption=caption)
         if kind is ReportKind.STATS:
             assert request.team_id is not None
@@ -115,7 +115,7 @@ class ReportService:
             path.write_bytes(await self.stats_chart(request.team_id))
             async with self.store.reading() as tx:
                 team = await tx.team(request.team_id)
-            caption = texts.CAPTION_STATS.format(team=esc(team.name if team else ""))
+            caption = texts.VI.CAPTION_STATS.format(team=esc(team.name if team else ""))
             return BuiltFile(path=path, filename=path.name, caption=caption, as_photo=True)
         assert request.round_id is not None
         report = await self.round_report(request.round_id)
@@ -128,22 +128,22 @@ class ReportService:
             path = folder / f"bieu-do-{base}.png"
             path.write_bytes(await asyncio.to_thread(round_chart, report))
             return BuiltFile(
-                path=path, filename=path.name, caption=texts.CAPTION_CHART.format(name=name), as_photo=True
+                path=path, filename=path.name, caption=texts.VI.CAPTION_CHART.format(name=name), as_photo=True
             )
         if request.kind is ReportKind.ROUND:
             path = folder / f"bao-cao-{base}.docx"
             chart = await asyncio.to_thread(round_chart, report)
             await asyncio.to_thread(write_round_report, report, self.context(), path, chart)
-            return BuiltFile(path=path, filename=path.name, caption=texts.CAPTION_ROUND.format(name=name))
+            return BuiltFile(path=path, filename=path.name, caption=texts.VI.CAPTION_ROUND.format(name=name))
         if request.kind is ReportKind.WORKBOOK:
             path = folder / f"bang-tinh-{base}.xlsx"
             await asyncio.to_thread(write_workbook, report, self.context(), path)
-            return BuiltFile(path=path, filename=path.name, caption=texts.CAPTION_WORKBOOK.format(name=name))
+            return BuiltFile(path=path, filename=path.name, caption=texts.VI.CAPTION_WORKBOOK.format(name=name))
         part = request.part
         suffix = f"-phan-{part[0]}-{part[1]}" if part else ""
         path = folder / f"anh-minh-chung-{base}{suffix}.zip"
         await asyncio.to_thread(write_archive, report, self.context(), path, request.photo_ids, part)
-        caption = texts.CAPTION_ARCHIVE.format(name=name)
+        caption = texts.VI.CAPTION_ARCHIVE.format(name=name)
         if part:
-            caption += texts.CAPTION_PART.format(part=part[0], parts=part[1])
+            caption += " " + texts.VI.CAPTION_PART.format(part=part[0], parts=part[1])
         return BuiltFile(path=path, filename=path.name, caption=caption)

@@ -27,7 +27,7 @@ from bot.reports.archive import archive_name, area_number, ordered_photos
 from bot.reports.data import InspectionReport, ReportContext, RoundReport
 from bot.reports.results import VERDICTS, AreaResult, area_results
 from bot.summary import value_label
-from bot.texts import RATING_LABELS, VIETNAM
+from bot.texts import VI, VIETNAM
 
 Value = str | int | float | datetime | Cell | None
 # Write-only sheets are annotated as `Worksheet`: at run time openpyxl's WriteOnlyWorksheet has
@@ -113,7 +113,7 @@ def _answer_rows(sheet: Sheet, unit: InspectionReport) -> Iterator[list[Value]]:
                 _area_label(number, area),
                 item.id,
                 _text(sheet, item.prompt, WRAP),
-                value_label(item, answer.value),
+                value_label(VI, item, answer.value),
                 answer.value,
                 _text(sheet, answer.note, WRAP),
                 _text(sheet, names.get(answer.answered_by, unit.inspection.inspector_name)),
@@ -172,7 +172,7 @@ def _verdict_meaning(verdict: str) -> str:
         "fail": "không tiêu chí nào đạt",
         "na": "không tiêu chí nào áp dụng (ô để trống)",
     }
-    return f"{RATING_LABELS[verdict]}: {meanings[verdict]}"
+    return f"{VI.RATING_LABELS[verdict]}: {meanings[verdict]}"
 
 
 # --- "Ảnh": one row per photo ---------------------------------------------------------------------

@@ -1,0 +1,94 @@
+"""The Zalo side of the bot, started and stopped as one piece by `bot.app.serve`.
+
+It is built in two steps because the outbox and Zalo need each other: `ZaloChannel(...)` makes the
+delivery steps the outbox routes to, and `start(engine, outbox)` then takes in updates, by webhook when
+ZALO_WEBHOOK_SECRET is set and by long polling otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+from bot.config import ConfigError, Settings
+from bot.engine import Engine
+from bot.reports.service import ReportService
+from handlers.outbox import OutboxWorker
+from handlers.zalo.client import ZaloClient, ZaloError
+from handlers.zalo.delivery import ZaloSteps, prune_exports
+from handlers.zalo.download import PhotoDownloader
+from handlers.zalo.inbox import ZaloInbox
+from handlers.zalo.links import LinkSigner, load_key
+from handlers.zalo.polling import poll
+from handlers.zalo.routes import ZaloRoutes
+from handlers.zalo.server import EXPORTS, PHOTOS, WEBHOOK_PATH, PublicServer
+from storage.repository import Store
+
+log = logging.getLogger(__name__)
+
+UNAUTHORIZED = 401
+STOP_GRACE_SECONDS = 10.0
+
+
+class ZaloChannel:
+    def __init__(self, settings: Settings, store: Store, inbox_store: Store, reports: ReportService) -> None:
+        self.settings = settings
+        self.inbox_store = inbox_store
+        self.link_ttl = timedelta(hours=settings.link_ttl_hours)
+        signer = LinkSigner(load_key(settings.data_dir), settings.public_url, int(self.link_ttl.total_seconds()))
+        self.client = ZaloClient(settings.require_zalo(), settings.zalo_base_url)
+        self.steps = ZaloSteps(
+            self.client, store, reports, signer, photo_dir=settings.photo_dir, export_dir=settings.export_dir
+        )
+        folders = {PHOTOS: settings.photo_dir, EXPORTS: settings.export_dir}
+        self.server = PublicServer(signer, folders, settings.public_listen, settings.public_port)
+        self.photos = PhotoDownloader(settings.max_photo_mb * 2**20)
+        self.inbox: ZaloInbox | None = None
+        self._polling: asyncio.Task[None] | None = None
+
+    async def start(self, engine: Engine, outbox: OutboxWorker) -> None:
+        try:
+            me = await self.client.get_me()
+        except ZaloError as error:
+            if error.error_code == UNAUTHORIZED:
+                raise ConfigError("Zalo không chấp nhận ZALO_BOT_TOKEN; hãy lấy lại token của bot.") from None
+            raise
+        removed = await asyncio.to_thread(prune_exports, self.settings.export_dir, self.link_ttl)
+        if removed:
+            log.info("deleted %d reports whose links have expired", removed)
+        routes = ZaloRoutes(self.inbox_store, engine, outbox, self.client, self.photos)
+        inbox = self.inbox = ZaloInbox(self.inbox_store, routes.process)
+        secret = (self.settings.zalo_webhook_secret or "").strip()
+        if secret:
+            self.server.accept_webhook(secret, inbox.take)
+        # Updates left by the previous run are queued before any new one can arrive.
+        await inbox.replay()
+        await self.server.start()
+        if secret:
+            url = self.settings.public_url + WEBHOOK_PATH
+            await self.client.set_webhook(url, secret)
+            info = await self.client.get_webhook_info()
+            if info.get("url") not in (None, url):
+                log.warning("Zalo reports the webhook as %s, not %s", info.get("url"), url)
+        else:
+            await self.client.delete_webhook()
+            self._polling = asyncio.create_task(poll(self.client, inbox), name="zalo-polling")
+        mode = "webhook" if secret else "polling"
+        log.info("Zalo bot %s is running (%s)", me.get("account_name") or me.get("id"), mode)
+
+    async def stop_intake(self) -> None:
+        """No new updates; each person's current one may finish, the rest wait in the inbox."""
+        if self._polling is not None:
+            self._polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._polling
+        if self.inbox is not None:
+            await self.inbox.stop(STOP_GRACE_SECONDS)
+
+    async def close(self) -> None:
+        """After the outbox has stopped: it may still have been sending photos from the server."""
+        await self.server.stop()
+        await self.photos.close()
+        await self.client.close()

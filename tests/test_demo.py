@@ -1,0 +1,223 @@
+"""`python -m bot demo` as a newcomer or a script meets it: a whole inspection typed into a terminal (here,
+piped from a list of answers), through the real engine, with the bundled checklist and what is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from handlers.terminal import EXPORTED, GROUP_HEADER, NO_SUCH_FILE, NOT_FINISHED, PROMPT
+from tests.images import jpeg, png
+
+ROOT = Path(__file__).resolve().parent.parent
+RATING_MENU = "1. Đạt  2. Không đạt  3. Một phần  4. Không áp dụng  5. ⬅️ Quay lại"
+PHOTO = "anh-thu.jpg"
+OTHER_PHOTO = "bo phan mot cua.png"  # a space in the name, as people name files
+MISSING_PHOTO = "anh-chua-chup.jpg"
+
+# The bundled checklist from start to submit, one line per step, answered as a person would: by number,
+# by label, with a wrong reply, notes, photos by path and drawn samples.
+ANSWERS = [
+    "UBND xã Cổ Lũng",
+    "2",  # the location step: «Bỏ qua»
+    # Mục 1
+    "1",  # Đạt, by number
+    "Không đạt",  # by label…
+    "Chưa có quyết định cử cán bộ đầu mối",  # …and the note a shortcoming asks for
+    "có lẽ",  # names no choice: the question and its menu come again
+    "đạt",  # a label in any case
+    "3",  # Một phần
+    "Dự toán chưa tách riêng kinh phí KSTTHC",
+    # Mục 2
+    "Có",
+    "4",  # Không áp dụng
+    "1",
+    "1",
+    "Dự thảo quy định cấp giấy phép xây dựng",  # an optional text question
+    # Mục 3
+    "1",
+    PHOTO,  # optional evidence, a photo given by its path
+    "xong",
+    "1",
+    "1",  # optional evidence, none: «Xong» by number
+    "1",
+    "1",
+    "1",
+    "Một phần",
+    "Bảng niêm yết đặt sau cửa, khó thấy",
+    "mẫu",  # the first drawn sample
+    "xong",
+    "mẫu",  # required evidence: two samples
+    "mẫu",
+    "1",
+    # Mục 4
+    "1",
+    "1",
+    "1",
+    "1",
+    "95,5",
+    "1",  # a number question: one file overdue, not «⬅️ Quay lại»
+    "Không đạt",
+    "Không có Phiếu xin lỗi cho hồ sơ quá hạn",
+    "1",
+    "1",
+    "1",
+    "1",
+    "1",
+    MISSING_PHOTO,  # a file that is not there is said so, and nothing is sent
+    OTHER_PHOTO,
+    "1",
+    # Mục 5
+    "1",
+    "1",
+    "1",
+    # Mục 6
+    "1",
+    "1",
+    "Không",
+    "4",
+    "4",
+    # Mục 7
+    "1",
+    "1",
+    "1",
+    "1",
+    # Mục 8
+    "1",
+    "1",
+    "1",
+    "bỏ qua",  # the optional closing note
+    "Đề nghị tỉnh tập huấn phần mềm một cửa",  # the unit's recommendation
+    "xong",
+    "bỏ qua",  # no other strengths
+    "gửi",
+]
+
+
+def play(
+    cwd: Path, answers: list[str], *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ADMIN_", "CHECKLIST_", "DATA_"))}
+    clean.update(PYTHONPATH=str(ROOT), PYTHONIOENCODING="utf-8", **(env or {}))
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "demo", *args],
+        input="\n".join(answers) + "\n",
+        env=clean,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+
+
+def flat(text: str) -> str:
+    """The demo wraps long lines for an 80-column terminal; assertions look past where it wrapped."""
+    return " ".join(text.split())
+
+
+def after(output: str, line: str) -> str:
+    """What the demo printed in answer to one echoed line of input."""
+    return output.split(f"{PROMPT}{line}\n", 1)[1].split(PROMPT, 1)[0]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_whole_inspection_from_an_answers_file(tmp_path: Path) -> None:
+    (tmp_path / PHOTO).write_bytes(jpeg(1280, 960, label="bang niem yet"))
+    (tmp_path / OTHER_PHOTO).write_bytes(png(1024, 768))
+    data = (tmp_path / "du-lieu").resolve()
+
+    result = play(tmp_path, ANSWERS, "--sample-photos", "--data-dir", str(data))
+
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    assert "Traceback" not in result.stderr
+    out = result.stdout
+    assert RATING_MENU in out
+    wrong = after(out, "có lẽ")
+    assert "Văn bản chỉ đạo, hướng dẫn về KSTTHC" in flat(wrong) and RATING_MENU in wrong
+    assert flat(NO_SUCH_FILE.format(path=MISSING_PHOTO)) in flat(after(out, MISSING_PHOTO))
+    summary = flat(out.split(GROUP_HEADER, 1)[1])
+    for entered in (
+        "UBND xã Cổ Lũng",
+        "Chưa có quyết định cử cán bộ đầu mối",
+        "Đề nghị tỉnh tập huấn phần mềm một cửa",
+    ):
+        assert entered in summary
+    export = data / "phien-1.json"
+    assert flat(EXPORTED.format(id=1, path=export)) in flat(out)
+
+    document = json.loads(export.read_text(encoding="utf-8"))
+    assert document["status"] == "submitted" and document["unit"] == "UBND xã Cổ Lũng"
+    answers = {answer["item_id"]: (answer["value"], answer["note"]) for answer in document["answers"]}
+    assert answers["ke-hoach-kstthc"] == ("pass", None)
+    assert answers["can-bo-dau-moi"] == ("fail", "Chưa có quyết định cử cán bộ đầu mối")
+    assert answers["pho-bien-van-ban"] == ("pass", None)
+    assert answers["du-toan-kinh-phi"] == ("partial", "Dự toán chưa tách riêng kinh phí KSTTHC")
+    assert answers["co-du-thao-quy-dinh-tthc"] == ("yes", None)
+    assert answers["danh-gia-tac-dong-tthc"] == ("na", None)
+    assert answers["ghi-chu-du-thao"] == ("Dự thảo quy định cấp giấy phép xây dựng", None)
+    assert answers["hinh-thuc-niem-yet"] == ("partial", "Bảng niêm yết đặt sau cửa, khó thấy")
+    assert answers["anh-khu-vuc-niem-yet"] == ("2", None)
+    assert answers["ty-le-dung-han"] == ("95.5", None)
+    assert answers["so-ho-so-qua-han"] == ("1", None)
+    assert answers["co-phat-sinh-phan-anh"] == ("no", None)
+    assert "ghi-chu-khac" not in answers
+    assert len(answers) == 39
+    assert document["recommendations"] == ["Đề nghị tỉnh tập huấn phần mềm một cửa"]
+    assert document["strengths"] == []
+
+    samples = sorted((data / "anh-mau").glob("*.jpg"))
+    expected = {
+        ("niem-yet-dung-danh-muc", sha256(tmp_path / PHOTO)),
+        ("hinh-thuc-niem-yet", sha256(samples[0])),
+        ("anh-khu-vuc-niem-yet", sha256(samples[1])),
+        ("anh-khu-vuc-niem-yet", sha256(samples[2])),
+        ("anh-bo-phan-mot-cua", sha256(tmp_path / OTHER_PHOTO)),
+    }
+    with sqlite3.connect(data / "kiemtra.sqlite3") as db:
+        assert db.execute("SELECT status FROM inspections WHERE id = 1").fetchone() == ("submitted",)
+        photos = db.execute("SELECT item_id, sha256, path FROM photos WHERE inspection_id = 1").fetchall()
+        assert db.execute("SELECT COUNT(*) FROM outbox WHERE status = 'pending'").fetchone() == (0,)
+    assert {(item, digest) for item, digest, _ in photos} == expected
+    assert all(sha256(data / "photos" / path) == digest for _, digest, path in photos)
+    assert {(photo["item_id"], photo["sha256"]) for photo in document["photos"]} == expected
+
+
+def test_input_that_ends_midway_keeps_the_draft(tmp_path: Path) -> None:
+    (tmp_path / PHOTO).write_bytes(jpeg(label="bang niem yet"))
+    data = (tmp_path / "du-lieu").resolve()
+    cut = ANSWERS.index(PHOTO) + 1
+
+    result = play(tmp_path, ANSWERS[:cut], "--data-dir", str(data))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert flat(result.stdout).endswith(flat(NOT_FINISHED.format(data_dir=data)))
+    with sqlite3.connect(data / "kiemtra.sqlite3") as db:
+        assert db.execute("SELECT status FROM inspections WHERE id = 1").fetchone() == ("draft",)
+        assert db.execute("SELECT COUNT(*) FROM answers WHERE inspection_id = 1").fetchone() == (10,)
+        assert db.execute("SELECT sha256 FROM photos").fetchall() == [(sha256(tmp_path / PHOTO),)]
+
+
+def test_without_a_data_dir_a_temporary_one_is_used_and_kept(tmp_path: Path) -> None:
+    """No settings are read either: a .env that would stop the bot does not stop the demo."""
+    temporary, work = tmp_path / "tmp", tmp_path / "work"
+    temporary.mkdir()
+    work.mkdir()
+    (work / ".env").write_text("ADMIN_IDS=abc\nMAX_PHOTO_MB=0\n", encoding="utf-8")
+
+    result = play(work, ["UBND xã Cổ Lũng"], env={"TMPDIR": str(temporary)})
+
+    assert result.returncode == 1, result.stderr
+    (used,) = temporary.glob("kiemtra-demo-*")
+    assert (used / "kiemtra.sqlite3").is_file()
+    assert flat(result.stdout).endswith(flat(NOT_FINISHED.format(data_dir=used.resolve())))
+    assert list(work.iterdir()) == [work / ".env"]
