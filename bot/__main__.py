@@ -1,4 +1,5 @@
-"""`python -m bot` runs the bot; `python -m bot export <id> --format json` prints an inspection;
+"""`python -m bot` runs the bot (Telegram, Zalo or both); `python -m bot demo` runs an inspection in the
+terminal with no token; `python -m bot export <id> --format json` prints an inspection;
 `report <id> | --round <id> --format docx|xlsx|zip -o FILE` writes the team lead's documents;
 `backup FILE`, `restore FILE` and `check` look after DATA_DIR (see bot/maintenance.py).
 
@@ -20,6 +21,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.checklist import ChecklistError, load_checklist
 from bot.config import ConfigError, Settings, load_settings
+from handlers.zalo.client import ZaloUnreachable
 from storage.backup import BackupError
 from storage.repository import StoreError
 
@@ -57,28 +59,28 @@ def _parser() -> argparse.ArgumentParser:
 
 
 class RedactToken(logging.Filter):
-    """The Bot API URL contains the token, and libraries put URLs in messages and exceptions."""
+    """API URLs contain the tokens (Telegram's and Zalo's), and libraries put URLs in messages and exceptions."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, *tokens: str) -> None:
         super().__init__()
-        self.token = token
+        self.tokens = [token for token in tokens if token]
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
+        for token in self.tokens:
             message = record.getMessage()
-            if self.token in message:
-                record.msg, record.args = message.replace(self.token, "<TOKEN>"), None
-            if record.exc_info and self.token in logging.Formatter().formatException(record.exc_info):
-                text = logging.Formatter().formatException(record.exc_info).replace(self.token, "<TOKEN>")
+            if token in message:
+                record.msg, record.args = message.replace(token, "<TOKEN>"), None
+            if record.exc_info and token in logging.Formatter().formatException(record.exc_info):
+                text = logging.Formatter().formatException(record.exc_info).replace(token, "<TOKEN>")
                 record.msg, record.args = f"{record.getMessage()}\n{text}", None
                 record.exc_info, record.exc_text = None, None
         return True
 
 
-def _configure_logging(token: str) -> None:
+def _configure_logging(*tokens: str) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactToken(token))
+        handler.addFilter(RedactToken(*tokens))
     # httpx logs every request URL at INFO, and the Bot API URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -88,7 +90,7 @@ async def _run() -> None:
     from bot.app import serve
 
     settings = load_settings()
-    settings.require_token()
+    settings.require_channels()
     checklist = load_checklist(settings.checklist_path)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -184,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
             from handlers.terminal import run_demo
 
             return run_demo(args.data_dir, sample_photos=args.sample_photos)
-        _configure_logging(load_settings().telegram_bot_token or "")
+        settings = load_settings()
+        _configure_logging(settings.telegram_bot_token or "", settings.zalo_bot_token or "")
         if args.command == "backup":
             return _backup(args.file)
         asyncio.run(_run())
@@ -197,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONFIG
     except NetworkError as error:
         print(f"Lỗi: không kết nối được tới Telegram ({error.message}).", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    except ZaloUnreachable as error:
+        print(f"Lỗi: không kết nối được tới Zalo ({error}).", file=sys.stderr)
         return EXIT_UNREACHABLE
 
 

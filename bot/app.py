@@ -54,18 +54,23 @@ def build_application(settings: Settings, inbox: InboxQueue) -> Application:  # 
     application = builder.concurrent_updates(processor).build()
 
     async def slow_down(user_id: int) -> None:
-        await with_retries("sendMessage", application.bot.send_message, user_id, texts.SLOW_DOWN)
+        await with_retries("sendMessage", application.bot.send_message, user_id, texts.VI.SLOW_DOWN)
 
     processor.on_flood = slow_down
     return application
 
 
 async def set_commands(application: Application) -> None:  # type: ignore[type-arg]
-    private = [BotCommand(name, text) for name, text in texts.PRIVATE_COMMANDS.items()]
-    group = [BotCommand(name, text) for name, text in texts.GROUP_COMMANDS.items()]
-    await application.bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats())
-    await application.bot.set_my_commands(group, scope=BotCommandScopeAllGroupChats())
-    await application.bot.set_my_commands(private)
+    """The command menu in each catalogue language; Telegram shows people the one of their app's language,
+    and the Vietnamese one (set without a language) to everyone else."""
+    for lang in texts.LANGUAGES:
+        t = texts.catalogue(lang)
+        code = None if lang == texts.DEFAULT else lang
+        private = [BotCommand(name, text) for name, text in t.PRIVATE_COMMANDS.items()]
+        group = [BotCommand(name, text) for name, text in t.GROUP_COMMANDS.items()]
+        await application.bot.set_my_commands(private, scope=BotCommandScopeAllPrivateChats(), language_code=code)
+        await application.bot.set_my_commands(group, scope=BotCommandScopeAllGroupChats(), language_code=code)
+        await application.bot.set_my_commands(private, language_code=code)
 
 
 async def remind(reminders: Reminders, outbox: OutboxWorker, clock: Clock) -> None:

@@ -267,15 +267,18 @@ class Engine:
             )
             recent = await tx.recent_units(inspection.team_id)
             rows = [[prompts.button(inspection, unit[:60], Action.UNIT, str(source))] for source, unit in recent]
-            turn.say(text + ("\n" + turn.t.ASK_UNIT_RECENT if recent else ""), rows)
+            turn.say(text + ("\n" + turn.t.ASK_UNIT_RECENT if recent else ""), rows, free_text=True)
         elif stage is Stage.LOCATION:
             turn.say(*prompts.stage_of_location(turn.t, inspection))
         elif stage is Stage.ITEM:
             item = checklist.at(inspection.pos)[3]
-            turn.say(*prompts.question(turn.t, checklist, inspection, await tx.answer(inspection.id, item.id)))
+            typed = item.type in (ItemType.NUMBER, ItemType.TEXT)
+            question = prompts.question(turn.t, checklist, inspection, await tx.answer(inspection.id, item.id))
+            turn.say(*question, free_text=typed)
         elif stage is Stage.NOTE:
             item = checklist.at(inspection.pos)[3]
-            turn.say(*prompts.note_request(turn.t, checklist, inspection, await tx.answer(inspection.id, item.id)))
+            note = prompts.note_request(turn.t, checklist, inspection, await tx.answer(inspection.id, item.id))
+            turn.say(*note, free_text=True)
         elif stage is Stage.PHOTOS:
             item = checklist.at(inspection.pos)[3]
             count = await tx.photo_count(inspection.id, item.id)
@@ -283,7 +286,7 @@ class Engine:
         elif stage in (Stage.RECOMMENDATIONS, Stage.STRENGTHS):
             kind = RemarkKind.RECOMMENDATION if stage is Stage.RECOMMENDATIONS else RemarkKind.STRENGTH
             count = sum(1 for remark in await tx.remarks(inspection.id) if remark.kind is kind)
-            turn.say(*prompts.remarks_request(turn.t, inspection, count))
+            turn.say(*prompts.remarks_request(turn.t, inspection, count), free_text=True)
         else:
             snapshot = await self.publisher.snapshot(tx, inspection)
             turn.say(render_review(turn.t, snapshot), prompts.review_buttons(turn.t, inspection))
@@ -507,7 +510,8 @@ class Engine:
             kind = RemarkKind.RECOMMENDATION if stage is Stage.RECOMMENDATIONS else RemarkKind.STRENGTH
             await turn.tx.add_remark(inspection.id, kind, text)
             count = sum(1 for remark in await turn.tx.remarks(inspection.id) if remark.kind is kind)
-            turn.say(turn.t.REMARK_SAVED.format(count=count), [[prompts.button(inspection, turn.t.DONE, Action.DONE)]])
+            done = [[prompts.button(inspection, turn.t.DONE, Action.DONE)]]
+            turn.say(turn.t.REMARK_SAVED.format(count=count), done, free_text=True)
         elif stage is Stage.PHOTOS:
             turn.say(turn.t.NEEDS_TEXT_PHOTO_STAGE)
             await self._prompt(turn, inspection)

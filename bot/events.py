@@ -116,6 +116,8 @@ class Say(BaseModel):
 
     `answer_from` asks the channel to open a reply to this message for that person (Telegram's
     selective force-reply), so in a group the answer reaches a bot that only sees replies to itself.
+    `free_text` says a typed answer is expected beside the buttons (a unit, a number, a note): a channel
+    that shows buttons as a numbered menu must then not read "1" as the first choice.
     """
 
     kind: Literal["say"] = "say"
@@ -124,6 +126,7 @@ class Say(BaseModel):
     buttons: list[list[Button]] = Field(default_factory=list)
     coalesce: str | None = None
     answer_from: int | None = None
+    free_text: bool = False
 
 
 class Edit(BaseModel):

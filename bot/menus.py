@@ -58,10 +58,13 @@ def render(items: list[Button]) -> str:
     return line if len(line) <= ONE_LINE else "\n".join(entries)
 
 
-def choose(text: str, items: list[Button]) -> Button | None:
-    """The choice `text` names, or None when it names none (or more than one)."""
+def choose(text: str, items: list[Button], *, by_number: bool = True) -> Button | None:
+    """The choice `text` names, or None when it names none (or more than one). Without `by_number`
+    (the question also takes a typed number or text) a number is an answer, not a choice."""
     wanted = fold(text)
     if not wanted:
+        return None
+    if wanted.isdigit() and not by_number:
         return None
     if wanted.isdigit():
         number = int(wanted)

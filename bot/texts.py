@@ -236,6 +236,25 @@ class Messages(BaseModel):
     STATS_AREAS: str
     STATS_UNITS: str
     STATS_MONTHS: str
+    MENU_HINT: str
+    REPORT_LINK: str
+    DEMO_PERSON: str
+    DEMO_TEAM: str
+    DEMO_INTRO: str
+    DEMO_SAMPLES_READY: str
+    DEMO_TEAM_READY: str
+    DEMO_LOCATION_HINT: str
+    DEMO_PHOTO_HINT: str
+    DEMO_PHOTO_HINT_SAMPLES: str
+    DEMO_NO_SAMPLES: str
+    DEMO_NO_SUCH_FILE: str
+    DEMO_SAMPLE_SENT: str
+    DEMO_TOAST: str
+    DEMO_GROUP_HEADER: str
+    DEMO_GROUP_PHOTOS: str
+    DEMO_EXPORTED: str
+    DEMO_DATA_KEPT: str
+    DEMO_NOT_FINISHED: str
     STATS_LINE: str
     AT_TIME: str
 
@@ -283,11 +302,6 @@ def language_for(stored: str | None, language_code: str | None) -> str:
 
 
 VI = catalogue(DEFAULT)
-
-# The Telegram menu wiring in bot/app.py reads these; Vietnamese until it sets a menu per language.
-PRIVATE_COMMANDS = VI.PRIVATE_COMMANDS
-GROUP_COMMANDS = VI.GROUP_COMMANDS
-SLOW_DOWN = VI.SLOW_DOWN
 
 
 def local_time(t: Messages, moment: datetime) -> str:

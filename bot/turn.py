@@ -33,6 +33,7 @@ class Turn:
         chat_id: int | None = None,
         coalesce: str | None = None,
         answer_from: int | None = None,
+        free_text: bool = False,
     ) -> None:
         self.out.append(
             Say(
@@ -41,6 +42,7 @@ class Turn:
                 buttons=buttons or [],
                 coalesce=coalesce,
                 answer_from=answer_from,
+                free_text=free_text,
             )
         )
 

@@ -39,7 +39,7 @@ from typing import TextIO
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bot import flow
+from bot import flow, texts
 from bot.checklist import Checklist, ItemType, load_checklist
 from bot.config import DEFAULT_CHECKLIST, Settings
 from bot.engine import Engine
@@ -66,39 +66,15 @@ from bot.plain import html_to_text
 from storage.models import Inspection, OutboxStatus, Stage, Status
 from storage.repository import Store, utcnow
 
-# --- what the demo itself says (to join the message catalogue with the engine's texts) ---------------
-
-INTRO = (
-    "Chạy thử bot kiểm tra công tác kiểm soát TTHC: cùng bảng kiểm, cùng lời nhắn như trên Telegram.\n"
-    "Chọn bằng số hoặc gõ chữ của lựa chọn. Gửi ảnh: gõ đường dẫn tệp ảnh. "
-    "Các lệnh như với bot (/status, /resume, /help). Thoát: Ctrl+D.\n"
-    "Dữ liệu thử: {data_dir}"
-)
-SAMPLES_READY = "🖼 Đã vẽ {count} ảnh mẫu trong {folder}. Ở câu hỏi ảnh, gõ «mẫu» để gửi lần lượt."
-TEAM_READY = "👥 Đoàn «{team}» đã sẵn sàng: bạn là trưởng đoàn và cũng là người đi kiểm tra."
-LOCATION_HINT = "💡 Cửa sổ dòng lệnh không gửi được vị trí: hãy chọn «Bỏ qua»."
-PHOTO_HINT = "💡 Gõ đường dẫn tệp ảnh (JPEG, PNG), mỗi dòng một ảnh; xong thì chọn «Xong»."
-PHOTO_HINT_SAMPLES = "💡 Gõ đường dẫn tệp ảnh (JPEG, PNG) hoặc «mẫu» để gửi ảnh mẫu; xong thì chọn «Xong»."
-NO_SAMPLES = "Chưa có ảnh mẫu: chạy lại với --sample-photos, hoặc gõ đường dẫn tệp ảnh."
-NO_SUCH_FILE = "Không thấy tệp {path}. Hãy gõ lại đường dẫn tệp ảnh."
-SAMPLE_SENT = "🖼 Gửi ảnh mẫu {name}"
-TOAST = "⚠️ {text}"
-GROUP_HEADER = "── Nhóm của đoàn nhận được ──"
-GROUP_PHOTOS = "🖼 Tiếp theo là {count} ảnh minh chứng, mỗi ảnh có chú thích câu hỏi."
-EXPORTED = "💾 Bản xuất JSON của phiên #{id}: {path}"
-DATA_KEPT = "Dữ liệu thử (cơ sở dữ liệu, ảnh) vẫn nằm trong {data_dir}"
-NOT_FINISHED = (
-    "Dừng chạy thử khi phiên kiểm tra chưa được gửi. Dữ liệu vẫn nằm trong {data_dir}\n"
-    "Để làm tiếp: python -m bot demo --data-dir {data_dir}"
-)
+# What the demo says comes from the message catalogue (DEMO_* keys); the demo speaks Vietnamese.
+T = texts.VI
 PROMPT = "› "
 
 # ------------------------------------------------------------------------------------------------------
 
-DEMO_PERSON = Person(id=1, name="Người dùng thử")
+DEMO_PERSON = Person(id=1, name=T.DEMO_PERSON, language_code=T.lang)
 PRIVATE = Chat(id=DEMO_PERSON.id, kind=ChatKind.PRIVATE)
 GROUP = Chat(id=-1, kind=ChatKind.GROUP)
-TEAM_NAME = "Đoàn kiểm tra thử nghiệm"
 SAMPLE_DIR = "anh-mau"
 SAMPLE_WORDS = frozenset({"mau", "sample"})
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
@@ -200,12 +176,12 @@ class TerminalChannel:
     async def _form_team(self) -> None:
         """As on Telegram: an administrator sends /newteam in the team's group, the inspector opens the
         invitation. One line says so; the group's own chatter would only distract."""
-        await self._send(GROUP, Command(name="newteam", args=TEAM_NAME))
+        await self._send(GROUP, Command(name="newteam", args=T.DEMO_TEAM))
         async with self.store.reading() as tx:
             team = await tx.team_by_group(GROUP.id)
         assert team is not None, "the engine made no team of the demo group"
         await self._send(PRIVATE, Command(name="start", args=team.invite_code))
-        show(self.out, TEAM_READY.format(team=team.name))
+        show(self.out, T.DEMO_TEAM_READY.format(team=team.name))
 
     async def _ask(self) -> str | None:
         """The next line that says something; None at the end of input. A piped line is echoed after the
@@ -230,7 +206,7 @@ class TerminalChannel:
         without samples)."""
         path = existing_file(line)
         if path is None and looks_like_path(line):
-            show(self.out, NO_SUCH_FILE.format(path=typed_path(line)))
+            show(self.out, T.DEMO_NO_SUCH_FILE.format(path=typed_path(line)))
             return None
         if line.startswith("/"):
             if path is not None:  # an absolute path, not a command
@@ -244,10 +220,10 @@ class TerminalChannel:
             return self._photo(path)
         if fold(line) in SAMPLE_WORDS and self._taking_photos():
             if self.samples is None:
-                show(self.out, NO_SAMPLES)
+                show(self.out, T.DEMO_NO_SAMPLES)
                 return None
             sample = next(self.samples)
-            show(self.out, SAMPLE_SENT.format(name=sample.name))
+            show(self.out, T.DEMO_SAMPLE_SENT.format(name=sample.name))
             return self._photo(sample)
         return Text(text=line)
 
@@ -325,7 +301,7 @@ class TerminalChannel:
         to_group: list[Say | Photos] = []
         for reply in replies:
             if isinstance(reply, Toast):  # a terminal has no pop-ups
-                show(self.out, "\n" + TOAST.format(text=reply.text))
+                show(self.out, "\n" + T.DEMO_TOAST.format(text=reply.text))
             elif isinstance(reply, Say) and reply.chat_id == PRIVATE.id:
                 show(self.out, "\n" + html_to_text(reply.html))
                 if reply.buttons:
@@ -336,17 +312,21 @@ class TerminalChannel:
         return to_group
 
     def _show_group(self, replies: list[Say | Photos]) -> None:
-        show(self.out, "\n" + GROUP_HEADER)
+        show(self.out, "\n" + T.DEMO_GROUP_HEADER)
         for reply in replies:
-            text = html_to_text(reply.html) if isinstance(reply, Say) else GROUP_PHOTOS.format(count=len(reply.photos))
+            text = (
+                html_to_text(reply.html)
+                if isinstance(reply, Say)
+                else T.DEMO_GROUP_PHOTOS.format(count=len(reply.photos))
+            )
             show(self.out, text)
 
     def _hint(self, stage: Stage) -> None:
         """What a terminal does differently, said once where it matters."""
         if stage is Stage.LOCATION:
-            show(self.out, LOCATION_HINT)
+            show(self.out, T.DEMO_LOCATION_HINT)
         elif stage is Stage.PHOTOS:
-            show(self.out, PHOTO_HINT if self.samples is None else PHOTO_HINT_SAMPLES)
+            show(self.out, T.DEMO_PHOTO_HINT if self.samples is None else T.DEMO_PHOTO_HINT_SAMPLES)
 
 
 async def demo(data_dir: Path, *, sample_photos: bool, read: Reader, out: TextIO, interactive: bool) -> int:
@@ -354,11 +334,11 @@ async def demo(data_dir: Path, *, sample_photos: bool, read: Reader, out: TextIO
     # The usual DATA_DIR layout, without reading .env: the demo needs no setting at all.
     settings = Settings.model_construct(data_dir=data_dir)
     checklist = load_checklist(DEFAULT_CHECKLIST)
-    show(out, INTRO.format(data_dir=data_dir))
+    show(out, T.DEMO_INTRO.format(data_dir=data_dir))
     samples = None
     if sample_photos:
         samples = await asyncio.to_thread(draw_samples, data_dir / SAMPLE_DIR)
-        show(out, SAMPLES_READY.format(count=len(samples), folder=data_dir / SAMPLE_DIR))
+        show(out, T.DEMO_SAMPLES_READY.format(count=len(samples), folder=data_dir / SAMPLE_DIR))
     store = await Store.open(settings.database_path)
     try:
         engine = Engine(
@@ -376,14 +356,14 @@ async def demo(data_dir: Path, *, sample_photos: bool, read: Reader, out: TextIO
     finally:
         await store.close()
     if submitted is None:
-        show(out, "\n" + NOT_FINISHED.format(data_dir=data_dir))
+        show(out, "\n" + T.DEMO_NOT_FINISHED.format(data_dir=data_dir))
         return EXIT_UNFINISHED
     document = await export_json(settings.database_path, submitted)
     assert document is not None, "a submitted inspection has an export"
     target = data_dir / f"phien-{submitted}.json"
     await asyncio.to_thread(target.write_text, document + "\n", encoding="utf-8")
-    show(out, "\n" + EXPORTED.format(id=submitted, path=target))
-    show(out, DATA_KEPT.format(data_dir=data_dir))
+    show(out, "\n" + T.DEMO_EXPORTED.format(id=submitted, path=target))
+    show(out, T.DEMO_DATA_KEPT.format(data_dir=data_dir))
     return 0
 
 
@@ -404,7 +384,7 @@ def run_demo(data_dir: Path | None, *, sample_photos: bool) -> int:
             )
         )
     except KeyboardInterrupt:
-        show(sys.stdout, "\n" + NOT_FINISHED.format(data_dir=directory))
+        show(sys.stdout, "\n" + T.DEMO_NOT_FINISHED.format(data_dir=directory))
         return EXIT_INTERRUPTED
 
 

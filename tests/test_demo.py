@@ -11,7 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from handlers.terminal import EXPORTED, GROUP_HEADER, NO_SUCH_FILE, NOT_FINISHED, PROMPT
+from bot.texts import VI
+from handlers.terminal import PROMPT
 from tests.images import jpeg, png
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,8 +144,8 @@ def test_a_whole_inspection_from_an_answers_file(tmp_path: Path) -> None:
     assert RATING_MENU in out
     wrong = after(out, "có lẽ")
     assert "Văn bản chỉ đạo, hướng dẫn về KSTTHC" in flat(wrong) and RATING_MENU in wrong
-    assert flat(NO_SUCH_FILE.format(path=MISSING_PHOTO)) in flat(after(out, MISSING_PHOTO))
-    summary = flat(out.split(GROUP_HEADER, 1)[1])
+    assert flat(VI.DEMO_NO_SUCH_FILE.format(path=MISSING_PHOTO)) in flat(after(out, MISSING_PHOTO))
+    summary = flat(out.split(VI.DEMO_GROUP_HEADER, 1)[1])
     for entered in (
         "UBND xã Cổ Lũng",
         "Chưa có quyết định cử cán bộ đầu mối",
@@ -152,7 +153,7 @@ def test_a_whole_inspection_from_an_answers_file(tmp_path: Path) -> None:
     ):
         assert entered in summary
     export = data / "phien-1.json"
-    assert flat(EXPORTED.format(id=1, path=export)) in flat(out)
+    assert flat(VI.DEMO_EXPORTED.format(id=1, path=export)) in flat(out)
 
     document = json.loads(export.read_text(encoding="utf-8"))
     assert document["status"] == "submitted" and document["unit"] == "UBND xã Cổ Lũng"
@@ -200,7 +201,7 @@ def test_input_that_ends_midway_keeps_the_draft(tmp_path: Path) -> None:
 
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert flat(result.stdout).endswith(flat(NOT_FINISHED.format(data_dir=data)))
+    assert flat(result.stdout).endswith(flat(VI.DEMO_NOT_FINISHED.format(data_dir=data)))
     with sqlite3.connect(data / "kiemtra.sqlite3") as db:
         assert db.execute("SELECT status FROM inspections WHERE id = 1").fetchone() == ("draft",)
         assert db.execute("SELECT COUNT(*) FROM answers WHERE inspection_id = 1").fetchone() == (10,)
@@ -219,5 +220,5 @@ def test_without_a_data_dir_a_temporary_one_is_used_and_kept(tmp_path: Path) -> 
     assert result.returncode == 1, result.stderr
     (used,) = temporary.glob("kiemtra-demo-*")
     assert (used / "kiemtra.sqlite3").is_file()
-    assert flat(result.stdout).endswith(flat(NOT_FINISHED.format(data_dir=used.resolve())))
+    assert flat(result.stdout).endswith(flat(VI.DEMO_NOT_FINISHED.format(data_dir=used.resolve())))
     assert list(work.iterdir()) == [work / ".env"]

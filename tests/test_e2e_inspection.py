@@ -23,6 +23,8 @@ async def test_commands_menu_is_set_in_vietnamese(tg: BotApiStandIn, tmp_path: P
         await tg.wait_idle()
     private = {c["command"]: c["description"] for c in tg.my_commands({"type": "all_private_chats"})}
     assert private["inspect"] == "Bắt đầu phiên kiểm tra"
+    english = {c["command"]: c["description"] for c in tg.my_commands({"type": "all_private_chats"}, "en")}
+    assert english["inspect"] == "Start an inspection" and english.keys() == private.keys()
     group = {c["command"] for c in tg.my_commands({"type": "all_group_chats"})}
     assert {"summary", "newteam"} <= group
 

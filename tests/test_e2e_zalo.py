@@ -18,8 +18,8 @@ from bot.config import ConfigError
 from bot.events import Button, ReportFile, ReportKind, ReportRequest, Say
 from bot.maintenance import BACKUP_TIME
 from bot.menus import choose
-from handlers.zalo import words
-from handlers.zalo.convert import MENU
+from bot.texts import VI as words
+from handlers.zalo.convert import Menu
 from storage.repository import Store, utcnow
 from tests.e2e import ADMIN, GROUP_ID, Phone, rows, running_bot
 from tests.engine_harness import SMALL_CHECKLIST
@@ -346,5 +346,6 @@ async def to_tap(data_dir: Path, chat: int, text: str) -> str | None:
             stored = await tx.menu_of(chat)
     finally:
         await store.close()
-    chosen = choose(text, MENU.validate_json(stored or "[]"))
+    menu = Menu.model_validate_json(stored) if stored else Menu(items=[])
+    chosen = choose(text, menu.items, by_number=menu.by_number)
     return chosen.data if chosen else None

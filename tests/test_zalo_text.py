@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.events import Button, Say
-from handlers.zalo import words
+from bot.texts import VI
 from handlers.zalo.text import LIMIT, caption, say_text, split, units
 
 
@@ -16,7 +16,7 @@ def test_menu_is_numbered_under_the_plain_text_with_a_hint() -> None:
         [Button(label="Một phần", data="c"), Button(label="Không áp dụng", data="d")],
     ]
     text = say_text(Say(chat_id=1, html="<b>Câu 1</b> &amp; <i>hỏi</i>", buttons=rows))
-    assert text == f"Câu 1 & hỏi\n\n1. Đạt  2. Không đạt  3. Một phần  4. Không áp dụng\n{words.MENU_HINT}"
+    assert text == f"Câu 1 & hỏi\n\n1. Đạt  2. Không đạt  3. Một phần  4. Không áp dụng\n{VI.MENU_HINT}"
 
 
 def test_no_buttons_no_menu() -> None:

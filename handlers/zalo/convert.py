@@ -7,12 +7,11 @@ a reply that names a choice of the menu last shown in that chat becomes the butt
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from pydantic import TypeAdapter
+from pydantic import BaseModel
 
 from bot.channels import Channel, mapped_id
 from bot.events import Button, Chat, ChatKind, Command, Event, Incoming, Person, PhotoIn, Tap, Text, Unsupported
@@ -23,7 +22,14 @@ ZALO_KEY_PREFIX = "zalo:"
 EVENT_TEXT = "message.text.received"
 EVENT_IMAGE = "message.image.received"
 COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:\s+(.*))?$", re.DOTALL)
-MENU: TypeAdapter[list[Button]] = TypeAdapter(list[Button])
+
+
+class Menu(BaseModel):
+    """The choices last shown in a chat, and whether a number typed there picks one of them."""
+
+    items: list[Button]
+    by_number: bool = True
+
 
 Json = dict[str, Any]
 Download = Callable[[str], Awaitable[bytes]]
@@ -110,5 +116,6 @@ async def _text(tx: Tx, text: str, chat: int) -> Event:
     if command:
         return Command(name=command[1].lower(), args=(command[2] or "").strip())
     stored = await tx.menu_of(chat)
-    chosen = choose(text, MENU.validate_python(json.loads(stored))) if stored else None
+    menu = Menu.model_validate_json(stored) if stored else None
+    chosen = choose(text, menu.items, by_number=menu.by_number) if menu else None
     return Tap(data=chosen.data) if chosen else Text(text=text)

@@ -22,9 +22,8 @@ from bot.events import Edit, OutPhoto, Owed, Photos, ReportFile, Say
 from bot.plain import html_to_text
 from bot.reports.service import ReportService, ReportUnavailable
 from handlers.outbox import Failure, Step, backoff
-from handlers.zalo import words
 from handlers.zalo.client import ZaloClient, ZaloError, ZaloUnreachable
-from handlers.zalo.convert import MENU
+from handlers.zalo.convert import Menu
 from handlers.zalo.links import LinkSigner
 from handlers.zalo.server import EXPORTS, PHOTOS, file_path
 from handlers.zalo.text import caption, menu_of, say_text, split
@@ -114,7 +113,8 @@ class ZaloSteps:
             if index == len(pieces) - 1:
                 # Replaced by every message, so an answer is read against what the person saw last.
                 async with self.store.transaction() as tx:
-                    await tx.remember_menu(reply.chat_id, MENU.dump_json(menu_of(reply)).decode())
+                    menu = Menu(items=menu_of(reply), by_number=not reply.free_text)
+                    await tx.remember_menu(reply.chat_id, menu.model_dump_json())
             return await self.client.send_message(chat, pieces[index])
 
         def step(index: int) -> Step:
@@ -157,7 +157,7 @@ class ZaloSteps:
         if built.as_photo:
             return await self.client.send_photo(chat, url, caption(built.caption))
         hours = self.signer.ttl_seconds // 3600
-        text = f"{html_to_text(built.caption).strip()}\n{words.REPORT_LINK.format(hours=hours, url=url)}"
+        text = f"{html_to_text(built.caption).strip()}\n{texts.VI.REPORT_LINK.format(hours=hours, url=url)}"
         sent: object = None
         for piece in split(text):
             sent = await self.client.send_message(chat, piece)

@@ -7,10 +7,10 @@ fits here fits there.
 
 from __future__ import annotations
 
+from bot import texts
 from bot.events import Button, Say
 from bot.menus import flatten, render
 from bot.plain import html_to_text
-from handlers.zalo import words
 
 LIMIT = 2000
 ELLIPSIS = "…"
@@ -31,7 +31,7 @@ def say_text(reply: Say) -> str:
     items = menu_of(reply)
     if not items:
         return text
-    return f"{text}\n\n{render(items)}\n{words.MENU_HINT}"
+    return f"{text}\n\n{render(items)}\n{texts.VI.MENU_HINT}"
 
 
 def split(text: str, limit: int = LIMIT) -> list[str]:
