@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot import flow, prompts, texts
 from bot.callbacks import Action, GroupAction, Token, decode, decode_group
+from bot.channels import is_mapped
 from bot.checklist import Checklist, ItemType, PhotoRule
 from bot.events import (
     ChatKind,
@@ -183,7 +184,8 @@ class Engine:
         elif name in ("start", "help"):
             turn.say(turn.t.HELP)
         elif name == "myid":
-            turn.say(turn.t.MYID.format(id=person.id))
+            # Administrators are named by Telegram id; on another channel there is no such id to give.
+            turn.say(turn.t.MYID_ELSEWHERE if is_mapped(person.id) else turn.t.MYID.format(id=person.id))
         elif name == "lang":
             await self._language(turn, command.args)
         elif name == "inspect":

@@ -59,6 +59,7 @@ class Messages(BaseModel):
     PRIVATE_COMMANDS: dict[str, str]
     GROUP_COMMANDS: dict[str, str]
     MYID: str
+    MYID_ELSEWHERE: str
     LANG_USAGE: str
     LANG_SET: str
     NOT_MEMBER: str

@@ -57,6 +57,7 @@ async def test_whole_inspection_over_zalo(zalo: ZaloStandIn, tmp_path: Path) -> 
     async with running_zalo_bot(zalo, tmp_path, SMALL):
         await phone.say("/join K7M2QX0", "Mã tham gia không đúng")
         await phone.say(f"/join {JOIN_CODE.lower()}", "tham gia đoàn")
+        assert "chỉ có trên Telegram" in (await phone.say("/myid")).text  # no Telegram id to give here
         await phone.say("/inspect", "Đơn vị được kiểm tra")
         location = await phone.say("UBND xã Cổ Lũng", "Bỏ qua")
         assert words.MENU_HINT in location.text
