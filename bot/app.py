@@ -23,7 +23,7 @@ from bot.channels import is_mapped
 from bot.checklist import Checklist
 from bot.config import BotMode, Settings
 from bot.engine import Engine
-from bot.maintenance import BACKUP_TIME, daily_backup, schedule_daily_backups
+from bot.maintenance import BACKUP_TIME, nightly_backup, schedule_daily_backups
 from bot.reminders import Reminders
 from bot.reports.service import ReportService
 from handlers.delivery import TelegramSteps, with_retries
@@ -116,13 +116,7 @@ async def back_up_nightly(settings: Settings) -> None:
     """`schedule_daily_backups` without python-telegram-bot's JobQueue, at the same time of night."""
     while True:
         await asyncio.sleep(seconds_until(datetime.now(UTC), BACKUP_TIME))
-        try:
-            path = await daily_backup(settings)
-        except Exception:
-            # The bot must keep serving inspectors; the operator learns of it from the log.
-            log.exception("Daily backup failed")
-            continue
-        log.info("Daily backup written to %s", path)
+        await nightly_backup(settings)
 
 
 def router(telegram: TelegramSteps | None, zalo: Steps | None) -> Router:

@@ -122,12 +122,11 @@ class Engine:
         if team is None:
             turn.say(turn.t.NOT_TEAM_GROUP)
             return
-        person = turn.msg.person.id
-        if await turn.tx.membership(team.id, person) is None and person not in self.teams.admins:
+        if not await self.teams.is_member(turn.tx, team, turn.msg.person.id):
             turn.say(turn.t.MEMBERS_ONLY)
             return
         if name == "summary":
-            await self.publisher.on_request(turn, args)
+            await self.publisher.on_request(turn, team, args)
         elif name == "round":
             await self.rounds.command(turn, team, args)
         elif name == "endround":
@@ -145,8 +144,7 @@ class Engine:
         if token is None or team is None:
             turn.toast(turn.t.STALE_BUTTON if team else turn.t.NOT_TEAM_GROUP)
             return
-        person = turn.msg.person.id
-        if await turn.tx.membership(team.id, person) is None and person not in self.teams.admins:
+        if not await self.teams.is_member(turn.tx, team, turn.msg.person.id):
             turn.toast(turn.t.MEMBERS_ONLY)
             return
         if token.action in (GroupAction.REPORT, GroupAction.RECORD):

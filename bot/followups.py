@@ -15,7 +15,7 @@ from bot import texts
 from bot.callbacks import GroupAction, GroupToken, group_button
 from bot.checklist import Checklist, ItemType
 from bot.html import esc
-from bot.publishing import fold
+from bot.plain import all_words_in
 from bot.teams import Teams
 from bot.texts import Messages
 from bot.turn import ChecklistVersions, Turn
@@ -122,9 +122,7 @@ class FollowUps:
     async def command(self, turn: Turn, team: Team, args: str) -> None:
         today = texts.local_date(utcnow())
         followups = await turn.tx.open_followups(team.id)
-        words = fold(args).split()
-        if words:
-            followups = [f for f in followups if all(word in fold(f.unit) for word in words)]
+        followups = [f for f in followups if all_words_in(args, f.unit)]
         if not followups:
             turn.say(turn.t.FOLLOWUPS_NONE)
             return

@@ -64,6 +64,7 @@ __all__ = [
     "daily_backup",
     "health",
     "make_backup",
+    "nightly_backup",
     "prune_backups",
     "restore_backup",
     "schedule_daily_backups",
@@ -277,16 +278,20 @@ async def daily_backup(settings: Settings, now: datetime | None = None) -> Path:
     return target
 
 
+async def nightly_backup(settings: Settings) -> None:
+    """One scheduled backup; a failure is logged, never raised: the bot must keep serving inspectors."""
+    try:
+        path = await daily_backup(settings)
+    except Exception:
+        log.exception("Daily backup failed")
+        return
+    log.info("Daily backup written to %s", path)
+
+
 def schedule_daily_backups(job_queue: JobQueue[Any], settings: Settings) -> None:
     """Backs up every night at BACKUP_TIME into DATA_DIR/backups, keeping BACKUP_KEEP of them."""
 
     async def run(_: ContextTypes.DEFAULT_TYPE) -> None:
-        try:
-            path = await daily_backup(settings)
-        except Exception:
-            # The bot must keep serving inspectors; the operator learns of it from the log.
-            log.exception("Daily backup failed")
-            return
-        log.info("Daily backup written to %s", path)
+        await nightly_backup(settings)
 
     job_queue.run_daily(run, BACKUP_TIME, name=JOB_NAME)

@@ -9,8 +9,8 @@ engine answers it as it would any text (and shows the question again).
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from bot import plain
 from bot.events import Button
 
 ONE_LINE = 72  # longer menus get a line per choice, easier to read on a phone
@@ -42,10 +42,8 @@ SYNONYMS = {
 
 
 def fold(text: str) -> str:
-    """Lower case, no diacritics, no emoji or punctuation, single spaces."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.sub(r"[^\w/]+", " ", plain).split())
+    """Folded (`bot.plain.fold`), and without emoji or punctuation, single spaces: how a label is typed."""
+    return " ".join(re.sub(r"[^\w/]+", " ", plain.fold(text)).split())
 
 
 def flatten(rows: list[list[Button]]) -> list[Button]:

@@ -1,7 +1,8 @@
-"""Telegram HTML as plain text, for channels that show no formatting (Zalo, a terminal)."""
+"""Plain text: Telegram HTML flattened for channels without formatting, and words folded for matching."""
 
 from __future__ import annotations
 
+import unicodedata
 from html.parser import HTMLParser
 
 
@@ -32,3 +33,15 @@ def html_to_text(html: str) -> str:
     flattener.feed(html)
     flattener.close()
     return "".join(flattener.parts)
+
+
+def fold(text: str) -> str:
+    """Lower-case, without diacritics: people type unit names and choices in a hurry on a phone."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def all_words_in(query: str, text: str) -> bool:
+    """Every word of `query` appears in `text`, both folded: '/summary co lung' finds 'UBND xã Cổ Lũng'."""
+    folded = fold(text)
+    return all(word in folded for word in fold(query).split())

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 
 from bot import texts
 from bot.channels import is_mapped
 from bot.events import Photos
 from bot.html import esc
+from bot.plain import all_words_in
 from bot.summary import Snapshot, photo_album, render_summary
 from bot.turn import ChecklistVersions, Turn
 from storage.models import Inspection, Team
 from storage.repository import Tx
-
-
-def fold(text: str) -> str:
-    """Lower-case, without diacritics: people type unit names in a hurry on a phone."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 async def read_snapshot(tx: Tx, versions: ChecklistVersions, inspection: Inspection) -> Snapshot:
@@ -56,17 +50,10 @@ class Publisher:
             if album:
                 turn.out.append(Photos(chat_id=target, photos=album))
 
-    async def on_request(self, turn: Turn, args: str) -> None:
+    async def on_request(self, turn: Turn, team: Team, args: str) -> None:
         """`/summary [words of the unit's name]` in the team's group."""
-        team: Team | None = await turn.tx.team_by_group(turn.msg.chat.id)
-        if team is None:
-            turn.say(turn.t.NOT_TEAM_GROUP)
-            return
-        inspections = await turn.tx.submitted_of_team(team.id)
-        words = fold(args).split()
-        if words:
-            inspections = [i for i in inspections if all(word in fold(i.unit or "") for word in words)]
+        inspections = [i for i in await turn.tx.submitted_of_team(team.id) if all_words_in(args, i.unit or "")]
         if not inspections:
-            turn.say(turn.t.NO_MATCH.format(words=esc(args.strip())) if words else turn.t.NO_SUBMITTED)
+            turn.say(turn.t.NO_MATCH.format(words=esc(args.strip())) if args.strip() else turn.t.NO_SUBMITTED)
             return
         self.publish(turn, await self.snapshot(turn.tx, inspections[0]), chat_id=turn.msg.chat.id)

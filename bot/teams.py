@@ -76,6 +76,10 @@ class Teams:
         turn.say(turn.t.JOINED.format(name=esc(person.name), team=esc(team.name)))
         turn.say(texts.VI.JOINED_GROUP.format(name=esc(person.name)), chat_id=team.group_chat_id)
 
+    async def is_member(self, tx: Tx, team: Team, person_id: int) -> bool:
+        """Team commands and buttons answer the team's members; the bot's administrators may look in."""
+        return person_id in self.admins or await tx.membership(team.id, person_id) is not None
+
     async def may_lead(self, tx: Tx, team: Team, person_id: int) -> bool:
         """Rounds and follow-ups are the lead's to change; the bot's administrators may stand in."""
         if person_id in self.admins:

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from bot.checklist import Checklist
-from bot.publishing import fold
+from bot.plain import fold
 from bot.summary import Snapshot
 from storage.models import FollowUp, Inspection, Member, Round, Team
 

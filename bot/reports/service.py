@@ -85,7 +85,8 @@ class ReportService:
         units.sort(key=lambda unit: (unit.inspection.submitted_at or unit.inspection.created_at, unit.inspection.id))
         return RoundReport(team=team, round=chosen, inspections=units, superseded=superseded)
 
-    async def stats_chart(self, team_id: int) -> bytes:
+    async def _stats_file(self, team_id: int, folder: Path) -> BuiltFile:
+        """The team's pass rates per area over all its submitted inspections, as a chart."""
         async with self.store.reading() as tx:
             team = await tx.team(team_id)
             answers = await tx.rated_answers_of_team(team_id)
@@ -95,7 +96,10 @@ class ReportService:
         labels = [f"{number}. {area.title}" for number, (area, _) in enumerate(rates, start=1)]
         values = [passed / rated if rated else None for _, (passed, rated) in rates]
         title = f"Tỷ lệ đạt theo lĩnh vực · {team.name}"
-        return await asyncio.to_thread(pass_rate_chart, title, labels, values)
+        path = folder / f"thong-ke-doan-{team_id}.png"
+        path.write_bytes(await asyncio.to_thread(pass_rate_chart, title, labels, values))
+        caption = texts.VI.CAPTION_STATS.format(team=esc(team.name))
+        return BuiltFile(path=path, filename=path.name, caption=caption, as_photo=True)
 
     # --- building ------------------------------------------------------------------------------
 
@@ -111,12 +115,7 @@ class ReportService:
             return BuiltFile(path=folder / name, filename=name, caption=caption)
         if kind is ReportKind.STATS:
             assert request.team_id is not None
-            path = folder / f"thong-ke-doan-{request.team_id}.png"
-            path.write_bytes(await self.stats_chart(request.team_id))
-            async with self.store.reading() as tx:
-                team = await tx.team(request.team_id)
-            caption = texts.VI.CAPTION_STATS.format(team=esc(team.name if team else ""))
-            return BuiltFile(path=path, filename=path.name, caption=caption, as_photo=True)
+            return await self._stats_file(request.team_id, folder)
         assert request.round_id is not None
         report = await self.round_report(request.round_id)
         return await self._round_file(request, report, folder)
