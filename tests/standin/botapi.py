@@ -14,10 +14,11 @@ import functools
 import json
 import time
 from collections.abc import Callable, Sequence
-from types import TracebackType
 from typing import Any, ClassVar
 
 from aiohttp import ClientError, ClientSession, web
+
+from tests.local_server import LocalServer
 
 from .args import Args
 from .files import FileStore, NotAnImageError, document_object, image_size
@@ -36,7 +37,7 @@ _BAD_GATEWAY_PAGE = (
 _dumps = functools.partial(json.dumps, ensure_ascii=False)
 
 
-class BotApiStandIn:
+class BotApiStandIn(LocalServer):
     """A Bot API server on 127.0.0.1 plus the controls an end-to-end test needs.
 
     ``strict`` (default True) additionally refuses what the Bot API *documentation* forbids but the
@@ -46,9 +47,11 @@ class BotApiStandIn:
     """
 
     TOKEN: ClassVar[str] = "123456789:AAtest-token-for-the-stand-in-00000"
+    MAX_REQUEST_BYTES: ClassVar[int] = MAX_REQUEST_BYTES
     BOT_USER: ClassVar[JsonDict] = BOT_USER
 
     def __init__(self, *, strict: bool = True, callback_query_ttl: float | None = None) -> None:
+        super().__init__()
         self.world = World()
         self.files = FileStore()
         self.updates = UpdateQueue()
@@ -69,23 +72,12 @@ class BotApiStandIn:
         self._next_query_id = 4_382_000_000_000_000_000
         self._in_flight = 0
         self._last_activity = time.monotonic()
-        self._runner: web.AppRunner | None = None
-        self._port: int | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Listen on an OS-chosen port of 127.0.0.1."""
-        app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    def add_routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
         app.router.add_get("/file/bot{token}/{file_path:.+}", self._handle_file)
-        # handler_cancellation: a killed polling client releases its long poll at once.
-        runner = web.AppRunner(app, handler_cancellation=True, access_log=None, shutdown_timeout=2.0)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        self._runner = runner
-        self._port = int(runner.addresses[0][1])
 
     def forward_webhook_to(self, local_url: str) -> None:
         """Plays Telegram's side of a webhook: each update is POSTed to `local_url` (the bot's listener,
@@ -119,24 +111,7 @@ class BotApiStandIn:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._forwarder
         self.updates.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> BotApiStandIn:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._port is None:
-            raise RuntimeError("the stand-in is not started")
-        return self._port
+        await super().stop()
 
     @property
     def base_url(self) -> str:

@@ -16,11 +16,12 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any, ClassVar
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from PIL import Image
+
+from tests.local_server import LocalServer
 
 from .methods import NO_RESULT, ZaloMethods, image_format, read_params, snapshot
 from .models import (
@@ -63,7 +64,7 @@ def _sticker_png() -> bytes:
     return buffer.getvalue()
 
 
-class ZaloStandIn:
+class ZaloStandIn(LocalServer):
     """A Zalo Bot API server on 127.0.0.1 (random port) plus the controls an end-to-end test needs.
 
     ``strict`` (default True) refuses parameters Zalo does not document (``reply_markup``, ``parse_mode``,
@@ -75,6 +76,7 @@ class ZaloStandIn:
     """
 
     TOKEN: ClassVar[str] = TOKEN
+    MAX_REQUEST_BYTES: ClassVar[int] = MAX_REQUEST_BYTES
     BOT_INFO: ClassVar[JsonDict] = BOT_INFO
 
     def __init__(
@@ -88,6 +90,7 @@ class ZaloStandIn:
     ) -> None:
         if webhook_attempts < 1:
             raise ValueError("webhook_attempts must be at least 1")
+        super().__init__()
         self.updates = UpdateQueue()
         self.methods = ZaloMethods(self.updates, self._fetch, strict=strict, on_sent=self._notify)
         self.webhook_envelope = webhook_envelope
@@ -109,24 +112,16 @@ class ZaloStandIn:
         self._last_activity = time.monotonic()
         self._forwarder: asyncio.Task[None] | None = None
         self._http: ClientSession | None = None
-        self._runner: web.AppRunner | None = None
-        self._port: int | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Listen on an OS-chosen port of 127.0.0.1."""
-        app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    def add_routes(self, app: web.Application) -> None:
         app.router.add_route("GET", "/bot{token}/{method}", self._handle_method)
         app.router.add_route("POST", "/bot{token}/{method}", self._handle_method)
         app.router.add_get("/cdn/{name}", self._handle_cdn)
-        # handler_cancellation: a killed polling client releases its long poll at once.
-        runner = web.AppRunner(app, handler_cancellation=True, access_log=None, shutdown_timeout=2.0)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        self._runner = runner
-        self._port = int(runner.addresses[0][1])
+
+    async def start(self) -> None:
+        await super().start()
         self._http = ClientSession()
 
     async def stop(self) -> None:
@@ -136,27 +131,10 @@ class ZaloStandIn:
                 await self._forwarder
             self._forwarder = None
         self.updates.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        await super().stop()
         if self._http is not None:
             await self._http.close()
             self._http = None
-
-    async def __aenter__(self) -> ZaloStandIn:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._port is None:
-            raise RuntimeError("the Zalo stand-in is not started")
-        return self._port
 
     @property
     def base_url(self) -> str:
