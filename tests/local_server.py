@@ -1,9 +1,11 @@
-"""An aiohttp server on an OS-chosen port of 127.0.0.1: what the Telegram and Zalo stand-ins share."""
+"""What the Telegram and Zalo stand-ins share: an aiohttp server on an OS-chosen port of 127.0.0.1, and
+how an injected fault delays a call or drops its connection."""
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
-from typing import ClassVar, Self
+from typing import ClassVar, Protocol, Self, TypeVar
 
 from aiohttp import web
 
@@ -51,3 +53,36 @@ class LocalServer:
         if self._port is None:
             raise RuntimeError(f"{type(self).__name__} is not started")
         return self._port
+
+
+class Injected(Protocol):
+    """The part of a stand-in's fault that does not depend on its API's way of failing."""
+
+    times: int
+    delay: float
+    drop: bool
+
+
+FaultT = TypeVar("FaultT", bound=Injected)
+
+
+def next_fault(waiting: list[FaultT] | None) -> FaultT | None:
+    """Uses up one of the `times` of the first fault waiting for a method."""
+    if not waiting:
+        return None
+    fault = waiting[0]
+    fault.times -= 1
+    if fault.times <= 0:
+        waiting.pop(0)
+    return fault
+
+
+async def delay_or_drop(request: web.Request, name: str, fault: Injected, triggered: list[tuple[str, str]]) -> None:
+    """Waits the fault's delay; a dropped connection is closed without an answer, as a flaky network does."""
+    if fault.delay > 0:
+        await asyncio.sleep(fault.delay)
+    if fault.drop:
+        triggered.append((name, "connection dropped"))
+        if request.transport is not None:
+            request.transport.close()
+        raise asyncio.CancelledError  # nothing may be written to a closed connection

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from aiohttp import ClientError, ClientSession, web
 
-from tests.local_server import LocalServer
+from tests.local_server import LocalServer, delay_or_drop, next_fault
 
 from .args import Args
 from .files import FileStore, NotAnImageError, document_object, image_size
@@ -214,23 +214,10 @@ class BotApiStandIn(LocalServer):
         self._faults.clear()
 
     def _take_fault(self, name: str) -> Fault | None:
-        queue = self._faults.get(name.lower())
-        if not queue:
-            return None
-        fault = queue[0]
-        fault.times -= 1
-        if fault.times <= 0:
-            queue.pop(0)
-        return fault
+        return next_fault(self._faults.get(name.lower()))
 
     async def _apply_fault(self, request: web.Request, name: str, fault: Fault) -> web.StreamResponse | None:
-        if fault.delay > 0:
-            await asyncio.sleep(fault.delay)
-        if fault.drop:
-            self.faults_triggered.append((name, "connection dropped"))
-            if request.transport is not None:
-                request.transport.close()
-            raise asyncio.CancelledError  # nothing may be written to a closed connection
+        await delay_or_drop(request, name, fault, self.faults_triggered)
         if fault.status is None:
             self.faults_triggered.append((name, f"delayed {fault.delay}s"))
             return None
