@@ -32,7 +32,8 @@ from handlers.ordering import PerPersonUpdateProcessor
 from handlers.outbox import OutboxWorker, Router, Steps
 from handlers.routes import register
 from handlers.zalo.channel import ZaloChannel
-from storage.repository import PROCESSED_UPDATE_RETENTION, Store, utcnow
+from storage.clock import utcnow
+from storage.repository import PROCESSED_UPDATE_RETENTION, Store
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,9 @@ from bot.plain import all_words_in
 from bot.teams import Teams
 from bot.texts import Messages
 from bot.turn import ChecklistVersions, Turn
+from storage.clock import utcnow
 from storage.models import FollowUp, FollowUpStatus, GroupPrompt, Inspection, PromptStage, Team
-from storage.repository import Tx, utcnow
+from storage.repository import Tx
 
 SHORTCOMINGS = frozenset({"fail", "partial"})
 MAX_BUTTONS = 30

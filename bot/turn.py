@@ -9,8 +9,9 @@ from bot import texts
 from bot.checklist import Checklist
 from bot.events import Button, ChatKind, Edit, Incoming, Reply, Say, Toast
 from bot.texts import Messages
+from storage.clock import utcnow
 from storage.models import Inspection
-from storage.repository import Tx, utcnow
+from storage.repository import Tx
 
 # How long an album may keep arriving before its single acknowledgement goes out.
 BURST_QUIET = timedelta(seconds=1.5)

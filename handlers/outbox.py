@@ -21,8 +21,9 @@ from typing import Protocol
 from pydantic import TypeAdapter
 
 from bot.events import Owed
+from storage.clock import utcnow
 from storage.models import OutboxRow, OutboxStatus
-from storage.repository import Store, utcnow
+from storage.repository import Store
 
 log = logging.getLogger(__name__)
 

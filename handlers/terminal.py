@@ -63,8 +63,9 @@ from bot.events import (
 from bot.export import export_json
 from bot.menus import choose, flatten, fold, render
 from bot.plain import html_to_text
+from storage.clock import utcnow
 from storage.models import Inspection, OutboxStatus, Stage, Status
-from storage.repository import Store, utcnow
+from storage.repository import Store
 
 # What the demo says comes from the message catalogue (DEMO_* keys); the demo speaks Vietnamese.
 T = texts.VI

@@ -17,6 +17,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.clock import utcnow
 from storage.models import (
     Answer,
     FollowUp,
@@ -50,10 +51,6 @@ _SENDABLE = "status = 'pending' AND (coalesce_key IS NULL OR not_before <= :now)
 
 class StoreError(Exception):
     """The database cannot be used as it is (for example a checklist changed without a new version)."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _bind(params: Iterable[Any] | dict[str, Any]) -> tuple[Any, ...] | dict[str, Any]:

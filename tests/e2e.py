@@ -12,7 +12,7 @@ import aiosqlite
 from bot.app import Clock, serve
 from bot.checklist import Checklist, load_checklist
 from bot.config import DEFAULT_CHECKLIST, Settings
-from storage.repository import utcnow
+from storage.clock import utcnow
 from tests.standin import BotApiStandIn, FakeUser, SentMessage
 
 ADMIN = FakeUser(id=5001, first_name="Trần", last_name="Trưởng Đoàn", username="truongdoan")

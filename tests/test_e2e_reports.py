@@ -17,7 +17,7 @@ from PIL import Image
 
 from bot.checklist import parse_checklist
 from bot.texts import VIETNAM
-from storage.repository import utcnow
+from storage.clock import utcnow
 from tests.e2e import ADMIN, GROUP_ID, INSPECTOR, SECOND, Phone, rows, running_bot, team_with
 from tests.engine_harness import SMALL_CHECKLIST
 from tests.images import jpeg

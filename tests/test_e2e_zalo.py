@@ -20,7 +20,8 @@ from bot.maintenance import BACKUP_TIME
 from bot.menus import choose
 from bot.texts import VI as words
 from handlers.zalo.convert import Menu
-from storage.repository import Store, utcnow
+from storage.clock import utcnow
+from storage.repository import Store
 from tests.e2e import ADMIN, GROUP_ID, Phone, rows, running_bot
 from tests.engine_harness import SMALL_CHECKLIST
 from tests.images import jpeg, png

@@ -14,8 +14,8 @@ from bot.events import Chat, ChatKind, Command, PhotoIn, ReportFile, ReportKind,
 from bot.maintenance import check, make_backup
 from bot.reminders import Reminders
 from bot.texts import VIETNAM
+from storage.clock import utcnow
 from storage.models import Status
-from storage.repository import utcnow
 from tests.engine_harness import ADMIN, GROUP, INSPECTOR, Harness
 from tests.images import jpeg
 

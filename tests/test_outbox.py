@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from storage.clock import utcnow
 from storage.models import OutboxStatus
-from storage.repository import Store, utcnow
+from storage.repository import Store
 
 
 async def test_a_reply_waiting_for_a_retry_holds_back_later_ones_but_a_deferred_ack_does_not(

@@ -18,7 +18,7 @@ from bot.checklist import ChecklistError, parse_checklist
 from bot.events import Chat, ChatKind, Command, Edit, Person, Say
 from bot.reminders import Reminders
 from bot.texts import LANGUAGES, LOCALES, Messages, catalogue, language_for
-from storage.repository import utcnow
+from storage.clock import utcnow
 from tests.e2e import ADMIN as ADMIN_PHONE
 from tests.e2e import GROUP_ID, Phone, create_team, running_bot
 from tests.engine_harness import ADMIN, GROUP, INSPECTOR, SMALL_CHECKLIST, Harness

@@ -14,8 +14,9 @@ from bot.channels import mapped_id
 from bot.checklist import Checklist, load_checklist
 from bot.config import DEFAULT_CHECKLIST, Settings
 from handlers.zalo.server import WEBHOOK_PATH
+from storage.clock import utcnow
 from storage.models import Team
-from storage.repository import Store, utcnow
+from storage.repository import Store
 from tests.zalo_standin import SentZaloMessage, ZaloStandIn, ZaloUser
 
 WEBHOOK_SECRET = "zalo-hook-secret_0123456789"

@@ -24,8 +24,9 @@ from bot.reports.record import write_record
 from bot.reports.round_doc import write_round_report
 from bot.reports.workbook import write_workbook
 from bot.turn import ChecklistVersions
+from storage.clock import utcnow
 from storage.models import Inspection, Status
-from storage.repository import Store, Tx, utcnow
+from storage.repository import Store, Tx
 
 
 class ReportUnavailable(Exception):

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from pydantic import BaseModel
 
 from bot.channels import Channel, mapped_id
 from bot.events import Button, Chat, ChatKind, Command, Event, Incoming, Person, PhotoIn, Tap, Text, Unsupported
 from bot.menus import choose
+from handlers.zalo.client import Json
 from storage.repository import Tx
 
 ZALO_KEY_PREFIX = "zalo:"
@@ -31,7 +31,6 @@ class Menu(BaseModel):
     by_number: bool = True
 
 
-Json = dict[str, Any]
 Download = Callable[[str], Awaitable[bytes]]
 
 

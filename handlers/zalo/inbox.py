@@ -15,14 +15,13 @@ import json
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import Any
 
+from handlers.zalo.client import Json
 from handlers.zalo.convert import ZALO_KEY_PREFIX, sender_of, update_key
 from storage.repository import Store
 
 log = logging.getLogger(__name__)
 
-Json = dict[str, Any]
 Process = Callable[[Json], Awaitable[None]]
 
 

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
-from handlers.zalo.client import ZaloClient, ZaloError, ZaloUnreachable
+from handlers.zalo.client import Json, ZaloClient, ZaloError, ZaloUnreachable
 from handlers.zalo.inbox import ZaloInbox
 
 log = logging.getLogger(__name__)
 
 POLL_TIMEOUT_SECONDS = 30
 MAX_PAUSE_SECONDS = 60.0
-
-Json = dict[str, Any]
 
 
 async def poll(client: ZaloClient, inbox: ZaloInbox, seconds: int = POLL_TIMEOUT_SECONDS) -> None:

@@ -9,21 +9,18 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
 
 from bot import texts
 from bot.engine import Engine
 from bot.events import Toast
 from bot.plain import html_to_text
 from handlers.outbox import OutboxWorker
-from handlers.zalo.client import ZaloClient, ZaloError, ZaloUnreachable
+from handlers.zalo.client import Json, ZaloClient, ZaloError, ZaloUnreachable
 from handlers.zalo.convert import chat_of, to_incoming, update_key
 from handlers.zalo.download import PhotoDownloader
 from storage.repository import Store
 
 log = logging.getLogger(__name__)
-
-Json = dict[str, Any]
 
 
 class ZaloRoutes:

@@ -13,11 +13,11 @@ import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path, PurePosixPath
-from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
 
+from handlers.zalo.client import Json
 from handlers.zalo.convert import unwrap
 from handlers.zalo.links import LinkSigner
 
@@ -29,7 +29,6 @@ FILES = "/files"
 PHOTOS = "p"
 EXPORTS = "x"
 
-Json = dict[str, Any]
 Take = Callable[[Json], Awaitable[bool]]
 
 
