@@ -126,11 +126,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count-sql", action="store_true", help="count transactions, statements and thread hops")
     args = parser.parse_args(argv)
 
-    import bot.app
-    from bot.__main__ import main as bot_main
+    import app.serve
+    from app.cli import main as bot_main
 
     if args.no_rate_limit:
-        setattr(bot.app, "AIORateLimiter", unlimited_rate_limiter)  # noqa: B010 - build_application looks it up here
+        setattr(app.serve, "AIORateLimiter", unlimited_rate_limiter)  # noqa: B010 - build_application looks it up here
     if args.count_sql:
         SqlCounter().install()
     if not args.profile:

@@ -50,8 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.run import filesystem_of
-from bot.checklist import Checklist, ItemType, load_checklist
-from bot.config import DEFAULT_CHECKLIST
+from bot.checklist import BUNDLED_CHECKLIST, Checklist, ItemType, load_checklist
 from storage.models import NewPhoto, RemarkKind, Status
 from storage.repository import Store, Tx
 
@@ -295,7 +294,7 @@ async def _fill(data_dir: Path, checklist: Checklist, round_name: str, plans: li
 def fill(data_dir: Path, round_name: str, plans: list[UnitPlan]) -> tuple[int, list[int]]:
     started = time.perf_counter()
     print(f"… filling {data_dir.name}: {len(plans)} inspection(s)", file=sys.stderr, flush=True)
-    result = asyncio.run(_fill(data_dir, load_checklist(DEFAULT_CHECKLIST), round_name, plans))
+    result = asyncio.run(_fill(data_dir, load_checklist(BUNDLED_CHECKLIST), round_name, plans))
     print(f"  done in {time.perf_counter() - started:.1f}s", file=sys.stderr, flush=True)
     return result
 
@@ -453,7 +452,7 @@ async def run_case(name: str, spec: dict[str, Any]) -> dict[str, Any]:
 
     data_dir, out = Path(spec["data_dir"]), Path(spec["out"])
     repeats, trace = int(spec["repeats"]), bool(spec["trace"])
-    checklist = load_checklist(DEFAULT_CHECKLIST)
+    checklist = load_checklist(BUNDLED_CHECKLIST)
     store = await Store.open(data_dir / "kiemtra.sqlite3")
     service = ReportService(store, checklist, issuer=ISSUER, place=PLACE, photo_dir=data_dir / "photos")
     build: Build
@@ -756,7 +755,7 @@ class Results:
 
 def measure_all(plan: Plan, cache: Path, workdir: Path, repeats: int, trace: bool) -> Results:
     """Photos (cached), one filled DATA_DIR per scenario, then every case in turn, one process each."""
-    checklist = load_checklist(DEFAULT_CHECKLIST)
+    checklist = load_checklist(BUNDLED_CHECKLIST)
     record_photos = photo_set(cache, RECORD_SIDE, max(plan.record_counts))
     archive_photos = photo_set(cache, ARCHIVE_SIDE, plan.archive_photos)
     small = photo_set(cache, (640, 480), 1)[0]

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,39}$"
+BUNDLED_CHECKLIST = Path(__file__).parent / "checklists" / "kiem-soat-tthc.yaml"
 
 
 def in_language(lang: str, vietnamese: str, english: str | None) -> str:

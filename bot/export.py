@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -52,20 +51,17 @@ class ExportedInspection(BaseModel):
     strengths: list[str]
 
 
-async def export_json(database: Path, inspection_id: int) -> str | None:
-    store = await Store.open(database)
-    try:
-        async with store.transaction() as tx:
-            inspection = await tx.inspection(inspection_id)
-            if inspection is None:
-                return None
-            team = await tx.team(inspection.team_id)
-            body = await tx.checklist_body(inspection.checklist_id, inspection.checklist_version)
-            answers = await tx.answers(inspection_id)
-            photos = await tx.photos(inspection_id)
-            remarks = await tx.remarks(inspection_id)
-    finally:
-        await store.close()
+async def export_json(store: Store, inspection_id: int) -> str | None:
+    """None when there is no such inspection."""
+    async with store.reading() as tx:
+        inspection = await tx.inspection(inspection_id)
+        if inspection is None:
+            return None
+        team = await tx.team(inspection.team_id)
+        body = await tx.checklist_body(inspection.checklist_id, inspection.checklist_version)
+        answers = await tx.answers(inspection_id)
+        photos = await tx.photos(inspection_id)
+        remarks = await tx.remarks(inspection_id)
     assert body is not None and team is not None
     checklist = Checklist.model_validate_json(body)
     exported_answers = []

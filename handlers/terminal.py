@@ -1,36 +1,21 @@
-"""`python -m bot demo`: a whole inspection in a terminal, with the real engine, checklist and texts.
+"""The terminal as a channel, for `python -m bot demo` (`app.demo` wires it to a store and an engine).
 
-For newcomers who want to see the bot before they ask @BotFather for a token, and for scripts: it needs
-no token and no network, and it reads answers from a file as readily as from a person
-(`python -m bot demo --sample-photos < answers.txt`). The terminal is a channel like Telegram or Zalo:
+The terminal is a channel like Telegram or Zalo:
 each line becomes one engine event, each reply is printed as plain text with its buttons as a numbered
 menu (`bot.menus`). A line starting with `/` is a command, unless it is the path of a file; otherwise
 it is a choice from the menu shown last, by number, label or synonym (but at a number question a
 number is the answer); otherwise the path of a file, sent as a photo; otherwise `mẫu`, the next drawn
 sample photo (`--sample-photos`); otherwise text. A line that looks like a path but names no file is
 refused here, so a typo is not taken for an answer.
-
-Data: the demo never touches DATA_DIR. Without `--data-dir` it makes a fresh `kiemtra-demo-…`
-directory under the system's temporary directory and leaves it there, so the database, the photos and
-the JSON export can be opened afterwards; the system clears it like any temporary file. A directory
-given with `--data-dir` is laid out like DATA_DIR, and running the demo on it again picks up an
-unfinished draft (`/resume`).
-
-Exit codes: 0 once the inspection is submitted (its JSON export is then `<data dir>/phien-<id>.json`);
-1 when the input ends before that, so that a script notices its answers were incomplete (the draft is
-kept); 130 on Ctrl+C.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import io
 import itertools
 import mimetypes
 import secrets
-import sys
-import tempfile
 import textwrap
 import threading
 from collections.abc import Awaitable, Callable, Iterator
@@ -40,8 +25,7 @@ from typing import TextIO
 from PIL import Image, ImageDraw, ImageFont
 
 from bot import flow, texts
-from bot.checklist import Checklist, ItemType, load_checklist
-from bot.config import DEFAULT_CHECKLIST, Settings
+from bot.checklist import Checklist, ItemType
 from bot.engine import Engine
 from bot.events import (
     Button,
@@ -60,7 +44,6 @@ from bot.events import (
     Text,
     Toast,
 )
-from bot.export import export_json
 from bot.menus import choose, flatten, fold, render
 from bot.plain import html_to_text
 from storage.clock import utcnow
@@ -328,65 +311,6 @@ class TerminalChannel:
             show(self.out, T.DEMO_LOCATION_HINT)
         elif stage is Stage.PHOTOS:
             show(self.out, T.DEMO_PHOTO_HINT if self.samples is None else T.DEMO_PHOTO_HINT_SAMPLES)
-
-
-async def demo(data_dir: Path, *, sample_photos: bool, read: Reader, out: TextIO, interactive: bool) -> int:
-    """The whole demo on `data_dir` (an existing directory); the exit code."""
-    # The usual DATA_DIR layout, without reading .env: the demo needs no setting at all.
-    settings = Settings.model_construct(data_dir=data_dir)
-    checklist = load_checklist(DEFAULT_CHECKLIST)
-    show(out, T.DEMO_INTRO.format(data_dir=data_dir))
-    samples = None
-    if sample_photos:
-        samples = await asyncio.to_thread(draw_samples, data_dir / SAMPLE_DIR)
-        show(out, T.DEMO_SAMPLES_READY.format(count=len(samples), folder=data_dir / SAMPLE_DIR))
-    store = await Store.open(settings.database_path)
-    try:
-        engine = Engine(
-            store,
-            checklist,
-            admins=frozenset({DEMO_PERSON.id}),
-            invite_link=lambda code: f"https://t.me/kiemtra_demo_bot?start={code}",
-            photo_dir=settings.photo_dir,
-            max_photo_bytes=settings.max_photo_mb * 2**20,
-            followup_days=settings.followup_days,
-        )
-        await engine.start()
-        channel = TerminalChannel(engine, store, read, out, interactive=interactive, samples=samples)
-        submitted = await channel.play()
-    finally:
-        await store.close()
-    if submitted is None:
-        show(out, "\n" + T.DEMO_NOT_FINISHED.format(data_dir=data_dir))
-        return EXIT_UNFINISHED
-    document = await export_json(settings.database_path, submitted)
-    assert document is not None, "a submitted inspection has an export"
-    target = data_dir / f"phien-{submitted}.json"
-    await asyncio.to_thread(target.write_text, document + "\n", encoding="utf-8")
-    show(out, "\n" + T.DEMO_EXPORTED.format(id=submitted, path=target))
-    show(out, T.DEMO_DATA_KEPT.format(data_dir=data_dir))
-    return 0
-
-
-def run_demo(data_dir: Path | None, *, sample_photos: bool) -> int:
-    """`python -m bot demo`: stdin and stdout, a temporary data directory unless one is given."""
-    directory = (data_dir or Path(tempfile.mkdtemp(prefix="kiemtra-demo-"))).resolve()
-    directory.mkdir(parents=True, exist_ok=True)
-    if isinstance(sys.stdin, io.TextIOWrapper):
-        sys.stdin.reconfigure(errors="replace")  # a stray byte in an answers file is a typo, not a crash
-    try:
-        return asyncio.run(
-            demo(
-                directory,
-                sample_photos=sample_photos,
-                read=stdin_reader(sys.stdin),
-                out=sys.stdout,
-                interactive=sys.stdin.isatty(),
-            )
-        )
-    except KeyboardInterrupt:
-        show(sys.stdout, "\n" + T.DEMO_NOT_FINISHED.format(data_dir=directory))
-        return EXIT_INTERRUPTED
 
 
 # --- sample photos: what an inspector photographs at a one-stop counter ---------------------------------

@@ -60,8 +60,7 @@ from typing import Any, Literal
 
 from PIL import Image, ImageDraw
 
-from bot.checklist import Checklist, Item, ItemType, PhotoRule, load_checklist
-from bot.config import DEFAULT_CHECKLIST
+from bot.checklist import BUNDLED_CHECKLIST, Checklist, Item, ItemType, PhotoRule, load_checklist
 from bot.html import split_html
 from tests.standin import BotApiStandIn, FakeUser, Revision, SentMessage
 from tests.standin.models import Fault
@@ -1007,7 +1006,7 @@ async def run_soak(cfg: SoakConfig) -> Report:
     if cfg.short:
         checklist_file = data_dir / "soak-checklist.yaml"
         checklist_file.write_text(SHORT_CHECKLIST, encoding="utf-8")
-    checklist = load_checklist(checklist_file or DEFAULT_CHECKLIST)
+    checklist = load_checklist(checklist_file or BUNDLED_CHECKLIST)
 
     tg = FaultyStandIn(cfg.faults, random.Random(f"{cfg.seed}:faults"))
     async with tg:

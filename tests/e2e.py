@@ -1,4 +1,4 @@
-"""Runs the real application (`bot.app.serve`) against the Bot API stand-in, in the test's event loop."""
+"""Runs the real application (`app.serve`) against the Bot API stand-in, in the test's event loop."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.app import Clock, serve
-from bot.checklist import Checklist, load_checklist
-from bot.config import DEFAULT_CHECKLIST, Settings
+from app.serve import Clock, serve
+from app.settings import Settings
+from bot.checklist import BUNDLED_CHECKLIST, Checklist, load_checklist
 from storage.clock import utcnow
 from tests.standin import BotApiStandIn, FakeUser, SentMessage
 
@@ -65,7 +65,7 @@ async def running_bot(
     """`serve()` as a task in the test's loop, until the stand-in sees it poll (or set its webhook)."""
     stop = asyncio.Event()
     settings = settings_for(standin, data_dir, overrides)
-    checklist = checklist or load_checklist(DEFAULT_CHECKLIST)
+    checklist = checklist or load_checklist(BUNDLED_CHECKLIST)
     task = asyncio.create_task(serve(settings, checklist, stop, clock=clock, reminder_every=reminder_every))
     try:
         await wait_until_called(standin, wait_for, task)

@@ -13,8 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from bot.checklist import Checklist, ItemType, load_checklist
-from bot.config import DEFAULT_CHECKLIST
+from bot.checklist import BUNDLED_CHECKLIST, Checklist, ItemType, load_checklist
 from bot.reports.data import InspectionReport, ReportContext, RoundReport
 from bot.summary import Snapshot
 from storage.models import (
@@ -61,7 +60,7 @@ UNITS = ["UBND huyện Phú Lương", "UBND xã Cổ Lũng <b>&</b>", "UBND th�
 
 
 def checklist() -> Checklist:
-    return load_checklist(DEFAULT_CHECKLIST)
+    return load_checklist(BUNDLED_CHECKLIST)
 
 
 def photo_bytes(seed: int, size: tuple[int, int] = (1600, 1200)) -> bytes:

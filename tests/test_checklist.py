@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.checklist import ChecklistError, ItemType, PhotoRule, load_checklist, parse_checklist
-from bot.config import DEFAULT_CHECKLIST
+from bot.checklist import BUNDLED_CHECKLIST, ChecklistError, ItemType, PhotoRule, load_checklist, parse_checklist
 
 
 def test_bundled_checklist_covers_the_eight_areas_with_photo_evidence() -> None:
-    checklist = load_checklist(DEFAULT_CHECKLIST)
+    checklist = load_checklist(BUNDLED_CHECKLIST)
     assert len(checklist.areas) == 8
     assert checklist.areas[2].title.startswith("Công bố, công khai")
     items = [item for area in checklist.areas for item in area.items]

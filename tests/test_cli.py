@@ -110,7 +110,7 @@ def test_the_token_is_redacted_from_every_log_line() -> None:
     import io
     import logging
 
-    from bot.__main__ import RedactToken
+    from app.logs import RedactToken
 
     token = "123456789:" + "T" * 35
     stream = io.StringIO()

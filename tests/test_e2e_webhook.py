@@ -8,7 +8,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.config import BotMode
+from app.settings import BotMode
 from tests.e2e import INSPECTOR, Phone, rows, running_bot, team_with, to_first_question
 from tests.standin import BotApiStandIn
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
+from app import operator
+from app.settings import Settings
 from bot.events import Chat, ChatKind, Command, PhotoIn, ReportFile, ReportKind, Say, Tap, Text
-from bot.maintenance import check, make_backup
 from bot.reminders import Reminders
 from bot.texts import VIETNAM
 from storage.clock import utcnow
@@ -204,10 +204,10 @@ async def test_proof_photos_are_kept_backed_up_and_checked(h: Harness, tmp_path:
     assert kept.path.startswith("followups/1/")
 
     settings = Settings.model_construct(data_dir=tmp_path, backup_keep=1)
-    archive = await make_backup(settings, tmp_path / "backup.tar")
+    archive = await operator.backup(settings, tmp_path / "backup.tar")
     with tarfile.open(archive) as tar:
         assert f"photos/{kept.path}" in tar.getnames()
-    assert await check(settings) == []
+    assert (await operator.check(settings)).problems == []
     (tmp_path / "photos" / kept.path).write_bytes(proof[:-10] + b"0123456789")
-    (problem,) = await check(settings)
+    (problem,) = (await operator.check(settings)).problems
     assert "đề nghị khắc phục #1" in problem and "SHA-256" in problem

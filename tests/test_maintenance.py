@@ -15,27 +15,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from telegram.ext import Application
 
-from bot.config import Settings
-from bot.maintenance import (
-    BACKUP_FOLDER,
-    JOB_NAME,
-    BackupError,
-    backup_name,
-    check,
-    daily_backup,
-    make_backup,
-    prune_backups,
-    restore_backup,
-    schedule_daily_backups,
-)
-from storage.backup import backup_database, check_database
+from app import operator
+from app.schedule import NIGHTLY_BACKUP, plan
+from app.settings import Settings
+from bot.upkeep import BackupError, backup_name, daily_backup, prune_backups, restore_backup
+from storage.backup import check_database, copy_database
 from tests.engine_harness import INSPECTOR, Harness
 from tests.images import jpeg
 
 ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "123456789:" + "A" * 35
 
 
 def settings_for(data_dir: Path, keep: int = 7) -> Settings:
@@ -154,7 +143,7 @@ async def test_backup_while_other_connections_write_is_consistent(tmp_path: Path
         await asyncio.wait_for(warmed_up.wait(), 10)
         for number in range(3):
             photos_before, pairs_before = photos_sent, pairs.commits
-            archive = await make_backup(settings_for(live), tmp_path / f"b{number}.tar")
+            archive = await operator.backup(settings_for(live), tmp_path / f"b{number}.tar")
             archives.append((photos_before, pairs_before, archive))
     finally:
         stop.set()
@@ -170,7 +159,7 @@ async def test_backup_while_other_connections_write_is_consistent(tmp_path: Path
         restored = tmp_path / f"restored{number}"
         restore_backup(archive, restored)
         assert sorted(p.name for p in restored.iterdir()) == ["kiemtra.sqlite3", "photos"]
-        assert await check(settings_for(restored)) == []
+        assert (await operator.check(settings_for(restored))).problems == []
         a, b = pair_counts(restored / "kiemtra.sqlite3")
         assert a == b and pairs_before <= a <= pairs.commits
         rows = photo_rows(restored / "kiemtra.sqlite3")
@@ -185,7 +174,7 @@ async def test_backup_while_other_connections_write_is_consistent(tmp_path: Path
 async def test_database_copy_stands_alone_and_replaces_atomically(tmp_path: Path) -> None:
     await data_dir_with_photos(tmp_path / "live", 1)
     target = tmp_path / "copies" / "kiemtra.sqlite3"
-    await backup_database(tmp_path / "live" / "kiemtra.sqlite3", target)
+    await asyncio.to_thread(copy_database, tmp_path / "live" / "kiemtra.sqlite3", target)
     assert [p.name for p in target.parent.iterdir()] == ["kiemtra.sqlite3"]  # no -wal, -shm or temp file
     read_only = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
     try:
@@ -234,7 +223,7 @@ async def test_check_reports_tampered_and_missing_photos(tmp_path: Path) -> None
     tampered.write_bytes(bytes(data))
     missing.unlink()
 
-    problems = await check(settings_for(tmp_path))
+    problems = (await operator.check(settings_for(tmp_path))).problems
     assert len(problems) == 2
     assert any(tampered.name in p and "SHA-256 không khớp" in p for p in problems)
     assert any(missing.name in p and "thiếu tệp" in p for p in problems)
@@ -246,9 +235,11 @@ async def test_check_reports_tampered_and_missing_photos(tmp_path: Path) -> None
 
 
 async def test_check_reports_a_missing_or_damaged_database(tmp_path: Path) -> None:
-    assert await check(settings_for(tmp_path)) == [f"Không có cơ sở dữ liệu ở {tmp_path / 'kiemtra.sqlite3'}."]
+    assert (await operator.check(settings_for(tmp_path))).problems == [
+        f"Không có cơ sở dữ liệu ở {tmp_path / 'kiemtra.sqlite3'}."
+    ]
     (tmp_path / "kiemtra.sqlite3").write_bytes(b"not a database" * 100)
-    problems = await check(settings_for(tmp_path))
+    problems = (await operator.check(settings_for(tmp_path))).problems
     assert problems and all("cơ sở dữ liệu" in p or "danh sách ảnh" in p for p in problems)
     result = run_bot("check", data_dir=tmp_path, cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
@@ -291,24 +282,31 @@ async def test_daily_backup_writes_into_backups_and_prunes(tmp_path: Path) -> No
     settings = settings_for(tmp_path, keep=2)
     start = datetime(2025, 3, 1, 19, 30, tzinfo=UTC)
     for day in range(3):
-        await daily_backup(settings, now=start + timedelta(days=day))
-    kept = sorted(p.name for p in (tmp_path / BACKUP_FOLDER).iterdir())
+        await daily_backup(
+            settings.database_path, settings.photo_dir, settings.backup_dir, 2, now=start + timedelta(days=day)
+        )
+    kept = sorted(p.name for p in settings.backup_dir.iterdir())
     assert kept == [backup_name(start + timedelta(days=1)), backup_name(start + timedelta(days=2))]
 
 
-async def test_scheduled_job_runs_a_backup(tmp_path: Path) -> None:
+async def test_scheduled_job_runs_a_backup_at_half_past_two_vietnam_time(tmp_path: Path) -> None:
     await data_dir_with_photos(tmp_path, 2)
-    application = Application.builder().token(TOKEN).build()
-    assert application.job_queue is not None
-    schedule_daily_backups(application.job_queue, settings_for(tmp_path, keep=1))
+    settings = settings_for(tmp_path, keep=1)
 
-    (job,) = application.job_queue.get_jobs_by_name(JOB_NAME)
+    async def no_reminders() -> None:
+        pass
+
+    job = plan(settings, no_reminders, 60).job(NIGHTLY_BACKUP)
+    # 02:30 in Vietnam (UTC+7) is 19:30 UTC the evening before; exactly then, the next one is a day later.
     noon_utc = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
-    # 02:30 in Vietnam (UTC+7) is 19:30 UTC the evening before.
-    assert job.job.trigger.get_next_fire_time(None, noon_utc) == datetime(2025, 3, 1, 19, 30, tzinfo=UTC)
-    await job.run(application)  # exactly what the JobQueue calls at 02:30
+    assert job.trigger.get_next_fire_time(None, noon_utc) == datetime(2025, 3, 1, 19, 30, tzinfo=UTC)
+    early = datetime(2025, 3, 1, 19, 0, tzinfo=UTC)
+    assert job.trigger.get_next_fire_time(None, early) == datetime(2025, 3, 1, 19, 30, tzinfo=UTC)
+    exactly = datetime(2025, 3, 1, 19, 30, tzinfo=UTC)
+    assert job.trigger.get_next_fire_time(exactly, exactly + timedelta(seconds=1)) == exactly + timedelta(days=1)
+    await job.func()  # exactly what the scheduler runs at 02:30
 
-    (archive,) = (tmp_path / BACKUP_FOLDER).iterdir()
+    (archive,) = settings.backup_dir.iterdir()
     restore_backup(archive, tmp_path / "restored")
-    assert await check(settings_for(tmp_path / "restored")) == []
+    assert (await operator.check(settings_for(tmp_path / "restored"))).problems == []
     assert len(photo_files(tmp_path / "restored")) == 2

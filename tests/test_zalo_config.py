@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.config import ConfigError, Settings
+from app.settings import ConfigError, Settings
 
 TELEGRAM = "123456789:" + "A" * 35
 ZALO = "7319205417300000001:abc-xyz"

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from bot.config import ConfigError
+from handlers.errors import ChannelRefused
 from handlers.zalo.links import KEY_FILE, LinkSigner, load_key
 
 KEY = bytes(range(32))
@@ -76,5 +76,5 @@ def test_the_key_is_created_once_readable_by_the_bot_only(tmp_path: Path) -> Non
 @pytest.mark.parametrize("content", ["abcd", "not hex at all", ""])
 def test_a_damaged_key_file_stops_the_bot_with_one_line(tmp_path: Path, content: str) -> None:
     (tmp_path / KEY_FILE).write_text(content, encoding="ascii")
-    with pytest.raises(ConfigError, match="bị hỏng"):
+    with pytest.raises(ChannelRefused, match="bị hỏng"):
         load_key(tmp_path)

@@ -1,4 +1,4 @@
-"""Runs the real application (`bot.app.serve`) as a Zalo-only bot against the Zalo stand-in."""
+"""Runs the real application (`app.serve`) as a Zalo-only bot against the Zalo stand-in."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.app import Clock, serve
+from app.serve import Clock, serve
+from app.settings import Settings
 from bot.channels import mapped_id
-from bot.checklist import Checklist, load_checklist
-from bot.config import DEFAULT_CHECKLIST, Settings
+from bot.checklist import BUNDLED_CHECKLIST, Checklist, load_checklist
 from handlers.zalo.server import WEBHOOK_PATH
 from storage.clock import utcnow
 from storage.models import Team
@@ -85,7 +85,7 @@ async def running_zalo_bot(
     stop = asyncio.Event()
     port = free_port()
     settings = zalo_settings(standin, data_dir, port, webhook=webhook, overrides=overrides)
-    checklist = checklist or load_checklist(DEFAULT_CHECKLIST)
+    checklist = checklist or load_checklist(BUNDLED_CHECKLIST)
     task = asyncio.create_task(serve(settings, checklist, stop, clock=clock, reminder_every=reminder_every))
     bot = RunningZaloBot(task, settings, port)
     try:

@@ -1,4 +1,4 @@
-"""The Zalo side of the bot, started and stopped as one piece by `bot.app.serve`.
+"""The Zalo side of the bot, started and stopped as one piece by `app.serve`.
 
 It is built in two steps because the outbox and Zalo need each other: `ZaloChannel(...)` makes the
 delivery steps the outbox routes to, and `start(engine, outbox)` then takes in updates, by webhook when
@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
 
-from bot.config import ConfigError, Settings
 from bot.engine import Engine
 from bot.reports.service import ReportService
+from handlers.errors import ChannelRefused, ChannelUnreachable
 from handlers.outbox import OutboxWorker
-from handlers.zalo.client import ZaloClient, ZaloError
+from handlers.zalo.client import ZaloClient, ZaloError, ZaloUnreachable
+from handlers.zalo.config import ZaloConfig
 from handlers.zalo.delivery import ZaloSteps, prune_exports
 from handlers.zalo.download import PhotoDownloader
 from handlers.zalo.inbox import ZaloInbox
@@ -33,41 +33,46 @@ STOP_GRACE_SECONDS = 10.0
 
 
 class ZaloChannel:
-    def __init__(self, settings: Settings, store: Store, inbox_store: Store, reports: ReportService) -> None:
-        self.settings = settings
+    def __init__(self, config: ZaloConfig, store: Store, inbox_store: Store, reports: ReportService) -> None:
+        self.config = config
         self.inbox_store = inbox_store
-        self.link_ttl = timedelta(hours=settings.link_ttl_hours)
-        signer = LinkSigner(load_key(settings.data_dir), settings.public_url, int(self.link_ttl.total_seconds()))
-        self.client = ZaloClient(settings.require_zalo(), settings.zalo_base_url)
+        signer = LinkSigner(load_key(config.data_dir), config.public_url, int(config.link_ttl.total_seconds()))
+        self.client = ZaloClient(config.token, config.base_url)
         self.steps = ZaloSteps(
-            self.client, store, reports, signer, photo_dir=settings.photo_dir, export_dir=settings.export_dir
+            self.client, store, reports, signer, photo_dir=config.photo_dir, export_dir=config.export_dir
         )
-        folders = {PHOTOS: settings.photo_dir, EXPORTS: settings.export_dir}
-        self.server = PublicServer(signer, folders, settings.public_listen, settings.public_port)
-        self.photos = PhotoDownloader(settings.max_photo_mb * 2**20)
+        folders = {PHOTOS: config.photo_dir, EXPORTS: config.export_dir}
+        self.server = PublicServer(signer, folders, config.listen, config.port)
+        self.photos = PhotoDownloader(config.max_photo_bytes)
         self.inbox: ZaloInbox | None = None
         self._polling: asyncio.Task[None] | None = None
 
     async def start(self, engine: Engine, outbox: OutboxWorker) -> None:
         try:
+            await self._start(engine, outbox)
+        except ZaloUnreachable as error:
+            raise ChannelUnreachable(f"không kết nối được tới Zalo ({error}).") from None
+
+    async def _start(self, engine: Engine, outbox: OutboxWorker) -> None:
+        try:
             me = await self.client.get_me()
         except ZaloError as error:
             if error.error_code == UNAUTHORIZED:
-                raise ConfigError("Zalo không chấp nhận ZALO_BOT_TOKEN; hãy lấy lại token của bot.") from None
+                raise ChannelRefused("Zalo không chấp nhận ZALO_BOT_TOKEN; hãy lấy lại token của bot.") from None
             raise
-        removed = await asyncio.to_thread(prune_exports, self.settings.export_dir, self.link_ttl)
+        removed = await asyncio.to_thread(prune_exports, self.config.export_dir, self.config.link_ttl)
         if removed:
             log.info("deleted %d reports whose links have expired", removed)
         routes = ZaloRoutes(self.inbox_store, engine, outbox, self.client, self.photos)
         inbox = self.inbox = ZaloInbox(self.inbox_store, routes.process)
-        secret = (self.settings.zalo_webhook_secret or "").strip()
+        secret = self.config.webhook_secret
         if secret:
             self.server.accept_webhook(secret, inbox.take)
         # Updates left by the previous run are queued before any new one can arrive.
         await inbox.replay()
         await self.server.start()
         if secret:
-            url = self.settings.public_url + WEBHOOK_PATH
+            url = self.config.public_url + WEBHOOK_PATH
             await self.client.set_webhook(url, secret)
             info = await self.client.get_webhook_info()
             if info.get("url") not in (None, url):

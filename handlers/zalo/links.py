@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
-from bot.config import ConfigError
+from handlers.errors import ChannelRefused
 
 KEY_FILE = "link-secret"
 KEY_BYTES = 32
@@ -44,7 +44,9 @@ def load_key(data_dir: Path) -> bytes:
     except (UnicodeDecodeError, ValueError):
         key = b""
     if len(key) < KEY_BYTES:
-        raise ConfigError(f"Tệp khóa {path} bị hỏng: xóa tệp rồi chạy lại bot (các liên kết đã gửi sẽ hết hiệu lực).")
+        raise ChannelRefused(
+            f"Tệp khóa {path} bị hỏng: xóa tệp rồi chạy lại bot (các liên kết đã gửi sẽ hết hiệu lực)."
+        )
     return key
 
 

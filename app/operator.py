@@ -1,20 +1,37 @@
-"""`python -m bot report`: the same documents as in the group chat, for administrators on the server,
-without Telegram's 50 MB limit."""
+"""What an operator runs on the server beside the bot: export, report, backup, restore and check.
+
+Each takes the settings, opens what it needs and closes it again; the command line (`app.cli`) only
+prints what these return. The team lead's documents come out the same as in the group chat, without
+Telegram's 50 MB limit.
+"""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
+from app.settings import Settings
 from bot.checklist import load_checklist
-from bot.config import Settings
 from bot.events import ReportKind, ReportRequest
+from bot.export import export_json
 from bot.reports.archive import write_archive
 from bot.reports.service import ReportService, ReportUnavailable
 from bot.reports.workbook import write_workbook
+from bot.upkeep import Health, health, make_backup, restore_backup
 from storage.repository import Store
 
 _ROUND_KINDS = {"docx": ReportKind.ROUND, "xlsx": ReportKind.WORKBOOK, "zip": ReportKind.ARCHIVE}
+
+
+async def export(settings: Settings, inspection_id: int) -> str | None:
+    """The inspection as JSON, or None when there is no such inspection (or no database at all)."""
+    if not settings.database_path.exists():
+        return None
+    store = await Store.open(settings.database_path)
+    try:
+        return await export_json(store, inspection_id)
+    finally:
+        await store.close()
 
 
 async def write_report(
@@ -62,3 +79,15 @@ async def _write(
         write_workbook(single, service.context(), output)
     else:
         write_archive(single, service.context(), output)
+
+
+async def backup(settings: Settings, target: Path) -> Path:
+    return await make_backup(settings.database_path, settings.photo_dir, target)
+
+
+def restore(settings: Settings, archive: Path) -> None:
+    restore_backup(archive, settings.data_dir)
+
+
+async def check(settings: Settings) -> Health:
+    return await health(settings.database_path, settings.photo_dir)

@@ -24,11 +24,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from pathlib import Path, PurePosixPath
-from typing import Any
 
-from telegram.ext import ContextTypes, JobQueue
-
-from bot.config import Settings
 from bot.texts import VIETNAM
 from storage.backup import (
     BackupError,
@@ -44,43 +40,37 @@ log = logging.getLogger(__name__)
 
 DATABASE_NAME = "kiemtra.sqlite3"
 PHOTOS_NAME = "photos"
-BACKUP_FOLDER = "backups"
 BACKUP_TIME = time(2, 30, tzinfo=VIETNAM)
-JOB_NAME = "daily-backup"
 # Only files named like this are ever pruned, so anything an operator puts in backups/ is left alone.
 BACKUP_NAME = re.compile(r"^kiemtra-\d{8}-\d{6}\.tar$")
 
 __all__ = [
-    "BACKUP_FOLDER",
     "BACKUP_NAME",
     "BACKUP_TIME",
     "DATABASE_NAME",
-    "JOB_NAME",
     "PHOTOS_NAME",
     "BackupError",
     "Health",
     "backup_name",
-    "check",
     "daily_backup",
     "health",
     "make_backup",
     "nightly_backup",
     "prune_backups",
     "restore_backup",
-    "schedule_daily_backups",
 ]
 
 
 # --- backup --------------------------------------------------------------------------------------
 
 
-async def make_backup(settings: Settings, target: Path) -> Path:
+async def make_backup(database: Path, photo_dir: Path, target: Path) -> Path:
     """Writes the tar file described in the module docstring; it appears complete or not at all.
 
     All the work happens in one worker thread so the bot keeps answering inspectors meanwhile.
     """
     try:
-        await asyncio.to_thread(_make_backup, settings.database_path, settings.photo_dir, target)
+        await asyncio.to_thread(_make_backup, database, photo_dir, target)
     except OSError as error:  # a full disk or a read-only folder is the operator's to fix: one line
         raise BackupError(f"Không ghi được bản sao lưu {target}: {error.strerror or error}") from error
     return target
@@ -198,9 +188,9 @@ class Health:
         return self.database + self.photos
 
 
-async def health(settings: Settings) -> Health:
+async def health(database: Path, photo_dir: Path) -> Health:
     """Reads every photo file in full, so it runs in a worker thread."""
-    return await asyncio.to_thread(_health, settings.database_path, settings.photo_dir)
+    return await asyncio.to_thread(_health, database, photo_dir)
 
 
 def _health(database: Path, photo_dir: Path) -> Health:
@@ -212,11 +202,6 @@ def _health(database: Path, photo_dir: Path) -> Health:
     except BackupError as error:
         return Health([*database_problems, str(error)], [], None)
     return Health(database_problems, _verify_photos(photo_dir, photos), len(photos))
-
-
-async def check(settings: Settings) -> list[str]:
-    """Vietnamese problem lines; empty when the database and every photo file are as recorded."""
-    return (await health(settings)).problems
 
 
 def _verify_photos(photo_dir: Path, photos: list[StoredPhoto]) -> list[str]:
@@ -270,28 +255,18 @@ def prune_backups(folder: Path, keep: int) -> list[Path]:
     return doomed
 
 
-async def daily_backup(settings: Settings, now: datetime | None = None) -> Path:
+async def daily_backup(database: Path, photo_dir: Path, folder: Path, keep: int, now: datetime | None = None) -> Path:
     """Prunes only after the new backup exists, so a failing backup never removes the good ones."""
-    folder = settings.data_dir / BACKUP_FOLDER
-    target = await make_backup(settings, folder / backup_name(now or datetime.now(UTC)))
-    await asyncio.to_thread(prune_backups, folder, settings.backup_keep)
+    target = await make_backup(database, photo_dir, folder / backup_name(now or datetime.now(UTC)))
+    await asyncio.to_thread(prune_backups, folder, keep)
     return target
 
 
-async def nightly_backup(settings: Settings) -> None:
+async def nightly_backup(database: Path, photo_dir: Path, folder: Path, keep: int) -> None:
     """One scheduled backup; a failure is logged, never raised: the bot must keep serving inspectors."""
     try:
-        path = await daily_backup(settings)
+        path = await daily_backup(database, photo_dir, folder, keep)
     except Exception:
         log.exception("Daily backup failed")
         return
     log.info("Daily backup written to %s", path)
-
-
-def schedule_daily_backups(job_queue: JobQueue[Any], settings: Settings) -> None:
-    """Backs up every night at BACKUP_TIME into DATA_DIR/backups, keeping BACKUP_KEEP of them."""
-
-    async def run(_: ContextTypes.DEFAULT_TYPE) -> None:
-        await nightly_backup(settings)
-
-    job_queue.run_daily(run, BACKUP_TIME, name=JOB_NAME)

@@ -1,5 +1,5 @@
-"""Wiring: settings, store, checklist and engine, with Telegram (a python-telegram-bot Application),
-Zalo (`handlers.zalo`) or both in front.
+"""The running bot: settings, store, checklist and engine, with Telegram (a python-telegram-bot
+Application), Zalo (`handlers.zalo`) or both in front, and the scheduler behind.
 
 `serve()` is the whole life of the bot. The entry point and the end-to-end tests both run it, so the
 tests exercise exactly what runs in production.
@@ -10,23 +10,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from collections.abc import Callable, Iterator
+from datetime import datetime
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, JobQueue
+from telegram.error import InvalidToken, NetworkError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.helpers import create_deep_linked_url
 
+from app.schedule import plan
+from app.settings import BotMode, Settings
 from bot import texts
 from bot.channels import is_mapped
 from bot.checklist import Checklist
-from bot.config import BotMode, Settings
 from bot.engine import Engine
-from bot.maintenance import BACKUP_TIME, nightly_backup, schedule_daily_backups
 from bot.reminders import Reminders
 from bot.reports.service import ReportService
 from handlers.delivery import TelegramSteps, with_retries
+from handlers.errors import ChannelRefused, ChannelUnreachable
 from handlers.inbox import InboxQueue
 from handlers.ordering import PerPersonUpdateProcessor
 from handlers.outbox import OutboxWorker, Router, Steps
@@ -50,6 +51,7 @@ def build_application(settings: Settings, inbox: InboxQueue) -> Application:  # 
         .base_file_url(settings.telegram_base_file_url)
         .update_queue(inbox)
         .rate_limiter(AIORateLimiter())
+        .job_queue(None)  # app.schedule is the one scheduler
     )
     processor = PerPersonUpdateProcessor()
     application = builder.concurrent_updates(processor).build()
@@ -83,41 +85,6 @@ async def remind(reminders: Reminders, outbox: OutboxWorker, clock: Clock) -> No
         return
     if owed:
         outbox.wake()
-
-
-def schedule_reminders(
-    job_queue: JobQueue[Any], reminders: Reminders, outbox: OutboxWorker, clock: Clock, every: float
-) -> None:
-    """Every `every` seconds (and right after start), send whatever reminders the database says are due."""
-
-    async def run(_: ContextTypes.DEFAULT_TYPE) -> None:
-        await remind(reminders, outbox, clock)
-
-    job_queue.run_repeating(run, interval=every, first=0.5, name="reminders")
-
-
-async def remind_every(reminders: Reminders, outbox: OutboxWorker, clock: Clock, every: float) -> None:
-    """`schedule_reminders` without python-telegram-bot's JobQueue, for a bot without Telegram."""
-    await asyncio.sleep(0.5)
-    while True:
-        await remind(reminders, outbox, clock)
-        await asyncio.sleep(every)
-
-
-def seconds_until(now: datetime, at: time) -> float:
-    """From `now` to the next `at` (a time of day with its time zone); a whole day when it is `at` now."""
-    local = now.astimezone(at.tzinfo)
-    due = datetime.combine(local.date(), at)
-    if due <= local:
-        due += timedelta(days=1)
-    return (due - local).total_seconds()
-
-
-async def back_up_nightly(settings: Settings) -> None:
-    """`schedule_daily_backups` without python-telegram-bot's JobQueue, at the same time of night."""
-    while True:
-        await asyncio.sleep(seconds_until(datetime.now(UTC), BACKUP_TIME))
-        await nightly_backup(settings)
 
 
 def router(telegram: TelegramSteps | None, zalo: Steps | None) -> Router:
@@ -155,70 +122,89 @@ async def serve(
     inbox_store = await Store.open(settings.database_path)
     report_store = await Store.open(settings.database_path)
     try:
-        async with store.transaction() as tx:
-            await tx.forget_updates_before(utcnow() - PROCESSED_UPDATE_RETENTION)
-        inbox = InboxQueue(inbox_store)
-        application = build_application(settings, inbox) if settings.telegram_enabled else None
-        async with application or contextlib.nullcontext():
-            engine = Engine(
-                store,
-                checklist,
-                admins=settings.admin_ids,
-                invite_link=invite_link(application),
-                photo_dir=settings.photo_dir,
-                max_photo_bytes=settings.max_photo_mb * 2**20,
-                followup_days=settings.followup_days,
-            )
-            await engine.start()
-            reports = ReportService(
-                report_store,
-                checklist,
-                issuer=settings.report_issuer,
-                place=settings.report_place,
-                photo_dir=settings.photo_dir,
-            )
-            telegram = TelegramSteps(application.bot, reports) if application is not None else None
-            zalo = ZaloChannel(settings, store, inbox_store, reports) if settings.zalo_enabled else None
-            outbox = OutboxWorker(store, router(telegram, zalo.steps if zalo is not None else None))
-            reminders = Reminders(store, engine.versions, engine.followups, settings.digest_time)
-            background: list[asyncio.Task[None]] = []
-            try:
-                if application is not None:
-                    register(application, engine, inbox, outbox)
-                    await set_commands(application)
-                if application is not None and application.job_queue is not None:
-                    schedule_daily_backups(application.job_queue, settings)
-                    schedule_reminders(application.job_queue, reminders, outbox, clock, reminder_every)
-                else:
-                    background += [
-                        asyncio.create_task(remind_every(reminders, outbox, clock, reminder_every), name="reminders"),
-                        asyncio.create_task(back_up_nightly(settings), name="daily-backup"),
-                    ]
-                outbox.start()
-                if zalo is not None:
-                    await zalo.start(engine, outbox)
-                if application is not None:
-                    await start_telegram(application, inbox, settings, webhook)
-                    log.info("@%s is running (%s)", application.bot.username, settings.bot_mode)
-                log.info("checklist %s v%d", checklist.id, checklist.version)
-                await stop.wait()
-            finally:
-                if zalo is not None:
-                    await zalo.stop_intake()
-                if application is not None:
-                    await stop_telegram(application)
-                for task in background:
-                    task.cancel()
-                for task in background:
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
-                await outbox.stop()
-                if zalo is not None:
-                    await zalo.close()
+        with telegram_errors():
+            await _serve(settings, checklist, stop, store, inbox_store, report_store, webhook, clock, reminder_every)
     finally:
         await report_store.close()
         await inbox_store.close()
         await store.close()
+
+
+@contextlib.contextmanager
+def telegram_errors() -> Iterator[None]:
+    """A refused token or an unreachable Telegram at start, as one line for the operator."""
+    try:
+        yield
+    except InvalidToken:
+        raise ChannelRefused("Telegram không chấp nhận TELEGRAM_BOT_TOKEN; hãy lấy lại token từ @BotFather.") from None
+    except NetworkError as error:
+        raise ChannelUnreachable(f"không kết nối được tới Telegram ({error.message}).") from None
+
+
+async def _serve(
+    settings: Settings,
+    checklist: Checklist,
+    stop: asyncio.Event,
+    store: Store,
+    inbox_store: Store,
+    report_store: Store,
+    webhook: tuple[str, str, str] | None,
+    clock: Clock,
+    reminder_every: float,
+) -> None:
+    async with store.transaction() as tx:
+        await tx.forget_updates_before(utcnow() - PROCESSED_UPDATE_RETENTION)
+    inbox = InboxQueue(inbox_store)
+    application = build_application(settings, inbox) if settings.telegram_enabled else None
+    async with application or contextlib.nullcontext():
+        engine = Engine(
+            store,
+            checklist,
+            admins=settings.admin_ids,
+            invite_link=invite_link(application),
+            photo_dir=settings.photo_dir,
+            max_photo_bytes=settings.max_photo_mb * 2**20,
+            followup_days=settings.followup_days,
+        )
+        await engine.start()
+        reports = ReportService(
+            report_store,
+            checklist,
+            issuer=settings.report_issuer,
+            place=settings.report_place,
+            photo_dir=settings.photo_dir,
+        )
+        telegram = TelegramSteps(application.bot, reports) if application is not None else None
+        zalo = ZaloChannel(settings.zalo(), store, inbox_store, reports) if settings.zalo_enabled else None
+        outbox = OutboxWorker(store, router(telegram, zalo.steps if zalo is not None else None))
+        reminders = Reminders(store, engine.versions, engine.followups, settings.digest_time)
+
+        async def send_reminders() -> None:
+            await remind(reminders, outbox, clock)
+
+        jobs = plan(settings, send_reminders, reminder_every)
+        try:
+            if application is not None:
+                register(application, engine, inbox, outbox)
+                await set_commands(application)
+            jobs.start()
+            outbox.start()
+            if zalo is not None:
+                await zalo.start(engine, outbox)
+            if application is not None:
+                await start_telegram(application, inbox, settings, webhook)
+                log.info("@%s is running (%s)", application.bot.username, settings.bot_mode)
+            log.info("checklist %s v%d", checklist.id, checklist.version)
+            await stop.wait()
+        finally:
+            if zalo is not None:
+                await zalo.stop_intake()
+            if application is not None:
+                await stop_telegram(application)
+            await jobs.stop()
+            await outbox.stop()
+            if zalo is not None:
+                await zalo.close()
 
 
 async def start_telegram(

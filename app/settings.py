@@ -1,13 +1,14 @@
-"""Settings read from the environment and `.env`.
+"""Settings read from the environment and `.env`: the only place that reads them.
 
 The names are a contract with the people who deploy the bot, so they are spelled out as aliases
-rather than derived from attribute names.
+rather than derived from attribute names. Each channel gets the part it needs as a model of its own
+(`zalo()`), checked here, so no layer below the composition root reads the environment.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import time, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -16,12 +17,14 @@ from urllib.parse import urlparse
 from pydantic import AliasChoices, BeforeValidator, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.checklist import BUNDLED_CHECKLIST
+from handlers.zalo.config import ZaloConfig
+
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 # Zalo tokens are `<bot id>:<access token>`; the secret travels in a header, so printable ASCII only.
 ZALO_TOKEN_PATTERN = re.compile(r"^\d+:\S+$")
 ZALO_SECRET_PATTERN = re.compile(r"^[!-~]{8,256}$")
-DEFAULT_CHECKLIST = Path(__file__).parent / "checklists" / "kiem-soat-tthc.yaml"
 
 
 class BotMode(StrEnum):
@@ -92,7 +95,7 @@ class Settings(BaseSettings):
 
     @property
     def checklist_path(self) -> Path:
-        return self.checklist_file or DEFAULT_CHECKLIST
+        return self.checklist_file or BUNDLED_CHECKLIST
 
     def require_webhook(self) -> tuple[str, str, str]:
         """(public URL, secret, local path); checked only in webhook mode."""
@@ -117,6 +120,11 @@ class Settings(BaseSettings):
     def zalo_webhook(self) -> bool:
         """Zalo's updates arrive by webhook when a secret is set; otherwise the bot polls for them."""
         return bool((self.zalo_webhook_secret or "").strip())
+
+    @property
+    def backup_dir(self) -> Path:
+        """Where the nightly backups go."""
+        return self.data_dir / "backups"
 
     @property
     def export_dir(self) -> Path:
@@ -157,6 +165,23 @@ class Settings(BaseSettings):
                     "ZALO_WEBHOOK_SECRET phải gồm 8–256 ký tự chữ, số hoặc dấu (không dấu cách, không tiếng Việt)."
                 )
         return token
+
+    def zalo(self) -> ZaloConfig:
+        """What the Zalo channel needs, after `require_zalo`'s checks."""
+        token = self.require_zalo()
+        return ZaloConfig(
+            token=token,
+            base_url=self.zalo_base_url,
+            webhook_secret=(self.zalo_webhook_secret or "").strip() or None,
+            public_url=self.public_url,
+            listen=self.public_listen,
+            port=self.public_port,
+            link_ttl=timedelta(hours=self.link_ttl_hours),
+            data_dir=self.data_dir,
+            photo_dir=self.photo_dir,
+            export_dir=self.export_dir,
+            max_photo_bytes=self.max_photo_mb * 2**20,
+        )
 
     @property
     def public_url(self) -> str:
