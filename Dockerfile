@@ -12,6 +12,7 @@ RUN useradd --create-home --uid 10001 kiemtra
 WORKDIR /app
 # Only what the package needs: .env (the token), data/ and .venv must never end up in the image.
 COPY pyproject.toml README.md ./
+COPY app ./app
 COPY bot ./bot
 COPY handlers ./handlers
 COPY storage ./storage

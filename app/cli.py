@@ -18,7 +18,7 @@ from pathlib import Path
 from app import operator
 from app.logs import configure_logging
 from app.settings import ConfigError, Settings, load_settings
-from bot.checklist import ChecklistError, load_checklist
+from bot.checklist.loader import ChecklistError, load_checklist
 from bot.upkeep import Health
 from handlers.errors import ChannelRefused, ChannelUnreachable
 from storage.backup import BackupError

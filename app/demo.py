@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import TextIO
 
 from app.settings import Settings
-from bot.checklist import BUNDLED_CHECKLIST, load_checklist
+from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist
 from bot.engine import Engine
-from bot.export import export_json
+from bot.reports.export import export_json
 from handlers.terminal import (
     DEMO_PERSON,
     EXIT_INTERRUPTED,

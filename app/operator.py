@@ -11,10 +11,10 @@ import tempfile
 from pathlib import Path
 
 from app.settings import Settings
-from bot.checklist import load_checklist
+from bot.checklist.loader import load_checklist
 from bot.events import ReportKind, ReportRequest
-from bot.export import export_json
 from bot.reports.archive import write_archive
+from bot.reports.export import export_json
 from bot.reports.service import ReportService, ReportUnavailable
 from bot.reports.workbook import write_workbook
 from bot.upkeep import Health, health, make_backup, restore_backup

@@ -20,12 +20,12 @@ from telegram.helpers import create_deep_linked_url
 
 from app.schedule import plan
 from app.settings import BotMode, Settings
-from bot import texts
 from bot.channels import is_mapped
-from bot.checklist import Checklist
+from bot.checklist.model import Checklist
 from bot.engine import Engine
-from bot.reminders import Reminders
 from bot.reports.service import ReportService
+from bot.team.reminders import Reminders
+from bot.texts import catalogue as texts
 from handlers.delivery import TelegramSteps, with_retries
 from handlers.errors import ChannelRefused, ChannelUnreachable
 from handlers.inbox import InboxQueue

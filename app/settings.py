@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 from pydantic import AliasChoices, BeforeValidator, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.checklist import BUNDLED_CHECKLIST
+from bot.checklist.loader import BUNDLED_CHECKLIST
 from handlers.zalo.config import ZaloConfig
 
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")

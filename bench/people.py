@@ -20,7 +20,7 @@ from functools import cache
 from PIL import Image, ImageDraw
 
 from bench.harness import ReplyClock, ReplyTimeout, Trip
-from bot import texts
+from bot.texts import catalogue as texts
 from tests.standin import BotApiStandIn, FakeUser, SentMessage
 
 FIRST_QUESTION = re.compile(r"Mục 1/\d+ · Câu 1/\d+")

@@ -50,7 +50,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.run import filesystem_of
-from bot.checklist import BUNDLED_CHECKLIST, Checklist, ItemType, load_checklist
+from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist
+from bot.checklist.model import Checklist, ItemType
 from storage.models import NewPhoto, RemarkKind, Status
 from storage.repository import Store, Tx
 
@@ -400,8 +401,8 @@ def naive_record(paths: list[Path], target: Path) -> None:
 
 def csv_rows(data_dir: Path, round_id: int, checklist: Checklist, folder: Path) -> Path:
     """The workbook's answer and photo rows, read with one query each and written with the csv module."""
-    from bot.summary import value_label
-    from bot.texts import VI
+    from bot.texts.catalogue import VI
+    from bot.texts.summary import value_label
 
     labels = {
         item.id: (f"{number}. {area.title}", item)

@@ -20,7 +20,7 @@ from typing import Any
 
 from bench.harness import BotProcess, ReplyClock, ReplyTimeout, harness_cpu, percentile, python
 from bench.people import EchoUser, Inspector, Outcome, Person, phone_photo
-from bot import texts
+from bot.texts import catalogue as texts
 from tests.standin import BotApiStandIn, FakeUser
 
 GROUP_ID = -1009000000001

@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bot import flow, prompts, texts
-from bot.callbacks import Action, GroupAction, Token, decode, decode_group
 from bot.channels import is_mapped
-from bot.checklist import Checklist, ItemType, PhotoRule
+from bot.checklist.model import Checklist, ItemType, PhotoRule
+from bot.checklist.versions import ChecklistVersions
+from bot.conversation import flow, prompts
+from bot.conversation.callbacks import Action, GroupAction, Token, decode, decode_group
+from bot.conversation.turn import Turn, catalogue_for, owe
 from bot.events import (
     ChatKind,
     Command,
@@ -27,16 +29,16 @@ from bot.events import (
     Tap,
     Text,
 )
-from bot.followups import FollowUps
-from bot.html import esc
-from bot.intake import PhotoIntake
-from bot.proofs import ProofIntake
-from bot.publishing import Publisher
-from bot.reporting import Reports
-from bot.rounds import Rounds
-from bot.summary import render_review, value_label
-from bot.teams import Teams
-from bot.turn import ChecklistVersions, Turn, catalogue_for, owe
+from bot.photos.intake import PhotoIntake
+from bot.photos.proofs import ProofIntake
+from bot.team.followups import FollowUps
+from bot.team.publishing import Publisher
+from bot.team.reporting import Reports
+from bot.team.rounds import Rounds
+from bot.team.teams import Teams
+from bot.texts import catalogue as texts
+from bot.texts.html import esc
+from bot.texts.summary import render_review, value_label
 from storage.models import Inspection, RemarkKind, Stage, Status
 from storage.repository import Store, Tx
 

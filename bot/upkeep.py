@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from pathlib import Path, PurePosixPath
 
-from bot.texts import VIETNAM
+from bot.texts.formats import VIETNAM
 from storage.backup import (
     BackupError,
     StoredPhoto,

@@ -18,12 +18,12 @@ from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ChatAction, MessageLimit, ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot import texts
 from bot.events import Button, Edit, OutPhoto, Owed, Photos, ReportFile, ReportKind, ReportRequest, Say
-from bot.html import esc, split_html
-from bot.photos import downscaled_jpeg
-from bot.reporting import TELEGRAM_UPLOAD_LIMIT
+from bot.photos.images import downscaled_jpeg
 from bot.reports.service import ReportService, ReportUnavailable
+from bot.team.reporting import TELEGRAM_UPLOAD_LIMIT
+from bot.texts import catalogue as texts
+from bot.texts.html import esc, split_html
 from handlers.outbox import Failure, Step, backoff
 
 log = logging.getLogger(__name__)

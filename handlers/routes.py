@@ -8,9 +8,9 @@ import time
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, TypeHandler, filters
 
-from bot import texts
 from bot.engine import Engine
 from bot.events import Toast
+from bot.texts import catalogue as texts
 from handlers.convert import to_incoming
 from handlers.delivery import with_retries
 from handlers.inbox import InboxQueue

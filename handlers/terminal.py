@@ -24,8 +24,8 @@ from typing import TextIO
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bot import flow, texts
-from bot.checklist import Checklist, ItemType
+from bot.checklist.model import Checklist, ItemType
+from bot.conversation import flow
 from bot.engine import Engine
 from bot.events import (
     Button,
@@ -44,8 +44,9 @@ from bot.events import (
     Text,
     Toast,
 )
-from bot.menus import choose, flatten, fold, render
-from bot.plain import html_to_text
+from bot.texts import catalogue as texts
+from bot.texts.menus import choose, flatten, fold, render
+from bot.texts.plain import html_to_text
 from storage.clock import utcnow
 from storage.models import Inspection, OutboxStatus, Stage, Status
 from storage.repository import Store

@@ -60,8 +60,9 @@ from typing import Any, Literal
 
 from PIL import Image, ImageDraw
 
-from bot.checklist import BUNDLED_CHECKLIST, Checklist, Item, ItemType, PhotoRule, load_checklist
-from bot.html import split_html
+from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist
+from bot.checklist.model import Checklist, Item, ItemType, PhotoRule
+from bot.texts.html import split_html
 from tests.standin import BotApiStandIn, FakeUser, Revision, SentMessage
 from tests.standin.models import Fault
 

@@ -11,7 +11,8 @@ import aiosqlite
 
 from app.serve import Clock, serve
 from app.settings import Settings
-from bot.checklist import BUNDLED_CHECKLIST, Checklist, load_checklist
+from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist
+from bot.checklist.model import Checklist
 from storage.clock import utcnow
 from tests.standin import BotApiStandIn, FakeUser, SentMessage
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from bot.checklist import Checklist, parse_checklist
+from bot.checklist.loader import parse_checklist
+from bot.checklist.model import Checklist
 from bot.engine import Engine
 from bot.events import (
     Chat,

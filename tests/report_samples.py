@@ -13,9 +13,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from bot.checklist import BUNDLED_CHECKLIST, Checklist, ItemType, load_checklist
+from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist
+from bot.checklist.model import Checklist, ItemType
 from bot.reports.data import InspectionReport, ReportContext, RoundReport
-from bot.summary import Snapshot
+from bot.texts.summary import Snapshot
 from storage.models import (
     Answer,
     FollowUp,

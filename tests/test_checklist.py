@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.checklist import BUNDLED_CHECKLIST, ChecklistError, ItemType, PhotoRule, load_checklist, parse_checklist
+from bot.checklist.loader import BUNDLED_CHECKLIST, ChecklistError, load_checklist, parse_checklist
+from bot.checklist.model import ItemType, PhotoRule
 
 
 def test_bundled_checklist_covers_the_eight_areas_with_photo_evidence() -> None:

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.texts import VI
+from bot.texts.catalogue import VI
 from handlers.terminal import PROMPT
 from tests.images import jpeg, png
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.checklist import parse_checklist
+from bot.checklist.loader import parse_checklist
 from tests.e2e import INSPECTOR, SECOND, Phone, rows, running_bot, team_with, to_first_question
 from tests.engine_harness import SMALL_CHECKLIST
 from tests.images import PDF, bomb_png, jpeg, truncated_jpeg

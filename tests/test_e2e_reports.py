@@ -15,8 +15,8 @@ import docx
 import openpyxl
 from PIL import Image
 
-from bot.checklist import parse_checklist
-from bot.texts import VIETNAM
+from bot.checklist.loader import parse_checklist
+from bot.texts.formats import VIETNAM
 from storage.clock import utcnow
 from tests.e2e import ADMIN, GROUP_ID, INSPECTOR, SECOND, Phone, rows, running_bot, team_with
 from tests.engine_harness import SMALL_CHECKLIST

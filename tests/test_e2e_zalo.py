@@ -12,10 +12,10 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from bot.checklist import parse_checklist
+from bot.checklist.loader import parse_checklist
 from bot.events import Button, ReportFile, ReportKind, ReportRequest, Say
-from bot.menus import choose
-from bot.texts import VI as words
+from bot.texts.catalogue import VI as words
+from bot.texts.menus import choose
 from handlers.errors import ChannelRefused
 from handlers.zalo.convert import Menu
 from storage.clock import utcnow

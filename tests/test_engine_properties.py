@@ -58,7 +58,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 from PIL import Image
 
-from bot.checklist import Checklist, Item, ItemType, PhotoRule, parse_checklist
+from bot.checklist.loader import parse_checklist
+from bot.checklist.model import Checklist, Item, ItemType, PhotoRule
 from bot.events import (
     Chat,
     ChatKind,

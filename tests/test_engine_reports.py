@@ -12,8 +12,8 @@ import pytest
 from app import operator
 from app.settings import Settings
 from bot.events import Chat, ChatKind, Command, PhotoIn, ReportFile, ReportKind, Say, Tap, Text
-from bot.reminders import Reminders
-from bot.texts import VIETNAM
+from bot.team.reminders import Reminders
+from bot.texts.formats import VIETNAM
 from storage.clock import utcnow
 from storage.models import Status
 from tests.engine_harness import ADMIN, GROUP, INSPECTOR, Harness

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot.photos import PhotoRejected, downscaled_jpeg, examine, keep
+from bot.photos.images import PhotoRejected, downscaled_jpeg, examine, keep
 from tests.images import PDF, bomb_png, jpeg, png, truncated_jpeg
 
 

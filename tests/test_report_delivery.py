@@ -6,7 +6,7 @@ from pathlib import Path
 
 from telegram import Bot
 
-from bot.checklist import parse_checklist
+from bot.checklist.loader import parse_checklist
 from bot.events import ReportFile, ReportKind, ReportRequest
 from bot.reports.service import ReportService
 from handlers.delivery import TelegramSteps

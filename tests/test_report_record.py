@@ -19,7 +19,8 @@ from bot.reports.data import InspectionReport
 from bot.reports.docx_layout import criterion
 from bot.reports.record import write_record
 from bot.reports.results import area_results, shortcomings
-from bot.texts import VI, VIETNAM
+from bot.texts.catalogue import VI
+from bot.texts.formats import VIETNAM
 from storage.models import RemarkKind
 from tests.report_samples import context, inspection_report, photo_bytes
 

@@ -14,7 +14,7 @@ from bot.reports.data import RoundReport
 from bot.reports.docx_layout import criterion
 from bot.reports.results import area_results, common_shortcomings
 from bot.reports.round_doc import write_round_report
-from bot.texts import VI
+from bot.texts.catalogue import VI
 from storage.models import RemarkKind
 from tests.images import png
 from tests.report_samples import ROUND, TEAM, UNITS, context, round_report

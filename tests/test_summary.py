@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.checklist import parse_checklist
-from bot.html import split_html, visible_length
-from bot.summary import Snapshot, photo_album, render_review, render_summary
-from bot.texts import VI
+from bot.checklist.loader import parse_checklist
+from bot.texts.catalogue import VI
+from bot.texts.html import split_html, visible_length
+from bot.texts.summary import Snapshot, photo_album, render_review, render_summary
 from storage.models import Answer, Inspection, Photo, Remark, RemarkKind, Stage, Status, Team
 from tests.engine_harness import SMALL_CHECKLIST
 
@@ -115,7 +115,7 @@ def test_album_captions_name_the_item() -> None:
 def test_times_are_shown_in_vietnam_time() -> None:
     from datetime import timedelta
 
-    from bot.texts import time_range
+    from bot.texts.formats import time_range
 
     evening = datetime(2026, 11, 25, 16, 50, tzinfo=UTC)  # 23:50 in Vietnam
     assert time_range(VI, evening, evening + timedelta(minutes=20)) == "23:50 ngày 25/11/2026 – 00:10 ngày 26/11/2026"

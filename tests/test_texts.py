@@ -13,11 +13,12 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from bot import texts
-from bot.checklist import ChecklistError, parse_checklist
+from bot.checklist.loader import ChecklistError, parse_checklist
 from bot.events import Chat, ChatKind, Command, Edit, Person, Say
-from bot.reminders import Reminders
-from bot.texts import LANGUAGES, LOCALES, Messages, catalogue, language_for
+from bot.team.reminders import Reminders
+from bot.texts import catalogue as texts
+from bot.texts import formats
+from bot.texts.catalogue import LANGUAGES, LOCALES, Messages, catalogue, language_for
 from storage.clock import utcnow
 from tests.e2e import ADMIN as ADMIN_PHONE
 from tests.e2e import GROUP_ID, Phone, create_team, running_bot
@@ -108,9 +109,9 @@ def test_language_follows_the_choice_then_telegram_then_vietnamese() -> None:
 
 def test_times_are_worded_in_the_language() -> None:
     moment = utcnow()
-    local = moment.astimezone(texts.VIETNAM)
-    assert texts.local_time(EN, moment) == f"{local:%H:%M} on {local:%d/%m/%Y}"
-    assert texts.local_time(VI, moment) == f"{local:%H:%M} ngày {local:%d/%m/%Y}"
+    local = moment.astimezone(formats.VIETNAM)
+    assert formats.local_time(EN, moment) == f"{local:%H:%M} on {local:%d/%m/%Y}"
+    assert formats.local_time(VI, moment) == f"{local:%H:%M} ngày {local:%d/%m/%Y}"
 
 
 # --- the checklist's English -----------------------------------------------------------------------

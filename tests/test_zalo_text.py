@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.events import Button, Say
-from bot.texts import VI
+from bot.texts.catalogue import VI
 from handlers.zalo.text import LIMIT, caption, say_text, split, units
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from app.serve import Clock, serve
 from app.settings import Settings
 from bot.channels import mapped_id
-from bot.checklist import BUNDLED_CHECKLIST, Checklist, load_checklist
+from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist
+from bot.checklist.model import Checklist
 from handlers.zalo.server import WEBHOOK_PATH
 from storage.clock import utcnow
 from storage.models import Team

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from bot.reports.data import InspectionReport, ReportContext, RoundReport
-from bot.texts import VIETNAM
+from bot.texts.formats import VIETNAM
 from storage.models import Photo
 
 MANIFEST = "manifest.csv"

@@ -19,7 +19,7 @@ from matplotlib.ticker import MaxNLocator
 
 from bot.reports.data import RoundReport
 from bot.reports.results import VERDICTS, round_verdict_counts
-from bot.texts import VI
+from bot.texts.catalogue import VI
 
 WIDTH_IN = 8.0
 DPI = 110

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.checklist import Checklist
-from bot.plain import fold
-from bot.summary import Snapshot
+from bot.checklist.model import Checklist
+from bot.texts.plain import fold
+from bot.texts.summary import Snapshot
 from storage.models import FollowUp, Inspection, Member, Round, Team
 
 

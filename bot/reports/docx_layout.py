@@ -28,7 +28,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from PIL import Image, ImageOps
 
-from bot.texts import VIETNAM
+from bot.texts.formats import VIETNAM
 
 FONT = "Times New Roman"
 BODY_SIZE = Pt(13)

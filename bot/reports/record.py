@@ -16,8 +16,7 @@ from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
-from bot import texts
-from bot.checklist import Area, Checklist, Item
+from bot.checklist.model import Area, Checklist, Item
 from bot.reports.data import InspectionReport, ReportContext
 from bot.reports.docx_layout import (
     PhotoSpool,
@@ -36,7 +35,8 @@ from bot.reports.docx_layout import (
     vietnam,
 )
 from bot.reports.results import AreaResult, Finding, achievements, area_results, shortcomings
-from bot.summary import value_label
+from bot.texts import catalogue as texts
+from bot.texts.summary import value_label
 from storage.models import FollowUp, Member, Photo, RemarkKind, Role
 
 ITEM_COLUMNS = (Mm(14), Mm(83), Mm(28), Mm(40))

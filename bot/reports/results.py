@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from bot.checklist import Area, Item, ItemType
+from bot.checklist.model import Area, Item, ItemType
 from bot.reports.data import InspectionReport, RoundReport
-from bot.summary import Snapshot
+from bot.texts.summary import Snapshot
 from storage.models import Answer
 
 VERDICTS = ("pass", "partial", "fail", "na")

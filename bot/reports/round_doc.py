@@ -16,8 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Length, Mm, Pt
 from PIL import Image
 
-from bot import texts
-from bot.checklist import Area
+from bot.checklist.model import Area
 from bot.reports.data import InspectionReport, ReportContext, RoundReport
 from bot.reports.docx_layout import (
     Signature,
@@ -36,6 +35,7 @@ from bot.reports.docx_layout import (
     vietnam,
 )
 from bot.reports.results import AreaResult, area_results, common_shortcomings
+from bot.texts import catalogue as texts
 from storage.models import RemarkKind
 
 VERDICT_FILLS = {"pass": "C6EFCE", "partial": "FFEB9C", "fail": "FFC7CE", "na": "E7E6E6"}

@@ -11,19 +11,19 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from bot import texts
-from bot.checklist import Checklist
+from bot.checklist.model import Checklist
+from bot.checklist.versions import ChecklistVersions
 from bot.events import ReportKind, ReportRequest
-from bot.html import esc
-from bot.publishing import read_snapshot
-from bot.reporting import area_rates
 from bot.reports.archive import slug, write_archive
 from bot.reports.chart import pass_rate_chart, round_chart
 from bot.reports.data import InspectionReport, ReportContext, RoundReport, latest_per_unit
 from bot.reports.record import write_record
 from bot.reports.round_doc import write_round_report
 from bot.reports.workbook import write_workbook
-from bot.turn import ChecklistVersions
+from bot.team.publishing import read_snapshot
+from bot.team.reporting import area_rates
+from bot.texts import catalogue as texts
+from bot.texts.html import esc
 from storage.clock import utcnow
 from storage.models import Inspection, Status
 from storage.repository import Store, Tx

@@ -22,12 +22,13 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.checklist import Area
+from bot.checklist.model import Area
 from bot.reports.archive import archive_name, area_number, ordered_photos
 from bot.reports.data import InspectionReport, ReportContext, RoundReport
 from bot.reports.results import VERDICTS, AreaResult, area_results
-from bot.summary import value_label
-from bot.texts import VI, VIETNAM
+from bot.texts.catalogue import VI
+from bot.texts.formats import VIETNAM
+from bot.texts.summary import value_label
 
 Value = str | int | float | datetime | Cell | None
 # Write-only sheets are annotated as `Worksheet`: at run time openpyxl's WriteOnlyWorksheet has

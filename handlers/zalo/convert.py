@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from bot.channels import Channel, mapped_id
 from bot.events import Button, Chat, ChatKind, Command, Event, Incoming, Person, PhotoIn, Tap, Text, Unsupported
-from bot.menus import choose
+from bot.texts.menus import choose
 from handlers.zalo.client import Json
 from storage.repository import Tx
 

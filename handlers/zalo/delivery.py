@@ -16,11 +16,11 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bot import texts
 from bot.channels import Channel, identity_row
 from bot.events import Edit, OutPhoto, Owed, Photos, ReportFile, Say
-from bot.plain import html_to_text
 from bot.reports.service import ReportService, ReportUnavailable
+from bot.texts import catalogue as texts
+from bot.texts.plain import html_to_text
 from handlers.outbox import Failure, Step, backoff
 from handlers.zalo.client import ZaloClient, ZaloError, ZaloUnreachable
 from handlers.zalo.convert import Menu

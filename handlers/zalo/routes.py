@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 import time
 
-from bot import texts
 from bot.engine import Engine
 from bot.events import Toast
-from bot.plain import html_to_text
+from bot.texts import catalogue as texts
+from bot.texts.plain import html_to_text
 from handlers.outbox import OutboxWorker
 from handlers.zalo.client import Json, ZaloClient, ZaloError, ZaloUnreachable
 from handlers.zalo.convert import chat_of, to_incoming, update_key

@@ -7,10 +7,10 @@ fits here fits there.
 
 from __future__ import annotations
 
-from bot import texts
 from bot.events import Button, Say
-from bot.menus import flatten, render
-from bot.plain import html_to_text
+from bot.texts import catalogue as texts
+from bot.texts.menus import flatten, render
+from bot.texts.plain import html_to_text
 
 LIMIT = 2000
 ELLIPSIS = "…"

@@ -10,12 +10,12 @@ import asyncio
 import logging
 from pathlib import Path
 
-from bot import texts
-from bot.callbacks import GroupAction, group_button
+from bot.conversation.callbacks import GroupAction, group_button
 from bot.events import Incoming, PhotoIn, Reply, Say
-from bot.followups import FollowUps
-from bot.intake import PhotoIntake, owed
-from bot.photos import PhotoRejected, keep
+from bot.photos.images import PhotoRejected, keep
+from bot.photos.intake import PhotoIntake, owed
+from bot.team.followups import FollowUps
+from bot.texts import catalogue as texts
 from storage.models import NewProof, PromptStage
 from storage.repository import Store
 

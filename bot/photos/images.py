@@ -17,7 +17,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pydantic import BaseModel
 
-from bot.texts import VI, Messages
+from bot.texts.catalogue import VI, Messages
 
 # 12-megapixel phone photos are the norm and 108 MP sensors exist; beyond this it is a bomb, not a photo
 # (decoding 120 MP already takes about 360 MB).

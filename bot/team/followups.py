@@ -11,14 +11,16 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from bot import texts
-from bot.callbacks import GroupAction, GroupToken, group_button
-from bot.checklist import Checklist, ItemType
-from bot.html import esc
-from bot.plain import all_words_in
-from bot.teams import Teams
-from bot.texts import Messages
-from bot.turn import ChecklistVersions, Turn
+from bot.checklist.model import Checklist, ItemType
+from bot.checklist.versions import ChecklistVersions
+from bot.conversation.callbacks import GroupAction, GroupToken, group_button
+from bot.conversation.turn import Turn
+from bot.team.teams import Teams
+from bot.texts import catalogue as texts
+from bot.texts import formats
+from bot.texts.catalogue import Messages
+from bot.texts.html import esc
+from bot.texts.plain import all_words_in
 from storage.clock import utcnow
 from storage.models import FollowUp, FollowUpStatus, GroupPrompt, Inspection, PromptStage, Team
 from storage.repository import Tx
@@ -52,10 +54,10 @@ def parse_day(text: str) -> date | None:
 def due_phrase(t: Messages, due_on: date, today: date) -> str:
     left = (due_on - today).days
     if left > 0:
-        return t.DUE_AHEAD.format(due=texts.day(due_on), days=left)
+        return t.DUE_AHEAD.format(due=formats.day(due_on), days=left)
     if left == 0:
-        return t.DUE_TODAY.format(due=texts.day(due_on))
-    return t.DUE_OVERDUE.format(due=texts.day(due_on), days=-left)
+        return t.DUE_TODAY.format(due=formats.day(due_on))
+    return t.DUE_OVERDUE.format(due=formats.day(due_on), days=-left)
 
 
 def mention(person_id: int, name: str) -> str:
@@ -75,7 +77,7 @@ class FollowUps:
         """Called in the submitting transaction, so the follow-ups exist exactly when the result does."""
         checklist = await self.versions.of(tx, inspection)
         submitted = inspection.submitted_at or utcnow()
-        due_on = texts.local_date(submitted) + timedelta(days=self.days)
+        due_on = formats.local_date(submitted) + timedelta(days=self.days)
         answers = await tx.answers(inspection.id)
         count = 0
         for pos in range(checklist.item_count):
@@ -102,7 +104,7 @@ class FollowUps:
             pos, _, item = found
             what = f"[{t.AREA_NUMBER.format(area=checklist.at(pos)[0] + 1)}] {item.prompt_in(t.lang).rstrip(' ?')}"
         note = f": {esc(followup.note)}" if followup.note else ""
-        age = t.FOLLOWUP_AGE.format(days=(today - texts.local_date(followup.created_at)).days)
+        age = t.FOLLOWUP_AGE.format(days=(today - formats.local_date(followup.created_at)).days)
         return (
             f"#{followup.id} {esc(what)} — <b>{t.RATING_LABELS.get(followup.value, followup.value)}</b>{note}"
             f" · {age} · {due_phrase(t, followup.due_on, today)}"
@@ -121,7 +123,7 @@ class FollowUps:
     # --- /followups ----------------------------------------------------------------------------
 
     async def command(self, turn: Turn, team: Team, args: str) -> None:
-        today = texts.local_date(utcnow())
+        today = formats.local_date(utcnow())
         followups = await turn.tx.open_followups(team.id)
         followups = [f for f in followups if all_words_in(args, f.unit)]
         if not followups:
@@ -171,12 +173,12 @@ class FollowUps:
             turn.toast(turn.t.GROUP_STALE)
 
     async def _details(self, turn: Turn, followup: FollowUp) -> None:
-        today = texts.local_date(utcnow())
+        today = formats.local_date(utcnow())
         t = turn.t
         lines = [f"📌 <b>{esc(followup.unit)}</b>", await self.describe(t, turn.tx, followup, today)]
         history = await turn.tx.followup_events(followup.id)
         lines += [
-            f"<i>{texts.short_time(event.at)} · {esc(event.person_name)}: {t.FOLLOWUP_EVENTS[event.kind.value]}</i>"
+            f"<i>{formats.short_time(event.at)} · {esc(event.person_name)}: {t.FOLLOWUP_EVENTS[event.kind.value]}</i>"
             for event in history[-5:]
         ]
         version = str(followup.version)
@@ -208,7 +210,7 @@ class FollowUps:
         turn.retire_buttons()
         turn.say(
             turn.t.FOLLOWUP_NEW_DUE.format(
-                id=followup.id, unit=esc(followup.unit), due=texts.day(due_on), who=esc(person.name)
+                id=followup.id, unit=esc(followup.unit), due=formats.day(due_on), who=esc(person.name)
             )
         )
 
@@ -254,7 +256,7 @@ class FollowUps:
             )
         elif prompt.stage is PromptStage.DUE:
             due_on = parse_day(text)
-            if due_on is None or due_on < texts.local_date(utcnow()):
+            if due_on is None or due_on < formats.local_date(utcnow()):
                 turn.say(turn.t.FOLLOWUP_BAD_DATE.format(text=esc(text[:40])), answer_from=person.id)
                 return
             await self._move_due(turn, followup, due_on)

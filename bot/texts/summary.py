@@ -12,11 +12,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from bot import texts
-from bot.checklist import Area, Checklist, Item, ItemType
+from bot.checklist.model import Area, Checklist, Item, ItemType
 from bot.events import OutPhoto
-from bot.html import esc
-from bot.texts import Messages
+from bot.texts import catalogue as texts
+from bot.texts import formats
+from bot.texts.catalogue import Messages
+from bot.texts.html import esc
 from storage.models import Answer, Inspection, Photo, Remark, RemarkKind, Team
 
 
@@ -117,7 +118,7 @@ def _header(t: Messages, snapshot: Snapshot, title: str) -> list[str]:
         t.SUMMARY_UNIT.format(unit=esc(inspection.unit or t.UNIT_MISSING)),
         t.SUMMARY_INSPECTOR.format(name=esc(inspection.inspector_name)),
         t.SUMMARY_TEAM.format(team=esc(snapshot.team.name)),
-        t.SUMMARY_TIME.format(time=texts.time_range(t, inspection.created_at, inspection.submitted_at)),
+        t.SUMMARY_TIME.format(time=formats.time_range(t, inspection.created_at, inspection.submitted_at)),
     ]
     if inspection.latitude is not None and inspection.longitude is not None:
         lines.append(t.SUMMARY_PLACE.format(latitude=inspection.latitude, longitude=inspection.longitude))
@@ -164,7 +165,7 @@ def photo_album(t: Messages, snapshot: Snapshot, photo_dir: Path) -> list[OutPho
             area_index, _, item_index, _ = snapshot.checklist.at(pos)
             place = t.AREA_ITEM.format(area=area_index + 1, item=item_index + 1)
             where = f"{place}: {_strip_question(item.prompt_in(t.lang))}"
-        caption = f"#{snapshot.inspection.id} · {where}\n{texts.short_time(photo.received_at)} · {photo.sender_name}"
+        caption = f"#{snapshot.inspection.id} · {where}\n{formats.short_time(photo.received_at)} · {photo.sender_name}"
         album.append(
             OutPhoto(
                 path=photo_dir / photo.path,

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from bot import texts
+from bot.checklist.versions import ChecklistVersions
+from bot.conversation.turn import catalogue_of, owe
 from bot.events import Owed, Say
-from bot.followups import FollowUps
-from bot.html import esc
-from bot.turn import ChecklistVersions, catalogue_of, owe
+from bot.team.followups import FollowUps
+from bot.texts import formats
+from bot.texts.html import esc
 from storage.repository import Store, Tx
 
 DIGEST_WINDOW_DAYS = 3
@@ -37,7 +38,7 @@ class Reminders:
 
     async def _digests(self, tx: Tx, now: datetime) -> list[Owed]:
         """Once a day per team, at DIGEST_TIME or at the first tick after it (the bot may have been down)."""
-        local = now.astimezone(texts.VIETNAM)
+        local = now.astimezone(formats.VIETNAM)
         if local.time().replace(tzinfo=None) < self.digest_at:
             return []
         out: list[Owed] = []
@@ -64,7 +65,7 @@ class Reminders:
                     html=t.DRAFT_REMINDER.format(
                         id=draft.id,
                         unit=esc(draft.unit or t.NO_UNIT),
-                        when=texts.local_time(t, draft.updated_at),
+                        when=formats.local_time(t, draft.updated_at),
                         done=len(await tx.answers(draft.id)),
                         total=checklist.item_count,
                     ),

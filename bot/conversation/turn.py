@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from bot import texts
-from bot.checklist import Checklist
 from bot.events import Button, ChatKind, Edit, Incoming, Reply, Say, Toast
-from bot.texts import Messages
+from bot.texts import catalogue as texts
+from bot.texts.catalogue import Messages
 from storage.clock import utcnow
-from storage.models import Inspection
 from storage.repository import Tx
 
 # How long an album may keep arriving before its single acknowledgement goes out.
@@ -83,27 +81,3 @@ async def owe(tx: Tx, replies: list[Reply]) -> None:
         coalesce = reply.coalesce if isinstance(reply, Say) else None
         not_before = now + BURST_QUIET if coalesce else now
         await tx.outbox_add(reply.chat_id, reply.model_dump_json(), coalesce, not_before)
-
-
-class ChecklistVersions:
-    """The checklist each inspection started with, read from the database once and kept.
-
-    An administrator may load a new version while drafts of the old one are open; those drafts keep
-    asking the questions (and positions) they started with.
-    """
-
-    def __init__(self, current: Checklist) -> None:
-        self.current = current
-        self._known: dict[tuple[str, int], Checklist] = {(current.id, current.version): current}
-
-    async def register(self, tx: Tx) -> None:
-        await tx.register_checklist(self.current.id, self.current.version, self.current.canonical_json())
-
-    async def of(self, tx: Tx, inspection: Inspection) -> Checklist:
-        key = (inspection.checklist_id, inspection.checklist_version)
-        if key not in self._known:
-            body = await tx.checklist_body(*key)
-            if body is None:
-                raise LookupError(f"checklist {key} is not in the database")
-            self._known[key] = Checklist.model_validate_json(body)
-        return self._known[key]

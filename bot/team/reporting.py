@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from bot import texts
-from bot.callbacks import GroupAction, GroupToken, group_button
-from bot.checklist import Area
+from bot.checklist.model import Area
+from bot.checklist.versions import ChecklistVersions
+from bot.conversation.callbacks import GroupAction, GroupToken, group_button
+from bot.conversation.turn import Turn
 from bot.events import Button, ReportFile, ReportKind, ReportRequest
-from bot.html import esc
 from bot.reports.archive import plan_parts
 from bot.reports.data import latest_per_unit
-from bot.texts import Messages
-from bot.turn import ChecklistVersions, Turn
+from bot.texts import formats
+from bot.texts.catalogue import Messages
+from bot.texts.html import esc
 from storage.models import Inspection, Round, Status, Team
 from storage.repository import Tx
 
@@ -148,7 +149,7 @@ class Reports:
         lines = [t.STATS_TITLE.format(count=count), "", t.STATS_AREAS]
         for number, (area, (passed, rated)) in enumerate(area_rates(answers, self.versions.current.areas), start=1):
             rate = passed / rated if rated else None
-            lines.append(f"{number}. {esc(area.title_in(t.lang))}: <b>{texts.percent(rate)}</b> ({passed}/{rated})")
+            lines.append(f"{number}. {esc(area.title_in(t.lang))}: <b>{formats.percent(rate)}</b> ({passed}/{rated})")
         lines += ["", t.STATS_UNITS]
         for unit, values in sorted(by_unit.items(), key=lambda entry: entry[0]):
             shown = _shown_rate(values)
@@ -179,8 +180,8 @@ def _rate(values: list[str]) -> tuple[int, int]:
 
 def _shown_rate(values: list[str]) -> str:
     passed, rated = _rate(values)
-    return texts.percent(passed / rated if rated else None)
+    return formats.percent(passed / rated if rated else None)
 
 
 def _month(moment: datetime) -> str:
-    return moment.astimezone(texts.VIETNAM).strftime("%m/%Y")
+    return moment.astimezone(formats.VIETNAM).strftime("%m/%Y")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
-from bot import texts
-from bot.html import esc
-from bot.turn import Turn
+from bot.conversation.turn import Turn
+from bot.texts import catalogue as texts
+from bot.texts.html import esc
 from storage.models import Role, Team
 from storage.repository import Tx
 

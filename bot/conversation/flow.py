@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from bot.checklist import Checklist, ItemType
+from bot.checklist.model import Checklist, ItemType
 from storage.models import Stage
 
 Cursor = tuple[Stage, int]

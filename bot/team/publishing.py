@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot import texts
 from bot.channels import is_mapped
+from bot.checklist.versions import ChecklistVersions
+from bot.conversation.turn import Turn
 from bot.events import Photos
-from bot.html import esc
-from bot.plain import all_words_in
-from bot.summary import Snapshot, photo_album, render_summary
-from bot.turn import ChecklistVersions, Turn
+from bot.texts import catalogue as texts
+from bot.texts.html import esc
+from bot.texts.plain import all_words_in
+from bot.texts.summary import Snapshot, photo_album, render_summary
 from storage.models import Inspection, Team
 from storage.repository import Tx
 

@@ -6,11 +6,11 @@ in it: they stay stored but can no longer be changed, so the round's reports are
 
 from __future__ import annotations
 
-from bot import texts
-from bot.callbacks import GroupAction, GroupToken, group_button
-from bot.html import esc
-from bot.teams import Teams
-from bot.turn import Turn, catalogue_of
+from bot.conversation.callbacks import GroupAction, GroupToken, group_button
+from bot.conversation.turn import Turn, catalogue_of
+from bot.team.teams import Teams
+from bot.texts import formats
+from bot.texts.html import esc
 from storage.models import Round, Status, Team
 
 ROUND_MIN, ROUND_MAX = 3, 200
@@ -49,7 +49,7 @@ class Rounds:
             turn.t.ROUND_SHOW.format(
                 name=esc(current.name),
                 id=current.id,
-                opened=texts.local_time(turn.t, current.opened_at),
+                opened=formats.local_time(turn.t, current.opened_at),
                 by=esc(current.opened_by_name),
                 submitted=len(await turn.tx.submitted_in_round(current.id)),
                 drafts=len(await turn.tx.drafts_in_round(current.id)),

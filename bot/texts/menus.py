@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from bot import plain
 from bot.events import Button
+from bot.texts import plain
 
 ONE_LINE = 72  # longer menus get a line per choice, easier to read on a phone
 

@@ -6,13 +6,13 @@ their language where the checklist has it.
 
 from __future__ import annotations
 
-from bot.callbacks import Action, Token
-from bot.checklist import Checklist, ItemType, PhotoRule
+from bot.checklist.model import Checklist, ItemType, PhotoRule
+from bot.conversation.callbacks import Action, Token
+from bot.conversation.flow import VALUES
 from bot.events import Button
-from bot.flow import VALUES
-from bot.html import esc
-from bot.summary import value_label
-from bot.texts import Messages
+from bot.texts.catalogue import Messages
+from bot.texts.html import esc
+from bot.texts.summary import value_label
 from storage.models import Answer, Inspection, Stage
 
 

@@ -6,13 +6,14 @@ import asyncio
 import logging
 from pathlib import Path
 
-from bot import flow, prompts
-from bot.callbacks import Action
-from bot.checklist import ItemType
+from bot.checklist.model import ItemType
+from bot.checklist.versions import ChecklistVersions
+from bot.conversation import flow, prompts
+from bot.conversation.callbacks import Action
+from bot.conversation.turn import catalogue_for, owe
 from bot.events import ChatKind, Incoming, PhotoIn, Reply, Say
-from bot.photos import PhotoInfo, PhotoRejected, examine, keep
-from bot.texts import Messages
-from bot.turn import ChecklistVersions, catalogue_for, owe
+from bot.photos.images import PhotoInfo, PhotoRejected, examine, keep
+from bot.texts.catalogue import Messages
 from storage.models import Inspection, NewPhoto, Stage
 from storage.repository import Store, Tx
 

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from bot.checklist import Checklist
-from bot.summary import value_label
-from bot.texts import VI
+from bot.checklist.model import Checklist
+from bot.texts.catalogue import VI
+from bot.texts.summary import value_label
 from storage.models import Photo, RemarkKind
 from storage.repository import Store
 

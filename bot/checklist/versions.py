@@ -1,0 +1,31 @@
+"""Which checklist each inspection started with."""
+
+from __future__ import annotations
+
+from bot.checklist.model import Checklist
+from storage.models import Inspection
+from storage.repository import Tx
+
+
+class ChecklistVersions:
+    """The checklist each inspection started with, read from the database once and kept.
+
+    An administrator may load a new version while drafts of the old one are open; those drafts keep
+    asking the questions (and positions) they started with.
+    """
+
+    def __init__(self, current: Checklist) -> None:
+        self.current = current
+        self._known: dict[tuple[str, int], Checklist] = {(current.id, current.version): current}
+
+    async def register(self, tx: Tx) -> None:
+        await tx.register_checklist(self.current.id, self.current.version, self.current.canonical_json())
+
+    async def of(self, tx: Tx, inspection: Inspection) -> Checklist:
+        key = (inspection.checklist_id, inspection.checklist_version)
+        if key not in self._known:
+            body = await tx.checklist_body(*key)
+            if body is None:
+                raise LookupError(f"checklist {key} is not in the database")
+            self._known[key] = Checklist.model_validate_json(body)
+        return self._known[key]

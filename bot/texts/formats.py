@@ -1,0 +1,42 @@
+"""Times, dates and rates as people in Vietnam read them: stored in UTC, shown in Vietnam time."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from bot.texts.catalogue import Messages
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+
+
+def local_time(t: Messages, moment: datetime) -> str:
+    """Stored in UTC; people read Vietnam time."""
+    local = moment.astimezone(VIETNAM)
+    return t.AT_TIME.format(time=f"{local:%H:%M}", date=f"{local:%d/%m/%Y}")
+
+
+def time_range(t: Messages, start: datetime, end: datetime | None) -> str:
+    """'08:15 – 10:40 ngày 25/11/2026' when both fall on one day, as inspections usually do."""
+    if end is None:
+        return local_time(t, start)
+    first, last = start.astimezone(VIETNAM), end.astimezone(VIETNAM)
+    if first.date() == last.date():
+        return t.AT_TIME.format(time=f"{first:%H:%M} – {last:%H:%M}", date=f"{last:%d/%m/%Y}")
+    return f"{local_time(t, start)} – {local_time(t, end)}"
+
+
+def short_time(moment: datetime) -> str:
+    return moment.astimezone(VIETNAM).strftime("%H:%M %d/%m")
+
+
+def local_date(moment: datetime) -> date:
+    """The Vietnam calendar day of a stored UTC moment: due dates and digests follow it."""
+    return moment.astimezone(VIETNAM).date()
+
+
+def day(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{round(rate * 100)} %"
