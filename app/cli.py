@@ -21,8 +21,7 @@ from app.settings import ConfigError, Settings, load_settings
 from bot.checklist.loader import ChecklistError, load_checklist
 from bot.upkeep import Health
 from handlers.errors import ChannelRefused, ChannelUnreachable
-from storage.backup import BackupError
-from storage.repository import StoreError
+from storage.port import BackupError, StoreError
 
 EXIT_CONFIG = 2
 EXIT_UNREACHABLE = 1
@@ -70,7 +69,7 @@ def _export(inspection_id: int, output: Path | None) -> int:
     settings = load_settings()
     document = asyncio.run(operator.export(settings, inspection_id))
     if document is None:
-        print(f"Không có phiên kiểm tra #{inspection_id} trong {settings.database_path}.", file=sys.stderr)
+        print(f"Không có phiên kiểm tra #{inspection_id} trong {settings.database.name}.", file=sys.stderr)
         return 1
     if output:
         output.write_text(document + "\n", encoding="utf-8")
@@ -113,7 +112,7 @@ def _check() -> int:
 
 def _report(report: Health, settings: Settings) -> int:
     if not report.database:
-        print(f"OK: cơ sở dữ liệu {settings.database_path} toàn vẹn.")
+        print(f"OK: cơ sở dữ liệu {settings.database.name} toàn vẹn.")
     if report.photo_count is not None and not report.photos:
         print(f"OK: {report.photo_count} ảnh có đủ tệp, đúng kích thước và SHA-256.")
     for problem in report.problems:

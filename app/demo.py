@@ -41,7 +41,6 @@ from handlers.terminal import (
     show,
     stdin_reader,
 )
-from storage.repository import Store
 
 
 async def demo(data_dir: Path, *, sample_photos: bool, read: Reader, out: TextIO, interactive: bool) -> int:
@@ -54,7 +53,7 @@ async def demo(data_dir: Path, *, sample_photos: bool, read: Reader, out: TextIO
     if sample_photos:
         samples = await asyncio.to_thread(draw_samples, data_dir / SAMPLE_DIR)
         show(out, T.DEMO_SAMPLES_READY.format(count=len(samples), folder=data_dir / SAMPLE_DIR))
-    store = await Store.open(settings.database_path)
+    store = await settings.database.open()
     try:
         engine = Engine(
             store,
@@ -73,7 +72,7 @@ async def demo(data_dir: Path, *, sample_photos: bool, read: Reader, out: TextIO
     if submitted is None:
         show(out, "\n" + T.DEMO_NOT_FINISHED.format(data_dir=data_dir))
         return EXIT_UNFINISHED
-    store = await Store.open(settings.database_path)
+    store = await settings.database.open()
     try:
         document = await export_json(store, submitted)
     finally:

@@ -18,16 +18,15 @@ from bot.reports.export import export_json
 from bot.reports.service import ReportService, ReportUnavailable
 from bot.reports.workbook import write_workbook
 from bot.upkeep import Health, health, make_backup, restore_backup
-from storage.repository import Store
 
 _ROUND_KINDS = {"docx": ReportKind.ROUND, "xlsx": ReportKind.WORKBOOK, "zip": ReportKind.ARCHIVE}
 
 
 async def export(settings: Settings, inspection_id: int) -> str | None:
     """The inspection as JSON, or None when there is no such inspection (or no database at all)."""
-    if not settings.database_path.exists():
+    if not settings.database.exists():
         return None
-    store = await Store.open(settings.database_path)
+    store = await settings.database.open()
     try:
         return await export_json(store, inspection_id)
     finally:
@@ -38,9 +37,9 @@ async def write_report(
     settings: Settings, inspection_id: int | None, round_id: int | None, fmt: str, output: Path
 ) -> str | None:
     """Writes the file; returns why it could not, in one line for the operator, or None."""
-    if not settings.database_path.is_file():
-        return f"Không có cơ sở dữ liệu ở {settings.database_path}."
-    store = await Store.open(settings.database_path)
+    if not settings.database.exists():
+        return f"Không có cơ sở dữ liệu ở {settings.database.name}."
+    store = await settings.database.open()
     try:
         service = ReportService(
             store,
@@ -82,12 +81,12 @@ async def _write(
 
 
 async def backup(settings: Settings, target: Path) -> Path:
-    return await make_backup(settings.database_path, settings.photo_dir, target)
+    return await make_backup(settings.database, settings.photo_dir, target)
 
 
 def restore(settings: Settings, archive: Path) -> None:
-    restore_backup(archive, settings.data_dir)
+    restore_backup(archive, settings.database, settings.photo_dir)
 
 
 async def check(settings: Settings) -> Health:
-    return await health(settings.database_path, settings.photo_dir)
+    return await health(settings.database, settings.photo_dir)

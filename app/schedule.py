@@ -72,7 +72,7 @@ def plan(settings: Settings, send_reminders: Job, every: float) -> Schedule:
     jobs = Schedule()
 
     async def back_up() -> None:
-        await nightly_backup(settings.database_path, settings.photo_dir, settings.backup_dir, settings.backup_keep)
+        await nightly_backup(settings.database, settings.photo_dir, settings.backup_dir, settings.backup_keep)
 
     jobs.every(every, send_reminders, REMINDERS)
     jobs.daily(BACKUP_TIME, back_up, NIGHTLY_BACKUP)

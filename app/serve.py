@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
 from telegram.error import InvalidToken, NetworkError
@@ -34,11 +34,13 @@ from handlers.outbox import OutboxWorker, Router, Steps
 from handlers.routes import register
 from handlers.zalo.channel import ZaloChannel
 from storage.clock import utcnow
-from storage.repository import PROCESSED_UPDATE_RETENTION, Store
+from storage.port import Store
 
 log = logging.getLogger(__name__)
 
 POLL_TIMEOUT_SECONDS = 20
+# Telegram keeps an update at most a day; a week of memory is plenty to recognise a redelivery.
+PROCESSED_UPDATE_RETENTION = timedelta(days=7)
 REMINDER_EVERY_SECONDS = 60.0
 Clock = Callable[[], datetime]
 
@@ -116,11 +118,11 @@ async def serve(
     """
     settings.require_channels()
     webhook = settings.require_webhook() if settings.telegram_enabled and settings.bot_mode is BotMode.WEBHOOK else None
-    store = await Store.open(settings.database_path)
+    store = await settings.database.open()
     # The inboxes have a connection of their own, so taking in updates never queues behind the engine's
     # transactions; SQLite itself serialises the short writes. Reports read on a third one.
-    inbox_store = await Store.open(settings.database_path)
-    report_store = await Store.open(settings.database_path)
+    inbox_store = await settings.database.open()
+    report_store = await settings.database.open()
     try:
         with telegram_errors():
             await _serve(settings, checklist, stop, store, inbox_store, report_store, webhook, clock, reminder_every)
@@ -153,7 +155,7 @@ async def _serve(
     reminder_every: float,
 ) -> None:
     async with store.transaction() as tx:
-        await tx.forget_updates_before(utcnow() - PROCESSED_UPDATE_RETENTION)
+        await tx.delivery.forget_before(utcnow() - PROCESSED_UPDATE_RETENTION)
     inbox = InboxQueue(inbox_store)
     application = build_application(settings, inbox) if settings.telegram_enabled else None
     async with application or contextlib.nullcontext():

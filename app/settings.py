@@ -19,12 +19,15 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.checklist.loader import BUNDLED_CHECKLIST
 from handlers.zalo.config import ZaloConfig
+from storage.port import Database, StoreError
+from storage.url import database_at, sqlite_url
 
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
 # Zalo tokens are `<bot id>:<access token>`; the secret travels in a header, so printable ASCII only.
 ZALO_TOKEN_PATTERN = re.compile(r"^\d+:\S+$")
 ZALO_SECRET_PATTERN = re.compile(r"^[!-~]{8,256}$")
+DATABASE_FILE = "kiemtra.sqlite3"
 
 
 class BotMode(StrEnum):
@@ -54,6 +57,7 @@ class Settings(BaseSettings):
         default="https://api.telegram.org/file/bot", validation_alias="TELEGRAM_BASE_FILE_URL"
     )
     data_dir: Path = Field(default=Path("./data"), validation_alias="DATA_DIR")
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     admin_ids: Annotated[frozenset[int], NoDecode, BeforeValidator(_split_ids)] = Field(
         default=frozenset(), validation_alias="ADMIN_IDS"
     )
@@ -85,9 +89,20 @@ class Settings(BaseSettings):
             raise ValueError("DIGEST_TIME chỉ ghi giờ:phút theo giờ Việt Nam, ví dụ 08:00")
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _served(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                database_at(value)
+            except StoreError as error:
+                raise ValueError(str(error)) from None
+        return value
+
     @property
-    def database_path(self) -> Path:
-        return self.data_dir / "kiemtra.sqlite3"
+    def database(self) -> Database:
+        """DATABASE_URL, or the SQLite file in DATA_DIR."""
+        return database_at(self.database_url or sqlite_url(self.data_dir / DATABASE_FILE))
 
     @property
     def photo_dir(self) -> Path:

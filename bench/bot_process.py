@@ -53,7 +53,7 @@ class SqlCounter:
         import aiosqlite
 
         from handlers.ordering import PerPersonUpdateProcessor
-        from storage.repository import Store
+        from storage.sqlite.store import SqliteStore as Store
 
         counter = self
         execute: Any = aiosqlite.Connection.execute

@@ -53,7 +53,8 @@ from bench.run import filesystem_of
 from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist
 from bot.checklist.model import Checklist, ItemType
 from storage.models import NewPhoto, RemarkKind, Status
-from storage.repository import Store, Tx
+from storage.port import Tx
+from storage.sqlite.store import SqliteStore as Store
 
 RECORD_AIM_SECONDS = 3.0
 RECORD_AIM_MB = 10.0
@@ -217,18 +218,18 @@ async def _add_inspection(
     tx: Tx, checklist: Checklist, team_id: int, round_id: int, number: int, plan: UnitPlan, photo_dir: Path
 ) -> int:
     inspector_id, inspector_name = INSPECTORS[number % len(INSPECTORS)]
-    inspection = await tx.create_inspection(
+    inspection = await tx.inspections.create(
         team_id, inspector_id, inspector_name, checklist.id, checklist.version, round_id
     )
-    await tx.set_unit(inspection.id, plan.name)
-    await tx.set_location(inspection.id, 21.59 + number / 10000, 105.84 + number / 10000)
+    await tx.inspections.set_unit(inspection.id, plan.name)
+    await tx.inspections.set_location(inspection.id, 21.59 + number / 10000, 105.84 + number / 10000)
     photo_items = [(area.id, item.id) for area in checklist.areas for item in area.items if item.takes_photos]
     attached: dict[str, int] = {}
     for index, photo in enumerate(plan.photos):
         area_id, item_id = photo_items[index % len(photo_items)]
         relative = f"{inspection.id}/{photo.sha256}.jpg"
         _link(photo.path, photo_dir / relative)
-        await tx.add_photo(
+        await tx.photos.add(
             NewPhoto(
                 inspection_id=inspection.id,
                 area_id=area_id,
@@ -251,20 +252,22 @@ async def _add_inspection(
         value = _value(item.type, number, position)
         if item.type is ItemType.PHOTO:
             value = str(attached.get(item.id, 0))
-        await tx.save_answer(inspection.id, area.id, item.id, value, inspector_id)
+        await tx.inspections.save_answer(inspection.id, area.id, item.id, value, inspector_id)
         if value in ("fail", "partial"):
             note = f"Chưa niêm yết đủ {position % 5 + 1} thủ tục; mẫu đơn, tờ khai cũ (hết hiệu lực)"
-            await tx.save_note(inspection.id, item.id, note)
+            await tx.inspections.save_note(inspection.id, item.id, note)
             shortcomings.append(item.id)
-    await tx.add_remark(inspection.id, RemarkKind.RECOMMENDATION, "Bổ sung máy scan, máy tính cho Bộ phận Một cửa")
-    await tx.add_remark(inspection.id, RemarkKind.STRENGTH, "Công chức Một cửa nhiệt tình, đeo thẻ đầy đủ")
-    await tx.finish(inspection.id, Status.SUBMITTED)
-    submitted = await tx.inspection(inspection.id)
+    await tx.inspections.add_remark(
+        inspection.id, RemarkKind.RECOMMENDATION, "Bổ sung máy scan, máy tính cho Bộ phận Một cửa"
+    )
+    await tx.inspections.add_remark(inspection.id, RemarkKind.STRENGTH, "Công chức Một cửa nhiệt tình, đeo thẻ đầy đủ")
+    await tx.inspections.finish(inspection.id, Status.SUBMITTED)
+    submitted = await tx.inspections.get(inspection.id)
     assert submitted is not None
     for item_id in shortcomings:
-        answer = await tx.answer(inspection.id, item_id)
+        answer = await tx.inspections.answer(inspection.id, item_id)
         assert answer is not None
-        await tx.add_followup(submitted, answer, date(2026, 12, 31))
+        await tx.followups.add(submitted, answer, date(2026, 12, 31))
     return inspection.id
 
 
@@ -274,11 +277,11 @@ async def _fill(data_dir: Path, checklist: Checklist, round_name: str, plans: li
     ids: list[int] = []
     try:
         async with store.transaction() as tx:
-            await tx.register_checklist(checklist.id, checklist.version, checklist.canonical_json())
-            team = await tx.create_team("Đoàn kiểm tra KSTTHC số 1", -100123, *LEAD, "bench", "BENCH1")
+            await tx.inspections.register_checklist(checklist.id, checklist.version, checklist.canonical_json())
+            team = await tx.teams.create("Đoàn kiểm tra KSTTHC số 1", -100123, *LEAD, "bench", "BENCH1")
             for user_id, name in INSPECTORS:
-                await tx.add_member(team.id, user_id, name)
-            opened = await tx.open_round(team.id, round_name, *LEAD)
+                await tx.teams.add_member(team.id, user_id, name)
+            opened = await tx.rounds.open(team.id, round_name, *LEAD)
         for start in range(0, len(plans), 50):  # a commit every 50 inspections
             async with store.transaction() as tx:
                 for number in range(start, min(start + 50, len(plans))):

@@ -40,7 +40,7 @@ from bot.texts import catalogue as texts
 from bot.texts.html import esc
 from bot.texts.summary import render_review, value_label
 from storage.models import Inspection, RemarkKind, Stage, Status
-from storage.repository import Store, Tx
+from storage.port import Store, Tx
 
 UNIT_MIN, UNIT_MAX = 3, 200
 TEAM_COMMANDS = frozenset({"summary", "round", "endround", "report", "followups", "stats"})
@@ -80,7 +80,7 @@ class Engine:
                 return await self.proofs.receive(msg, msg.event)
             return await self.intake.receive(msg, msg.event)
         async with self.store.transaction() as tx:
-            if not await tx.claim_update(msg.key):
+            if not await tx.delivery.claim_update(msg.key):
                 return []
             turn = Turn(tx, msg, await catalogue_for(tx, msg))
             if msg.chat.kind is ChatKind.GROUP:
@@ -95,7 +95,7 @@ class Engine:
     async def _group(self, turn: Turn) -> None:
         event = turn.msg.event
         if isinstance(event, GroupMoved):
-            await turn.tx.move_team_group(turn.msg.chat.id, event.new_chat_id)
+            await turn.tx.teams.move_group(turn.msg.chat.id, event.new_chat_id)
             return
         if isinstance(event, Tap):
             await self._group_tap(turn, event.data)
@@ -120,7 +120,7 @@ class Engine:
 
     async def _team_command(self, turn: Turn, name: str, args: str) -> None:
         """Commands about the team's work: only in its group, only for its members."""
-        team = await turn.tx.team_by_group(turn.msg.chat.id)
+        team = await turn.tx.teams.by_group(turn.msg.chat.id)
         if team is None:
             turn.say(turn.t.NOT_TEAM_GROUP)
             return
@@ -142,7 +142,7 @@ class Engine:
 
     async def _group_tap(self, turn: Turn, data: str) -> None:
         token = decode_group(data)
-        team = await turn.tx.team_by_group(turn.msg.chat.id)
+        team = await turn.tx.teams.by_group(turn.msg.chat.id)
         if token is None or team is None:
             turn.toast(turn.t.STALE_BUTTON if team else turn.t.NOT_TEAM_GROUP)
             return
@@ -195,7 +195,7 @@ class Engine:
         elif name in TEAM_COMMANDS:
             turn.say(turn.t.GROUP_ONLY)
         elif name in ("status", "resume", "cancel"):
-            inspection = await turn.tx.draft_of(person.id)
+            inspection = await turn.tx.inspections.draft_of(person.id)
             if inspection is None:
                 turn.say(turn.t.NO_DRAFT)
             elif name == "status":
@@ -213,21 +213,21 @@ class Engine:
         if lang not in texts.LANGUAGES:
             turn.say(turn.t.LANG_USAGE)
             return
-        await turn.tx.set_language(turn.msg.person.id, lang)
+        await turn.tx.people.set_language(turn.msg.person.id, lang)
         turn.say(texts.catalogue(lang).LANG_SET)
 
     # --- starting and steering an inspection ---------------------------------------------------
 
     async def _inspect(self, turn: Turn) -> None:
         person = turn.msg.person
-        team = await turn.tx.latest_team_of(person.id)
+        team = await turn.tx.teams.latest_of(person.id)
         if team is None:
             turn.say(turn.t.NOT_MEMBER)
             return
-        draft = await turn.tx.draft_of(person.id)
+        draft = await turn.tx.inspections.draft_of(person.id)
         if draft is not None:
             checklist = await self.versions.of(turn.tx, draft)
-            answers = await turn.tx.answers(draft.id)
+            answers = await turn.tx.inspections.answers(draft.id)
             turn.say(
                 turn.t.HAS_DRAFT.format(
                     id=draft.id,
@@ -237,8 +237,8 @@ class Engine:
                 )
             )
             return
-        current = await turn.tx.open_round_of(team.id)
-        inspection = await turn.tx.create_inspection(
+        current = await turn.tx.rounds.open_of(team.id)
+        inspection = await turn.tx.inspections.create(
             team.id,
             person.id,
             person.name,
@@ -250,7 +250,7 @@ class Engine:
 
     async def _move(self, turn: Turn, inspection: Inspection, cursor: flow.Cursor) -> Inspection:
         stage, pos = cursor
-        return await turn.tx.move(inspection, stage, pos)
+        return await turn.tx.inspections.move(inspection, stage, pos)
 
     async def _prompt(self, turn: Turn, inspection: Inspection) -> None:
         """(Re)sends the message for wherever the cursor stands; /resume and every step end here."""
@@ -258,7 +258,7 @@ class Engine:
         checklist = await self.versions.of(tx, inspection)
         stage = inspection.stage
         if stage is Stage.UNIT:
-            team = await tx.team(inspection.team_id)
+            team = await tx.teams.get(inspection.team_id)
             text = turn.t.ASK_UNIT.format(
                 id=inspection.id,
                 team=esc(team.name if team else ""),
@@ -267,7 +267,7 @@ class Engine:
                 items=checklist.item_count,
                 round=await self._round_line(turn, inspection),
             )
-            recent = await tx.recent_units(inspection.team_id)
+            recent = await tx.inspections.recent_units(inspection.team_id)
             rows = [[prompts.button(inspection, unit[:60], Action.UNIT, str(source))] for source, unit in recent]
             turn.say(text + ("\n" + turn.t.ASK_UNIT_RECENT if recent else ""), rows, free_text=True)
         elif stage is Stage.LOCATION:
@@ -275,19 +275,23 @@ class Engine:
         elif stage is Stage.ITEM:
             item = checklist.at(inspection.pos)[3]
             typed = item.type in (ItemType.NUMBER, ItemType.TEXT)
-            question = prompts.question(turn.t, checklist, inspection, await tx.answer(inspection.id, item.id))
+            question = prompts.question(
+                turn.t, checklist, inspection, await tx.inspections.answer(inspection.id, item.id)
+            )
             turn.say(*question, free_text=typed)
         elif stage is Stage.NOTE:
             item = checklist.at(inspection.pos)[3]
-            note = prompts.note_request(turn.t, checklist, inspection, await tx.answer(inspection.id, item.id))
+            note = prompts.note_request(
+                turn.t, checklist, inspection, await tx.inspections.answer(inspection.id, item.id)
+            )
             turn.say(*note, free_text=True)
         elif stage is Stage.PHOTOS:
             item = checklist.at(inspection.pos)[3]
-            count = await tx.photo_count(inspection.id, item.id)
+            count = await tx.photos.count(inspection.id, item.id)
             turn.say(*prompts.photo_request(turn.t, checklist, inspection, count))
         elif stage in (Stage.RECOMMENDATIONS, Stage.STRENGTHS):
             kind = RemarkKind.RECOMMENDATION if stage is Stage.RECOMMENDATIONS else RemarkKind.STRENGTH
-            count = sum(1 for remark in await tx.remarks(inspection.id) if remark.kind is kind)
+            count = sum(1 for remark in await tx.inspections.remarks(inspection.id) if remark.kind is kind)
             turn.say(*prompts.remarks_request(turn.t, inspection, count), free_text=True)
         else:
             snapshot = await self.publisher.snapshot(tx, inspection)
@@ -295,12 +299,12 @@ class Engine:
 
     async def _round_line(self, turn: Turn, inspection: Inspection) -> str:
         """The round's line of the first message, with its line break, or nothing outside a round."""
-        current = await turn.tx.round(inspection.round_id) if inspection.round_id is not None else None
+        current = await turn.tx.rounds.get(inspection.round_id) if inspection.round_id is not None else None
         return turn.t.ASK_UNIT_ROUND.format(round=esc(current.name)) + "\n" if current else ""
 
     async def _status(self, turn: Turn, inspection: Inspection) -> None:
         checklist = await self.versions.of(turn.tx, inspection)
-        answers = await turn.tx.answers(inspection.id)
+        answers = await turn.tx.inspections.answers(inspection.id)
         where = turn.t.STAGE_WHERE.get(inspection.stage.value) or prompts.position(turn.t, checklist, inspection.pos)
         turn.say(
             turn.t.STATUS.format(
@@ -309,7 +313,7 @@ class Engine:
                 where=where,
                 done=len(answers),
                 total=checklist.item_count,
-                photos=await turn.tx.photo_count(inspection.id),
+                photos=await turn.tx.photos.count(inspection.id),
             )
         )
 
@@ -327,9 +331,9 @@ class Engine:
     async def _tap(self, turn: Turn, data: str) -> None:
         person = turn.msg.person
         token = decode(data)
-        inspection = await turn.tx.draft_of(person.id)
+        inspection = await turn.tx.inspections.draft_of(person.id)
         if token is None or inspection is None or inspection.id != token.inspection_id:
-            other = await turn.tx.inspection(token.inspection_id) if token else None
+            other = await turn.tx.inspections.get(token.inspection_id) if token else None
             finished = other is not None and other.inspector_id == person.id and other.status is not Status.DRAFT
             turn.toast(turn.t.FINISHED_BUTTON if finished else turn.t.FOREIGN_BUTTON)
             return
@@ -348,7 +352,7 @@ class Engine:
             self._ask_cancel(turn, inspection)
             return True
         if action is Action.CANCEL_YES:
-            await turn.tx.finish(inspection.id, Status.CANCELLED)
+            await turn.tx.inspections.finish(inspection.id, Status.CANCELLED)
             turn.retire_buttons()
             turn.say(turn.t.CANCELLED.format(id=inspection.id))
             return True
@@ -379,7 +383,7 @@ class Engine:
     async def _tap_unit(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
         if token.action is not Action.UNIT or not token.arg.isdigit() or len(token.arg) > MAX_ID_DIGITS:
             return False
-        source = await turn.tx.inspection(int(token.arg))
+        source = await turn.tx.inspections.get(int(token.arg))
         if source is None or source.team_id != inspection.team_id or not source.unit:
             return False
         turn.retire_buttons()
@@ -396,13 +400,13 @@ class Engine:
     async def _tap_item(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
         _, area, _, item = checklist.at(inspection.pos)
         if token.action is Action.SKIP and not item.required:
-            await turn.tx.delete_answer(inspection.id, item.id)
+            await turn.tx.inspections.delete_answer(inspection.id, item.id)
             turn.retire_buttons(self._frozen(turn, checklist, inspection, turn.t.SKIPPED))
             await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, inspection.pos + 1)))
             return True
         if token.action is not Action.VALUE or token.arg not in flow.VALUES.get(item.type, ()):
             return False
-        await turn.tx.save_answer(inspection.id, area.id, item.id, token.arg, turn.msg.person.id)
+        await turn.tx.inspections.save_answer(inspection.id, area.id, item.id, token.arg, turn.msg.person.id)
         turn.retire_buttons(self._frozen(turn, checklist, inspection, value_label(turn.t, item, token.arg)))
         target = flow.after_value(checklist, inspection.pos, token.arg)
         await self._prompt(turn, await self._move(turn, inspection, target))
@@ -425,15 +429,15 @@ class Engine:
         if token.action is not Action.DONE:
             return False
         _, area, _, item = checklist.at(inspection.pos)
-        count = await turn.tx.photo_count(inspection.id, item.id)
+        count = await turn.tx.photos.count(inspection.id, item.id)
         if count == 0 and item.photo is PhotoRule.REQUIRED:
             turn.toast(turn.t.PHOTO_REQUIRED)
             return True
         if item.type is ItemType.PHOTO:
             if count:
-                await turn.tx.save_answer(inspection.id, area.id, item.id, str(count), turn.msg.person.id)
+                await turn.tx.inspections.save_answer(inspection.id, area.id, item.id, str(count), turn.msg.person.id)
             else:
-                await turn.tx.delete_answer(inspection.id, item.id)
+                await turn.tx.inspections.delete_answer(inspection.id, item.id)
         turn.retire_buttons()
         await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, inspection.pos + 1)))
         return True
@@ -443,7 +447,7 @@ class Engine:
             return False
         following = Stage.STRENGTHS if inspection.stage is Stage.RECOMMENDATIONS else Stage.REVIEW
         turn.retire_buttons()
-        await self._prompt(turn, await turn.tx.move(inspection, following, checklist.item_count))
+        await self._prompt(turn, await turn.tx.inspections.move(inspection, following, checklist.item_count))
         return True
 
     async def _tap_review(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
@@ -456,8 +460,8 @@ class Engine:
             turn.say(turn.t.MISSING_REQUIRED.format(where=where))
             await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, missing)))
             return True
-        await turn.tx.finish(inspection.id, Status.SUBMITTED)
-        submitted = await turn.tx.inspection(inspection.id)
+        await turn.tx.inspections.finish(inspection.id, Status.SUBMITTED)
+        submitted = await turn.tx.inspections.get(inspection.id)
         assert submitted is not None
         await self.followups.create_for(turn.tx, submitted)
         snapshot = await self.publisher.snapshot(turn.tx, submitted)
@@ -468,14 +472,14 @@ class Engine:
 
     async def _first_missing(self, tx: Tx, inspection: Inspection, checklist: Checklist) -> int | None:
         """Back-and-forth navigation could in principle leave a required answer or photo behind."""
-        answers = await tx.answers(inspection.id)
+        answers = await tx.inspections.answers(inspection.id)
         for pos in range(checklist.item_count):
             _, _, _, item = checklist.at(pos)
             answer = answers.get(item.id)
             if item.required and answer is None:
                 return pos
             needs_photo = item.photo is PhotoRule.REQUIRED and (answer is None or answer.value != "na")
-            if needs_photo and (item.required or answer) and await tx.photo_count(inspection.id, item.id) == 0:
+            if needs_photo and (item.required or answer) and await tx.photos.count(inspection.id, item.id) == 0:
                 return pos
         return None
 
@@ -483,9 +487,9 @@ class Engine:
 
     async def _text(self, turn: Turn, text: str) -> None:
         person = turn.msg.person
-        inspection = await turn.tx.draft_of(person.id)
+        inspection = await turn.tx.inspections.draft_of(person.id)
         if inspection is None:
-            member = await turn.tx.latest_team_of(person.id)
+            member = await turn.tx.teams.latest_of(person.id)
             turn.say(turn.t.IDLE_HINT if member else turn.t.STRANGER_HINT)
             return
         checklist = await self.versions.of(turn.tx, inspection)
@@ -506,12 +510,12 @@ class Engine:
             await self._typed_answer(turn, inspection, checklist, text)
         elif stage is Stage.NOTE:
             _, _, _, item = checklist.at(inspection.pos)
-            await turn.tx.save_note(inspection.id, item.id, text)
+            await turn.tx.inspections.save_note(inspection.id, item.id, text)
             await self._prompt(turn, await self._move(turn, inspection, flow.after_note(checklist, inspection.pos)))
         elif stage in (Stage.RECOMMENDATIONS, Stage.STRENGTHS):
             kind = RemarkKind.RECOMMENDATION if stage is Stage.RECOMMENDATIONS else RemarkKind.STRENGTH
-            await turn.tx.add_remark(inspection.id, kind, text)
-            count = sum(1 for remark in await turn.tx.remarks(inspection.id) if remark.kind is kind)
+            await turn.tx.inspections.add_remark(inspection.id, kind, text)
+            count = sum(1 for remark in await turn.tx.inspections.remarks(inspection.id) if remark.kind is kind)
             done = [[prompts.button(inspection, turn.t.DONE, Action.DONE)]]
             turn.say(turn.t.REMARK_SAVED.format(count=count), done, free_text=True)
         elif stage is Stage.PHOTOS:
@@ -538,19 +542,19 @@ class Engine:
             turn.say(turn.t.NEEDS_BUTTON)
             await self._prompt(turn, inspection)
             return
-        await turn.tx.save_answer(inspection.id, area.id, item.id, value, turn.msg.person.id)
+        await turn.tx.inspections.save_answer(inspection.id, area.id, item.id, value, turn.msg.person.id)
         await self._prompt(turn, await self._move(turn, inspection, flow.after_value(checklist, inspection.pos, value)))
 
     async def _set_unit(self, turn: Turn, inspection: Inspection, unit: str) -> None:
-        await turn.tx.set_unit(inspection.id, unit)
-        await self._prompt(turn, await turn.tx.move(inspection, Stage.LOCATION, 0))
+        await turn.tx.inspections.set_unit(inspection.id, unit)
+        await self._prompt(turn, await turn.tx.inspections.move(inspection, Stage.LOCATION, 0))
 
     async def _location(self, turn: Turn, location: Location) -> None:
-        inspection = await turn.tx.draft_of(turn.msg.person.id)
+        inspection = await turn.tx.inspections.draft_of(turn.msg.person.id)
         if inspection is None or inspection.stage is not Stage.LOCATION:
             turn.say(turn.t.LOCATION_NOT_NOW)
             return
         checklist = await self.versions.of(turn.tx, inspection)
-        await turn.tx.set_location(inspection.id, location.latitude, location.longitude)
+        await turn.tx.inspections.set_location(inspection.id, location.latitude, location.longitude)
         turn.say(turn.t.LOCATION_SAVED)
         await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, 0)))

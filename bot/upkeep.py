@@ -26,19 +26,11 @@ from datetime import UTC, datetime, time
 from pathlib import Path, PurePosixPath
 
 from bot.texts.formats import VIETNAM
-from storage.backup import (
-    BackupError,
-    StoredPhoto,
-    check_database,
-    copy_database,
-    create_temporary,
-    fsync_directory,
-    list_photos,
-)
+from storage.files import create_temporary, fsync_directory
+from storage.port import BackupError, Database, StoredPhoto
 
 log = logging.getLogger(__name__)
 
-DATABASE_NAME = "kiemtra.sqlite3"
 PHOTOS_NAME = "photos"
 BACKUP_TIME = time(2, 30, tzinfo=VIETNAM)
 # Only files named like this are ever pruned, so anything an operator puts in backups/ is left alone.
@@ -47,7 +39,6 @@ BACKUP_NAME = re.compile(r"^kiemtra-\d{8}-\d{6}\.tar$")
 __all__ = [
     "BACKUP_NAME",
     "BACKUP_TIME",
-    "DATABASE_NAME",
     "PHOTOS_NAME",
     "BackupError",
     "Health",
@@ -64,7 +55,7 @@ __all__ = [
 # --- backup --------------------------------------------------------------------------------------
 
 
-async def make_backup(database: Path, photo_dir: Path, target: Path) -> Path:
+async def make_backup(database: Database, photo_dir: Path, target: Path) -> Path:
     """Writes the tar file described in the module docstring; it appears complete or not at all.
 
     All the work happens in one worker thread so the bot keeps answering inspectors meanwhile.
@@ -76,7 +67,7 @@ async def make_backup(database: Path, photo_dir: Path, target: Path) -> Path:
     return target
 
 
-def _make_backup(database: Path, photo_dir: Path, target: Path) -> None:
+def _make_backup(database: Database, photo_dir: Path, target: Path) -> None:
     # An existing file is never replaced: a mistyped target could be the live database or the only
     # good backup.
     if target.exists():
@@ -84,9 +75,8 @@ def _make_backup(database: Path, photo_dir: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     # The snapshot sits next to the target (same disk), not in /tmp, which may be small or in memory.
     with tempfile.TemporaryDirectory(prefix=".backup-", dir=target.parent) as work:
-        snapshot = Path(work) / DATABASE_NAME
-        copy_database(database, snapshot)
-        _write_archive(snapshot, list_photos(snapshot), photo_dir, target)
+        snapshot = database.copy_to(Path(work) / database.copy_name)
+        _write_archive(Path(work) / database.copy_name, snapshot.photos(), photo_dir, target)
 
 
 def _write_archive(snapshot: Path, photos: list[StoredPhoto], photo_dir: Path, target: Path) -> None:
@@ -95,7 +85,7 @@ def _write_archive(snapshot: Path, photos: list[StoredPhoto], photo_dir: Path, t
         with os.fdopen(descriptor, "wb") as raw:
             # tarfile streams each member from disk, so memory use does not grow with the photos.
             with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as archive:
-                archive.add(snapshot, arcname=DATABASE_NAME)
+                archive.add(snapshot, arcname=snapshot.name)
                 _add_photos(archive, photos, photo_dir)
             raw.flush()
             os.fsync(raw.fileno())
@@ -123,7 +113,7 @@ def _add_photos(archive: tarfile.TarFile, photos: list[StoredPhoto], photo_dir: 
 # --- restore -------------------------------------------------------------------------------------
 
 
-def restore_backup(archive: Path, data_dir: Path) -> None:
+def restore_backup(archive: Path, database: Database, photo_dir: Path) -> None:
     """Unpacks a backup into an empty DATA_DIR.
 
     It refuses a folder that already holds data, because mixing a restored database with other
@@ -131,35 +121,29 @@ def restore_backup(archive: Path, data_dir: Path) -> None:
     """
     if not archive.is_file():
         raise BackupError(f"Không có tệp sao lưu {archive}.")
-    _require_empty(data_dir)
+    data_dir = photo_dir.parent
+    if database.exists() or (photo_dir.is_dir() and any(photo_dir.iterdir())):
+        raise BackupError(f"{data_dir} đã có dữ liệu; chỉ khôi phục vào một DATA_DIR mới hoặc trống.")
     try:
-        _restore_into(archive, data_dir)
+        _restore_into(archive, database, photo_dir)
     except OSError as error:
         raise BackupError(f"Không khôi phục được vào {data_dir}: {error.strerror or error}") from error
 
 
-def _restore_into(archive: Path, data_dir: Path) -> None:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".restore-", dir=data_dir) as work:
+def _restore_into(archive: Path, database: Database, photo_dir: Path) -> None:
+    photo_dir.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".restore-", dir=photo_dir.parent) as work:
         unpacked = Path(work)
         _unpack(archive, unpacked)
-        if not (unpacked / DATABASE_NAME).is_file():
-            raise BackupError(f"{archive} không chứa {DATABASE_NAME}; đây không phải bản sao lưu của bot.")
-        photos = data_dir / PHOTOS_NAME
+        copy = unpacked / database.copy_name
+        if not copy.is_file():
+            raise BackupError(f"{archive} không chứa {database.copy_name}; đây không phải bản sao lưu của bot.")
         if (unpacked / PHOTOS_NAME).is_dir():
-            if photos.exists():
-                photos.rmdir()  # known to be empty
-            os.replace(unpacked / PHOTOS_NAME, photos)
+            if photo_dir.exists():
+                photo_dir.rmdir()  # known to be empty
+            os.replace(unpacked / PHOTOS_NAME, photo_dir)
         # The database goes last: its presence is what marks the folder as restored.
-        os.replace(unpacked / DATABASE_NAME, data_dir / DATABASE_NAME)
-
-
-def _require_empty(data_dir: Path) -> None:
-    database = data_dir / DATABASE_NAME
-    leftovers = [database, database.with_name(f"{DATABASE_NAME}-wal"), database.with_name(f"{DATABASE_NAME}-shm")]
-    photos = data_dir / PHOTOS_NAME
-    if any(path.exists() for path in leftovers) or (photos.is_dir() and any(photos.iterdir())):
-        raise BackupError(f"{data_dir} đã có dữ liệu; chỉ khôi phục vào một DATA_DIR mới hoặc trống.")
+        database.restore_from(copy)
 
 
 def _unpack(archive: Path, destination: Path) -> None:
@@ -188,17 +172,18 @@ class Health:
         return self.database + self.photos
 
 
-async def health(database: Path, photo_dir: Path) -> Health:
+async def health(database: Database, photo_dir: Path) -> Health:
     """Reads every photo file in full, so it runs in a worker thread."""
     return await asyncio.to_thread(_health, database, photo_dir)
 
 
-def _health(database: Path, photo_dir: Path) -> Health:
-    if not database.is_file():
-        return Health([f"Không có cơ sở dữ liệu ở {database}."], [], None)
-    database_problems = check_database(database)
+def _health(database: Database, photo_dir: Path) -> Health:
     try:
-        photos = list_photos(database)
+        database_problems = database.problems()
+    except BackupError as error:  # no database there at all
+        return Health([str(error)], [], None)
+    try:
+        photos = database.photos()
     except BackupError as error:
         return Health([*database_problems, str(error)], [], None)
     return Health(database_problems, _verify_photos(photo_dir, photos), len(photos))
@@ -255,14 +240,16 @@ def prune_backups(folder: Path, keep: int) -> list[Path]:
     return doomed
 
 
-async def daily_backup(database: Path, photo_dir: Path, folder: Path, keep: int, now: datetime | None = None) -> Path:
+async def daily_backup(
+    database: Database, photo_dir: Path, folder: Path, keep: int, now: datetime | None = None
+) -> Path:
     """Prunes only after the new backup exists, so a failing backup never removes the good ones."""
     target = await make_backup(database, photo_dir, folder / backup_name(now or datetime.now(UTC)))
     await asyncio.to_thread(prune_backups, folder, keep)
     return target
 
 
-async def nightly_backup(database: Path, photo_dir: Path, folder: Path, keep: int) -> None:
+async def nightly_backup(database: Database, photo_dir: Path, folder: Path, keep: int) -> None:
     """One scheduled backup; a failure is logged, never raised: the bot must keep serving inspectors."""
     try:
         path = await daily_backup(database, photo_dir, folder, keep)

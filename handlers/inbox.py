@@ -16,7 +16,7 @@ import logging
 from telegram import Bot, Update
 
 from handlers.convert import TELEGRAM_KEY_PREFIX, update_key
-from storage.repository import Store
+from storage.port import Store
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +29,13 @@ class InboxQueue(asyncio.Queue[object]):
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
             async with self.store.transaction() as tx:
-                await tx.inbox_add(update_key(item), json.dumps(item.to_dict(), ensure_ascii=False))
+                await tx.delivery.inbox_add(update_key(item), json.dumps(item.to_dict(), ensure_ascii=False))
         await super().put(item)
 
     async def replay(self, bot: Bot) -> int:
         """Queues what a previous run committed but did not finish, before any new update arrives."""
         async with self.store.transaction() as tx:
-            rows = await tx.inbox_pending(TELEGRAM_KEY_PREFIX)
+            rows = await tx.delivery.inbox_pending(TELEGRAM_KEY_PREFIX)
         for row in rows:
             update = Update.de_json(json.loads(row.body), bot)
             await super().put(update)
@@ -46,4 +46,4 @@ class InboxQueue(asyncio.Queue[object]):
     async def done(self, update: Update) -> None:
         """For updates that never reach the engine (service messages, bots, a handler that failed)."""
         async with self.store.transaction() as tx:
-            await tx.inbox_done(update_key(update))
+            await tx.delivery.inbox_done(update_key(update))

@@ -23,7 +23,7 @@ from pydantic import TypeAdapter
 from bot.events import Owed
 from storage.clock import utcnow
 from storage.models import OutboxRow, OutboxStatus
-from storage.repository import Store
+from storage.port import Store
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +109,8 @@ class OutboxWorker:
         self._wake.clear()
         now = utcnow()
         async with self.store.transaction() as tx:
-            chats = await tx.outbox_due_chats(now)
-            wake_at = await tx.outbox_next_wakeup(now)
+            chats = await tx.delivery.outbox_due_chats(now)
+            wake_at = await tx.delivery.outbox_next_wakeup(now)
         for chat_id in chats:
             if chat_id not in self._busy and self.router(chat_id) is not None:
                 self._busy[chat_id] = asyncio.create_task(self._drain(chat_id), name=f"outbox:{chat_id}")
@@ -124,7 +124,7 @@ class OutboxWorker:
         try:
             while True:
                 async with self.store.transaction() as tx:
-                    row = await tx.outbox_next(chat_id, utcnow())
+                    row = await tx.delivery.outbox_next(chat_id, utcnow())
                 if row is None or not await self._deliver(row):
                     return
         except Exception:
@@ -156,7 +156,7 @@ class OutboxWorker:
                 return await self._later(row, utcnow() + failure.retry_in, failure.message)
             if len(steps) > 1:
                 async with self.store.transaction() as tx:
-                    await tx.outbox_progress(row.id, index + 1)
+                    await tx.delivery.outbox_progress(row.id, index + 1)
         return await self._finish(row, OutboxStatus.SENT)
 
     async def _later(self, row: OutboxRow, when: datetime, error: str) -> bool:
@@ -164,12 +164,12 @@ class OutboxWorker:
             return await self._finish(row, OutboxStatus.FAILED, f"gave up after {MAX_ATTEMPTS} attempts: {error}")
         log.info("reply %s to chat %s will be retried: %s", row.id, row.chat_id, error)
         async with self.store.transaction() as tx:
-            await tx.outbox_retry_later(row.id, when, error)
+            await tx.delivery.outbox_retry_later(row.id, when, error)
         return False
 
     async def _finish(self, row: OutboxRow, status: OutboxStatus, error: str | None = None) -> bool:
         if status is OutboxStatus.FAILED:
             log.warning("reply %s to chat %s failed for good: %s", row.id, row.chat_id, error)
         async with self.store.transaction() as tx:
-            await tx.outbox_finish(row.id, status, error)
+            await tx.delivery.outbox_finish(row.id, status, error)
         return True

@@ -49,7 +49,7 @@ from bot.texts.menus import choose, flatten, fold, render
 from bot.texts.plain import html_to_text
 from storage.clock import utcnow
 from storage.models import Inspection, OutboxStatus, Stage, Status
-from storage.repository import Store
+from storage.port import Store
 
 # What the demo says comes from the message catalogue (DEMO_* keys); the demo speaks Vietnamese.
 T = texts.VI
@@ -163,7 +163,7 @@ class TerminalChannel:
         invitation. One line says so; the group's own chatter would only distract."""
         await self._send(GROUP, Command(name="newteam", args=T.DEMO_TEAM))
         async with self.store.reading() as tx:
-            team = await tx.team_by_group(GROUP.id)
+            team = await tx.teams.by_group(GROUP.id)
         assert team is not None, "the engine made no team of the demo group"
         await self._send(PRIVATE, Command(name="start", args=team.invite_code))
         show(self.out, T.DEMO_TEAM_READY.format(team=team.name))
@@ -261,9 +261,9 @@ class TerminalChannel:
         channel's outbox worker would: a kept data directory holds nothing that looks undelivered."""
         now = utcnow()
         async with self.store.transaction() as tx:
-            for chat_id in await tx.outbox_due_chats(now):
-                while (row := await tx.outbox_next(chat_id, now)) is not None:
-                    await tx.outbox_finish(row.id, OutboxStatus.SENT)
+            for chat_id in await tx.delivery.outbox_due_chats(now):
+                while (row := await tx.delivery.outbox_next(chat_id, now)) is not None:
+                    await tx.delivery.outbox_finish(row.id, OutboxStatus.SENT)
 
     async def _look(self) -> Inspection | None:
         """Reads the person's draft and its checklist, and returns the inspection that just stopped being a
@@ -271,10 +271,10 @@ class TerminalChannel:
         stored, not the wording of the replies."""
         before, left = self.draft, None
         async with self.store.reading() as tx:
-            draft = await tx.draft_of(DEMO_PERSON.id)
-            body = await tx.checklist_body(draft.checklist_id, draft.checklist_version) if draft else None
+            draft = await tx.inspections.draft_of(DEMO_PERSON.id)
+            body = await tx.inspections.checklist_body(draft.checklist_id, draft.checklist_version) if draft else None
             if before is not None and (draft is None or draft.id != before.id):
-                left = await tx.inspection(before.id)
+                left = await tx.inspections.get(before.id)
         self.draft = draft
         self.checklist = Checklist.model_validate_json(body) if body else None
         return left

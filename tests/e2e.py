@@ -23,9 +23,9 @@ STRANGER = FakeUser(id=5999, first_name="Người", last_name="Lạ")
 GROUP_ID = -1001234567890
 
 
-async def rows(data_dir: Path, sql: str) -> list[tuple[object, ...]]:
+async def rows(data_dir: Path, sql: str, name: str = "kiemtra.sqlite3") -> list[tuple[object, ...]]:
     """Reads what the bot stored through a second connection, as an auditor would."""
-    async with aiosqlite.connect(data_dir / "kiemtra.sqlite3") as db, db.execute(sql) as cursor:
+    async with aiosqlite.connect(data_dir / name) as db, db.execute(sql) as cursor:
         return [tuple(row) for row in await cursor.fetchall()]
 
 

@@ -22,7 +22,7 @@ from bot.events import (
     Tap,
     Text,
 )
-from storage.repository import Store
+from storage.sqlite.store import SqliteStore as Store
 
 SMALL_CHECKLIST = """
 id: thu-nghiem

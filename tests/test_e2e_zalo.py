@@ -19,7 +19,7 @@ from bot.texts.menus import choose
 from handlers.errors import ChannelRefused
 from handlers.zalo.convert import Menu
 from storage.clock import utcnow
-from storage.repository import Store
+from storage.sqlite.store import SqliteStore as Store
 from tests.e2e import ADMIN, GROUP_ID, Phone, rows, running_bot
 from tests.engine_harness import SMALL_CHECKLIST
 from tests.images import jpeg, png
@@ -193,7 +193,7 @@ async def test_photos_and_reports_reach_a_zalo_chat_as_signed_links(zalo: ZaloSt
                 ReportRequest(kind=ReportKind.STATS, team_id=team.id),
             ):
                 body = ReportFile(chat_id=lead_id, request=request).model_dump_json()
-                await tx.outbox_add(lead_id, body, None, utcnow())
+                await tx.delivery.outbox_add(lead_id, body, None, utcnow())
     finally:
         await store.close()
     after = lead.mark()
@@ -309,7 +309,7 @@ async def test_a_long_message_arrives_in_pieces_with_its_menu_last(zalo: ZaloSta
         try:
             async with store.transaction() as tx:
                 body = Say(chat_id=person, html="\n".join(lines), buttons=menu).model_dump_json()
-                await tx.outbox_add(person, body, None, utcnow())
+                await tx.delivery.outbox_add(person, body, None, utcnow())
         finally:
             await store.close()
         after = phone.mark()
@@ -333,7 +333,7 @@ async def to_tap(data_dir: Path, chat: int, text: str) -> str | None:
     store = await Store.open(data_dir / "kiemtra.sqlite3")
     try:
         async with store.reading() as tx:
-            stored = await tx.menu_of(chat)
+            stored = await tx.delivery.menu_of(chat)
     finally:
         await store.close()
     menu = Menu.model_validate_json(stored) if stored else Menu(items=[])

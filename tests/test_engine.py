@@ -21,7 +21,7 @@ async def h(tmp_path: Path) -> Harness:
 
 async def draft(h: Harness):
     async with h.store.transaction() as tx:
-        return await tx.draft_of(INSPECTOR.id)
+        return await tx.inspections.draft_of(INSPECTOR.id)
 
 
 async def test_strangers_get_a_polite_refusal_and_nothing_is_stored(h: Harness) -> None:
@@ -32,8 +32,8 @@ async def test_strangers_get_a_polite_refusal_and_nothing_is_stored(h: Harness) 
     replies = await h.command(STRANGER, "summary", group=True)
     assert "chưa là nhóm của đoàn" in h.texts(replies)
     async with h.store.transaction() as tx:
-        assert await tx.team_by_group(GROUP) is None
-        assert await tx.draft_of(STRANGER.id) is None
+        assert await tx.teams.by_group(GROUP) is None
+        assert await tx.inspections.draft_of(STRANGER.id) is None
 
 
 async def test_newteam_makes_the_admin_lead_and_the_link_joins_inspectors(h: Harness) -> None:
@@ -44,9 +44,9 @@ async def test_newteam_makes_the_admin_lead_and_the_link_joins_inspectors(h: Har
     replies = await h.command(INSPECTOR, "start", code)
     assert any(isinstance(r, Say) and r.chat_id == GROUP and "Nguyễn Văn An" in r.html for r in replies)
     async with h.store.transaction() as tx:
-        team = await tx.team_by_group(GROUP)
+        team = await tx.teams.by_group(GROUP)
         assert team is not None and team.lead_id == ADMIN.id and team.name == "Đoàn <b>&"
-        assert (await tx.membership(team.id, INSPECTOR.id)) is not None
+        assert (await tx.teams.membership(team.id, INSPECTOR.id)) is not None
     assert "đã là thành viên" in h.texts(await h.command(INSPECTOR, "start", code))
     assert "không đúng" in h.texts(await h.command(STRANGER, "start", "forged-code"))
 
@@ -103,8 +103,8 @@ async def test_whole_inspection_reaches_the_group(h: Harness) -> None:
     album = [r for r in replies if isinstance(r, Photos)]
     assert len(album) == 1 and album[0].chat_id == GROUP and len(album[0].photos) == 1
     async with h.store.transaction() as tx:
-        inspection = await tx.inspection(1)
-        answers = await tx.answers(1)
+        inspection = await tx.inspections.get(1)
+        answers = await tx.inspections.answers(1)
     assert inspection is not None and inspection.status is Status.SUBMITTED
     assert inspection.latitude == pytest.approx(21.59)
     assert {k: v.value for k, v in answers.items()} == {
@@ -123,7 +123,7 @@ async def test_redelivered_update_changes_nothing(h: Harness) -> None:
     again = await h.send(INSPECTOR, Tap(data="v:1:3:pass"), key="dup")
     assert again == []
     async with h.store.transaction() as tx:
-        assert len(await tx.answers(1)) == 1
+        assert len(await tx.inspections.answers(1)) == 1
 
 
 async def test_stale_foreign_and_forged_presses_are_refused(h: Harness) -> None:
@@ -145,7 +145,7 @@ async def test_stale_foreign_and_forged_presses_are_refused(h: Harness) -> None:
     replies = await h.send(STRANGER, Tap(data=yes))
     assert isinstance(replies[0], Toast) and "không thuộc" in replies[0].text
     async with h.store.transaction() as tx:
-        assert {k: v.value for k, v in (await tx.answers(1)).items()} == {"ke-hoach": "pass"}
+        assert {k: v.value for k, v in (await tx.inspections.answers(1)).items()} == {"ke-hoach": "pass"}
     assert (await draft(h)).step == state.step
 
 
@@ -160,7 +160,7 @@ async def test_back_goes_to_the_previous_item_and_shows_the_answer(h: Harness) -
     await h.tap(INSPECTOR, "Quay lại")
     assert (await draft(h)).stage is Stage.LOCATION
     async with h.store.transaction() as tx:
-        answer = await tx.answer(1, "ke-hoach")
+        answer = await tx.inspections.answer(1, "ke-hoach")
     assert answer is not None and answer.value == "pass" and answer.note is None
 
 
@@ -171,8 +171,8 @@ async def test_text_where_a_button_is_expected_and_photo_where_none_is(h: Harnes
     replies = await h.photo(INSPECTOR, jpeg())
     assert "không cần ảnh" in h.texts(replies)
     async with h.store.transaction() as tx:
-        assert await tx.answers(1) == {}
-        assert await tx.photo_count(1) == 0
+        assert await tx.inspections.answers(1) == {}
+        assert await tx.photos.count(1) == 0
 
 
 async def test_bad_files_are_refused_and_nothing_is_stored(h: Harness, tmp_path: Path) -> None:
@@ -183,7 +183,7 @@ async def test_bad_files_are_refused_and_nothing_is_stored(h: Harness, tmp_path:
     big = jpeg() + b"\0" * (6 * 2**20)
     assert "lớn hơn 5 MB" in h.texts(await h.photo(INSPECTOR, big, document=True, mime="image/jpeg"))
     async with h.store.transaction() as tx:
-        assert await tx.photo_count(1) == 0
+        assert await tx.photos.count(1) == 0
     assert not list((tmp_path / "photos").rglob("*.*"))
 
 
@@ -194,7 +194,7 @@ async def test_album_is_acknowledged_once_with_the_count(h: Harness) -> None:
     assert keys == {"album:A1"}
     assert "Đã nhận 3 ảnh" in h.texts(acks[-1])
     async with h.store.transaction() as tx:
-        photos = await tx.photos(1)
+        photos = await tx.photos.of(1)
     assert len(photos) == 3 and len({p.sha256 for p in photos}) == 3
     assert all(p.item_id == "bang-niem-yet" for p in photos)
 
@@ -232,7 +232,7 @@ async def test_photos_added_after_going_back_keep_the_count_true(h: Harness) -> 
     await h.tap(INSPECTOR, "Quay lại")
     await h.photo(INSPECTOR, jpeg(label="quầy 2"))
     async with h.store.transaction() as tx:
-        answer = await tx.answer(1, "anh-quay")
+        answer = await tx.inspections.answer(1, "anh-quay")
     assert answer is not None and answer.value == "2"
 
 

@@ -799,7 +799,7 @@ class TestEngineProperties(EngineMachine.TestCase):  # type: ignore[misc,valid-t
 
 async def _draft_of(h: Harness, person: Person) -> Inspection:
     async with h.store.transaction() as tx:
-        draft = await tx.draft_of(person.id)
+        draft = await tx.inspections.draft_of(person.id)
     assert draft is not None
     return draft
 
@@ -852,8 +852,8 @@ async def test_blank_text_is_not_stored(tmp_path: Path) -> None:
         await h.text(INSPECTOR, blank)  # a recommendation: refused
         draft = await _draft_of(h, INSPECTOR)
         async with h.store.transaction() as tx:
-            answers = await tx.answers(draft.id)
-            remarks = await tx.remarks(draft.id)
+            answers = await tx.inspections.answers(draft.id)
+            remarks = await tx.inspections.remarks(draft.id)
         stored = {
             "note": answers["ke-hoach"].note,
             "answer": answers["ghi-chu"].value if "ghi-chu" in answers else None,

@@ -71,8 +71,8 @@ async def test_inspections_belong_to_the_open_round_and_closing_ends_drafts(h: H
     to_inspector = [r for r in replies if isinstance(r, Say) and r.chat_id == INSPECTOR.id]
     assert len(to_inspector) == 1 and "đã được đóng lại" in to_inspector[0].html
     async with h.store.transaction() as tx:
-        inspections = [await tx.inspection(i) for i in (1, 2, 3)]
-        closed = await tx.round(1)
+        inspections = [await tx.inspections.get(i) for i in (1, 2, 3)]
+        closed = await tx.rounds.get(1)
     assert [(i.round_id, i.status) for i in inspections if i] == [
         (None, Status.SUBMITTED),
         (1, Status.SUBMITTED),
@@ -86,8 +86,8 @@ async def test_submit_makes_one_followup_per_shortcoming_due_after_the_setting(h
     await submit(h, "UBND xã Cổ Lũng", rating="Một phần")
     await submit(h, "UBND xã Phấn Mễ", rating="Đạt")
     async with h.store.transaction() as tx:
-        followups = await tx.open_followups(1)
-        events = await tx.followup_events(followups[0].id)
+        followups = await tx.followups.open_of_team(1)
+        events = await tx.followups.events(followups[0].id)
     assert [(f.unit, f.item_id, f.value, f.note) for f in followups] == [
         ("UBND xã Cổ Lũng", "ke-hoach", "partial", "Ghi chú về UBND xã Cổ Lũng")
     ]
@@ -100,8 +100,8 @@ async def test_redelivered_round_command_opens_one_round(h: Harness) -> None:
     await h.send(ADMIN, command, GROUP_CHAT, key="dup:1")
     assert await h.send(ADMIN, command, GROUP_CHAT, key="dup:1") == []
     async with h.store.transaction() as tx:
-        assert (await tx.open_round_of(1)) is not None
-        assert await tx.round(2) is None
+        assert (await tx.rounds.open_of(1)) is not None
+        assert await tx.rounds.get(2) is None
 
 
 async def test_report_menu_asks_for_documents_and_splits_the_archive(h: Harness) -> None:
@@ -151,7 +151,7 @@ async def test_reminders_are_derived_from_the_database_and_sent_once(h: Harness)
     await h.command(INSPECTOR, "inspect")  # a draft, then left alone
     reminders = Reminders(h.store, h.engine.versions, h.engine.followups, time(8, 0))
     async with h.store.transaction() as tx:
-        (followup,) = await tx.open_followups(1)
+        (followup,) = await tx.followups.open_of_team(1)
     today = followup.due_on - timedelta(days=10)
 
     def at(day: int, hour: int, minute: int = 0) -> datetime:
@@ -174,7 +174,7 @@ async def test_reminders_are_derived_from_the_database_and_sent_once(h: Harness)
     await h.text(INSPECTOR, "UBND xã Mới")  # answering does: a new idle spell, a new reminder
     assert len(said(await reminders.tick(at(20, 9)), INSPECTOR.id)) == 1
     async with h.store.transaction() as tx:
-        await tx.finish(2, Status.CANCELLED)
+        await tx.inspections.finish(2, Status.CANCELLED)
     assert said(await reminders.tick(at(30, 9)), INSPECTOR.id) == []
 
 
@@ -199,7 +199,7 @@ async def test_proof_photos_are_kept_backed_up_and_checked(h: Harness, tmp_path:
     assert "Đã lưu 1 ảnh" in await proof_photo(h, proof)
     assert "Ảnh bị hỏng" in await proof_photo(h, proof[:200])
     async with h.store.transaction() as tx:
-        (kept,) = await tx.followup_photos(1)
+        (kept,) = await tx.followups.photos(1)
     assert (tmp_path / "photos" / kept.path).read_bytes() == proof
     assert kept.path.startswith("followups/1/")
 

@@ -19,8 +19,8 @@ import pytest
 from app import operator
 from app.schedule import NIGHTLY_BACKUP, plan
 from app.settings import Settings
-from bot.upkeep import BackupError, backup_name, daily_backup, prune_backups, restore_backup
-from storage.backup import check_database, copy_database
+from bot.upkeep import BackupError, backup_name, daily_backup, prune_backups
+from storage.sqlite.database import check_database, copy_database
 from tests.engine_harness import INSPECTOR, Harness
 from tests.images import jpeg
 
@@ -157,7 +157,7 @@ async def test_backup_while_other_connections_write_is_consistent(tmp_path: Path
     assert not list(tmp_path.glob(".*.part")) and not list(tmp_path.glob(".backup-*"))
     for number, (photos_before, pairs_before, archive) in enumerate(archives):
         restored = tmp_path / f"restored{number}"
-        restore_backup(archive, restored)
+        operator.restore(settings_for(restored), archive)
         assert sorted(p.name for p in restored.iterdir()) == ["kiemtra.sqlite3", "photos"]
         assert (await operator.check(settings_for(restored))).problems == []
         a, b = pair_counts(restored / "kiemtra.sqlite3")
@@ -252,14 +252,14 @@ def test_restore_refuses_unsafe_archives(tmp_path: Path) -> None:
     with tarfile.open(evil, "w") as tar:
         tar.add(payload, arcname="../escaped")
     with pytest.raises(BackupError, match="không phải bản sao lưu hợp lệ"):
-        restore_backup(evil, tmp_path / "new")
+        operator.restore(settings_for(tmp_path / "new"), evil)
     assert not (tmp_path / "escaped").exists()
 
     empty = tmp_path / "empty.tar"
     with tarfile.open(empty, "w"):
         pass
     with pytest.raises(BackupError, match=r"không chứa kiemtra\.sqlite3"):
-        restore_backup(empty, tmp_path / "other")
+        operator.restore(settings_for(tmp_path / "other"), empty)
 
 
 def test_pruning_keeps_exactly_the_newest(tmp_path: Path) -> None:
@@ -283,7 +283,7 @@ async def test_daily_backup_writes_into_backups_and_prunes(tmp_path: Path) -> No
     start = datetime(2025, 3, 1, 19, 30, tzinfo=UTC)
     for day in range(3):
         await daily_backup(
-            settings.database_path, settings.photo_dir, settings.backup_dir, 2, now=start + timedelta(days=day)
+            settings.database, settings.photo_dir, settings.backup_dir, 2, now=start + timedelta(days=day)
         )
     kept = sorted(p.name for p in settings.backup_dir.iterdir())
     assert kept == [backup_name(start + timedelta(days=1)), backup_name(start + timedelta(days=2))]
@@ -307,6 +307,6 @@ async def test_scheduled_job_runs_a_backup_at_half_past_two_vietnam_time(tmp_pat
     await job.func()  # exactly what the scheduler runs at 02:30
 
     (archive,) = settings.backup_dir.iterdir()
-    restore_backup(archive, tmp_path / "restored")
+    operator.restore(settings_for(tmp_path / "restored"), archive)
     assert (await operator.check(settings_for(tmp_path / "restored"))).problems == []
     assert len(photo_files(tmp_path / "restored")) == 2

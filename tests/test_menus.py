@@ -59,7 +59,7 @@ async def test_questions_that_take_typed_answers_say_so(tmp_path: Path) -> None:
         assert "Tỷ lệ hồ sơ" in number.html and number.free_text
         await h.text(INSPECTOR, "1")  # the answer 1 %, not the first choice of the menu
         async with h.store.transaction() as tx:
-            answer = await tx.answer(1, "ty-le")
+            answer = await tx.inspections.answer(1, "ty-le")
         assert answer is not None and answer.value == "1"
     finally:
         await h.store.close()

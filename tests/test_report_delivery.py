@@ -10,7 +10,7 @@ from bot.checklist.loader import parse_checklist
 from bot.events import ReportFile, ReportKind, ReportRequest
 from bot.reports.service import ReportService
 from handlers.delivery import TelegramSteps
-from storage.repository import Store
+from storage.sqlite.store import SqliteStore as Store
 from tests.e2e import GROUP_ID
 from tests.engine_harness import SMALL_CHECKLIST
 from tests.standin import BotApiStandIn

@@ -219,8 +219,8 @@ async def test_a_wrong_language_explains_usage_and_stores_nothing(h: Harness) ->
     assert usage == EN.LANG_USAGE
     assert h.texts(await h.command(INSPECTOR, "lang", "tiếng anh")) == VI.LANG_USAGE
     async with h.store.transaction() as tx:
-        assert await tx.language_of(ENGLISH_PHONE.id) is None
-        assert await tx.language_of(INSPECTOR.id) is None
+        assert await tx.people.language_of(ENGLISH_PHONE.id) is None
+        assert await tx.people.language_of(INSPECTOR.id) is None
 
 
 async def test_groups_stay_vietnamese_whoever_speaks(h: Harness) -> None:

@@ -11,7 +11,7 @@ import pytest_asyncio
 from bot.channels import identity_row, is_mapped
 from bot.events import Button, ChatKind, Command, PhotoIn, Tap, Text, Unsupported
 from handlers.zalo.convert import Menu, chat_of, sender_of, to_incoming, unwrap, update_key
-from storage.repository import Store
+from storage.sqlite.store import SqliteStore as Store
 
 Json = dict[str, Any]
 
@@ -51,7 +51,7 @@ async def test_text_from_a_private_chat(store: Store) -> None:
     assert incoming.person.name == "Nguyễn Văn An"
     assert incoming.chat.kind is ChatKind.PRIVATE and is_mapped(incoming.chat.id)
     async with store.reading() as tx:
-        assert await tx.external_id(identity_row(incoming.person.id)) == ("zalo", "zu-1")
+        assert await tx.people.external_id(identity_row(incoming.person.id)) == ("zalo", "zu-1")
 
 
 async def test_commands(store: Store) -> None:
@@ -73,13 +73,13 @@ async def test_a_reply_naming_a_menu_choice_is_a_tap(store: Store) -> None:
     async with store.transaction() as tx:
         first = await to_incoming(tx, update(text="2"), nowhere)
         assert first is not None
-        await tx.remember_menu(first.chat.id, Menu(items=menu).model_dump_json())
+        await tx.delivery.remember_menu(first.chat.id, Menu(items=menu).model_dump_json())
         by_number = await to_incoming(tx, update(text=" 2 "), nowhere)
         by_label = await to_incoming(tx, update(text="khong dat"), nowhere)
         by_synonym = await to_incoming(tx, update(text="back"), nowhere)
         out_of_range = await to_incoming(tx, update(text="9"), nowhere)
         chatter = await to_incoming(tx, update(text="xin chào"), nowhere)
-        await tx.remember_menu(first.chat.id, Menu(items=[]).model_dump_json())
+        await tx.delivery.remember_menu(first.chat.id, Menu(items=[]).model_dump_json())
         after_plain_message = await to_incoming(tx, update(text="1"), nowhere)
     assert first.event == Text(text="2")  # no menu shown yet
     assert by_number is not None and by_number.event == Tap(data="v:fail")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest_asyncio
 
 from handlers.zalo.inbox import ZaloInbox
-from storage.repository import Store
+from storage.sqlite.store import SqliteStore as Store
 
 Json = dict[str, Any]
 
@@ -28,7 +28,7 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 
 async def pending(store: Store) -> list[str]:
     async with store.transaction() as tx:
-        return [row.key for row in await tx.inbox_pending("zalo:")]
+        return [row.key for row in await tx.delivery.inbox_pending("zalo:")]
 
 
 async def test_one_person_in_order_people_in_parallel(store: Store) -> None:
@@ -44,7 +44,7 @@ async def test_one_person_in_order_people_in_parallel(store: Store) -> None:
             await release.wait()
         handled.append(message_id)
         async with store.transaction() as tx:
-            await tx.inbox_done(f"zalo:{message_id}")
+            await tx.delivery.inbox_done(f"zalo:{message_id}")
         if len(handled) == 5:
             all_done.set()
 

@@ -17,7 +17,7 @@ from bot.checklist.model import Checklist
 from handlers.zalo.server import WEBHOOK_PATH
 from storage.clock import utcnow
 from storage.models import Team
-from storage.repository import Store
+from storage.sqlite.store import SqliteStore as Store
 from tests.zalo_standin import SentZaloMessage, ZaloStandIn, ZaloUser
 
 WEBHOOK_SECRET = "zalo-hook-secret_0123456789"
@@ -115,7 +115,7 @@ async def create_team(data_dir: Path, *, lead_id: int = LEAD_ID, lead_name: str 
     store = await Store.open(data_dir / "kiemtra.sqlite3")
     try:
         async with store.transaction() as tx:
-            return await tx.create_team(
+            return await tx.teams.create(
                 "Đoàn kiểm tra số 1",
                 group_chat_id=TEAM_GROUP,
                 lead_id=lead_id,
@@ -132,7 +132,7 @@ async def zalo_person(data_dir: Path, user: ZaloUser) -> int:
     store = await Store.open(data_dir / "kiemtra.sqlite3")
     try:
         async with store.transaction() as tx:
-            return mapped_id(await tx.identity("zalo", user.id))
+            return mapped_id(await tx.people.identity("zalo", user.id))
     finally:
         await store.close()
 

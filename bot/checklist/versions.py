@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.checklist.model import Checklist
 from storage.models import Inspection
-from storage.repository import Tx
+from storage.port import Tx
 
 
 class ChecklistVersions:
@@ -19,12 +19,12 @@ class ChecklistVersions:
         self._known: dict[tuple[str, int], Checklist] = {(current.id, current.version): current}
 
     async def register(self, tx: Tx) -> None:
-        await tx.register_checklist(self.current.id, self.current.version, self.current.canonical_json())
+        await tx.inspections.register_checklist(self.current.id, self.current.version, self.current.canonical_json())
 
     async def of(self, tx: Tx, inspection: Inspection) -> Checklist:
         key = (inspection.checklist_id, inspection.checklist_version)
         if key not in self._known:
-            body = await tx.checklist_body(*key)
+            body = await tx.inspections.checklist_body(*key)
             if body is None:
                 raise LookupError(f"checklist {key} is not in the database")
             self._known[key] = Checklist.model_validate_json(body)

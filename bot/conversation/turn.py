@@ -9,7 +9,7 @@ from bot.events import Button, ChatKind, Edit, Incoming, Reply, Say, Toast
 from bot.texts import catalogue as texts
 from bot.texts.catalogue import Messages
 from storage.clock import utcnow
-from storage.repository import Tx
+from storage.port import Tx
 
 # How long an album may keep arriving before its single acknowledgement goes out.
 BURST_QUIET = timedelta(seconds=1.5)
@@ -57,7 +57,7 @@ class Turn:
 async def catalogue_of(tx: Tx, person_id: int, language_code: str | None = None) -> Messages:
     """The catalogue for what is said to this person in private. Without a message of theirs at hand (a
     reminder, a draft closed with its round) only a choice made with /lang is known."""
-    return texts.catalogue(texts.language_for(await tx.language_of(person_id), language_code))
+    return texts.catalogue(texts.language_for(await tx.people.language_of(person_id), language_code))
 
 
 async def catalogue_for(tx: Tx, msg: Incoming) -> Messages:
@@ -80,4 +80,4 @@ async def owe(tx: Tx, replies: list[Reply]) -> None:
             continue
         coalesce = reply.coalesce if isinstance(reply, Say) else None
         not_before = now + BURST_QUIET if coalesce else now
-        await tx.outbox_add(reply.chat_id, reply.model_dump_json(), coalesce, not_before)
+        await tx.delivery.outbox_add(reply.chat_id, reply.model_dump_json(), coalesce, not_before)

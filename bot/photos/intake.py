@@ -15,7 +15,7 @@ from bot.events import ChatKind, Incoming, PhotoIn, Reply, Say
 from bot.photos.images import PhotoInfo, PhotoRejected, examine, keep
 from bot.texts.catalogue import Messages
 from storage.models import Inspection, NewPhoto, Stage
-from storage.repository import Store, Tx
+from storage.port import Store, Tx
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +37,13 @@ class PhotoIntake:
             return []
         refused_key = f"album:{photo.media_group_id}:refused" if photo.media_group_id else None
         async with self.store.transaction() as tx:
-            if await tx.was_processed(msg.key):
+            if await tx.delivery.was_processed(msg.key):
                 return []
             t = await catalogue_for(tx, msg)
-            inspection = await tx.draft_of(msg.person.id)
+            inspection = await tx.inspections.draft_of(msg.person.id)
             refusal = await self._refusal(t, tx, inspection, photo)
             if refusal or inspection is None:
-                await tx.claim_update(msg.key)
+                await tx.delivery.claim_update(msg.key)
                 return await owed(tx, Say(chat_id=msg.chat.id, html=refusal or "", coalesce=refused_key))
             checklist = await self.versions.of(tx, inspection)
             _, area, _, item = checklist.at(inspection.pos)
@@ -60,17 +60,17 @@ class PhotoIntake:
             path = await asyncio.to_thread(keep, self.photo_dir, str(inspection.id), info, data)
         except PhotoRejected as rejected:
             async with self.store.transaction() as tx:
-                if not await tx.claim_update(msg.key):
+                if not await tx.delivery.claim_update(msg.key):
                     return []
                 return await owed(tx, Say(chat_id=msg.chat.id, html=rejected.wording(t), coalesce=refused_key))
 
         async with self.store.transaction() as tx:
-            if not await tx.claim_update(msg.key):
+            if not await tx.delivery.claim_update(msg.key):
                 return []
-            current = await tx.draft_of(msg.person.id)
+            current = await tx.inspections.draft_of(msg.person.id)
             if current is None or current.id != inspection.id:
                 return await owed(tx, Say(chat_id=msg.chat.id, html=t.PHOTO_NO_DRAFT))
-            await tx.add_photo(
+            await tx.photos.add(
                 NewPhoto(
                     inspection_id=inspection.id,
                     area_id=area.id,
@@ -86,12 +86,12 @@ class PhotoIntake:
                     media_group_id=photo.media_group_id,
                 )
             )
-            total = await tx.photo_count(inspection.id, item.id)
-            if item.type is ItemType.PHOTO and await tx.answer(inspection.id, item.id) is not None:
+            total = await tx.photos.count(inspection.id, item.id)
+            if item.type is ItemType.PHOTO and await tx.inspections.answer(inspection.id, item.id) is not None:
                 # Photos added after "Xong" (by going back) keep the recorded count true.
-                await tx.save_answer(inspection.id, area.id, item.id, str(total), msg.person.id)
+                await tx.inspections.save_answer(inspection.id, area.id, item.id, str(total), msg.person.id)
             if photo.media_group_id:
-                text = t.ALBUM_RECEIVED.format(count=await tx.album_count(photo.media_group_id), total=total)
+                text = t.ALBUM_RECEIVED.format(count=await tx.photos.album_count(photo.media_group_id), total=total)
             else:
                 text = t.PHOTO_RECEIVED.format(total=total)
             collecting = current.stage is Stage.PHOTOS and current.pos == inspection.pos

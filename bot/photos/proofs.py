@@ -17,7 +17,7 @@ from bot.photos.intake import PhotoIntake, owed
 from bot.team.followups import FollowUps
 from bot.texts import catalogue as texts
 from storage.models import NewProof, PromptStage
-from storage.repository import Store
+from storage.port import Store
 
 log = logging.getLogger(__name__)
 
@@ -34,19 +34,19 @@ class ProofIntake:
         chat, person, t = msg.chat, msg.person, texts.VI
         album = f"proof:{photo.media_group_id}" if photo.media_group_id else None
         async with self.store.transaction() as tx:
-            if await tx.was_processed(msg.key):
+            if await tx.delivery.was_processed(msg.key):
                 return []
             prompt = await self.followups.current_prompt(tx, chat.id, person.id)
             if prompt is None or prompt.stage is not PromptStage.PHOTO:
                 # People share photos in their group; only an awaited proof is the bot's business.
-                await tx.claim_update(msg.key)
+                await tx.delivery.claim_update(msg.key)
                 if prompt is None:
                     return []
                 waiting = t.FOLLOWUP_WAITING_TEXT if prompt.stage is PromptStage.NOTE else t.FOLLOWUP_WAITING_DATE
                 return await owed(tx, Say(chat_id=chat.id, html=waiting.format(id=prompt.followup_id), coalesce=album))
             refusal = self.photos.too_big(t, photo)
             if refusal:
-                await tx.claim_update(msg.key)
+                await tx.delivery.claim_update(msg.key)
                 return await owed(tx, Say(chat_id=chat.id, html=refusal, coalesce=album))
             followup_id = prompt.followup_id
 
@@ -61,12 +61,12 @@ class ProofIntake:
             path = await asyncio.to_thread(keep, self.photo_dir, f"followups/{followup_id}", info, data)
         except PhotoRejected as rejected:
             async with self.store.transaction() as tx:
-                if not await tx.claim_update(msg.key):
+                if not await tx.delivery.claim_update(msg.key):
                     return []
                 return await owed(tx, Say(chat_id=chat.id, html=rejected.wording(t), coalesce=album))
 
         async with self.store.transaction() as tx:
-            if not await tx.claim_update(msg.key):
+            if not await tx.delivery.claim_update(msg.key):
                 return []
             proof = NewProof(
                 sender_id=person.id,
@@ -78,10 +78,10 @@ class ProofIntake:
                 mime=info.mime,
                 path=path,
             )
-            await tx.add_followup_photo(followup_id, proof)
-            followup = await tx.followup(followup_id)
+            await tx.followups.add_photo(followup_id, proof)
+            followup = await tx.followups.get(followup_id)
             assert followup is not None
-            count = len(await tx.followup_photos(followup_id))
+            count = len(await tx.followups.photos(followup_id))
             done = group_button(t.DONE, GroupAction.FOLLOWUP_NO_PHOTO, followup_id, str(followup.version))
             text = t.FOLLOWUP_PROOF_SAVED.format(id=followup_id, count=count)
             return await owed(tx, Say(chat_id=chat.id, html=text, buttons=[[done]], coalesce=album))

@@ -10,7 +10,7 @@ from bot.checklist.model import Checklist
 from bot.texts.catalogue import VI
 from bot.texts.summary import value_label
 from storage.models import Photo, RemarkKind
-from storage.repository import Store
+from storage.port import Store
 
 
 class ExportedAnswer(BaseModel):
@@ -54,14 +54,14 @@ class ExportedInspection(BaseModel):
 async def export_json(store: Store, inspection_id: int) -> str | None:
     """None when there is no such inspection."""
     async with store.reading() as tx:
-        inspection = await tx.inspection(inspection_id)
+        inspection = await tx.inspections.get(inspection_id)
         if inspection is None:
             return None
-        team = await tx.team(inspection.team_id)
-        body = await tx.checklist_body(inspection.checklist_id, inspection.checklist_version)
-        answers = await tx.answers(inspection_id)
-        photos = await tx.photos(inspection_id)
-        remarks = await tx.remarks(inspection_id)
+        team = await tx.teams.get(inspection.team_id)
+        body = await tx.inspections.checklist_body(inspection.checklist_id, inspection.checklist_version)
+        answers = await tx.inspections.answers(inspection_id)
+        photos = await tx.photos.of(inspection_id)
+        remarks = await tx.inspections.remarks(inspection_id)
     assert body is not None and team is not None
     checklist = Checklist.model_validate_json(body)
     exported_answers = []

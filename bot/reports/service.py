@@ -26,7 +26,7 @@ from bot.texts import catalogue as texts
 from bot.texts.html import esc
 from storage.clock import utcnow
 from storage.models import Inspection, Status
-from storage.repository import Store, Tx
+from storage.port import Store, Tx
 
 
 class ReportUnavailable(Exception):
@@ -57,14 +57,14 @@ class ReportService:
         snapshot = await read_snapshot(tx, self.versions, inspection)
         return InspectionReport(
             snapshot=snapshot,
-            round=await tx.round(inspection.round_id) if inspection.round_id is not None else None,
-            members=await tx.members(snapshot.team.id),
-            followups=await tx.followups_of(inspection.id),
+            round=await tx.rounds.get(inspection.round_id) if inspection.round_id is not None else None,
+            members=await tx.teams.members(snapshot.team.id),
+            followups=await tx.followups.of(inspection.id),
         )
 
     async def inspection_report(self, inspection_id: int) -> InspectionReport:
         async with self.store.reading() as tx:
-            inspection = await tx.inspection(inspection_id)
+            inspection = await tx.inspections.get(inspection_id)
             if inspection is None or inspection.status is not Status.SUBMITTED:
                 raise ReportUnavailable(f"Không có phiên kiểm tra đã gửi #{inspection_id}.")
             return await self._inspection_report(tx, inspection)
@@ -76,12 +76,12 @@ class ReportService:
 
     async def round_report(self, round_id: int) -> RoundReport:
         async with self.store.reading() as tx:
-            chosen = await tx.round(round_id)
+            chosen = await tx.rounds.get(round_id)
             if chosen is None:
                 raise ReportUnavailable(f"Không có đợt kiểm tra #{round_id}.")
-            team = await tx.team(chosen.team_id)
+            team = await tx.teams.get(chosen.team_id)
             assert team is not None
-            kept, superseded = latest_per_unit(await tx.submitted_in_round(round_id))
+            kept, superseded = latest_per_unit(await tx.inspections.submitted_in_round(round_id))
             units = [await self._inspection_report(tx, inspection) for inspection in kept]
         units.sort(key=lambda unit: (unit.inspection.submitted_at or unit.inspection.created_at, unit.inspection.id))
         return RoundReport(team=team, round=chosen, inspections=units, superseded=superseded)
@@ -89,8 +89,8 @@ class ReportService:
     async def _stats_file(self, team_id: int, folder: Path) -> BuiltFile:
         """The team's pass rates per area over all its submitted inspections, as a chart."""
         async with self.store.reading() as tx:
-            team = await tx.team(team_id)
-            answers = await tx.rated_answers_of_team(team_id)
+            team = await tx.teams.get(team_id)
+            answers = await tx.inspections.rated_answers_of_team(team_id)
         if team is None:
             raise ReportUnavailable("Không có đoàn này.")
         rates = area_rates(answers, self.versions.current.areas)

@@ -23,7 +23,7 @@ from bot.texts.html import esc
 from bot.texts.plain import all_words_in
 from storage.clock import utcnow
 from storage.models import FollowUp, FollowUpStatus, GroupPrompt, Inspection, PromptStage, Team
-from storage.repository import Tx
+from storage.port import Tx
 
 SHORTCOMINGS = frozenset({"fail", "partial"})
 MAX_BUTTONS = 30
@@ -78,20 +78,20 @@ class FollowUps:
         checklist = await self.versions.of(tx, inspection)
         submitted = inspection.submitted_at or utcnow()
         due_on = formats.local_date(submitted) + timedelta(days=self.days)
-        answers = await tx.answers(inspection.id)
+        answers = await tx.inspections.answers(inspection.id)
         count = 0
         for pos in range(checklist.item_count):
             _, _, _, item = checklist.at(pos)
             answer = answers.get(item.id)
             if answer is not None and item.type is ItemType.RATING and answer.value in SHORTCOMINGS:
-                await tx.add_followup(inspection, answer, due_on)
+                await tx.followups.add(inspection, answer, due_on)
                 count += 1
         return count
 
     # --- describing them -----------------------------------------------------------------------
 
     async def _checklist_of(self, tx: Tx, followup: FollowUp) -> Checklist:
-        inspection = await tx.inspection(followup.inspection_id)
+        inspection = await tx.inspections.get(followup.inspection_id)
         assert inspection is not None
         return await self.versions.of(tx, inspection)
 
@@ -124,7 +124,7 @@ class FollowUps:
 
     async def command(self, turn: Turn, team: Team, args: str) -> None:
         today = formats.local_date(utcnow())
-        followups = await turn.tx.open_followups(team.id)
+        followups = await turn.tx.followups.open_of_team(team.id)
         followups = [f for f in followups if all_words_in(args, f.unit)]
         if not followups:
             turn.say(turn.t.FOLLOWUPS_NONE)
@@ -142,7 +142,7 @@ class FollowUps:
     # --- buttons -------------------------------------------------------------------------------
 
     async def tap(self, turn: Turn, team: Team, token: GroupToken) -> None:
-        followup = await turn.tx.followup(token.subject)
+        followup = await turn.tx.followups.get(token.subject)
         if followup is None or followup.team_id != team.id:
             turn.toast(turn.t.OTHER_TEAM_BUTTON)
             return
@@ -154,8 +154,8 @@ class FollowUps:
             turn.toast(turn.t.GROUP_STALE)
             return
         if token.action is GroupAction.FOLLOWUP_NO_PHOTO:
-            await turn.tx.clear_prompt(turn.msg.chat.id, turn.msg.person.id)
-            await turn.tx.bump_followup(followup.id)
+            await turn.tx.followups.clear_prompt(turn.msg.chat.id, turn.msg.person.id)
+            await turn.tx.followups.bump(followup.id)
             turn.retire_buttons()
             return
         if followup.status is not FollowUpStatus.OPEN:
@@ -176,7 +176,7 @@ class FollowUps:
         today = formats.local_date(utcnow())
         t = turn.t
         lines = [f"📌 <b>{esc(followup.unit)}</b>", await self.describe(t, turn.tx, followup, today)]
-        history = await turn.tx.followup_events(followup.id)
+        history = await turn.tx.followups.events(followup.id)
         lines += [
             f"<i>{formats.short_time(event.at)} · {esc(event.person_name)}: {t.FOLLOWUP_EVENTS[event.kind.value]}</i>"
             for event in history[-5:]
@@ -198,15 +198,15 @@ class FollowUps:
 
     async def _ask(self, turn: Turn, followup: FollowUp, stage: PromptStage, template: str) -> None:
         person = turn.msg.person
-        await turn.tx.set_prompt(turn.msg.chat.id, person.id, followup.id, stage)
-        await turn.tx.bump_followup(followup.id)
+        await turn.tx.followups.set_prompt(turn.msg.chat.id, person.id, followup.id, stage)
+        await turn.tx.followups.bump(followup.id)
         turn.retire_buttons()
         turn.say(template.format(who=mention(person.id, person.name), id=followup.id), answer_from=person.id)
 
     async def _move_due(self, turn: Turn, followup: FollowUp, due_on: date) -> None:
         person = turn.msg.person
-        await turn.tx.set_followup_due(followup.id, due_on, person.id, person.name)
-        await turn.tx.clear_prompt(turn.msg.chat.id, person.id)
+        await turn.tx.followups.set_due(followup.id, due_on, person.id, person.name)
+        await turn.tx.followups.clear_prompt(turn.msg.chat.id, person.id)
         turn.retire_buttons()
         turn.say(
             turn.t.FOLLOWUP_NEW_DUE.format(
@@ -217,9 +217,9 @@ class FollowUps:
     # --- answers typed in the group ------------------------------------------------------------
 
     async def current_prompt(self, tx: Tx, chat_id: int, person_id: int) -> GroupPrompt | None:
-        prompt = await tx.prompt_of(chat_id, person_id)
+        prompt = await tx.followups.prompt_of(chat_id, person_id)
         if prompt is not None and utcnow() - prompt.created_at > PROMPT_LIFETIME:
-            await tx.clear_prompt(chat_id, person_id)
+            await tx.followups.clear_prompt(chat_id, person_id)
             return None
         return prompt
 
@@ -229,9 +229,9 @@ class FollowUps:
         prompt = await self.current_prompt(turn.tx, chat.id, person.id)
         if prompt is None:
             return
-        followup = await turn.tx.followup(prompt.followup_id)
+        followup = await turn.tx.followups.get(prompt.followup_id)
         if followup is None:
-            await turn.tx.clear_prompt(chat.id, person.id)
+            await turn.tx.followups.clear_prompt(chat.id, person.id)
             return
         text = text.strip()
         if prompt.stage is PromptStage.NOTE:
@@ -239,9 +239,9 @@ class FollowUps:
                 turn.say(turn.t.FOLLOWUP_WAITING_TEXT.format(id=followup.id))
                 return
             note = text[:NOTE_MAX]
-            await turn.tx.mark_followup_done(followup.id, note, person.id, person.name)
-            await turn.tx.set_prompt(chat.id, person.id, followup.id, PromptStage.PHOTO)
-            done = await turn.tx.followup(followup.id)
+            await turn.tx.followups.mark_done(followup.id, note, person.id, person.name)
+            await turn.tx.followups.set_prompt(chat.id, person.id, followup.id, PromptStage.PHOTO)
+            done = await turn.tx.followups.get(followup.id)
             assert done is not None
             finish = group_button(
                 turn.t.FOLLOWUP_NO_PHOTO, GroupAction.FOLLOWUP_NO_PHOTO, followup.id, str(done.version)
@@ -268,7 +268,7 @@ class FollowUps:
     async def digest(self, tx: Tx, team: Team, today: date, within_days: int) -> str | None:
         """Follow-ups due within `within_days` or overdue, by unit, for the team's group (so in Vietnamese);
         None when there is nothing to chase."""
-        due = await tx.open_followups(team.id, due_by=today + timedelta(days=within_days))
+        due = await tx.followups.open_of_team(team.id, due_by=today + timedelta(days=within_days))
         if not due:
             return None
         lines = [texts.VI.DIGEST_TITLE.format(count=len(due))]

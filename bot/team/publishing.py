@@ -13,20 +13,20 @@ from bot.texts.html import esc
 from bot.texts.plain import all_words_in
 from bot.texts.summary import Snapshot, photo_album, render_summary
 from storage.models import Inspection, Team
-from storage.repository import Tx
+from storage.port import Tx
 
 
 async def read_snapshot(tx: Tx, versions: ChecklistVersions, inspection: Inspection) -> Snapshot:
     """Everything entered for one inspection, as the summary, the review and the documents show it."""
-    team = await tx.team(inspection.team_id)
+    team = await tx.teams.get(inspection.team_id)
     assert team is not None
     return Snapshot(
         inspection=inspection,
         team=team,
         checklist=await versions.of(tx, inspection),
-        answers=await tx.answers(inspection.id),
-        photos=await tx.photos(inspection.id),
-        remarks=await tx.remarks(inspection.id),
+        answers=await tx.inspections.answers(inspection.id),
+        photos=await tx.photos.of(inspection.id),
+        remarks=await tx.inspections.remarks(inspection.id),
     )
 
 
@@ -53,7 +53,9 @@ class Publisher:
 
     async def on_request(self, turn: Turn, team: Team, args: str) -> None:
         """`/summary [words of the unit's name]` in the team's group."""
-        inspections = [i for i in await turn.tx.submitted_of_team(team.id) if all_words_in(args, i.unit or "")]
+        inspections = [
+            i for i in await turn.tx.inspections.submitted_of_team(team.id) if all_words_in(args, i.unit or "")
+        ]
         if not inspections:
             turn.say(turn.t.NO_MATCH.format(words=esc(args.strip())) if args.strip() else turn.t.NO_SUBMITTED)
             return

@@ -17,7 +17,7 @@ from bot.events import Owed, Say
 from bot.team.followups import FollowUps
 from bot.texts import formats
 from bot.texts.html import esc
-from storage.repository import Store, Tx
+from storage.port import Store, Tx
 
 DIGEST_WINDOW_DAYS = 3
 DRAFT_IDLE = timedelta(hours=24)
@@ -42,8 +42,8 @@ class Reminders:
         if local.time().replace(tzinfo=None) < self.digest_at:
             return []
         out: list[Owed] = []
-        for team in await tx.all_teams():
-            if not await tx.remember_reminder(f"digest:{team.id}:{local.date().isoformat()}"):
+        for team in await tx.teams.all():
+            if not await tx.delivery.remember_reminder(f"digest:{team.id}:{local.date().isoformat()}"):
                 continue
             text = await self.followups.digest(tx, team, local.date(), DIGEST_WINDOW_DAYS)
             if text is not None:
@@ -54,8 +54,8 @@ class Reminders:
         """One reminder per idle spell: touching the draft starts a new spell, with a new key. In the
         inspector's language, as far as it is known without a message of theirs (a /lang choice)."""
         out: list[Owed] = []
-        for draft in await tx.idle_drafts(now - DRAFT_IDLE):
-            if not await tx.remember_reminder(f"draft:{draft.id}:{draft.updated_at.isoformat()}"):
+        for draft in await tx.inspections.idle_drafts(now - DRAFT_IDLE):
+            if not await tx.delivery.remember_reminder(f"draft:{draft.id}:{draft.updated_at.isoformat()}"):
                 continue
             checklist = await self.versions.of(tx, draft)
             t = await catalogue_of(tx, draft.inspector_id)
@@ -66,7 +66,7 @@ class Reminders:
                         id=draft.id,
                         unit=esc(draft.unit or t.NO_UNIT),
                         when=formats.local_time(t, draft.updated_at),
-                        done=len(await tx.answers(draft.id)),
+                        done=len(await tx.inspections.answers(draft.id)),
                         total=checklist.item_count,
                     ),
                 )

@@ -20,7 +20,7 @@ from bot.texts import formats
 from bot.texts.catalogue import Messages
 from bot.texts.html import esc
 from storage.models import Inspection, Round, Status, Team
-from storage.repository import Tx
+from storage.port import Tx
 
 # Telegram lets a bot upload documents of at most 50 MB; the archive is split below that, with room
 # for the multipart encoding.
@@ -49,16 +49,18 @@ class Reports:
         tx = turn.tx
         wanted = args.strip()
         if wanted:
-            chosen = await tx.round(int(wanted)) if wanted.isdigit() and len(wanted) <= 12 else None
+            chosen = await tx.rounds.get(int(wanted)) if wanted.isdigit() and len(wanted) <= 12 else None
             if chosen is None or chosen.team_id != team.id:
                 turn.say(turn.t.REPORT_NO_ROUND.format(id=esc(wanted[:20])))
                 return
         else:
-            chosen = await tx.latest_round_of(team.id)
+            chosen = await tx.rounds.latest_of(team.id)
         if chosen is None:
-            await self._choose_unit(turn, await tx.submitted_of_team(team.id, RECENT_WITHOUT_ROUND), with_intro=True)
+            await self._choose_unit(
+                turn, await tx.inspections.submitted_of_team(team.id, RECENT_WITHOUT_ROUND), with_intro=True
+            )
             return
-        submitted = await tx.submitted_in_round(chosen.id)
+        submitted = await tx.inspections.submitted_in_round(chosen.id)
         turn.say(
             turn.t.REPORT_MENU.format(
                 name=esc(chosen.name),
@@ -82,18 +84,18 @@ class Reports:
         """Any member may ask for a document; the button must belong to this group's team."""
         tx = turn.tx
         if token.action is GroupAction.RECORD:
-            inspection = await tx.inspection(token.subject)
+            inspection = await tx.inspections.get(token.subject)
             if inspection is None or inspection.team_id != team.id or inspection.status is not Status.SUBMITTED:
                 turn.toast(turn.t.OTHER_TEAM_BUTTON)
                 return
             turn.toast(turn.t.REPORT_COMING.format(what=turn.t.REPORT_WHAT["record"]), alert=False)
             _request(turn, ReportRequest(kind=ReportKind.RECORD, inspection_id=inspection.id))
             return
-        chosen = await tx.round(token.subject)
+        chosen = await tx.rounds.get(token.subject)
         if chosen is None or chosen.team_id != team.id or token.arg not in CHOICES:
             turn.toast(turn.t.OTHER_TEAM_BUTTON)
             return
-        submitted = await tx.submitted_in_round(chosen.id)
+        submitted = await tx.inspections.submitted_in_round(chosen.id)
         if not submitted:
             turn.toast(turn.t.REPORT_NOTHING)
             return
@@ -117,9 +119,9 @@ class Reports:
     async def _archive(self, turn: Turn, tx: Tx, chosen: Round) -> None:
         """The photos of each part are fixed now, so every part stays under Telegram's limit."""
         sizes: list[tuple[int, int]] = []
-        kept, _ = latest_per_unit(await tx.submitted_in_round(chosen.id))
+        kept, _ = latest_per_unit(await tx.inspections.submitted_in_round(chosen.id))
         for inspection in kept:  # the photos the archive will hold; replaced inspections are left out
-            sizes += [(photo.id, photo.size) for photo in await tx.photos(inspection.id)]
+            sizes += [(photo.id, photo.size) for photo in await tx.photos.of(inspection.id)]
         parts = plan_parts(sizes, self.part_limit)
         turn.toast(turn.t.REPORT_COMING.format(what=turn.t.REPORT_WHAT["archive"]), alert=False)
         for number, photo_ids in enumerate(parts, start=1):
@@ -131,7 +133,7 @@ class Reports:
     async def stats(self, turn: Turn, team: Team) -> None:
         """Pass rates per area over all the team's submitted inspections, by unit and by month."""
         t = turn.t
-        answers = await turn.tx.rated_answers_of_team(team.id)
+        answers = await turn.tx.inspections.rated_answers_of_team(team.id)
         if not answers:
             turn.say(t.STATS_NONE)
             return

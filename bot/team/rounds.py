@@ -32,16 +32,16 @@ class Rounds:
         if "\n" in args.strip() or not ROUND_MIN <= len(name) <= ROUND_MAX:
             turn.say(turn.t.ROUND_NAME_RULE)
             return
-        current = await turn.tx.open_round_of(team.id)
+        current = await turn.tx.rounds.open_of(team.id)
         if current is not None:
             turn.say(turn.t.ROUND_ALREADY_OPEN.format(name=esc(current.name), id=current.id))
             return
         person = turn.msg.person
-        opened = await turn.tx.open_round(team.id, name, person.id, person.name)
+        opened = await turn.tx.rounds.open(team.id, name, person.id, person.name)
         turn.say(turn.t.ROUND_OPENED.format(name=esc(opened.name), id=opened.id))
 
     async def _show(self, turn: Turn, team: Team) -> None:
-        current = await turn.tx.open_round_of(team.id)
+        current = await turn.tx.rounds.open_of(team.id)
         if current is None:
             turn.say(turn.t.ROUND_NONE_OPEN)
             return
@@ -51,8 +51,8 @@ class Rounds:
                 id=current.id,
                 opened=formats.local_time(turn.t, current.opened_at),
                 by=esc(current.opened_by_name),
-                submitted=len(await turn.tx.submitted_in_round(current.id)),
-                drafts=len(await turn.tx.drafts_in_round(current.id)),
+                submitted=len(await turn.tx.inspections.submitted_in_round(current.id)),
+                drafts=len(await turn.tx.inspections.drafts_in_round(current.id)),
             )
         )
 
@@ -61,13 +61,15 @@ class Rounds:
         if not await self.teams.may_lead(turn.tx, team, turn.msg.person.id):
             turn.say(turn.t.LEAD_ONLY)
             return
-        current = await turn.tx.open_round_of(team.id)
+        current = await turn.tx.rounds.open_of(team.id)
         if current is None:
             turn.say(turn.t.ENDROUND_NONE)
             return
-        drafts = await turn.tx.drafts_in_round(current.id)
+        drafts = await turn.tx.inspections.drafts_in_round(current.id)
         text = turn.t.ENDROUND_CONFIRM.format(
-            name=esc(current.name), id=current.id, submitted=len(await turn.tx.submitted_in_round(current.id))
+            name=esc(current.name),
+            id=current.id,
+            submitted=len(await turn.tx.inspections.submitted_in_round(current.id)),
         )
         if drafts:
             who = ", ".join(f"#{d.id} {d.inspector_name}" for d in drafts[:5]) + ("…" if len(drafts) > 5 else "")
@@ -81,7 +83,7 @@ class Rounds:
         )
 
     async def tap_end(self, turn: Turn, team: Team, token: GroupToken) -> None:
-        current = await turn.tx.round(token.subject)
+        current = await turn.tx.rounds.get(token.subject)
         if current is None or current.team_id != team.id:
             turn.toast(turn.t.OTHER_TEAM_BUTTON)
             return
@@ -99,13 +101,13 @@ class Rounds:
 
     async def _close(self, turn: Turn, current: Round) -> None:
         tx = turn.tx
-        await tx.close_round(current.id, turn.msg.person.id)
-        for draft in await tx.drafts_in_round(current.id):
-            await tx.finish(draft.id, Status.CANCELLED)
+        await tx.rounds.close(current.id, turn.msg.person.id)
+        for draft in await tx.inspections.drafts_in_round(current.id):
+            await tx.inspections.finish(draft.id, Status.CANCELLED)
             t = await catalogue_of(tx, draft.inspector_id)
             turn.say(
                 t.DRAFT_CLOSED_BY_ROUND.format(round=esc(current.name), id=draft.id, unit=esc(draft.unit or t.NO_UNIT)),
                 chat_id=draft.inspector_id,
             )
-        submitted = len(await tx.submitted_in_round(current.id))
+        submitted = len(await tx.inspections.submitted_in_round(current.id))
         turn.say(turn.t.ROUND_ENDED.format(name=esc(current.name), id=current.id, submitted=submitted))

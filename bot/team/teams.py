@@ -9,7 +9,7 @@ from bot.conversation.turn import Turn
 from bot.texts import catalogue as texts
 from bot.texts.html import esc
 from storage.models import Role, Team
-from storage.repository import Tx
+from storage.port import Tx
 
 TEAM_MIN, TEAM_MAX = 3, 100
 JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -27,7 +27,7 @@ class Teams:
         if person.id not in self.admins:
             turn.say(turn.t.NEWTEAM_NOT_ADMIN)
             return
-        existing = await turn.tx.team_by_group(turn.msg.chat.id)
+        existing = await turn.tx.teams.by_group(turn.msg.chat.id)
         if existing:
             turn.say(
                 turn.t.TEAM_EXISTS.format(
@@ -43,7 +43,7 @@ class Teams:
             turn.say(turn.t.NEWTEAM_NAME_RULE)
             return
         join_code = await self._new_join_code(turn)
-        team = await turn.tx.create_team(
+        team = await turn.tx.teams.create(
             name, turn.msg.chat.id, person.id, person.name, secrets.token_urlsafe(16), join_code
         )
         turn.say(
@@ -59,30 +59,30 @@ class Teams:
         """Six characters read aloud or typed on a phone: no 0/O or 1/I to mix up."""
         while True:
             code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_LENGTH))
-            if not await turn.tx.join_code_taken(code):
+            if not await turn.tx.teams.join_code_taken(code):
                 return code
 
     async def join(self, turn: Turn, code: str, *, short: bool = False) -> None:
         """`/start <code>` from the invitation link, or `/join <CODE>` where there are no links (Zalo)."""
         person = turn.msg.person
-        team = await (turn.tx.team_by_join_code(code) if short else turn.tx.team_by_invite(code))
+        team = await (turn.tx.teams.by_join_code(code) if short else turn.tx.teams.by_invite(code))
         if team is None:
             turn.say(turn.t.BAD_JOIN_CODE if short else turn.t.BAD_INVITE)
             return
-        if await turn.tx.membership(team.id, person.id):
+        if await turn.tx.teams.membership(team.id, person.id):
             turn.say(turn.t.ALREADY_MEMBER.format(team=esc(team.name)))
             return
-        await turn.tx.add_member(team.id, person.id, person.name)
+        await turn.tx.teams.add_member(team.id, person.id, person.name)
         turn.say(turn.t.JOINED.format(name=esc(person.name), team=esc(team.name)))
         turn.say(texts.VI.JOINED_GROUP.format(name=esc(person.name)), chat_id=team.group_chat_id)
 
     async def is_member(self, tx: Tx, team: Team, person_id: int) -> bool:
         """Team commands and buttons answer the team's members; the bot's administrators may look in."""
-        return person_id in self.admins or await tx.membership(team.id, person_id) is not None
+        return person_id in self.admins or await tx.teams.membership(team.id, person_id) is not None
 
     async def may_lead(self, tx: Tx, team: Team, person_id: int) -> bool:
         """Rounds and follow-ups are the lead's to change; the bot's administrators may stand in."""
         if person_id in self.admins:
             return True
-        member = await tx.membership(team.id, person_id)
+        member = await tx.teams.membership(team.id, person_id)
         return member is not None and member.role is Role.LEAD

@@ -24,7 +24,7 @@ from handlers.zalo.links import LinkSigner, load_key
 from handlers.zalo.polling import poll
 from handlers.zalo.routes import ZaloRoutes
 from handlers.zalo.server import EXPORTS, PHOTOS, WEBHOOK_PATH, PublicServer
-from storage.repository import Store
+from storage.port import Store
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from bot.channels import Channel, mapped_id
 from bot.events import Button, Chat, ChatKind, Command, Event, Incoming, Person, PhotoIn, Tap, Text, Unsupported
 from bot.texts.menus import choose
 from handlers.zalo.client import Json
-from storage.repository import Tx
+from storage.port import Tx
 
 ZALO_KEY_PREFIX = "zalo:"
 EVENT_TEXT = "message.text.received"
@@ -83,8 +83,8 @@ async def to_incoming(tx: Tx, update: Json, download: Download) -> Incoming | No
         return None
     if isinstance(sender, dict) and sender.get("is_bot") is True:
         return None
-    chat = mapped_id(await tx.identity(Channel.ZALO, chat_id))
-    person = Person(id=mapped_id(await tx.identity(Channel.ZALO, user_id)), name=_name(sender, user_id))
+    chat = mapped_id(await tx.people.identity(Channel.ZALO, chat_id))
+    person = Person(id=mapped_id(await tx.people.identity(Channel.ZALO, user_id)), name=_name(sender, user_id))
     return Incoming(
         key=key,
         person=person,
@@ -114,7 +114,7 @@ async def _text(tx: Tx, text: str, chat: int) -> Event:
     command = COMMAND.match(text.strip())
     if command:
         return Command(name=command[1].lower(), args=(command[2] or "").strip())
-    stored = await tx.menu_of(chat)
+    stored = await tx.delivery.menu_of(chat)
     menu = Menu.model_validate_json(stored) if stored else None
     chosen = choose(text, menu.items, by_number=menu.by_number) if menu else None
     return Tap(data=chosen.data) if chosen else Text(text=text)

@@ -27,7 +27,7 @@ from handlers.zalo.convert import Menu
 from handlers.zalo.links import LinkSigner
 from handlers.zalo.server import EXPORTS, PHOTOS, file_path
 from handlers.zalo.text import caption, menu_of, say_text, split
-from storage.repository import Store
+from storage.port import Store
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class ZaloSteps:
         if known is not None:
             return known
         async with self.store.reading() as tx:
-            found = await tx.external_id(identity_row(chat_id))
+            found = await tx.people.external_id(identity_row(chat_id))
         if found is None or found[0] != Channel.ZALO:
             raise UnknownChat(f"chat {chat_id} is not a Zalo chat")
         self._chats[chat_id] = found[1]
@@ -114,7 +114,7 @@ class ZaloSteps:
                 # Replaced by every message, so an answer is read against what the person saw last.
                 async with self.store.transaction() as tx:
                     menu = Menu(items=menu_of(reply), by_number=not reply.free_text)
-                    await tx.remember_menu(reply.chat_id, menu.model_dump_json())
+                    await tx.delivery.remember_menu(reply.chat_id, menu.model_dump_json())
             return await self.client.send_message(chat, pieces[index])
 
         def step(index: int) -> Step:

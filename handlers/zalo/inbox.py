@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 
 from handlers.zalo.client import Json
 from handlers.zalo.convert import ZALO_KEY_PREFIX, sender_of, update_key
-from storage.repository import Store
+from storage.port import Store
 
 log = logging.getLogger(__name__)
 
@@ -40,14 +40,14 @@ class ZaloInbox:
             log.warning("Zalo update without a message id ignored: %s", str(update)[:200])
             return False
         async with self.store.transaction() as tx:
-            await tx.inbox_add(key, json.dumps(update, ensure_ascii=False))
+            await tx.delivery.inbox_add(key, json.dumps(update, ensure_ascii=False))
         self._queue(update)
         return True
 
     async def replay(self) -> int:
         """Queues what a previous run committed but did not finish, before any new update arrives."""
         async with self.store.transaction() as tx:
-            rows = await tx.inbox_pending(ZALO_KEY_PREFIX)
+            rows = await tx.delivery.inbox_pending(ZALO_KEY_PREFIX)
         for row in rows:
             self._queue(json.loads(row.body))
         if rows:

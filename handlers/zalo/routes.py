@@ -18,7 +18,7 @@ from handlers.outbox import OutboxWorker
 from handlers.zalo.client import Json, ZaloClient, ZaloError, ZaloUnreachable
 from handlers.zalo.convert import chat_of, to_incoming, update_key
 from handlers.zalo.download import PhotoDownloader
-from storage.repository import Store
+from storage.port import Store
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class ZaloRoutes:
         finally:
             if key is not None:
                 async with self.store.transaction() as tx:
-                    await tx.inbox_done(key)
+                    await tx.delivery.inbox_done(key)
 
     async def _say_now(self, chat: str, text: str) -> None:
         try:

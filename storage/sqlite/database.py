@@ -1,37 +1,64 @@
-"""Database copies and health checks that are safe while the bot is running.
+"""Where a SQLite database lives, and what backups, restores and checks do with it.
 
-These use the standard `sqlite3` module in a worker thread rather than the bot's aiosqlite connection:
-a copy or a check must never queue behind (or hold up) the engine's transactions, and WAL mode lets a
-separate reader see one consistent snapshot while the bot keeps writing.
+Copies and checks use the standard `sqlite3` module in a worker thread rather than the bot's aiosqlite
+connection: a copy or a check must never queue behind (or hold up) the engine's transactions, and WAL
+mode lets a separate reader see one consistent snapshot while the bot keeps writing.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
-import secrets
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+
+from storage.files import create_temporary, fsync_directory
+from storage.port import BackupError, Database, StoredPhoto
+from storage.sqlite.store import SqliteStore
 
 BUSY_TIMEOUT_MS = 5000
 
 
-class BackupError(Exception):
-    """A database or backup file cannot be used as asked; the message is one line for the operator."""
+class SqliteDatabase:
+    """One SQLite file (and its `-wal` and `-shm` companions while it is open)."""
 
+    def __init__(self, path: Path) -> None:
+        self.path = path
 
-@dataclass(frozen=True)
-class StoredPhoto:
-    """What the database promises about one photo file, so the file can be verified against it."""
+    @property
+    def name(self) -> str:
+        return str(self.path)
 
-    id: int
-    owner: str  # what the photo is evidence for, as the operator reads it
-    sha256: str
-    size: int
-    path: str
+    @property
+    def copy_name(self) -> str:
+        return self.path.name
+
+    def _files(self) -> list[Path]:
+        return [self.path, self.path.with_name(f"{self.path.name}-wal"), self.path.with_name(f"{self.path.name}-shm")]
+
+    def exists(self) -> bool:
+        """A leftover `-wal` file counts: SQLite would replay it into whatever database is put there."""
+        return any(path.exists() for path in self._files())
+
+    async def open(self) -> SqliteStore:
+        return await SqliteStore.open(self.path)
+
+    def copy_to(self, target: Path) -> Database:
+        copy_database(self.path, target)
+        return SqliteDatabase(target)
+
+    def restore_from(self, copy: Path) -> None:
+        if self.exists():
+            raise BackupError(f"{self.path} đã có dữ liệu; chỉ khôi phục vào một DATA_DIR mới hoặc trống.")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(copy, self.path)
+
+    def problems(self) -> list[str]:
+        return check_database(self.path)
+
+    def photos(self) -> list[StoredPhoto]:
+        return list_photos(self.path)
 
 
 @contextlib.contextmanager
@@ -44,29 +71,6 @@ def _connect(path: Path) -> Iterator[sqlite3.Connection]:
         yield connection
     finally:
         connection.close()
-
-
-def create_temporary(target: Path) -> tuple[int, Path]:
-    """An open, new, hidden file next to `target`, to be renamed onto it once complete.
-
-    Unlike `tempfile.mkstemp` (always 0600) the mode follows the umask, like every other file in
-    DATA_DIR, so a backup can be read by whoever may read the data, e.g. a container's own user.
-    """
-    while True:
-        path = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
-        try:
-            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), path
-        except FileExistsError:
-            continue
-
-
-def fsync_directory(directory: Path) -> None:
-    """A rename is durable only once the directory entry itself reaches the disk."""
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _copy(source: Path, destination: Path) -> None:
@@ -86,7 +90,7 @@ def _copy(source: Path, destination: Path) -> None:
 
 
 def copy_database(source: Path, target: Path) -> None:
-    """Blocking form of `backup_database`, for callers already in a worker thread."""
+    """A standalone copy of a live database; `target` appears complete or not at all."""
     target.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = create_temporary(target)
     os.close(descriptor)
@@ -100,11 +104,6 @@ def copy_database(source: Path, target: Path) -> None:
         temporary.unlink(missing_ok=True)
         raise
     fsync_directory(target.parent)
-
-
-async def backup_database(source: Path, target: Path) -> None:
-    """Copies a live database to `target`, which appears complete or not at all."""
-    await asyncio.to_thread(copy_database, source, target)
 
 
 def check_database(path: Path) -> list[str]:

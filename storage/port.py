@@ -1,0 +1,374 @@
+"""What the engine asks of storage, and nothing about how it is kept.
+
+The engine, the channels and the composition root see only these protocols; `storage.sqlite` is the
+one implementation today. A store hands out one transaction per event (`Store.transaction()`), and
+everything an event changes (the answer, the conversation cursor, the replies it owes, the record that
+the update was processed) is written through that one `Tx`, so it is committed together or not at all.
+`Tx` groups its queries by aggregate, the way the data hangs together.
+
+`Database` is the store before it is opened: where the data lives, and what backups, restores and
+health checks do with it.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Protocol
+
+from storage.models import (
+    Answer,
+    FollowUp,
+    FollowUpEvent,
+    FollowUpPhoto,
+    GroupPrompt,
+    InboxRow,
+    Inspection,
+    Member,
+    NewPhoto,
+    NewProof,
+    OutboxRow,
+    OutboxStatus,
+    Photo,
+    PromptStage,
+    Remark,
+    RemarkKind,
+    Round,
+    Stage,
+    Status,
+    Team,
+)
+
+
+class StoreError(Exception):
+    """The database cannot be used as it is (for example a checklist changed without a new version)."""
+
+
+class BackupError(Exception):
+    """A database or backup file cannot be used as asked; the message is one line for the operator."""
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    """What the database promises about one photo file, so the file can be verified against it."""
+
+    id: int
+    owner: str  # what the photo is evidence for, as the operator reads it
+    sha256: str
+    size: int
+    path: str
+
+
+class DeliveryRepo(Protocol):
+    """Updates processed, the inbox, the outbox, reminders sent and menus shown."""
+
+    async def claim_update(self, key: str) -> bool:
+        """False when this update was already processed: redelivery must change nothing.
+
+        Its inbox row goes in the same transaction, so an update is either waiting or done.
+        """
+        ...
+
+    async def was_processed(self, key: str) -> bool: ...
+
+    async def forget_before(self, moment: datetime) -> None:
+        """Telegram keeps an update at most a day; a week of memory is plenty to recognise redelivery."""
+        ...
+
+    async def inbox_add(self, key: str, body: str) -> None: ...
+
+    async def inbox_done(self, key: str) -> None: ...
+
+    async def inbox_pending(self, prefix: str = "") -> list[InboxRow]:
+        """Updates committed but not yet processed; `prefix` picks one channel's (keys are `tg:…`, `zalo:…`)."""
+        ...
+
+    async def outbox_add(self, chat_id: int, body: str, coalesce_key: str | None, not_before: datetime) -> None:
+        """A reply in a burst (an album's acknowledgement) replaces the one still waiting before it."""
+        ...
+
+    async def outbox_due_chats(self, now: datetime) -> list[int]:
+        """Chats whose next reply (by the rule of `outbox_next`) may go out now; a chat held back by a
+        reply waiting for its retry is not due, however many replies queue behind it."""
+        ...
+
+    async def outbox_next(self, chat_id: int, now: datetime) -> OutboxRow | None:
+        """The reply to send next in this chat, or None while the chat must wait.
+
+        Replies to one chat go out in the order they were decided: one waiting for a retry holds back
+        those after it. Only a burst's acknowledgement, deliberately deferred, lets later ones pass.
+        """
+        ...
+
+    async def outbox_next_wakeup(self, now: datetime) -> datetime | None:
+        """When a reply not sendable now becomes sendable (a retry or a burst coming due); replies due
+        already are found by `outbox_due_chats`."""
+        ...
+
+    async def outbox_finish(self, outbox_id: int, status: OutboxStatus, error: str | None = None) -> None: ...
+
+    async def outbox_progress(self, outbox_id: int, progress: int) -> None:
+        """How many parts of a long reply are out, so a retry does not send them twice."""
+        ...
+
+    async def outbox_retry_later(self, outbox_id: int, not_before: datetime, error: str) -> None: ...
+
+    async def remember_reminder(self, key: str) -> bool:
+        """False when this reminder was already sent; the caller owes it only when this is True."""
+        ...
+
+    async def remember_menu(self, chat_id: int, items: str) -> None: ...
+
+    async def menu_of(self, chat_id: int) -> str | None: ...
+
+
+class TeamsRepo(Protocol):
+    """Teams and their members."""
+
+    async def create(
+        self, name: str, group_chat_id: int, lead_id: int, lead_name: str, code: str, join_code: str
+    ) -> Team: ...
+
+    async def get(self, team_id: int) -> Team | None: ...
+
+    async def by_group(self, group_chat_id: int) -> Team | None: ...
+
+    async def by_invite(self, code: str) -> Team | None: ...
+
+    async def by_join_code(self, code: str) -> Team | None: ...
+
+    async def join_code_taken(self, code: str) -> bool: ...
+
+    async def move_group(self, old_chat_id: int, new_chat_id: int) -> None: ...
+
+    async def all(self) -> list[Team]: ...
+
+    async def members(self, team_id: int) -> list[Member]:
+        """The lead first, then inspectors in the order they joined."""
+        ...
+
+    async def add_member(self, team_id: int, user_id: int, name: str) -> None: ...
+
+    async def membership(self, team_id: int, user_id: int) -> Member | None: ...
+
+    async def latest_of(self, user_id: int) -> Team | None:
+        """A person in several teams inspects for the one they joined last."""
+        ...
+
+
+class PeopleRepo(Protocol):
+    """People and chats of every channel: their ids and their language."""
+
+    async def identity(self, channel: str, external_id: str) -> int:
+        """The row id standing for this person or chat of `channel`, made on first sight."""
+        ...
+
+    async def external_id(self, identity_id: int) -> tuple[str, str] | None: ...
+
+    async def set_language(self, person_id: int, lang: str) -> None: ...
+
+    async def language_of(self, person_id: int) -> str | None: ...
+
+
+class InspectionsRepo(Protocol):
+    """Inspections with their cursor, answers and remarks, and the checklists they use."""
+
+    async def register_checklist(self, checklist_id: str, version: int, body: str) -> None: ...
+
+    async def checklist_body(self, checklist_id: str, version: int) -> str | None: ...
+
+    async def create(
+        self,
+        team_id: int,
+        inspector_id: int,
+        inspector_name: str,
+        checklist_id: str,
+        version: int,
+        round_id: int | None = None,
+    ) -> Inspection: ...
+
+    async def get(self, inspection_id: int) -> Inspection | None: ...
+
+    async def draft_of(self, inspector_id: int) -> Inspection | None: ...
+
+    async def move(self, inspection: Inspection, stage: Stage, pos: int | None = None) -> Inspection:
+        """Moves the cursor; the step counter makes every button of an earlier question stale."""
+        ...
+
+    async def set_unit(self, inspection_id: int, unit: str) -> None: ...
+
+    async def set_location(self, inspection_id: int, latitude: float, longitude: float) -> None: ...
+
+    async def finish(self, inspection_id: int, status: Status) -> None: ...
+
+    async def recent_units(self, team_id: int, limit: int = 5) -> list[tuple[int, str]]:
+        """(an inspection id, its unit) for the team's most recently inspected distinct units."""
+        ...
+
+    async def submitted_of_team(self, team_id: int, limit: int = 200) -> list[Inspection]: ...
+
+    async def submitted_in_round(self, round_id: int) -> list[Inspection]: ...
+
+    async def drafts_in_round(self, round_id: int) -> list[Inspection]: ...
+
+    async def idle_drafts(self, untouched_since: datetime) -> list[Inspection]: ...
+
+    async def rated_answers_of_team(self, team_id: int) -> list[tuple[int, str, datetime, str, str]]:
+        """(inspection id, unit, submitted at, area id, value) of every rated answer the team submitted."""
+        ...
+
+    async def save_answer(self, inspection_id: int, area_id: str, item_id: str, value: str, answered_by: int) -> None:
+        """A new value replaces the old one and clears its note: the note described the old value."""
+        ...
+
+    async def save_note(self, inspection_id: int, item_id: str, note: str | None) -> None: ...
+
+    async def delete_answer(self, inspection_id: int, item_id: str) -> None: ...
+
+    async def answers(self, inspection_id: int) -> dict[str, Answer]: ...
+
+    async def answer(self, inspection_id: int, item_id: str) -> Answer | None: ...
+
+    async def add_remark(self, inspection_id: int, kind: RemarkKind, text: str) -> None: ...
+
+    async def remarks(self, inspection_id: int) -> list[Remark]: ...
+
+
+class PhotosRepo(Protocol):
+    """Evidence photos of inspections."""
+
+    async def add(self, photo: NewPhoto) -> int: ...
+
+    async def of(self, inspection_id: int) -> list[Photo]: ...
+
+    async def count(self, inspection_id: int, item_id: str | None = None) -> int: ...
+
+    async def album_count(self, media_group_id: str) -> int: ...
+
+
+class RoundsRepo(Protocol):
+    """Inspection rounds."""
+
+    async def open(self, team_id: int, name: str, person_id: int, person_name: str) -> Round: ...
+
+    async def get(self, round_id: int) -> Round | None: ...
+
+    async def open_of(self, team_id: int) -> Round | None: ...
+
+    async def latest_of(self, team_id: int) -> Round | None:
+        """The open round, else the one closed last: what a lead most likely wants a report of."""
+        ...
+
+    async def close(self, round_id: int, person_id: int) -> bool: ...
+
+
+class FollowUpsRepo(Protocol):
+    """Follow-ups with their history and proof photos, and what a person in a group is answering."""
+
+    async def add(self, inspection: Inspection, answer: Answer, due_on: date) -> None:
+        """One per shortcoming; submitting twice (it cannot happen, but) would not duplicate it."""
+        ...
+
+    async def get(self, followup_id: int) -> FollowUp | None: ...
+
+    async def of(self, inspection_id: int) -> list[FollowUp]: ...
+
+    async def open_of_team(self, team_id: int, due_by: date | None = None) -> list[FollowUp]:
+        """Open follow-ups by unit, then by due date; with `due_by`, only those due by that day."""
+        ...
+
+    async def set_due(self, followup_id: int, due_on: date, person_id: int, person_name: str) -> None: ...
+
+    async def mark_done(self, followup_id: int, note: str, person_id: int, person_name: str) -> None: ...
+
+    async def bump(self, followup_id: int) -> None:
+        """Makes the buttons of earlier messages about this follow-up stale."""
+        ...
+
+    async def add_photo(self, followup_id: int, photo: NewProof) -> None: ...
+
+    async def photos(self, followup_id: int) -> list[FollowUpPhoto]: ...
+
+    async def events(self, followup_id: int) -> list[FollowUpEvent]: ...
+
+    async def set_prompt(self, chat_id: int, person_id: int, followup_id: int, stage: PromptStage) -> None: ...
+
+    async def prompt_of(self, chat_id: int, person_id: int) -> GroupPrompt | None: ...
+
+    async def clear_prompt(self, chat_id: int, person_id: int) -> None: ...
+
+
+class Tx(Protocol):
+    """One open transaction, its queries grouped by aggregate."""
+
+    @property
+    def teams(self) -> TeamsRepo: ...
+    @property
+    def people(self) -> PeopleRepo: ...
+    @property
+    def inspections(self) -> InspectionsRepo: ...
+    @property
+    def photos(self) -> PhotosRepo: ...
+    @property
+    def rounds(self) -> RoundsRepo: ...
+    @property
+    def followups(self) -> FollowUpsRepo: ...
+    @property
+    def delivery(self) -> DeliveryRepo: ...
+
+
+class Store(Protocol):
+    """An open store. Transactions of one store never overlap: each waits for the one before."""
+
+    def transaction(self) -> AbstractAsyncContextManager[Tx]:
+        """Writes, committed when the block ends and rolled back when it raises."""
+        ...
+
+    def reading(self) -> AbstractAsyncContextManager[Tx]:
+        """A consistent snapshot to read from that takes no write lock, so building a large report on a
+        store of its own never holds up an inspector's answer."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class Database(Protocol):
+    """Where the data lives, whether or not it is open."""
+
+    @property
+    def name(self) -> str:
+        """How the operator recognises it in a message (a path, an address without its password)."""
+        ...
+
+    @property
+    def copy_name(self) -> str:
+        """The file name of a standalone copy inside a backup."""
+        ...
+
+    def exists(self) -> bool:
+        """Whether there is data there at all, leftovers of an earlier database included: a restore must
+        not mix with them."""
+        ...
+
+    async def open(self) -> Store:
+        """Opens it, creating or upgrading the schema as needed."""
+        ...
+
+    def copy_to(self, target: Path) -> Database:
+        """A consistent standalone copy of the data, even while others write; blocking, for a worker thread.
+        `target` appears complete or not at all."""
+        ...
+
+    def restore_from(self, copy: Path) -> None:
+        """Puts a copy made by `copy_to` in place of a database that does not exist yet."""
+        ...
+
+    def problems(self) -> list[str]:
+        """What the database itself can tell is damaged, one line each; blocking."""
+        ...
+
+    def photos(self) -> list[StoredPhoto]:
+        """Every photo file the data refers to; blocking. Raises BackupError when the rows cannot be read."""
+        ...

@@ -1,0 +1,118 @@
+"""Updates processed, the inbox, the outbox, reminders sent and menus shown."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage.clock import utcnow
+from storage.models import (
+    InboxRow,
+    OutboxRow,
+    OutboxStatus,
+)
+from storage.sqlite.queries import Queries, timestamp
+
+
+class SqliteDelivery(Queries):
+    # The replies a chat's next send is chosen from: all pending ones in order, except a burst's
+    # acknowledgement (deliberately deferred) that is not due yet, which later replies may pass.
+    _SENDABLE = "status = 'pending' AND (coalesce_key IS NULL OR not_before <= :now)"
+
+    async def claim_update(self, key: str) -> bool:
+        changed = await self._run(
+            "INSERT OR IGNORE INTO processed_updates (key, processed_at) VALUES (?, ?)", (key, timestamp(utcnow()))
+        )
+        await self._run("DELETE FROM inbox WHERE key = ?", (key,))
+        return changed != 0
+
+    async def was_processed(self, key: str) -> bool:
+        return await self._one("SELECT 1 FROM processed_updates WHERE key = ?", (key,)) is not None
+
+    async def forget_before(self, moment: datetime) -> None:
+        await self._run("DELETE FROM processed_updates WHERE processed_at < ?", (timestamp(moment),))
+        await self._run("DELETE FROM outbox WHERE status != 'pending' AND created_at < ?", (timestamp(moment),))
+
+    async def inbox_add(self, key: str, body: str) -> None:
+        await self._run(
+            "INSERT OR IGNORE INTO inbox (key, body, received_at) VALUES (?, ?, ?)", (key, body, timestamp(utcnow()))
+        )
+
+    async def inbox_done(self, key: str) -> None:
+        await self._run("DELETE FROM inbox WHERE key = ?", (key,))
+
+    async def inbox_pending(self, prefix: str = "") -> list[InboxRow]:
+        rows = await self._all(
+            "SELECT seq, key, body FROM inbox WHERE substr(key, 1, length(?)) = ? ORDER BY seq", (prefix, prefix)
+        )
+        return [InboxRow.model_validate(dict(r)) for r in rows]
+
+    async def outbox_add(self, chat_id: int, body: str, coalesce_key: str | None, not_before: datetime) -> None:
+        if coalesce_key is not None:
+            await self._run(
+                """UPDATE outbox SET status = 'superseded', finished_at = ?
+                   WHERE chat_id = ? AND coalesce_key = ? AND status = 'pending'""",
+                (timestamp(utcnow()), chat_id, coalesce_key),
+            )
+        await self._run(
+            """INSERT INTO outbox (chat_id, body, coalesce_key, not_before, created_at)
+               VALUES (?, ?, ?, ?, ?)""",
+            (chat_id, body, coalesce_key, timestamp(not_before), timestamp(utcnow())),
+        )
+
+    async def outbox_due_chats(self, now: datetime) -> list[int]:
+        rows = await self._all(
+            f"""SELECT o.chat_id FROM outbox o
+                JOIN (SELECT chat_id, MIN(id) AS head FROM outbox WHERE {self._SENDABLE} GROUP BY chat_id) h
+                  ON o.id = h.head
+                WHERE o.not_before <= :now""",
+            {"now": timestamp(now)},
+        )
+        return [int(r["chat_id"]) for r in rows]
+
+    async def outbox_next(self, chat_id: int, now: datetime) -> OutboxRow | None:
+        row = await self._one(
+            f"""SELECT id, chat_id, body, coalesce_key, not_before, attempts, progress, status, last_error
+                FROM outbox WHERE chat_id = :chat AND {self._SENDABLE} ORDER BY id LIMIT 1""",
+            {"chat": chat_id, "now": timestamp(now)},
+        )
+        if row is None or datetime.fromisoformat(row["not_before"]) > now:
+            return None
+        return OutboxRow.model_validate(dict(row))
+
+    async def outbox_next_wakeup(self, now: datetime) -> datetime | None:
+        row = await self._one(
+            "SELECT MIN(not_before) FROM outbox WHERE status = 'pending' AND not_before > ?", (timestamp(now),)
+        )
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    async def outbox_finish(self, outbox_id: int, status: OutboxStatus, error: str | None = None) -> None:
+        await self._run(
+            "UPDATE outbox SET status = ?, last_error = ?, finished_at = ? WHERE id = ?",
+            (status.value, error, timestamp(utcnow()), outbox_id),
+        )
+
+    async def outbox_progress(self, outbox_id: int, progress: int) -> None:
+        await self._run("UPDATE outbox SET progress = ? WHERE id = ?", (progress, outbox_id))
+
+    async def outbox_retry_later(self, outbox_id: int, not_before: datetime, error: str) -> None:
+        await self._run(
+            "UPDATE outbox SET attempts = attempts + 1, not_before = ?, last_error = ? WHERE id = ?",
+            (timestamp(not_before), error, outbox_id),
+        )
+
+    async def remember_reminder(self, key: str) -> bool:
+        changed = await self._run(
+            "INSERT OR IGNORE INTO reminders (key, sent_at) VALUES (?, ?)", (key, timestamp(utcnow()))
+        )
+        return changed != 0
+
+    async def remember_menu(self, chat_id: int, items: str) -> None:
+        await self._run(
+            """INSERT INTO menus (chat_id, items, shown_at) VALUES (?, ?, ?)
+               ON CONFLICT (chat_id) DO UPDATE SET items = excluded.items, shown_at = excluded.shown_at""",
+            (chat_id, items, timestamp(utcnow())),
+        )
+
+    async def menu_of(self, chat_id: int) -> str | None:
+        row = await self._one("SELECT items FROM menus WHERE chat_id = ?", (chat_id,))
+        return str(row[0]) if row else None

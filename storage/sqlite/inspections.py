@@ -1,0 +1,198 @@
+"""Inspections with their cursor, answers and remarks, and the checklists they use."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage.clock import utcnow
+from storage.models import (
+    Answer,
+    Inspection,
+    Remark,
+    RemarkKind,
+    Stage,
+    Status,
+)
+from storage.port import StoreError
+from storage.sqlite.queries import Queries, timestamp
+
+
+class SqliteInspections(Queries):
+    async def register_checklist(self, checklist_id: str, version: int, body: str) -> None:
+        row = await self._one("SELECT body FROM checklists WHERE id = ? AND version = ?", (checklist_id, version))
+        if row is None:
+            await self._run(
+                "INSERT INTO checklists (id, version, body, loaded_at) VALUES (?, ?, ?, ?)",
+                (checklist_id, version, body, timestamp(utcnow())),
+            )
+        elif row["body"] != body:
+            raise StoreError(
+                f"Checklist '{checklist_id}' phiên bản {version} đã khác với bản đã dùng trước đây; "
+                "hãy tăng 'version' khi sửa nội dung để các phiên cũ giữ nguyên câu hỏi."
+            )
+
+    async def checklist_body(self, checklist_id: str, version: int) -> str | None:
+        row = await self._one("SELECT body FROM checklists WHERE id = ? AND version = ?", (checklist_id, version))
+        return str(row["body"]) if row else None
+
+    async def create(
+        self,
+        team_id: int,
+        inspector_id: int,
+        inspector_name: str,
+        checklist_id: str,
+        version: int,
+        round_id: int | None = None,
+    ) -> Inspection:
+        now = timestamp(utcnow())
+        inspection_id = await self._insert(
+            """INSERT INTO inspections (round_id, team_id, inspector_id, inspector_name, checklist_id,
+                   checklist_version, status, stage, pos, step, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)""",
+            (
+                round_id,
+                team_id,
+                inspector_id,
+                inspector_name,
+                checklist_id,
+                version,
+                Status.DRAFT.value,
+                Stage.UNIT.value,
+                now,
+                now,
+            ),
+        )
+        inspection = await self.get(inspection_id)
+        assert inspection is not None
+        return inspection
+
+    async def get(self, inspection_id: int) -> Inspection | None:
+        row = await self._one("SELECT * FROM inspections WHERE id = ?", (inspection_id,))
+        return Inspection.model_validate(dict(row)) if row else None
+
+    async def draft_of(self, inspector_id: int) -> Inspection | None:
+        row = await self._one("SELECT * FROM inspections WHERE inspector_id = ? AND status = 'draft'", (inspector_id,))
+        return Inspection.model_validate(dict(row)) if row else None
+
+    async def move(self, inspection: Inspection, stage: Stage, pos: int | None = None) -> Inspection:
+        await self._run(
+            "UPDATE inspections SET stage = ?, pos = ?, step = step + 1, updated_at = ? WHERE id = ?",
+            (stage.value, inspection.pos if pos is None else pos, timestamp(utcnow()), inspection.id),
+        )
+        moved = await self.get(inspection.id)
+        assert moved is not None
+        return moved
+
+    async def set_unit(self, inspection_id: int, unit: str) -> None:
+        await self._run(
+            "UPDATE inspections SET unit = ?, updated_at = ? WHERE id = ?", (unit, timestamp(utcnow()), inspection_id)
+        )
+
+    async def set_location(self, inspection_id: int, latitude: float, longitude: float) -> None:
+        await self._run(
+            "UPDATE inspections SET latitude = ?, longitude = ?, updated_at = ? WHERE id = ?",
+            (latitude, longitude, timestamp(utcnow()), inspection_id),
+        )
+
+    async def finish(self, inspection_id: int, status: Status) -> None:
+        now = timestamp(utcnow())
+        submitted = now if status is Status.SUBMITTED else None
+        await self._run(
+            """UPDATE inspections SET status = ?, submitted_at = ?, step = step + 1, updated_at = ?
+               WHERE id = ? AND status = 'draft'""",
+            (status.value, submitted, now, inspection_id),
+        )
+
+    async def recent_units(self, team_id: int, limit: int = 5) -> list[tuple[int, str]]:
+        rows = await self._all(
+            """SELECT MAX(id) AS id, unit FROM inspections
+               WHERE team_id = ? AND unit IS NOT NULL AND status != 'cancelled'
+               GROUP BY unit ORDER BY MAX(id) DESC LIMIT ?""",
+            (team_id, limit),
+        )
+        return [(int(r["id"]), str(r["unit"])) for r in rows]
+
+    async def submitted_of_team(self, team_id: int, limit: int = 200) -> list[Inspection]:
+        rows = await self._all(
+            """SELECT * FROM inspections WHERE team_id = ? AND status = 'submitted'
+               ORDER BY submitted_at DESC, id DESC LIMIT ?""",
+            (team_id, limit),
+        )
+        return [Inspection.model_validate(dict(r)) for r in rows]
+
+    async def submitted_in_round(self, round_id: int) -> list[Inspection]:
+        rows = await self._all(
+            """SELECT * FROM inspections WHERE round_id = ? AND status = 'submitted'
+               ORDER BY submitted_at, id""",
+            (round_id,),
+        )
+        return [Inspection.model_validate(dict(r)) for r in rows]
+
+    async def drafts_in_round(self, round_id: int) -> list[Inspection]:
+        rows = await self._all(
+            "SELECT * FROM inspections WHERE round_id = ? AND status = 'draft' ORDER BY id", (round_id,)
+        )
+        return [Inspection.model_validate(dict(r)) for r in rows]
+
+    async def idle_drafts(self, untouched_since: datetime) -> list[Inspection]:
+        rows = await self._all(
+            "SELECT * FROM inspections WHERE status = 'draft' AND updated_at < ? ORDER BY id",
+            (timestamp(untouched_since),),
+        )
+        return [Inspection.model_validate(dict(r)) for r in rows]
+
+    async def rated_answers_of_team(self, team_id: int) -> list[tuple[int, str, datetime, str, str]]:
+        rows = await self._all(
+            """SELECT i.id, i.unit, i.submitted_at, a.area_id, a.value FROM answers a
+               JOIN inspections i ON i.id = a.inspection_id
+               WHERE i.team_id = ? AND i.status = 'submitted' AND a.value IN ('pass', 'partial', 'fail', 'na')
+               ORDER BY i.submitted_at, i.id""",
+            (team_id,),
+        )
+        return [(int(r[0]), str(r[1] or ""), datetime.fromisoformat(r[2]), str(r[3]), str(r[4])) for r in rows]
+
+    async def save_answer(self, inspection_id: int, area_id: str, item_id: str, value: str, answered_by: int) -> None:
+        await self._run(
+            """INSERT INTO answers (inspection_id, item_id, area_id, value, note, answered_by, answered_at)
+               VALUES (?, ?, ?, ?, NULL, ?, ?)
+               ON CONFLICT (inspection_id, item_id) DO UPDATE SET
+                   value = excluded.value, note = NULL, answered_by = excluded.answered_by,
+                   answered_at = excluded.answered_at""",
+            (inspection_id, item_id, area_id, value, answered_by, timestamp(utcnow())),
+        )
+
+    async def save_note(self, inspection_id: int, item_id: str, note: str | None) -> None:
+        await self._run(
+            "UPDATE answers SET note = ? WHERE inspection_id = ? AND item_id = ?", (note, inspection_id, item_id)
+        )
+
+    async def delete_answer(self, inspection_id: int, item_id: str) -> None:
+        await self._run("DELETE FROM answers WHERE inspection_id = ? AND item_id = ?", (inspection_id, item_id))
+
+    async def answers(self, inspection_id: int) -> dict[str, Answer]:
+        rows = await self._all(
+            """SELECT item_id, area_id, value, note, answered_by, answered_at FROM answers
+               WHERE inspection_id = ?""",
+            (inspection_id,),
+        )
+        return {str(r["item_id"]): Answer.model_validate(dict(r)) for r in rows}
+
+    async def answer(self, inspection_id: int, item_id: str) -> Answer | None:
+        row = await self._one(
+            """SELECT item_id, area_id, value, note, answered_by, answered_at FROM answers
+               WHERE inspection_id = ? AND item_id = ?""",
+            (inspection_id, item_id),
+        )
+        return Answer.model_validate(dict(row)) if row else None
+
+    async def add_remark(self, inspection_id: int, kind: RemarkKind, text: str) -> None:
+        await self._run(
+            "INSERT INTO remarks (inspection_id, kind, text, created_at) VALUES (?, ?, ?, ?)",
+            (inspection_id, kind.value, text, timestamp(utcnow())),
+        )
+
+    async def remarks(self, inspection_id: int) -> list[Remark]:
+        rows = await self._all(
+            "SELECT kind, text, created_at FROM remarks WHERE inspection_id = ? ORDER BY id", (inspection_id,)
+        )
+        return [Remark.model_validate(dict(r)) for r in rows]

@@ -1,0 +1,102 @@
+"""The SQLite store: one connection, one transaction at a time, queries grouped by aggregate.
+
+Every engine step runs inside `transaction()`, which serialises steps with a lock and commits the
+answer, the new conversation cursor and the record of the processed update together. SQLite in WAL
+mode with `synchronous=FULL` keeps each commit on disk before the bot replies, so a crash at any moment
+loses nothing that was acknowledged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+from storage.sqlite.delivery import SqliteDelivery
+from storage.sqlite.followups import SqliteFollowUps
+from storage.sqlite.inspections import SqliteInspections
+from storage.sqlite.people import SqlitePeople
+from storage.sqlite.photos import SqlitePhotos
+from storage.sqlite.rounds import SqliteRounds
+from storage.sqlite.schema import MIGRATIONS
+from storage.sqlite.teams import SqliteTeams
+
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=5000",
+)
+
+
+class SqliteTx:
+    """The repositories of one connection; handed out for the length of one transaction."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self.teams = SqliteTeams(db)
+        self.people = SqlitePeople(db)
+        self.inspections = SqliteInspections(db)
+        self.photos = SqlitePhotos(db)
+        self.rounds = SqliteRounds(db)
+        self.followups = SqliteFollowUps(db)
+        self.delivery = SqliteDelivery(db)
+
+
+class SqliteStore:
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+        self._lock = asyncio.Lock()
+        self._tx = SqliteTx(connection)
+
+    @classmethod
+    async def open(cls, path: Path) -> SqliteStore:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(path, isolation_level=None)
+        connection.row_factory = aiosqlite.Row
+        for pragma in PRAGMAS:
+            await connection.execute(pragma)
+        store = cls(connection)
+        await store._migrate()
+        return store
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def _migrate(self) -> None:
+        """Each migration runs once, in its own transaction, and bumps `user_version`."""
+        async with self._db.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        current = int(row[0]) if row else 0
+        for version, statements in enumerate(MIGRATIONS[current:], start=current + 1):
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in statements:
+                    await self._db.execute(statement)
+                await self._db.execute(f"PRAGMA user_version = {version}")
+                await self._db.execute("COMMIT")
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[SqliteTx]:
+        async with self._lock:
+            await self._db.execute("BEGIN DEFERRED")
+            try:
+                yield self._tx
+            finally:
+                await self._db.execute("COMMIT")
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SqliteTx]:
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._tx
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")

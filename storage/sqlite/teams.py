@@ -1,0 +1,86 @@
+"""Teams and their members."""
+
+from __future__ import annotations
+
+from storage.clock import utcnow
+from storage.models import (
+    Member,
+    Role,
+    Team,
+)
+from storage.sqlite.queries import Queries, timestamp
+
+
+class SqliteTeams(Queries):
+    async def create(
+        self, name: str, group_chat_id: int, lead_id: int, lead_name: str, code: str, join_code: str
+    ) -> Team:
+        now = timestamp(utcnow())
+        team_id = await self._insert(
+            """INSERT INTO teams (name, group_chat_id, lead_id, invite_code, join_code, created_at)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            (name, group_chat_id, lead_id, code, join_code, now),
+        )
+        await self._run(
+            "INSERT INTO members (team_id, user_id, role, name, joined_at) VALUES (?, ?, ?, ?, ?)",
+            (team_id, lead_id, Role.LEAD.value, lead_name, now),
+        )
+        team = await self.get(team_id)
+        assert team is not None
+        return team
+
+    async def _where(self, column: str, value: object) -> Team | None:
+        """`column` is one of this class's own literals, never a caller's text."""
+        row = await self._one(f"SELECT * FROM teams WHERE {column} = ?", (value,))
+        return Team.model_validate(dict(row)) if row else None
+
+    async def get(self, team_id: int) -> Team | None:
+        return await self._where("id", team_id)
+
+    async def by_group(self, group_chat_id: int) -> Team | None:
+        return await self._where("group_chat_id", group_chat_id)
+
+    async def by_invite(self, code: str) -> Team | None:
+        return await self._where("invite_code", code)
+
+    async def by_join_code(self, code: str) -> Team | None:
+        return await self._where("join_code", code.upper())
+
+    async def join_code_taken(self, code: str) -> bool:
+        return await self._one("SELECT 1 FROM teams WHERE join_code = ?", (code,)) is not None
+
+    async def move_group(self, old_chat_id: int, new_chat_id: int) -> None:
+        await self._run("UPDATE teams SET group_chat_id = ? WHERE group_chat_id = ?", (new_chat_id, old_chat_id))
+
+    async def all(self) -> list[Team]:
+        rows = await self._all("SELECT * FROM teams ORDER BY id")
+        return [Team.model_validate(dict(r)) for r in rows]
+
+    async def members(self, team_id: int) -> list[Member]:
+        rows = await self._all(
+            """SELECT team_id, user_id, role, name FROM members WHERE team_id = ?
+               ORDER BY role = 'inspector', joined_at, user_id""",
+            (team_id,),
+        )
+        return [Member.model_validate(dict(r)) for r in rows]
+
+    async def add_member(self, team_id: int, user_id: int, name: str) -> None:
+        await self._run(
+            "INSERT INTO members (team_id, user_id, role, name, joined_at) VALUES (?, ?, ?, ?, ?)",
+            (team_id, user_id, Role.INSPECTOR.value, name, timestamp(utcnow())),
+        )
+
+    async def membership(self, team_id: int, user_id: int) -> Member | None:
+        row = await self._one(
+            "SELECT team_id, user_id, role, name FROM members WHERE team_id = ? AND user_id = ?",
+            (team_id, user_id),
+        )
+        return Member.model_validate(dict(row)) if row else None
+
+    async def latest_of(self, user_id: int) -> Team | None:
+        row = await self._one(
+            """SELECT t.* FROM teams t JOIN members m ON m.team_id = t.id
+               WHERE m.user_id = ? ORDER BY m.joined_at DESC, t.id DESC LIMIT 1""",
+            (user_id,),
+        )
+        return Team.model_validate(dict(row)) if row else None
