@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -35,14 +36,18 @@ def test_a_sqlite_url_names_the_file(url: str, path: Path) -> None:
 
 @pytest.mark.parametrize("url", ["postgresql://kiemtra@localhost/kiemtra", "sqlite://host/x.db", "sqlite:///"])
 def test_other_urls_are_refused_when_the_settings_are_read(url: str) -> None:
-    with pytest.raises(ValidationError, match="DATABASE_URL|sqlite:///"):
+    with pytest.raises(ValidationError, match=r"DATABASE_URL|sqlite:///"):
         Settings(_env_file=None, DATABASE_URL=url)  # type: ignore[call-arg]
 
 
-async def test_the_command_line_uses_the_database_the_url_names(tmp_path: Path) -> None:
-    elsewhere = tmp_path / "db"
-    harness = await Harness.open(elsewhere)
+async def _make_database(directory: Path) -> None:
+    harness = await Harness.open(directory)
     await harness.store.close()
+
+
+def test_the_command_line_uses_the_database_the_url_names(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "db"
+    asyncio.run(_make_database(elsewhere))
     env = {
         "PYTHONPATH": str(ROOT),
         "DATA_DIR": str(tmp_path / "data"),
