@@ -25,22 +25,21 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
+from app.engine import start_engine
 from app.settings import Settings
 from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist
-from bot.engine import Engine
+from bot.checklist.model import Checklist
 from bot.reports.export import export_json
-from handlers.terminal import (
-    DEMO_PERSON,
-    EXIT_INTERRUPTED,
-    EXIT_UNFINISHED,
-    SAMPLE_DIR,
-    Reader,
-    T,
-    TerminalChannel,
-    draw_samples,
-    show,
-    stdin_reader,
-)
+from handlers.identities import Identities
+from handlers.outbox import OutboxWorker
+from handlers.terminal.channel import NAME, T, TerminalChannel
+from handlers.terminal.console import Reader, show, stdin_reader
+from handlers.terminal.samples import draw_samples
+from storage.port import Store
+
+SAMPLE_DIR = "anh-mau"
+EXIT_UNFINISHED = 1
+EXIT_INTERRUPTED = 130
 
 
 async def demo(data_dir: Path, *, sample_photos: bool, read: Reader, out: TextIO, interactive: bool) -> int:
@@ -55,18 +54,7 @@ async def demo(data_dir: Path, *, sample_photos: bool, read: Reader, out: TextIO
         show(out, T.DEMO_SAMPLES_READY.format(count=len(samples), folder=data_dir / SAMPLE_DIR))
     store = await settings.database.open()
     try:
-        engine = Engine(
-            store,
-            checklist,
-            admins=frozenset({DEMO_PERSON.id}),
-            invite_link=lambda code: f"https://t.me/kiemtra_demo_bot?start={code}",
-            photo_dir=settings.photo_dir,
-            max_photo_bytes=settings.max_photo_mb * 2**20,
-            followup_days=settings.followup_days,
-        )
-        await engine.start()
-        channel = TerminalChannel(engine, store, read, out, interactive=interactive, samples=samples)
-        submitted = await channel.play()
+        submitted = await _inspect(settings, store, checklist, read, out, interactive=interactive, samples=samples)
     finally:
         await store.close()
     if submitted is None:
@@ -83,6 +71,39 @@ async def demo(data_dir: Path, *, sample_photos: bool, read: Reader, out: TextIO
     show(out, "\n" + T.DEMO_EXPORTED.format(id=submitted, path=target))
     show(out, T.DEMO_DATA_KEPT.format(data_dir=data_dir))
     return 0
+
+
+async def _inspect(
+    settings: Settings,
+    store: Store,
+    checklist: Checklist,
+    read: Reader,
+    out: TextIO,
+    *,
+    interactive: bool,
+    samples: list[Path] | None,
+) -> int | None:
+    """The terminal as the one channel, wired like the bot's own (`app.serve`); the submitted id."""
+    identities = Identities(store)
+    terminal = TerminalChannel(store, identities, read, out, interactive=interactive, samples=samples)
+    await terminal.open()
+    engine = await start_engine(
+        settings,
+        store,
+        checklist,
+        admins=frozenset({terminal.person.id}),
+        invite_link=terminal.invite_link,
+        abilities={NAME: terminal.abilities},
+    )
+    outbox = OutboxWorker(store, {NAME: terminal}, identities)
+    outbox.start()
+    try:
+        await terminal.start(engine, outbox)
+        return await terminal.finished()
+    finally:
+        await terminal.stop()
+        await outbox.stop()
+        await terminal.close()
 
 
 def run_demo(data_dir: Path | None, *, sample_photos: bool) -> int:

@@ -18,6 +18,7 @@ from pydantic import AliasChoices, BeforeValidator, Field, ValidationError, fiel
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.checklist.loader import BUNDLED_CHECKLIST
+from handlers.telegram.config import TelegramConfig, Webhook
 from handlers.zalo.config import ZaloConfig
 from storage.port import Database, StoreError
 from storage.url import database_at, sqlite_url
@@ -180,6 +181,19 @@ class Settings(BaseSettings):
                     "ZALO_WEBHOOK_SECRET phải gồm 8–256 ký tự chữ, số hoặc dấu (không dấu cách, không tiếng Việt)."
                 )
         return token
+
+    def telegram(self) -> TelegramConfig:
+        """What the Telegram channel needs, after the token's (and in webhook mode the webhook's) checks."""
+        webhook = None
+        if self.bot_mode is BotMode.WEBHOOK:
+            url, secret, path = self.require_webhook()
+            webhook = Webhook(url=url, secret=secret, path=path, listen=self.webhook_listen, port=self.webhook_port)
+        return TelegramConfig(
+            token=self.require_token(),
+            base_url=self.telegram_base_url,
+            base_file_url=self.telegram_base_file_url,
+            webhook=webhook,
+        )
 
     def zalo(self) -> ZaloConfig:
         """What the Zalo channel needs, after `require_zalo`'s checks."""

@@ -52,7 +52,7 @@ class SqlCounter:
     def install(self) -> None:
         import aiosqlite
 
-        from handlers.ordering import PerPersonUpdateProcessor
+        from handlers.telegram.ordering import PerPersonUpdateProcessor
         from storage.sqlite.store import SqliteStore as Store
 
         counter = self
@@ -126,11 +126,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count-sql", action="store_true", help="count transactions, statements and thread hops")
     args = parser.parse_args(argv)
 
-    import app.serve
+    import handlers.telegram.channel
     from app.cli import main as bot_main
 
     if args.no_rate_limit:
-        setattr(app.serve, "AIORateLimiter", unlimited_rate_limiter)  # noqa: B010 - build_application looks it up here
+        # build_application looks the limiter up in its own module
+        setattr(handlers.telegram.channel, "AIORateLimiter", unlimited_rate_limiter)  # noqa: B010
     if args.count_sql:
         SqlCounter().install()
     if not args.profile:

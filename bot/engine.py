@@ -8,16 +8,16 @@ Nothing here knows which chat channel is speaking.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from bot.channels import is_mapped
 from bot.checklist.model import Checklist, ItemType, PhotoRule
 from bot.checklist.versions import ChecklistVersions
 from bot.conversation import flow, prompts
 from bot.conversation.callbacks import Action, GroupAction, Token, decode, decode_group
 from bot.conversation.turn import Turn, catalogue_for, owe
 from bot.events import (
+    Abilities,
     ChatKind,
     Command,
     Edited,
@@ -55,14 +55,16 @@ class Engine:
         *,
         admins: frozenset[int],
         invite_link: Callable[[str], str],
+        abilities: Mapping[str, Abilities],
         photo_dir: Path,
         max_photo_bytes: int,
         followup_days: int = 30,
     ) -> None:
         self.store = store
+        self.abilities = abilities
         self.versions = ChecklistVersions(checklist)
         self.teams = Teams(admins, invite_link)
-        self.publisher = Publisher(self.versions, photo_dir)
+        self.publisher = Publisher(self.versions, photo_dir, abilities)
         self.intake = PhotoIntake(store, self.versions, photo_dir, max_photo_bytes)
         self.rounds = Rounds(self.teams)
         self.followups = FollowUps(self.versions, self.teams, followup_days)
@@ -184,8 +186,9 @@ class Engine:
         elif name in ("start", "help"):
             turn.say(turn.t.HELP)
         elif name == "myid":
-            # Administrators are named by Telegram id; on another channel there is no such id to give.
-            turn.say(turn.t.MYID_ELSEWHERE if is_mapped(person.id) else turn.t.MYID.format(id=person.id))
+            # Administrators are named by their id; a channel whose ids are the bot's own has none to give.
+            own_ids = self.abilities[turn.msg.channel].own_ids
+            turn.say(turn.t.MYID.format(id=person.id) if own_ids else turn.t.MYID_ELSEWHERE)
         elif name == "lang":
             await self._language(turn, command.args)
         elif name == "inspect":
@@ -467,7 +470,7 @@ class Engine:
         snapshot = await self.publisher.snapshot(turn.tx, submitted)
         turn.retire_buttons()
         turn.say(turn.t.SUBMITTED.format(id=submitted.id, unit=esc(submitted.unit or "")))
-        self.publisher.publish(turn, snapshot)
+        await self.publisher.publish(turn, snapshot)
         return True
 
     async def _first_missing(self, tx: Tx, inspection: Inspection, checklist: Checklist) -> int | None:

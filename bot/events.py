@@ -1,9 +1,9 @@
 """What a chat channel hands the engine and what the engine asks the channel to do.
 
-These models are the whole contract between the engine and a channel adapter (Telegram today; Zalo
-or a terminal later), so they carry no channel types: ids are integers, text is Telegram-flavoured
-HTML that other channels can flatten, and a photo is fetched lazily so the engine can refuse it
-before any bytes move.
+These models are the whole contract between the engine and a channel adapter (Telegram, Zalo, the
+terminal), so they carry no channel types: ids are integers, text is Telegram-flavoured HTML that
+other channels can flatten, and a photo is fetched lazily so the engine can refuse it before any
+bytes move. A channel is named by a string and described by its `Abilities`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,19 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+
+class Abilities(BaseModel):
+    """What a channel can do, so the engine decides who gets what; the channel adapts the rest (a menu
+    of numbers for buttons, links for files)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    groups: bool  # the team's group chat lives here; without it results also go to the lead privately
+    buttons: bool  # inline buttons under a message
+    albums: bool  # several photos in one message
+    files: bool  # documents uploaded into the chat
+    own_ids: bool  # a person's id here is the bot's id for them: what /myid tells, what ADMIN_IDS names
 
 
 class Person(BaseModel):
@@ -96,10 +109,12 @@ Event = Annotated[
 class Incoming(BaseModel):
     """`key` identifies the delivery (e.g. `tg:<update_id>`) so a redelivered update is a no-op.
 
-    `tapped_message_id` is the message whose button was pressed, so the engine can retire it.
+    `channel` names the channel it came through; `tapped_message_id` is the message whose button was
+    pressed, so the engine can retire it.
     """
 
     key: str
+    channel: str
     person: Person
     chat: Chat
     event: Event

@@ -1,49 +1,32 @@
-"""python-telegram-bot's update queue, made durable.
+"""Updates made durable: committed before the channel is told they arrived, done once handled.
 
-The polling Updater confirms a batch to Telegram (with the offset of its next getUpdates) right
-after putting the batch on this queue, and the webhook handler answers Telegram's request right
-after putting the update here. Committing each update to the inbox table inside `put` therefore
-closes the window in which a crash would lose an update Telegram already considers delivered.
-The engine deletes the inbox row in the same transaction that records the update as processed.
+Telegram confirms an update with the offset of the next getUpdates (or the webhook's answer), Zalo
+forgets it once handed out; either way an update the bot has not committed yet would be lost by a
+crash. Each channel commits here first, processes afterwards, and at start replays what a previous
+run committed but did not finish. The engine deletes the row in the same transaction that records the
+update as processed; `done` covers updates that never reach the engine.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
-import logging
-
-from telegram import Bot, Update
-
-from handlers.convert import TELEGRAM_KEY_PREFIX, update_key
+from storage.models import InboxRow
 from storage.port import Store
 
-log = logging.getLogger(__name__)
 
-
-class InboxQueue(asyncio.Queue[object]):
-    def __init__(self, store: Store) -> None:
-        super().__init__()
+class DurableInbox:
+    def __init__(self, store: Store, prefix: str) -> None:
+        """`prefix` starts every key of the channel (`tg:`, `zalo:`), so each replays only its own."""
         self.store = store
+        self.prefix = prefix
 
-    async def put(self, item: object) -> None:
-        if isinstance(item, Update):
-            async with self.store.transaction() as tx:
-                await tx.delivery.inbox_add(update_key(item), json.dumps(item.to_dict(), ensure_ascii=False))
-        await super().put(item)
-
-    async def replay(self, bot: Bot) -> int:
-        """Queues what a previous run committed but did not finish, before any new update arrives."""
+    async def keep(self, key: str, body: str) -> None:
         async with self.store.transaction() as tx:
-            rows = await tx.delivery.inbox_pending(TELEGRAM_KEY_PREFIX)
-        for row in rows:
-            update = Update.de_json(json.loads(row.body), bot)
-            await super().put(update)
-        if rows:
-            log.info("replaying %d updates left unprocessed by the previous run", len(rows))
-        return len(rows)
+            await tx.delivery.inbox_add(key, body)
 
-    async def done(self, update: Update) -> None:
-        """For updates that never reach the engine (service messages, bots, a handler that failed)."""
+    async def waiting(self) -> list[InboxRow]:
         async with self.store.transaction() as tx:
-            await tx.delivery.inbox_done(update_key(update))
+            return await tx.delivery.inbox_pending(self.prefix)
+
+    async def done(self, key: str) -> None:
+        async with self.store.transaction() as tx:
+            await tx.delivery.inbox_done(key)

@@ -4,8 +4,9 @@ Replies are committed to the outbox together with the answer they acknowledge; t
 them afterwards, in order per chat and in parallel across chats. Flood control, timeouts, dropped
 connections and server errors are retried with backoff, also after a restart; a permanent refusal
 (blocked bot, unknown chat) is recorded and not retried. Delivery is at least once: a reply whose
-send succeeded just before a crash may be sent again. How a reply becomes API calls, and what a
-failed call means, is each channel's `Steps`.
+send succeeded just before a crash may be sent again. Each chat's replies go to the channel recorded
+for it (`handlers.identities`); how a reply becomes API calls, and what a failed call means, is that
+channel's (`Delivery`). A chat whose channel is not running keeps its replies until it is.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -21,6 +22,7 @@ from typing import Protocol
 from pydantic import TypeAdapter
 
 from bot.events import Owed
+from handlers.identities import Identities
 from storage.clock import utcnow
 from storage.models import OutboxRow, OutboxStatus
 from storage.port import Store
@@ -61,23 +63,25 @@ class Failure:
         return cls("", skipped=True)
 
 
-class Steps(Protocol):
+class Delivery(Protocol):
     """A channel's way of delivering replies."""
 
-    def of(self, reply: Owed) -> list[Step]: ...
+    def steps(self, reply: Owed) -> list[Step]:
+        """The calls that deliver `reply`, in order; a retry resumes after the ones that worked."""
+        ...
 
-    def failure(self, error: Exception, attempts: int) -> Failure | None: ...
-
-
-Router = Callable[[int], "Steps | None"]
-"""The steps for a chat's channel, or None while that channel is not running (its replies wait)."""
+    def failure(self, error: Exception, attempts: int) -> Failure | None:
+        """What a failed call means; None for an error the channel does not know (a bug: it propagates)."""
+        ...
 
 
 class OutboxWorker:
-    def __init__(self, store: Store, router: Router) -> None:
+    def __init__(self, store: Store, channels: Mapping[str, Delivery], identities: Identities) -> None:
         self.store = store
-        self.router = router
+        self.channels = channels
+        self.identities = identities
         self._wake = asyncio.Event()
+        self._quiet = asyncio.Event()
         self._busy: dict[int, asyncio.Task[None]] = {}
         self._task: asyncio.Task[None] | None = None
 
@@ -96,6 +100,16 @@ class OutboxWorker:
     def wake(self) -> None:
         self._wake.set()
 
+    async def idle(self) -> None:
+        """Returns once every reply that is due has been delivered (or has failed for good)."""
+        self._quiet.clear()
+        self.wake()
+        await self._quiet.wait()
+
+    async def _channel(self, chat_id: int) -> Delivery | None:
+        identity = await self.identities.of(chat_id)
+        return self.channels.get(identity.channel) if identity is not None else None
+
     async def _run(self) -> None:
         while True:
             try:
@@ -112,20 +126,22 @@ class OutboxWorker:
             chats = await tx.delivery.outbox_due_chats(now)
             wake_at = await tx.delivery.outbox_next_wakeup(now)
         for chat_id in chats:
-            if chat_id not in self._busy and self.router(chat_id) is not None:
-                self._busy[chat_id] = asyncio.create_task(self._drain(chat_id), name=f"outbox:{chat_id}")
+            if chat_id not in self._busy and (channel := await self._channel(chat_id)) is not None:
+                self._busy[chat_id] = asyncio.create_task(self._drain(chat_id, channel), name=f"outbox:{chat_id}")
+        if not self._busy:
+            self._quiet.set()
         timeout = IDLE_CHECK_SECONDS
         if wake_at is not None:
             timeout = min(max((wake_at - now).total_seconds(), 0.05), IDLE_CHECK_SECONDS)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout)
 
-    async def _drain(self, chat_id: int) -> None:
+    async def _drain(self, chat_id: int, channel: Delivery) -> None:
         try:
             while True:
                 async with self.store.transaction() as tx:
                     row = await tx.delivery.outbox_next(chat_id, utcnow())
-                if row is None or not await self._deliver(row):
+                if row is None or not await self._deliver(row, channel):
                     return
         except Exception:
             log.exception("outbox worker for chat %s stopped", chat_id)
@@ -133,12 +149,9 @@ class OutboxWorker:
             del self._busy[chat_id]
             self._wake.set()
 
-    async def _deliver(self, row: OutboxRow) -> bool:
+    async def _deliver(self, row: OutboxRow, channel: Delivery) -> bool:
         """True when the row is finished (sent or failed for good); False when it waits for a retry."""
-        channel = self.router(row.chat_id)
-        if channel is None:
-            return False
-        steps = channel.of(OWED.validate_json(row.body))
+        steps = channel.steps(OWED.validate_json(row.body))
         for index in range(row.progress, len(steps)):
             try:
                 await steps[index]()

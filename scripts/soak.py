@@ -62,7 +62,7 @@ from PIL import Image, ImageDraw
 
 from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist
 from bot.checklist.model import Checklist, Item, ItemType, PhotoRule
-from bot.texts.html import split_html
+from handlers.split import split_html
 from tests.standin import BotApiStandIn, FakeUser, Revision, SentMessage
 from tests.standin.models import Fault
 

@@ -51,6 +51,14 @@ class Team(Row):
     join_code: str = ""
 
 
+class Identity(Row):
+    """A person or chat of one channel: `chat_id` is the bot's id for it, `external_id` the channel's."""
+
+    chat_id: int
+    channel: str
+    external_id: str
+
+
 class Member(Row):
     team_id: int
     user_id: int

@@ -24,6 +24,7 @@ from storage.models import (
     FollowUpEvent,
     FollowUpPhoto,
     GroupPrompt,
+    Identity,
     InboxRow,
     Inspection,
     Member,
@@ -159,13 +160,16 @@ class TeamsRepo(Protocol):
 
 
 class PeopleRepo(Protocol):
-    """People and chats of every channel: their ids and their language."""
+    """People and chats of every channel: the bot's id for each, its channel, and a person's language."""
 
-    async def identity(self, channel: str, external_id: str) -> int:
-        """The row id standing for this person or chat of `channel`, made on first sight."""
+    async def identity(self, channel: str, external_id: str, native: int | None = None) -> int:
+        """The bot's id for this person or chat of `channel`, recorded on first sight: `native` when the
+        channel's own ids are integers the bot keeps (Telegram), else one the store makes up."""
         ...
 
-    async def external_id(self, identity_id: int) -> tuple[str, str] | None: ...
+    async def identity_of(self, chat_id: int) -> Identity | None:
+        """Which channel carries this person or chat, and its id there."""
+        ...
 
     async def set_language(self, person_id: int, lang: str) -> None: ...
 

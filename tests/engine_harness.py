@@ -9,6 +9,7 @@ from bot.checklist.loader import parse_checklist
 from bot.checklist.model import Checklist
 from bot.engine import Engine
 from bot.events import (
+    Abilities,
     Chat,
     ChatKind,
     Command,
@@ -59,6 +60,9 @@ areas:
         required: false
 """
 
+# People here have Telegram-like ids: the engine is driven as Telegram's channel would drive it.
+CHANNEL = "telegram"
+ABILITIES = {CHANNEL: Abilities(groups=True, buttons=True, albums=True, files=True, own_ids=True)}
 ADMIN = Person(id=100, name="Trần Quản Trị")
 INSPECTOR = Person(id=200, name="Nguyễn Văn An")
 STRANGER = Person(id=300, name="Người Lạ")
@@ -80,6 +84,7 @@ class Harness:
             checklist or parse_checklist(SMALL_CHECKLIST),
             admins=frozenset({ADMIN.id}),
             invite_link=lambda code: f"https://t.me/test_bot?start={code}",
+            abilities=ABILITIES,
             photo_dir=directory / "photos",
             max_photo_bytes=5 * 2**20,
         )
@@ -90,7 +95,12 @@ class Harness:
         chat = chat or Chat(id=person.id, kind=ChatKind.PRIVATE)
         tapped = 1 if isinstance(event, Tap) else None  # the message carrying the button, as a channel says
         message = Incoming(
-            key=key or f"t:{next(self._keys)}", person=person, chat=chat, event=event, tapped_message_id=tapped
+            key=key or f"t:{next(self._keys)}",
+            channel=CHANNEL,
+            person=person,
+            chat=chat,
+            event=event,
+            tapped_message_id=tapped,
         )
         self.last = await self.engine.handle(message)
         return self.last

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from bot.texts.catalogue import VI
-from handlers.terminal import PROMPT
+from handlers.terminal.console import PROMPT
 from tests.images import jpeg, png
 
 ROOT = Path(__file__).resolve().parent.parent

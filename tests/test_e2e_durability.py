@@ -8,7 +8,7 @@ from pathlib import Path
 
 from telegram import Bot, Update
 
-from handlers.inbox import InboxQueue
+from handlers.telegram.updates import InboxQueue
 from storage.sqlite.store import SqliteStore as Store
 from tests.e2e import INSPECTOR, SECOND, Phone, rows, running_bot, team_with, to_first_question
 from tests.standin import BotApiStandIn

@@ -243,7 +243,9 @@ def vietnam_at(day: date, hour: int, minute: int = 0) -> datetime:
 
 async def test_daily_digest_and_idle_draft_reminder_fire_once(tg: BotApiStandIn, tmp_path: Path) -> None:
     inspector, second = Phone(tg, INSPECTOR), Phone(tg, SECOND)
-    async with running_bot(tg, tmp_path, SMALL):
+    # Before 08:00 by the bot's clock, whenever the test runs: no digest is due while the team is set up.
+    early = Clock(vietnam_at(utcnow().astimezone(VIETNAM).date(), 0, 1))
+    async with running_bot(tg, tmp_path, SMALL, clock=early):
         await team_with(tg, inspector, second)
         await submit_small(tg, inspector, "UBND xã Cổ Lũng", "Thiếu mẫu đơn")
         await second.say("/inspect", "Đơn vị được kiểm tra")

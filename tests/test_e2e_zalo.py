@@ -15,9 +15,8 @@ import pytest_asyncio
 from bot.checklist.loader import parse_checklist
 from bot.events import Button, ReportFile, ReportKind, ReportRequest, Say
 from bot.texts.catalogue import VI as words
-from bot.texts.menus import choose
 from handlers.errors import ChannelRefused
-from handlers.zalo.convert import Menu
+from handlers.menus import Menu, choose
 from storage.clock import utcnow
 from storage.sqlite.store import SqliteStore as Store
 from tests.e2e import ADMIN, GROUP_ID, Phone, rows, running_bot

@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-from bot.texts.html import esc, split_html, visible_length
+from bot.texts.html import esc
+from handlers.split import split_html, visible_length
 
 
 def balanced(part: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.events import Button, Say
-from bot.texts.menus import choose, render
+from handlers.menus import choose, render
 from tests.engine_harness import INSPECTOR, Harness
 from tests.images import jpeg
 

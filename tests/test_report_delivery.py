@@ -9,7 +9,7 @@ from telegram import Bot
 from bot.checklist.loader import parse_checklist
 from bot.events import ReportFile, ReportKind, ReportRequest
 from bot.reports.service import ReportService
-from handlers.delivery import TelegramSteps
+from handlers.telegram.delivery import TelegramSteps
 from storage.sqlite.store import SqliteStore as Store
 from tests.e2e import GROUP_ID
 from tests.engine_harness import SMALL_CHECKLIST
@@ -18,7 +18,7 @@ from tests.test_cli_reports import round_with_two_units
 
 
 async def deliver(steps: TelegramSteps, request: ReportRequest) -> None:
-    for step in steps.of(ReportFile(chat_id=GROUP_ID, request=request)):
+    for step in steps.steps(ReportFile(chat_id=GROUP_ID, request=request)):
         await step()
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest_asyncio
 
-from bot.channels import identity_row, is_mapped
 from bot.events import Button, ChatKind, Command, PhotoIn, Tap, Text, Unsupported
-from handlers.zalo.convert import Menu, chat_of, sender_of, to_incoming, unwrap, update_key
+from handlers.menus import Menu
+from handlers.zalo.convert import chat_of, sender_of, to_incoming, unwrap, update_key
 from storage.sqlite.store import SqliteStore as Store
 
 Json = dict[str, Any]
@@ -47,11 +47,14 @@ async def test_text_from_a_private_chat(store: Store) -> None:
     assert incoming is not None and again is not None
     assert incoming.key == "zalo:82599fa32f56d00e8941"
     assert incoming.event == Text(text="UBND xã Cổ Lũng")
-    assert is_mapped(incoming.person.id) and incoming.person.id == again.person.id
+    assert incoming.channel == "zalo" and incoming.person.id == again.person.id
     assert incoming.person.name == "Nguyễn Văn An"
-    assert incoming.chat.kind is ChatKind.PRIVATE and is_mapped(incoming.chat.id)
+    assert incoming.chat.kind is ChatKind.PRIVATE
     async with store.reading() as tx:
-        assert await tx.people.external_id(identity_row(incoming.person.id)) == ("zalo", "zu-1")
+        person = await tx.people.identity_of(incoming.person.id)
+        chat = await tx.people.identity_of(incoming.chat.id)
+    assert person is not None and (person.channel, person.external_id) == ("zalo", "zu-1")
+    assert chat is not None and chat.channel == "zalo"
 
 
 async def test_commands(store: Store) -> None:

@@ -15,7 +15,7 @@ from handlers.zalo.delivery import UnknownChat, ZaloSteps, prune_exports
 
 
 def steps() -> ZaloSteps:
-    return ZaloSteps(None, None, None, None, photo_dir=Path(), export_dir=Path())  # type: ignore[arg-type]
+    return ZaloSteps(None, None, None, None, None, photo_dir=Path(), export_dir=Path())  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("code", [429, 408, 500, 502, 503])

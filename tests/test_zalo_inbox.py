@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest_asyncio
 
+from handlers.inbox import DurableInbox
 from handlers.zalo.inbox import ZaloInbox
 from storage.sqlite.store import SqliteStore as Store
 
@@ -48,7 +49,7 @@ async def test_one_person_in_order_people_in_parallel(store: Store) -> None:
         if len(handled) == 5:
             all_done.set()
 
-    inbox = ZaloInbox(store, process)
+    inbox = ZaloInbox(DurableInbox(store, "zalo:"), process)
     for person, message_id in [("a", "a1"), ("a", "a2"), ("b", "b1"), ("a", "a3"), ("b", "b2")]:
         assert await inbox.take(update(person, message_id))
     await slow_started.wait()
@@ -67,7 +68,7 @@ async def test_what_was_not_finished_is_replayed_and_an_update_without_id_is_not
     async def hang(item: Json) -> None:
         await stuck.wait()
 
-    first = ZaloInbox(store, hang)
+    first = ZaloInbox(DurableInbox(store, "zalo:"), hang)
     assert await first.take(update("a", "m1"))
     assert await first.take(update("a", "m1"))  # a redelivery is one inbox row
     assert not await first.take({"event_name": "x", "message": {}})
@@ -79,7 +80,7 @@ async def test_what_was_not_finished_is_replayed_and_an_update_without_id_is_not
     async def record(item: Json) -> None:
         replayed.append(item["message"]["message_id"])
 
-    second = ZaloInbox(store, record)
+    second = ZaloInbox(DurableInbox(store, "zalo:"), record)
     assert await second.replay() == 1
     await asyncio.sleep(0.05)
     assert replayed == ["m1"]
@@ -94,7 +95,7 @@ async def test_a_failing_update_does_not_stop_the_next(store: Store) -> None:
             raise RuntimeError("boom")
         handled.append(message_id)
 
-    inbox = ZaloInbox(store, process)
+    inbox = ZaloInbox(DurableInbox(store, "zalo:"), process)
     await inbox.take(update("a", "bad"))
     await inbox.take(update("a", "good"))
     await asyncio.sleep(0.1)

@@ -7,7 +7,10 @@ from hypothesis import strategies as st
 
 from bot.events import Button, Say
 from bot.texts.catalogue import VI
-from handlers.zalo.text import LIMIT, caption, say_text, split, units
+from handlers.split import ZALO_LIMIT as LIMIT
+from handlers.split import split_text as split
+from handlers.split import units
+from handlers.zalo.text import caption, say_text
 
 
 def test_menu_is_numbered_under_the_plain_text_with_a_hint() -> None:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from app.serve import Clock, serve
 from app.settings import Settings
-from bot.channels import mapped_id
 from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist
 from bot.checklist.model import Checklist
 from handlers.zalo.server import WEBHOOK_PATH
@@ -132,7 +131,7 @@ async def zalo_person(data_dir: Path, user: ZaloUser) -> int:
     store = await Store.open(data_dir / "kiemtra.sqlite3")
     try:
         async with store.transaction() as tx:
-            return mapped_id(await tx.people.identity("zalo", user.id))
+            return await tx.people.identity("zalo", user.id)
     finally:
         await store.close()
 

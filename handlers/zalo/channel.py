@@ -1,7 +1,7 @@
-"""The Zalo side of the bot, started and stopped as one piece by `app.serve`.
+"""The Zalo channel (`handlers.channel.Channel`): Zalo Bot Platform updates in, engine replies out.
 
-It is built in two steps because the outbox and Zalo need each other: `ZaloChannel(...)` makes the
-delivery steps the outbox routes to, and `start(engine, outbox)` then takes in updates, by webhook when
+Zalo has no buttons, no edits, no albums and no documents: choices become numbered menus, photos and
+reports go out as signed links to the bot's own web server. Updates arrive by webhook when
 ZALO_WEBHOOK_SECRET is set and by long polling otherwise.
 """
 
@@ -12,11 +12,15 @@ import contextlib
 import logging
 
 from bot.engine import Engine
+from bot.events import Abilities, Owed
 from bot.reports.service import ReportService
 from handlers.errors import ChannelRefused, ChannelUnreachable
-from handlers.outbox import OutboxWorker
+from handlers.identities import Identities
+from handlers.inbox import DurableInbox
+from handlers.outbox import Failure, OutboxWorker, Step
 from handlers.zalo.client import ZaloClient, ZaloError, ZaloUnreachable
 from handlers.zalo.config import ZaloConfig
+from handlers.zalo.convert import NAME, ZALO_KEY_PREFIX
 from handlers.zalo.delivery import ZaloSteps, prune_exports
 from handlers.zalo.download import PhotoDownloader
 from handlers.zalo.inbox import ZaloInbox
@@ -28,24 +32,49 @@ from storage.port import Store
 
 log = logging.getLogger(__name__)
 
+ABILITIES = Abilities(groups=False, buttons=False, albums=False, files=False, own_ids=False)
 UNAUTHORIZED = 401
 STOP_GRACE_SECONDS = 10.0
 
 
 class ZaloChannel:
-    def __init__(self, config: ZaloConfig, store: Store, inbox_store: Store, reports: ReportService) -> None:
+    name = NAME
+    abilities = ABILITIES
+
+    def __init__(
+        self, config: ZaloConfig, store: Store, inbox_store: Store, identities: Identities, reports: ReportService
+    ) -> None:
         self.config = config
+        self.store = store
         self.inbox_store = inbox_store
         signer = LinkSigner(load_key(config.data_dir), config.public_url, int(config.link_ttl.total_seconds()))
         self.client = ZaloClient(config.token, config.base_url)
-        self.steps = ZaloSteps(
-            self.client, store, reports, signer, photo_dir=config.photo_dir, export_dir=config.export_dir
+        self.delivery = ZaloSteps(
+            self.client, store, identities, reports, signer, photo_dir=config.photo_dir, export_dir=config.export_dir
         )
         folders = {PHOTOS: config.photo_dir, EXPORTS: config.export_dir}
         self.server = PublicServer(signer, folders, config.listen, config.port)
         self.photos = PhotoDownloader(config.max_photo_bytes)
         self.inbox: ZaloInbox | None = None
         self._polling: asyncio.Task[None] | None = None
+        self._me: str = ""
+
+    def steps(self, reply: Owed) -> list[Step]:
+        return self.delivery.steps(reply)
+
+    def failure(self, error: Exception, attempts: int) -> Failure | None:
+        return self.delivery.failure(error, attempts)
+
+    async def open(self) -> None:
+        try:
+            me = await self.client.get_me()
+        except ZaloError as error:
+            if error.error_code == UNAUTHORIZED:
+                raise ChannelRefused("Zalo không chấp nhận ZALO_BOT_TOKEN; hãy lấy lại token của bot.") from None
+            raise
+        except ZaloUnreachable as error:
+            raise ChannelUnreachable(f"không kết nối được tới Zalo ({error}).") from None
+        self._me = str(me.get("account_name") or me.get("id"))
 
     async def start(self, engine: Engine, outbox: OutboxWorker) -> None:
         try:
@@ -54,17 +83,12 @@ class ZaloChannel:
             raise ChannelUnreachable(f"không kết nối được tới Zalo ({error}).") from None
 
     async def _start(self, engine: Engine, outbox: OutboxWorker) -> None:
-        try:
-            me = await self.client.get_me()
-        except ZaloError as error:
-            if error.error_code == UNAUTHORIZED:
-                raise ChannelRefused("Zalo không chấp nhận ZALO_BOT_TOKEN; hãy lấy lại token của bot.") from None
-            raise
         removed = await asyncio.to_thread(prune_exports, self.config.export_dir, self.config.link_ttl)
         if removed:
             log.info("deleted %d reports whose links have expired", removed)
-        routes = ZaloRoutes(self.inbox_store, engine, outbox, self.client, self.photos)
-        inbox = self.inbox = ZaloInbox(self.inbox_store, routes.process)
+        durable = DurableInbox(self.inbox_store, ZALO_KEY_PREFIX)
+        routes = ZaloRoutes(self.inbox_store, durable, engine, outbox, self.client, self.photos)
+        inbox = self.inbox = ZaloInbox(durable, routes.process)
         secret = self.config.webhook_secret
         if secret:
             self.server.accept_webhook(secret, inbox.take)
@@ -80,10 +104,9 @@ class ZaloChannel:
         else:
             await self.client.delete_webhook()
             self._polling = asyncio.create_task(poll(self.client, inbox), name="zalo-polling")
-        mode = "webhook" if secret else "polling"
-        log.info("Zalo bot %s is running (%s)", me.get("account_name") or me.get("id"), mode)
+        log.info("Zalo bot %s is running (%s)", self._me, "webhook" if secret else "polling")
 
-    async def stop_intake(self) -> None:
+    async def stop(self) -> None:
         """No new updates; each person's current one may finish, the rest wait in the inbox."""
         if self._polling is not None:
             self._polling.cancel()

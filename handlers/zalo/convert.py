@@ -10,25 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 
-from pydantic import BaseModel
-
-from bot.channels import Channel, mapped_id
-from bot.events import Button, Chat, ChatKind, Command, Event, Incoming, Person, PhotoIn, Tap, Text, Unsupported
-from bot.texts.menus import choose
+from bot.events import Chat, ChatKind, Command, Event, Incoming, Person, PhotoIn, Text, Unsupported
+from handlers.menus import Menu
 from handlers.zalo.client import Json
 from storage.port import Tx
 
+NAME = "zalo"
 ZALO_KEY_PREFIX = "zalo:"
 EVENT_TEXT = "message.text.received"
 EVENT_IMAGE = "message.image.received"
 COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:\s+(.*))?$", re.DOTALL)
-
-
-class Menu(BaseModel):
-    """The choices last shown in a chat, and whether a number typed there picks one of them."""
-
-    items: list[Button]
-    by_number: bool = True
 
 
 Download = Callable[[str], Awaitable[bytes]]
@@ -83,10 +74,11 @@ async def to_incoming(tx: Tx, update: Json, download: Download) -> Incoming | No
         return None
     if isinstance(sender, dict) and sender.get("is_bot") is True:
         return None
-    chat = mapped_id(await tx.people.identity(Channel.ZALO, chat_id))
-    person = Person(id=mapped_id(await tx.people.identity(Channel.ZALO, user_id)), name=_name(sender, user_id))
+    chat = await tx.people.identity(NAME, chat_id)
+    person = Person(id=await tx.people.identity(NAME, user_id), name=_name(sender, user_id))
     return Incoming(
         key=key,
+        channel=NAME,
         person=person,
         chat=Chat(id=chat, kind=ChatKind.PRIVATE),
         event=await _event(tx, update, chat, download),
@@ -115,6 +107,4 @@ async def _text(tx: Tx, text: str, chat: int) -> Event:
     if command:
         return Command(name=command[1].lower(), args=(command[2] or "").strip())
     stored = await tx.delivery.menu_of(chat)
-    menu = Menu.model_validate_json(stored) if stored else None
-    chosen = choose(text, menu.items, by_number=menu.by_number) if menu else None
-    return Tap(data=chosen.data) if chosen else Text(text=text)
+    return Menu.model_validate_json(stored).read(text) if stored else Text(text=text)

@@ -16,17 +16,19 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bot.channels import Channel, identity_row
 from bot.events import Edit, OutPhoto, Owed, Photos, ReportFile, Say
 from bot.reports.service import ReportService, ReportUnavailable
 from bot.texts import catalogue as texts
 from bot.texts.plain import html_to_text
+from handlers.identities import Identities
+from handlers.menus import Menu
 from handlers.outbox import Failure, Step, backoff
+from handlers.split import split_text
 from handlers.zalo.client import ZaloClient, ZaloError, ZaloUnreachable
-from handlers.zalo.convert import Menu
+from handlers.zalo.convert import NAME
 from handlers.zalo.links import LinkSigner
 from handlers.zalo.server import EXPORTS, PHOTOS, file_path
-from handlers.zalo.text import caption, menu_of, say_text, split
+from handlers.zalo.text import caption, say_text
 from storage.port import Store
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,7 @@ class ZaloSteps:
         self,
         client: ZaloClient,
         store: Store,
+        identities: Identities,
         reports: ReportService,
         signer: LinkSigner,
         *,
@@ -65,13 +68,13 @@ class ZaloSteps:
     ) -> None:
         self.client = client
         self.store = store
+        self.identities = identities
         self.reports = reports
         self.signer = signer
         self.photo_dir = photo_dir
         self.export_dir = export_dir
-        self._chats: dict[int, str] = {}
 
-    def of(self, reply: Owed) -> list[Step]:
+    def steps(self, reply: Owed) -> list[Step]:
         if isinstance(reply, Say):
             return self._say(reply)
         if isinstance(reply, Edit):
@@ -94,27 +97,21 @@ class ZaloSteps:
         return None
 
     async def chat(self, chat_id: int) -> str:
-        """The Zalo chat id behind the bot's integer id (identities never change, so it is kept)."""
-        known = self._chats.get(chat_id)
-        if known is not None:
-            return known
-        async with self.store.reading() as tx:
-            found = await tx.people.external_id(identity_row(chat_id))
-        if found is None or found[0] != Channel.ZALO:
+        """The Zalo chat id behind the bot's id for it."""
+        found = await self.identities.of(chat_id)
+        if found is None or found.channel != NAME:
             raise UnknownChat(f"chat {chat_id} is not a Zalo chat")
-        self._chats[chat_id] = found[1]
-        return found[1]
+        return found.external_id
 
     def _say(self, reply: Say) -> list[Step]:
-        pieces = split(say_text(reply))
+        pieces = split_text(say_text(reply))
 
         async def send(index: int) -> object:
             chat = await self.chat(reply.chat_id)
             if index == len(pieces) - 1:
                 # Replaced by every message, so an answer is read against what the person saw last.
                 async with self.store.transaction() as tx:
-                    menu = Menu(items=menu_of(reply), by_number=not reply.free_text)
-                    await tx.delivery.remember_menu(reply.chat_id, menu.model_dump_json())
+                    await tx.delivery.remember_menu(reply.chat_id, Menu.of(reply).model_dump_json())
             return await self.client.send_message(chat, pieces[index])
 
         def step(index: int) -> Step:
@@ -159,6 +156,6 @@ class ZaloSteps:
         hours = self.signer.ttl_seconds // 3600
         text = f"{html_to_text(built.caption).strip()}\n{texts.VI.REPORT_LINK.format(hours=hours, url=url)}"
         sent: object = None
-        for piece in split(text):
+        for piece in split_text(text):
             sent = await self.client.send_message(chat, piece)
         return sent

@@ -14,6 +14,7 @@ from bot.engine import Engine
 from bot.events import Toast
 from bot.texts import catalogue as texts
 from bot.texts.plain import html_to_text
+from handlers.inbox import DurableInbox
 from handlers.outbox import OutboxWorker
 from handlers.zalo.client import Json, ZaloClient, ZaloError, ZaloUnreachable
 from handlers.zalo.convert import chat_of, to_incoming, update_key
@@ -25,9 +26,16 @@ log = logging.getLogger(__name__)
 
 class ZaloRoutes:
     def __init__(
-        self, store: Store, engine: Engine, outbox: OutboxWorker, client: ZaloClient, photos: PhotoDownloader
+        self,
+        store: Store,
+        inbox: DurableInbox,
+        engine: Engine,
+        outbox: OutboxWorker,
+        client: ZaloClient,
+        photos: PhotoDownloader,
     ) -> None:
         self.store = store
+        self.inbox = inbox
         self.engine = engine
         self.outbox = outbox
         self.client = client
@@ -63,8 +71,7 @@ class ZaloRoutes:
                 await self._say_now(chat, html_to_text(texts.VI.ERROR_REPLY))
         finally:
             if key is not None:
-                async with self.store.transaction() as tx:
-                    await tx.delivery.inbox_done(key)
+                await self.inbox.done(key)
 
     async def _say_now(self, chat: str, text: str) -> None:
         try:

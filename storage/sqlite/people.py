@@ -1,20 +1,37 @@
-"""People and chats of every channel: their ids and their language."""
+"""People and chats of every channel: the bot's id for each, its channel, and a person's language."""
 
 from __future__ import annotations
 
+from storage.models import Identity
 from storage.sqlite.queries import Queries
+
+# Ids the bot makes up itself (for channels whose ids are not integers) start here, far above any
+# Telegram id (those stay below 2^53), so both kinds share one column.
+MADE_UP_IDS = 1 << 60
 
 
 class SqlitePeople(Queries):
-    async def identity(self, channel: str, external_id: str) -> int:
-        await self._run("INSERT OR IGNORE INTO identities (channel, external_id) VALUES (?, ?)", (channel, external_id))
-        row = await self._one("SELECT id FROM identities WHERE channel = ? AND external_id = ?", (channel, external_id))
-        assert row is not None
-        return int(row[0])
+    async def identity(self, channel: str, external_id: str, native: int | None = None) -> int:
+        row = await self._one(
+            "SELECT chat_id FROM identities WHERE channel = ? AND external_id = ?", (channel, external_id)
+        )
+        if row is not None:
+            return int(row[0])
+        if native is not None:
+            await self._run(
+                "INSERT INTO identities (channel, external_id, chat_id) VALUES (?, ?, ?)",
+                (channel, external_id, native),
+            )
+            return native
+        row_id = await self._insert(
+            "INSERT INTO identities (channel, external_id) VALUES (?, ?)", (channel, external_id)
+        )
+        await self._run("UPDATE identities SET chat_id = ? WHERE id = ?", (MADE_UP_IDS + row_id, row_id))
+        return MADE_UP_IDS + row_id
 
-    async def external_id(self, identity_id: int) -> tuple[str, str] | None:
-        row = await self._one("SELECT channel, external_id FROM identities WHERE id = ?", (identity_id,))
-        return (str(row[0]), str(row[1])) if row else None
+    async def identity_of(self, chat_id: int) -> Identity | None:
+        row = await self._one("SELECT chat_id, channel, external_id FROM identities WHERE chat_id = ?", (chat_id,))
+        return Identity.model_validate(dict(row)) if row else None
 
     async def set_language(self, person_id: int, lang: str) -> None:
         await self._run(

@@ -215,4 +215,20 @@ MIGRATIONS: list[list[str]] = [
             shown_at TEXT NOT NULL
         )""",
     ],
+    [
+        # Every person and chat the bot speaks to, with the channel that carries its messages, so a
+        # reply is routed by what is stored rather than by the range its id falls in. `chat_id` is the
+        # bot's own id for it: Telegram's integer as it is, 2^60 + the row id for a channel whose ids
+        # are strings (Zalo) or made up (the terminal).
+        "ALTER TABLE identities ADD COLUMN chat_id INTEGER",
+        "UPDATE identities SET chat_id = 1152921504606846976 + id",
+        "CREATE UNIQUE INDEX identities_chat ON identities(chat_id)",
+        # Until now an id below 2^60 meant Telegram; every such id already stored is recorded as one.
+        """INSERT OR IGNORE INTO identities (channel, external_id, chat_id)
+           SELECT 'telegram', CAST(known AS TEXT), known FROM (
+               SELECT group_chat_id AS known FROM teams UNION SELECT lead_id FROM teams
+               UNION SELECT user_id FROM members UNION SELECT inspector_id FROM inspections
+               UNION SELECT chat_id FROM outbox UNION SELECT person_id FROM people
+           ) WHERE known < 1152921504606846976""",
+    ],
 ]

@@ -23,8 +23,9 @@ from bot.photos.images import downscaled_jpeg
 from bot.reports.service import ReportService, ReportUnavailable
 from bot.team.reporting import TELEGRAM_UPLOAD_LIMIT
 from bot.texts import catalogue as texts
-from bot.texts.html import esc, split_html
+from bot.texts.html import esc
 from handlers.outbox import Failure, Step, backoff
+from handlers.split import split_html
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ class TelegramSteps:
         self.reports = reports
         self.upload_limit = upload_limit
 
-    def of(self, reply: Owed) -> list[Step]:
+    def steps(self, reply: Owed) -> list[Step]:
         if isinstance(reply, Say):
             return self._say(reply)
         if isinstance(reply, Edit):

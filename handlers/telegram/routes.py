@@ -9,18 +9,28 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, TypeHandler, filters
 
 from bot.engine import Engine
-from bot.events import Toast
+from bot.events import GroupMoved, Incoming, Toast
 from bot.texts import catalogue as texts
-from handlers.convert import to_incoming
-from handlers.delivery import with_retries
-from handlers.inbox import InboxQueue
+from handlers.identities import Identities
 from handlers.outbox import OutboxWorker
+from handlers.telegram.convert import NAME, to_incoming
+from handlers.telegram.delivery import with_retries
+from handlers.telegram.updates import InboxQueue
 
 log = logging.getLogger(__name__)
 
 ENGINE_KEY = "engine"
 OUTBOX_KEY = "outbox"
 INBOX_KEY = "inbox"
+IDENTITIES_KEY = "identities"
+
+
+async def note_ids(identities: Identities, incoming: Incoming) -> None:
+    """Telegram's ids are the bot's own; recorded as Telegram's, so replies to them are routed here."""
+    ids = [incoming.chat.id, incoming.person.id]
+    if isinstance(incoming.event, GroupMoved):
+        ids.append(incoming.event.new_chat_id)
+    await identities.ids(NAME, [str(known) for known in ids if known], native=True)
 
 
 async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -28,6 +38,7 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     incoming = to_incoming(update, context)
     if incoming is None:
         return
+    await note_ids(context.bot_data[IDENTITIES_KEY], incoming)
     engine: Engine = context.bot_data[ENGINE_KEY]
     replies = await engine.handle(incoming)
     outbox: OutboxWorker = context.bot_data[OUTBOX_KEY]
@@ -73,8 +84,10 @@ def register(
     engine: Engine,
     inbox: InboxQueue,
     outbox: OutboxWorker,
+    identities: Identities,
 ) -> None:
     application.bot_data[ENGINE_KEY] = engine
+    application.bot_data[IDENTITIES_KEY] = identities
     application.bot_data[INBOX_KEY] = inbox
     application.bot_data[OUTBOX_KEY] = outbox
     application.add_handler(CallbackQueryHandler(on_update))

@@ -21,6 +21,7 @@ from bot.events import (
     Unsupported,
 )
 
+NAME = "telegram"
 TELEGRAM_KEY_PREFIX = "tg:"
 
 
@@ -46,6 +47,7 @@ def to_incoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Incoming 
     query = update.callback_query
     return Incoming(
         key=update_key(update),
+        channel=NAME,
         tapped_message_id=query.message.message_id if query and query.message else None,
         person=person,
         chat=Chat(id=chat.id, kind=kind),

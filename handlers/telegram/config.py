@@ -1,0 +1,28 @@
+"""What the Telegram channel needs to run, checked and handed over by the composition root."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Webhook(BaseModel):
+    """Telegram posts updates to `url`; the bot's own server listens on `listen:port` under `path`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    url: str
+    secret: str
+    path: str
+    listen: str
+    port: int
+
+
+class TelegramConfig(BaseModel):
+    """`webhook` None means long polling."""
+
+    model_config = ConfigDict(frozen=True)
+
+    token: str
+    base_url: str
+    base_file_url: str
+    webhook: Webhook | None = None
