@@ -404,8 +404,8 @@ def naive_record(paths: list[Path], target: Path) -> None:
 
 def csv_rows(data_dir: Path, round_id: int, checklist: Checklist, folder: Path) -> Path:
     """The workbook's answer and photo rows, read with one query each and written with the csv module."""
+    from bot.checklist.kinds import value_label
     from bot.texts.catalogue import VI
-    from bot.texts.summary import value_label
 
     labels = {
         item.id: (f"{number}. {area.title}", item)

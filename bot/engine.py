@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from bot.checklist.model import Checklist, ItemType, PhotoRule
+from bot.checklist.kinds import kind_of, value_label
+from bot.checklist.model import Checklist, PhotoRule, Value
 from bot.checklist.versions import ChecklistVersions
 from bot.conversation import flow, prompts
 from bot.conversation.callbacks import Action, GroupAction, Token, decode, decode_group
@@ -38,7 +39,7 @@ from bot.team.rounds import Rounds
 from bot.team.teams import Teams
 from bot.texts import catalogue as texts
 from bot.texts.html import esc
-from bot.texts.summary import render_review, value_label
+from bot.texts.summary import render_review
 from storage.models import Inspection, RemarkKind, Stage, Status
 from storage.port import Store, Tx
 
@@ -277,11 +278,10 @@ class Engine:
             turn.say(*prompts.stage_of_location(turn.t, inspection))
         elif stage is Stage.ITEM:
             item = checklist.at(inspection.pos)[3]
-            typed = item.type in (ItemType.NUMBER, ItemType.TEXT)
             question = prompts.question(
                 turn.t, checklist, inspection, await tx.inspections.answer(inspection.id, item.id)
             )
-            turn.say(*question, free_text=typed)
+            turn.say(*question, free_text=kind_of(item).typed)
         elif stage is Stage.NOTE:
             item = checklist.at(inspection.pos)[3]
             note = prompts.note_request(
@@ -407,7 +407,7 @@ class Engine:
             turn.retire_buttons(self._frozen(turn, checklist, inspection, turn.t.SKIPPED))
             await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, inspection.pos + 1)))
             return True
-        if token.action is not Action.VALUE or token.arg not in flow.VALUES.get(item.type, ()):
+        if token.action is not Action.VALUE or token.arg not in kind_of(item).choices:
             return False
         await turn.tx.inspections.save_answer(inspection.id, area.id, item.id, token.arg, turn.msg.person.id)
         turn.retire_buttons(self._frozen(turn, checklist, inspection, value_label(turn.t, item, token.arg)))
@@ -436,7 +436,7 @@ class Engine:
         if count == 0 and item.photo is PhotoRule.REQUIRED:
             turn.toast(turn.t.PHOTO_REQUIRED)
             return True
-        if item.type is ItemType.PHOTO:
+        if kind_of(item).answered_by_photos:
             if count:
                 await turn.tx.inspections.save_answer(inspection.id, area.id, item.id, str(count), turn.msg.person.id)
             else:
@@ -481,7 +481,7 @@ class Engine:
             answer = answers.get(item.id)
             if item.required and answer is None:
                 return pos
-            needs_photo = item.photo is PhotoRule.REQUIRED and (answer is None or answer.value != "na")
+            needs_photo = item.photo is PhotoRule.REQUIRED and (answer is None or answer.value != Value.NA)
             if needs_photo and (item.required or answer) and await tx.photos.count(inspection.id, item.id) == 0:
                 return pos
         return None
@@ -532,17 +532,11 @@ class Engine:
 
     async def _typed_answer(self, turn: Turn, inspection: Inspection, checklist: Checklist, text: str) -> None:
         _, area, _, item = checklist.at(inspection.pos)
-        if item.type is ItemType.NUMBER:
-            value = flow.parse_number(text)
-            if value is None:
-                turn.say(turn.t.NEEDS_NUMBER.format(text=esc(text[:50])))
-                await self._prompt(turn, inspection)
-                return
-            turn.say(turn.t.NOTED_NUMBER.format(value=esc(value)))
-        elif item.type is ItemType.TEXT:
-            value = text
-        else:
-            turn.say(turn.t.NEEDS_BUTTON)
+        reading = kind_of(item).read(turn.t, text)
+        if reading.reply is not None:
+            turn.say(reading.reply)
+        value = reading.value
+        if value is None:
             await self._prompt(turn, inspection)
             return
         await turn.tx.inspections.save_answer(inspection.id, area.id, item.id, value, turn.msg.person.id)

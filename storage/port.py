@@ -12,6 +12,7 @@ health checks do with it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -219,8 +220,10 @@ class InspectionsRepo(Protocol):
 
     async def idle_drafts(self, untouched_since: datetime) -> list[Inspection]: ...
 
-    async def rated_answers_of_team(self, team_id: int) -> list[tuple[int, str, datetime, str, str]]:
-        """(inspection id, unit, submitted at, area id, value) of every rated answer the team submitted."""
+    async def rated_answers_of_team(
+        self, team_id: int, values: Collection[str]
+    ) -> list[tuple[int, str, datetime, str, str]]:
+        """(inspection id, unit, submitted at, area id, value) of every submitted answer with one of `values`."""
         ...
 
     async def save_answer(self, inspection_id: int, area_id: str, item_id: str, value: str, answered_by: int) -> None:

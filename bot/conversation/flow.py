@@ -6,20 +6,11 @@ tested without a database or a chat.
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
-
-from bot.checklist.model import Checklist, ItemType
+from bot.checklist.kinds import kind_of
+from bot.checklist.model import SHORTCOMINGS, Checklist, Value
 from storage.models import Stage
 
 Cursor = tuple[Stage, int]
-
-_PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
-NEEDS_NOTE = frozenset({"fail", "partial"})
-VALUES = {
-    ItemType.RATING: ("pass", "fail", "partial", "na"),
-    ItemType.YESNO: ("yes", "no"),
-}
 
 
 def entry(checklist: Checklist, pos: int) -> Cursor:
@@ -27,13 +18,14 @@ def entry(checklist: Checklist, pos: int) -> Cursor:
     if pos >= checklist.item_count:
         return Stage.RECOMMENDATIONS, checklist.item_count
     _, _, _, item = checklist.at(pos)
-    return (Stage.PHOTOS if item.type is ItemType.PHOTO else Stage.ITEM), pos
+    return (Stage.PHOTOS if kind_of(item).answered_by_photos else Stage.ITEM), pos
 
 
 def after_value(checklist: Checklist, pos: int, value: str) -> Cursor:
-    if value in NEEDS_NOTE:
+    rated = kind_of(checklist.at(pos)[3]).rated
+    if rated and value in SHORTCOMINGS:
         return Stage.NOTE, pos
-    if value == "na":
+    if rated and value == Value.NA:
         # Evidence of something that does not apply makes no sense, even where photos are required.
         return entry(checklist, pos + 1)
     return after_note(checklist, pos)
@@ -52,7 +44,7 @@ def back(checklist: Checklist, stage: Stage, pos: int) -> Cursor | None:
         return None
     if stage is Stage.LOCATION:
         return Stage.UNIT, 0
-    if stage in (Stage.NOTE, Stage.PHOTOS) and checklist.at(pos)[3].type is not ItemType.PHOTO:
+    if stage in (Stage.NOTE, Stage.PHOTOS) and not kind_of(checklist.at(pos)[3]).answered_by_photos:
         return Stage.ITEM, pos
     if stage in (Stage.ITEM, Stage.PHOTOS):
         return (Stage.LOCATION, 0) if pos == 0 else entry(checklist, pos - 1)
@@ -68,29 +60,3 @@ def accepts_photos(checklist: Checklist, stage: Stage, pos: int) -> bool:
     if stage not in (Stage.ITEM, Stage.NOTE, Stage.PHOTOS) or pos >= checklist.item_count:
         return False
     return checklist.at(pos)[3].takes_photos
-
-
-def parse_number(text: str) -> str | None:
-    """Accepts how Vietnamese people write numbers: `95`, `95%`, `12,5`, `1.234`, `1.234,5`."""
-    cleaned = text.strip().replace(" ", "").replace("\u00a0", "").rstrip("%")
-    if not cleaned or len(cleaned) > 30:
-        return None
-    if "," in cleaned and "." in cleaned:
-        thousands, decimal = (".", ",") if cleaned.rfind(",") > cleaned.rfind(".") else (",", ".")
-        cleaned = cleaned.replace(thousands, "").replace(decimal, ".")
-    elif "," in cleaned:
-        cleaned = cleaned.replace(",", ".") if cleaned.count(",") == 1 else ""
-    elif cleaned.count(".") > 1 or _is_thousands(cleaned):
-        cleaned = cleaned.replace(".", "")
-    if not _PLAIN.match(cleaned):
-        return None
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    return format(number.normalize(), "f") if number != number.to_integral() else str(int(number))
-
-
-def _is_thousands(text: str) -> bool:
-    head, _, tail = text.lstrip("-").partition(".")
-    return bool(tail) and len(tail) == 3 and head.isdigit() and head != "0"

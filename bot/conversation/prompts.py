@@ -6,13 +6,12 @@ their language where the checklist has it.
 
 from __future__ import annotations
 
-from bot.checklist.model import Checklist, ItemType, PhotoRule
+from bot.checklist.kinds import kind_of
+from bot.checklist.model import Checklist, PhotoRule
 from bot.conversation.callbacks import Action, Token
-from bot.conversation.flow import VALUES
 from bot.events import Button
 from bot.texts.catalogue import Messages
 from bot.texts.html import esc
-from bot.texts.summary import value_label
 from storage.models import Answer, Inspection, Stage
 
 
@@ -51,17 +50,14 @@ def question(
         lines.append(t.QUESTION_PHOTO_REQUIRED)
     elif item.photo is PhotoRule.OPTIONAL:
         lines.append(t.QUESTION_PHOTO_OPTIONAL)
-    if item.type is ItemType.NUMBER:
-        lines.append(t.QUESTION_NUMBER)
-    elif item.type is ItemType.TEXT:
-        lines.append(t.QUESTION_TEXT)
+    kind = kind_of(item)
+    hint = kind.hint(t)
+    if hint:
+        lines.append(hint)
     if answer:
-        lines.append(t.ANSWERED.format(value=esc(value_label(t, item, answer.value))))
-    rows: list[list[Button]] = []
-    if item.type in VALUES:
-        labels = t.RATING_LABELS if item.type is ItemType.RATING else t.YESNO_LABELS
-        choices = [button(inspection, labels[value], Action.VALUE, value) for value in VALUES[item.type]]
-        rows += [choices[i : i + 2] for i in range(0, len(choices), 2)]
+        lines.append(t.ANSWERED.format(value=esc(kind.label(t, answer.value))))
+    choices = [button(inspection, kind.label(t, value), Action.VALUE, value) for value in kind.choices]
+    rows: list[list[Button]] = [choices[i : i + 2] for i in range(0, len(choices), 2)]
     rows.append(nav_row(t, inspection, not item.required))
     return "\n".join(lines), rows
 

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from pathlib import Path
 
-from bot.checklist.model import ItemType
+from bot.checklist.kinds import kind_of
 from bot.checklist.versions import ChecklistVersions
 from bot.conversation import flow, prompts
 from bot.conversation.callbacks import Action
@@ -87,7 +87,7 @@ class PhotoIntake:
                 )
             )
             total = await tx.photos.count(inspection.id, item.id)
-            if item.type is ItemType.PHOTO and await tx.inspections.answer(inspection.id, item.id) is not None:
+            if kind_of(item).answered_by_photos and await tx.inspections.answer(inspection.id, item.id) is not None:
                 # Photos added after "Xong" (by going back) keep the recorded count true.
                 await tx.inspections.save_answer(inspection.id, area.id, item.id, str(total), msg.person.id)
             if photo.media_group_id:

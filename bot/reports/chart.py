@@ -17,8 +17,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from bot.checklist.model import VERDICTS, Value
 from bot.reports.data import RoundReport
-from bot.reports.results import VERDICTS, round_verdict_counts
+from bot.reports.results import round_verdict_counts
 from bot.texts.catalogue import VI
 
 WIDTH_IN = 8.0
@@ -26,8 +27,8 @@ DPI = 110
 FONT = "DejaVu Sans"  # bundled with matplotlib, and it has every Vietnamese diacritic
 TEXT_PT = 13
 TITLE_PT = 17
-VERDICT_COLOURS = {"pass": "#2e7d32", "partial": "#f2a900", "fail": "#c62828", "na": "#9e9e9e"}
-VERDICT_INK = {"pass": "white", "partial": "black", "fail": "white", "na": "black"}
+VERDICT_COLOURS = {Value.PASS: "#2e7d32", Value.PARTIAL: "#f2a900", Value.FAIL: "#c62828", Value.NA: "#9e9e9e"}
+VERDICT_INK = {Value.PASS: "white", Value.PARTIAL: "black", Value.FAIL: "white", Value.NA: "black"}
 RATE_COLOUR = "#1565c0"
 NO_DATA = "Chưa có dữ liệu"
 MIN_LABELLED_SHARE = 0.06  # a count is written inside its bar segment only where it fits

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from bot.checklist.kinds import value_label
 from bot.checklist.model import Checklist
 from bot.texts.catalogue import VI
-from bot.texts.summary import value_label
 from storage.models import Photo, RemarkKind
 from storage.port import Store
 

@@ -16,7 +16,8 @@ from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
-from bot.checklist.model import Area, Checklist, Item
+from bot.checklist.kinds import value_label
+from bot.checklist.model import Area, Checklist, Item, Value
 from bot.reports.data import InspectionReport, ReportContext
 from bot.reports.docx_layout import (
     PhotoSpool,
@@ -36,7 +37,6 @@ from bot.reports.docx_layout import (
 )
 from bot.reports.results import AreaResult, Finding, achievements, area_results, shortcomings
 from bot.texts import catalogue as texts
-from bot.texts.summary import value_label
 from storage.models import FollowUp, Member, Photo, RemarkKind, Role
 
 ITEM_COLUMNS = (Mm(14), Mm(83), Mm(28), Mm(40))
@@ -125,7 +125,11 @@ def _verdict_sentence(result: AreaResult) -> str:
         return f"Đánh giá chung: {label} (không có tiêu chí nào áp dụng với đơn vị)."
     details = [
         f"{texts.VI.RATING_LABELS[value]}: {count}"
-        for value, count in (("partial", result.partial), ("fail", result.failed), ("na", result.not_applicable))
+        for value, count in (
+            (Value.PARTIAL, result.partial),
+            (Value.FAIL, result.failed),
+            (Value.NA, result.not_applicable),
+        )
         if count
     ]
     extra = f" ({'; '.join(details)})" if details else ""

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from bot.checklist.model import Area, Item, ItemType
+from bot.checklist.kinds import kind_of
+from bot.checklist.model import SHORTCOMINGS, VERDICTS, Area, Item, Value
 from bot.reports.data import InspectionReport, RoundReport
 from bot.texts.summary import Snapshot
 from storage.models import Answer
-
-VERDICTS = ("pass", "partial", "fail", "na")
-SHORTCOMING_VALUES = frozenset({"fail", "partial"})
 
 
 @dataclass(frozen=True)
@@ -39,12 +37,12 @@ class AreaResult:
         """'pass' when every applicable criterion passed, 'fail' when none did, 'partial' in between,
         'na' when nothing in the area applied to the unit."""
         if self.rated == 0:
-            return "na"
+            return Value.NA
         if self.passed == self.rated:
-            return "pass"
+            return Value.PASS
         if self.passed == 0 and self.partial == 0:
-            return "fail"
-        return "partial"
+            return Value.FAIL
+        return Value.PARTIAL
 
 
 @dataclass(frozen=True)
@@ -60,12 +58,14 @@ class Finding:
 def area_results(snapshot: Snapshot) -> list[AreaResult]:
     results = []
     for number, area in enumerate(snapshot.checklist.areas, start=1):
-        counts = dict.fromkeys(VERDICTS, 0)
+        counts: dict[str, int] = dict.fromkeys(VERDICTS, 0)
         for item in area.items:
             answer = snapshot.answers.get(item.id)
-            if answer is not None and item.type is ItemType.RATING and answer.value in counts:
+            if answer is not None and kind_of(item).rated and answer.value in counts:
                 counts[answer.value] += 1
-        results.append(AreaResult(number, area, counts["pass"], counts["partial"], counts["fail"], counts["na"]))
+        results.append(
+            AreaResult(number, area, counts[Value.PASS], counts[Value.PARTIAL], counts[Value.FAIL], counts[Value.NA])
+        )
     return results
 
 
@@ -75,17 +75,17 @@ def findings(snapshot: Snapshot, values: frozenset[str]) -> list[Finding]:
     for number, area in enumerate(snapshot.checklist.areas, start=1):
         for item in area.items:
             answer = snapshot.answers.get(item.id)
-            if answer is not None and item.type is ItemType.RATING and answer.value in values:
+            if answer is not None and kind_of(item).rated and answer.value in values:
                 found.append(Finding(number, area, item, answer))
     return found
 
 
 def shortcomings(snapshot: Snapshot) -> list[Finding]:
-    return findings(snapshot, SHORTCOMING_VALUES)
+    return findings(snapshot, SHORTCOMINGS)
 
 
 def achievements(snapshot: Snapshot) -> list[Finding]:
-    return findings(snapshot, frozenset({"pass"}))
+    return findings(snapshot, frozenset({Value.PASS}))
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def round_verdict_counts(report: RoundReport) -> list[tuple[Area, dict[str, int]
     if not report.inspections:
         return []
     areas = report.inspections[0].checklist.areas
-    counts = [(area, dict.fromkeys(VERDICTS, 0)) for area in areas]
+    counts: list[tuple[Area, dict[str, int]]] = [(area, dict.fromkeys(VERDICTS, 0)) for area in areas]
     index = {area.id: position for position, area in enumerate(areas)}
     for unit in report.inspections:
         for result in area_results(unit.snapshot):

@@ -16,7 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Length, Mm, Pt
 from PIL import Image
 
-from bot.checklist.model import Area
+from bot.checklist.model import Area, Value
 from bot.reports.data import InspectionReport, ReportContext, RoundReport
 from bot.reports.docx_layout import (
     Signature,
@@ -38,7 +38,12 @@ from bot.reports.results import AreaResult, area_results, common_shortcomings
 from bot.texts import catalogue as texts
 from storage.models import RemarkKind
 
-VERDICT_FILLS = {"pass": "C6EFCE", "partial": "FFEB9C", "fail": "FFC7CE", "na": "E7E6E6"}
+VERDICT_FILLS: dict[str, str] = {
+    Value.PASS: "C6EFCE",
+    Value.PARTIAL: "FFEB9C",
+    Value.FAIL: "FFC7CE",
+    Value.NA: "E7E6E6",
+}
 UNIT_COLUMN_MM = 45
 AREA_COLUMNS_MM = 120  # what the 165 mm between the margins leaves beside the unit column
 MATRIX_TEXT = Pt(10)  # eight verdict columns side by side only fit below the body size

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from bot.checklist.model import Checklist
+from bot.checklist.model import VERDICTS, Checklist
 from bot.checklist.versions import ChecklistVersions
 from bot.events import ReportKind, ReportRequest
 from bot.reports.archive import slug, write_archive
@@ -90,7 +90,7 @@ class ReportService:
         """The team's pass rates per area over all its submitted inspections, as a chart."""
         async with self.store.reading() as tx:
             team = await tx.teams.get(team_id)
-            answers = await tx.inspections.rated_answers_of_team(team_id)
+            answers = await tx.inspections.rated_answers_of_team(team_id, VERDICTS)
         if team is None:
             raise ReportUnavailable("Không có đoàn này.")
         rates = area_rates(answers, self.versions.current.areas)

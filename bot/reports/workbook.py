@@ -22,15 +22,15 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.checklist.model import Area
+from bot.checklist.kinds import value_label
+from bot.checklist.model import VERDICTS, Area, Value
 from bot.reports.archive import archive_name, area_number, ordered_photos
 from bot.reports.data import InspectionReport, ReportContext, RoundReport
-from bot.reports.results import VERDICTS, AreaResult, area_results
+from bot.reports.results import AreaResult, area_results
 from bot.texts.catalogue import VI
 from bot.texts.formats import VIETNAM
-from bot.texts.summary import value_label
 
-Value = str | int | float | datetime | Cell | None
+CellValue = str | int | float | datetime | Cell | None
 # Write-only sheets are annotated as `Worksheet`: at run time openpyxl's WriteOnlyWorksheet has
 # Worksheet's `column_dimensions`, which its type stubs leave out.
 Sheet = Worksheet
@@ -68,9 +68,14 @@ BOLD = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=14)
 WRAP = Alignment(wrap_text=True, vertical="top")
 # Excel's own "good / neutral / bad" fills, so the sheet reads like any other office workbook.
-VERDICT_FILLS = {
+VERDICT_FILLS: dict[str, PatternFill] = {
     verdict: PatternFill("solid", start_color=colour, end_color=colour)
-    for verdict, colour in (("pass", "C6EFCE"), ("partial", "FFEB9C"), ("fail", "FFC7CE"), ("na", "D9D9D9"))
+    for verdict, colour in (
+        (Value.PASS, "C6EFCE"),
+        (Value.PARTIAL, "FFEB9C"),
+        (Value.FAIL, "FFC7CE"),
+        (Value.NA, "D9D9D9"),
+    )
 }
 
 
@@ -98,7 +103,7 @@ def _answers_sheet(sheet: Sheet, report: RoundReport) -> None:
     _table(sheet, "TraLoi", ANSWER_COLUMNS, rows)
 
 
-def _answer_rows(sheet: Sheet, unit: InspectionReport) -> Iterator[list[Value]]:
+def _answer_rows(sheet: Sheet, unit: InspectionReport) -> Iterator[list[CellValue]]:
     round_name = unit.round.name if unit.round else ""
     names = {member.user_id: member.name for member in unit.members}
     photos = Counter(photo.item_id for photo in unit.snapshot.photos)
@@ -140,9 +145,9 @@ def _summary_sheet(sheet: Sheet, report: RoundReport) -> None:
         sheet.append(row)
 
 
-def _summary_row(sheet: Sheet, unit: InspectionReport, areas: Sequence[Area]) -> list[Value]:
+def _summary_row(sheet: Sheet, unit: InspectionReport, areas: Sequence[Area]) -> list[CellValue]:
     results = {result.area.id: result for result in area_results(unit.snapshot)}
-    cells: list[Value] = [unit.inspection.id, _text(sheet, unit.unit)]
+    cells: list[CellValue] = [unit.inspection.id, _text(sheet, unit.unit)]
     cells += [_rate_cell(sheet, results.get(area.id)) for area in areas]
     passed = sum(result.passed for result in results.values())
     rated = sum(result.rated for result in results.values())
@@ -150,14 +155,14 @@ def _summary_row(sheet: Sheet, unit: InspectionReport, areas: Sequence[Area]) ->
     return cells
 
 
-def _rate_cell(sheet: Sheet, result: AreaResult | None) -> Value:
+def _rate_cell(sheet: Sheet, result: AreaResult | None) -> CellValue:
     """The area's pass rate, filled with its verdict's colour; empty and grey when nothing applied."""
     if result is None:
         return None
     return _styled(sheet, result.pass_rate, fill=VERDICT_FILLS[result.verdict], number_format="0%")
 
 
-def _legend(sheet: Sheet, areas: Sequence[Area]) -> Iterator[list[Value]]:
+def _legend(sheet: Sheet, areas: Sequence[Area]) -> Iterator[list[CellValue]]:
     yield [_styled(sheet, "Chú giải", font=BOLD)]
     for number, area in enumerate(areas, start=1):
         yield [f"Mục {number}", area.title]
@@ -167,11 +172,11 @@ def _legend(sheet: Sheet, areas: Sequence[Area]) -> Iterator[list[Value]]:
 
 
 def _verdict_meaning(verdict: str) -> str:
-    meanings = {
-        "pass": "mọi tiêu chí áp dụng đều đạt",
-        "partial": "đạt một phần",
-        "fail": "không tiêu chí nào đạt",
-        "na": "không tiêu chí nào áp dụng (ô để trống)",
+    meanings: dict[str, str] = {
+        Value.PASS: "mọi tiêu chí áp dụng đều đạt",
+        Value.PARTIAL: "đạt một phần",
+        Value.FAIL: "không tiêu chí nào đạt",
+        Value.NA: "không tiêu chí nào áp dụng (ô để trống)",
     }
     return f"{VI.RATING_LABELS[verdict]}: {meanings[verdict]}"
 
@@ -240,7 +245,7 @@ def _when(sheet: Sheet, moment: datetime) -> Cell:
     return _styled(sheet, moment.astimezone(VIETNAM).replace(tzinfo=None), number_format=TIME_FORMAT)
 
 
-def _text(sheet: Sheet, text: str | None, alignment: Alignment | None = None) -> Value:
+def _text(sheet: Sheet, text: str | None, alignment: Alignment | None = None) -> CellValue:
     """Typed text as text: characters XML cannot hold are dropped, and a leading "=" stays a character
     instead of becoming a formula Excel would run."""
     if text is None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from bot.checklist.model import Checklist, ItemType
+from bot.checklist.kinds import kind_of
+from bot.checklist.model import SHORTCOMINGS, Checklist
 from bot.checklist.versions import ChecklistVersions
 from bot.conversation.callbacks import GroupAction, GroupToken, group_button
 from bot.conversation.turn import Turn
@@ -25,7 +26,6 @@ from storage.clock import utcnow
 from storage.models import FollowUp, FollowUpStatus, GroupPrompt, Inspection, PromptStage, Team
 from storage.port import Tx
 
-SHORTCOMINGS = frozenset({"fail", "partial"})
 MAX_BUTTONS = 30
 BUTTONS_PER_ROW = 5
 DUE_STEPS = (7, 30)
@@ -83,7 +83,7 @@ class FollowUps:
         for pos in range(checklist.item_count):
             _, _, _, item = checklist.at(pos)
             answer = answers.get(item.id)
-            if answer is not None and item.type is ItemType.RATING and answer.value in SHORTCOMINGS:
+            if answer is not None and kind_of(item).rated and answer.value in SHORTCOMINGS:
                 await tx.followups.add(inspection, answer, due_on)
                 count += 1
         return count

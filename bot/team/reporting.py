@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from bot.checklist.model import Area
+from bot.checklist.model import VERDICTS, Area, Value
 from bot.checklist.versions import ChecklistVersions
 from bot.conversation.callbacks import GroupAction, GroupToken, group_button
 from bot.conversation.turn import Turn
@@ -133,7 +133,7 @@ class Reports:
     async def stats(self, turn: Turn, team: Team) -> None:
         """Pass rates per area over all the team's submitted inspections, by unit and by month."""
         t = turn.t
-        answers = await turn.tx.inspections.rated_answers_of_team(team.id)
+        answers = await turn.tx.inspections.rated_answers_of_team(team.id, VERDICTS)
         if not answers:
             turn.say(t.STATS_NONE)
             return
@@ -176,8 +176,8 @@ def area_rates(
 
 def _rate(values: list[str]) -> tuple[int, int]:
     """(passed, applicable): "Không áp dụng" is not a criterion the unit could meet."""
-    rated = [value for value in values if value != "na"]
-    return sum(1 for value in rated if value == "pass"), len(rated)
+    rated = [value for value in values if value != Value.NA]
+    return sum(1 for value in rated if value == Value.PASS), len(rated)
 
 
 def _shown_rate(values: list[str]) -> str:

@@ -17,6 +17,7 @@ from typing import ClassVar
 import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
+from bot.checklist.model import VERDICTS, Value
 from bot.events import ReportKind
 from storage.models import FollowUpEventKind, Stage
 
@@ -25,7 +26,7 @@ DEFAULT = "vi"
 LOCALES = Path(__file__).parent / "locales"
 
 # Symbols, the same in every language.
-RATING_ICONS = {"pass": "✅", "fail": "❌", "partial": "🟡", "na": "➖"}
+RATING_ICONS = {Value.PASS: "✅", Value.FAIL: "❌", Value.PARTIAL: "🟡", Value.NA: "➖"}
 
 
 class Messages(BaseModel):
@@ -35,8 +36,8 @@ class Messages(BaseModel):
 
     # Mappings looked up by a value the engine stores or sends: each must name exactly these.
     KEYED: ClassVar[dict[str, frozenset[str]]] = {
-        "RATING_LABELS": frozenset({"pass", "fail", "partial", "na"}),
-        "YESNO_LABELS": frozenset({"yes", "no"}),
+        "RATING_LABELS": frozenset(VERDICTS),
+        "YESNO_LABELS": frozenset({Value.YES, Value.NO}),
         "STAGE_WHERE": frozenset(
             stage.value for stage in (Stage.UNIT, Stage.LOCATION, Stage.RECOMMENDATIONS, Stage.STRENGTHS, Stage.REVIEW)
         ),

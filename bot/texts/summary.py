@@ -12,7 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.checklist.model import Area, Checklist, Item, ItemType
+from bot.checklist.kinds import kind_of, value_label
+from bot.checklist.model import SHORTCOMINGS, VERDICTS, Area, Checklist, Value
 from bot.events import OutPhoto
 from bot.texts import catalogue as texts
 from bot.texts import formats
@@ -38,28 +39,18 @@ class Snapshot(BaseModel):
         return [photo for photo in self.photos if photo.item_id == item_id]
 
 
-def value_label(t: Messages, item: Item, value: str) -> str:
-    if item.type is ItemType.RATING:
-        return t.RATING_LABELS.get(value, value)
-    if item.type is ItemType.YESNO:
-        return t.YESNO_LABELS.get(value, value)
-    if item.type is ItemType.PHOTO:
-        return t.PHOTO_COUNT.format(count=value)
-    return value
-
-
 def area_counts(snapshot: Snapshot, area: Area) -> Counter[str]:
     counts: Counter[str] = Counter()
     for item in area.items:
         answer = snapshot.answers.get(item.id)
-        if answer and item.type is ItemType.RATING:
+        if answer and kind_of(item).rated:
             counts[answer.value] += 1
     return counts
 
 
 def _area_line(t: Messages, index: int, total: int, snapshot: Snapshot, area: Area) -> str:
     counts = area_counts(snapshot, area)
-    rated = " · ".join(f"{texts.RATING_ICONS[key]} {counts[key]}" for key in ("pass", "partial", "fail", "na"))
+    rated = " · ".join(f"{texts.RATING_ICONS[key]} {counts[key]}" for key in VERDICTS)
     photos = sum(len(snapshot.photos_of(item.id)) for item in area.items)
     extra = f" · 📷 {photos}" if photos else ""
     return f"<b>{index}/{total}. {esc(area.title_in(t.lang))}</b>\n   {rated}{extra}"
@@ -74,7 +65,7 @@ def _shortcomings(t: Messages, snapshot: Snapshot) -> list[str]:
     for number, area in enumerate(snapshot.checklist.areas, start=1):
         for item in area.items:
             answer = snapshot.answers.get(item.id)
-            if not answer or answer.value not in ("fail", "partial"):
+            if not answer or not kind_of(item).rated or answer.value not in SHORTCOMINGS:
                 continue
             note = f": {esc(answer.note)}" if answer.note else ""
             lines.append(
@@ -89,7 +80,7 @@ def _achievements(t: Messages, snapshot: Snapshot) -> list[str]:
         f"• {esc(_strip_question(item.prompt_in(t.lang)))}"
         for area in snapshot.checklist.areas
         for item in area.items
-        if (answer := snapshot.answers.get(item.id)) and answer.value == "pass"
+        if (answer := snapshot.answers.get(item.id)) and kind_of(item).rated and answer.value == Value.PASS
     ]
     lines += [f"• {esc(text)}" for text in snapshot.remarks_of(RemarkKind.STRENGTH)]
     return lines
@@ -101,7 +92,7 @@ def _figures(t: Messages, snapshot: Snapshot) -> list[str]:
     for area in snapshot.checklist.areas:
         for item in area.items:
             answer = snapshot.answers.get(item.id)
-            if answer and item.type in (ItemType.NUMBER, ItemType.YESNO, ItemType.TEXT):
+            if answer and kind_of(item).figure:
                 prompt = esc(_strip_question(item.prompt_in(t.lang)))
                 lines.append(f"• {prompt}: <b>{esc(value_label(t, item, answer.value))}</b>")
     return lines

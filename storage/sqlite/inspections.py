@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from storage.clock import utcnow
@@ -141,13 +142,15 @@ class SqliteInspections(Queries):
         )
         return [Inspection.model_validate(dict(r)) for r in rows]
 
-    async def rated_answers_of_team(self, team_id: int) -> list[tuple[int, str, datetime, str, str]]:
+    async def rated_answers_of_team(
+        self, team_id: int, values: Collection[str]
+    ) -> list[tuple[int, str, datetime, str, str]]:
         rows = await self._all(
-            """SELECT i.id, i.unit, i.submitted_at, a.area_id, a.value FROM answers a
-               JOIN inspections i ON i.id = a.inspection_id
-               WHERE i.team_id = ? AND i.status = 'submitted' AND a.value IN ('pass', 'partial', 'fail', 'na')
-               ORDER BY i.submitted_at, i.id""",
-            (team_id,),
+            f"""SELECT i.id, i.unit, i.submitted_at, a.area_id, a.value FROM answers a
+                JOIN inspections i ON i.id = a.inspection_id
+                WHERE i.team_id = ? AND i.status = 'submitted' AND a.value IN ({", ".join("?" * len(values))})
+                ORDER BY i.submitted_at, i.id""",
+            (team_id, *values),
         )
         return [(int(r[0]), str(r[1] or ""), datetime.fromisoformat(r[2]), str(r[3]), str(r[4])) for r in rows]
 
