@@ -52,7 +52,7 @@ from typing import Any
 from bench.run import filesystem_of
 from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist
 from bot.checklist.model import Checklist, ItemType
-from storage.models import NewPhoto, RemarkKind, Status
+from storage.models import NewInspection, NewPhoto, RemarkKind, Status
 from storage.port import Tx
 from storage.sqlite.store import SqliteStore as Store
 
@@ -219,7 +219,14 @@ async def _add_inspection(
 ) -> int:
     inspector_id, inspector_name = INSPECTORS[number % len(INSPECTORS)]
     inspection = await tx.inspections.create(
-        team_id, inspector_id, inspector_name, checklist.id, checklist.version, round_id
+        NewInspection(
+            team_id=team_id,
+            inspector_id=inspector_id,
+            inspector_name=inspector_name,
+            checklist_id=checklist.id,
+            checklist_version=checklist.version,
+            round_id=round_id,
+        )
     )
     await tx.inspections.set_unit(inspection.id, plan.name)
     await tx.inspections.set_location(inspection.id, 21.59 + number / 10000, 105.84 + number / 10000)

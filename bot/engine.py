@@ -32,6 +32,7 @@ from bot.events import (
 )
 from bot.photos.intake import PhotoIntake
 from bot.photos.proofs import ProofIntake
+from bot.photos.receiving import PhotoReceiver
 from bot.team.followups import FollowUps
 from bot.team.publishing import Publisher
 from bot.team.reporting import Reports
@@ -40,7 +41,7 @@ from bot.team.teams import Teams
 from bot.texts import catalogue as texts
 from bot.texts.html import esc
 from bot.texts.summary import render_review
-from storage.models import Inspection, RemarkKind, Stage, Status
+from storage.models import Inspection, NewInspection, RemarkKind, Stage, Status
 from storage.port import Store, Tx
 
 UNIT_MIN, UNIT_MAX = 3, 200
@@ -66,10 +67,11 @@ class Engine:
         self.versions = ChecklistVersions(checklist)
         self.teams = Teams(admins, invite_link)
         self.publisher = Publisher(self.versions, photo_dir, abilities)
-        self.intake = PhotoIntake(store, self.versions, photo_dir, max_photo_bytes)
+        receiver = PhotoReceiver(store, photo_dir, max_photo_bytes)
+        self.intake = PhotoIntake(self.versions, receiver)
         self.rounds = Rounds(self.teams)
         self.followups = FollowUps(self.versions, self.teams, followup_days)
-        self.proofs = ProofIntake(store, self.followups, self.intake, photo_dir)
+        self.proofs = ProofIntake(self.followups, receiver)
         self.reports = Reports(self.versions)
 
     async def start(self) -> None:
@@ -243,12 +245,14 @@ class Engine:
             return
         current = await turn.tx.rounds.open_of(team.id)
         inspection = await turn.tx.inspections.create(
-            team.id,
-            person.id,
-            person.name,
-            self.versions.current.id,
-            self.versions.current.version,
-            current.id if current else None,
+            NewInspection(
+                team_id=team.id,
+                inspector_id=person.id,
+                inspector_name=person.name,
+                checklist_id=self.versions.current.id,
+                checklist_version=self.versions.current.version,
+                round_id=current.id if current else None,
+            )
         )
         await self._prompt(turn, inspection)
 

@@ -66,6 +66,17 @@ class Member(Row):
     name: str
 
 
+class NewInspection(BaseModel):
+    """An inspection about to start: who, for which team and round, with which checklist."""
+
+    team_id: int
+    inspector_id: int
+    inspector_name: str
+    checklist_id: str
+    checklist_version: int
+    round_id: int | None = None
+
+
 class Inspection(Row):
     id: int
     team_id: int
@@ -101,20 +112,30 @@ class Remark(Row):
     created_at: datetime
 
 
-class NewPhoto(BaseModel):
-    """A validated photo about to be recorded; `path` is relative to the photo directory."""
+class StoredFile(BaseModel):
+    """A validated photo file kept byte for byte; `path` is relative to the photo directory."""
 
-    inspection_id: int
-    area_id: str
-    item_id: str
-    sender_id: int
-    sender_name: str
     sha256: str
     size: int
     width: int
     height: int
     mime: str
     path: str
+
+
+class SentFile(StoredFile):
+    """A photo file, with who sent it."""
+
+    sender_id: int
+    sender_name: str
+
+
+class NewPhoto(SentFile):
+    """Evidence about to be recorded against the item it proves."""
+
+    inspection_id: int
+    area_id: str
+    item_id: str
     media_group_id: str | None
 
 
@@ -184,30 +205,13 @@ class FollowUpEvent(Row):
     at: datetime
 
 
-class NewProof(BaseModel):
-    """A validated photo showing a shortcoming fixed; `path` is relative to the photo directory."""
+class FollowUpPhoto(SentFile):
+    """A photo showing a shortcoming fixed."""
 
-    sender_id: int
-    sender_name: str
-    sha256: str
-    size: int
-    width: int
-    height: int
-    mime: str
-    path: str
+    model_config = ConfigDict(frozen=True)
 
-
-class FollowUpPhoto(Row):
     id: int
     followup_id: int
-    sender_id: int
-    sender_name: str
-    sha256: str
-    size: int
-    width: int
-    height: int
-    mime: str
-    path: str
     received_at: datetime
 
 

@@ -29,8 +29,8 @@ from storage.models import (
     InboxRow,
     Inspection,
     Member,
+    NewInspection,
     NewPhoto,
-    NewProof,
     OutboxRow,
     OutboxStatus,
     Photo,
@@ -38,6 +38,7 @@ from storage.models import (
     Remark,
     RemarkKind,
     Round,
+    SentFile,
     Stage,
     Status,
     Team,
@@ -184,15 +185,7 @@ class InspectionsRepo(Protocol):
 
     async def checklist_body(self, checklist_id: str, version: int) -> str | None: ...
 
-    async def create(
-        self,
-        team_id: int,
-        inspector_id: int,
-        inspector_name: str,
-        checklist_id: str,
-        version: int,
-        round_id: int | None = None,
-    ) -> Inspection: ...
+    async def create(self, new: NewInspection) -> Inspection: ...
 
     async def get(self, inspection_id: int) -> Inspection | None: ...
 
@@ -294,7 +287,7 @@ class FollowUpsRepo(Protocol):
         """Makes the buttons of earlier messages about this follow-up stale."""
         ...
 
-    async def add_photo(self, followup_id: int, photo: NewProof) -> None: ...
+    async def add_photo(self, followup_id: int, photo: SentFile) -> None: ...
 
     async def photos(self, followup_id: int) -> list[FollowUpPhoto]: ...
 

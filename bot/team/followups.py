@@ -143,11 +143,7 @@ class FollowUps:
 
     async def tap(self, turn: Turn, team: Team, token: GroupToken) -> None:
         followup = await turn.tx.followups.get(token.subject)
-        if followup is None or followup.team_id != team.id:
-            turn.toast(turn.t.OTHER_TEAM_BUTTON)
-            return
-        if not await self.teams.may_lead(turn.tx, team, turn.msg.person.id):
-            turn.toast(turn.t.LEAD_ONLY)
+        if not await self.teams.lead_pressed(turn, team, followup.team_id if followup else None) or not followup:
             return
         arg = _ARG.match(token.arg)
         if arg is None or int(arg["version"]) != followup.version:

@@ -84,11 +84,7 @@ class Rounds:
 
     async def tap_end(self, turn: Turn, team: Team, token: GroupToken) -> None:
         current = await turn.tx.rounds.get(token.subject)
-        if current is None or current.team_id != team.id:
-            turn.toast(turn.t.OTHER_TEAM_BUTTON)
-            return
-        if not await self.teams.may_lead(turn.tx, team, turn.msg.person.id):
-            turn.toast(turn.t.LEAD_ONLY)
+        if not await self.teams.lead_pressed(turn, team, current.team_id if current else None) or not current:
             return
         if not current.is_open or token.arg not in ("yes", "no"):
             turn.toast(turn.t.GROUP_STALE)

@@ -80,6 +80,17 @@ class Teams:
         """Team commands and buttons answer the team's members; the bot's administrators may look in."""
         return person_id in self.admins or await tx.teams.membership(team.id, person_id) is not None
 
+    async def lead_pressed(self, turn: Turn, team: Team, subject_team_id: int | None) -> bool:
+        """A button about a round or a follow-up counts when the thing is this group's team's (None: it
+        does not exist) and the lead pressed it; otherwise the presser is told why, and it is False."""
+        if subject_team_id != team.id:
+            turn.toast(turn.t.OTHER_TEAM_BUTTON)
+            return False
+        if not await self.may_lead(turn.tx, team, turn.msg.person.id):
+            turn.toast(turn.t.LEAD_ONLY)
+            return False
+        return True
+
     async def may_lead(self, tx: Tx, team: Team, person_id: int) -> bool:
         """Rounds and follow-ups are the lead's to change; the bot's administrators may stand in."""
         if person_id in self.admins:

@@ -13,8 +13,8 @@ from storage.models import (
     FollowUpPhoto,
     GroupPrompt,
     Inspection,
-    NewProof,
     PromptStage,
+    SentFile,
 )
 from storage.sqlite.queries import Queries, timestamp
 
@@ -81,24 +81,9 @@ class SqliteFollowUps(Queries):
     async def bump(self, followup_id: int) -> None:
         await self._run("UPDATE followups SET version = version + 1 WHERE id = ?", (followup_id,))
 
-    async def add_photo(self, followup_id: int, photo: NewProof) -> None:
-        await self._insert(
-            """INSERT INTO followup_photos (followup_id, sender_id, sender_name, sha256, size, width, height, mime,
-                   path, received_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (
-                followup_id,
-                photo.sender_id,
-                photo.sender_name,
-                photo.sha256,
-                photo.size,
-                photo.width,
-                photo.height,
-                photo.mime,
-                photo.path,
-                timestamp(utcnow()),
-            ),
-        )
+    async def add_photo(self, followup_id: int, photo: SentFile) -> None:
+        row = {"followup_id": followup_id, **photo.model_dump(), "received_at": timestamp(utcnow())}
+        await self._insert_row("followup_photos", row)
         await self._event(followup_id, FollowUpEventKind.PHOTO, photo.sender_id, photo.sender_name, photo.sha256)
 
     async def photos(self, followup_id: int) -> list[FollowUpPhoto]:

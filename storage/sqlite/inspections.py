@@ -9,6 +9,7 @@ from storage.clock import utcnow
 from storage.models import (
     Answer,
     Inspection,
+    NewInspection,
     Remark,
     RemarkKind,
     Stage,
@@ -36,33 +37,10 @@ class SqliteInspections(Queries):
         row = await self._one("SELECT body FROM checklists WHERE id = ? AND version = ?", (checklist_id, version))
         return str(row["body"]) if row else None
 
-    async def create(
-        self,
-        team_id: int,
-        inspector_id: int,
-        inspector_name: str,
-        checklist_id: str,
-        version: int,
-        round_id: int | None = None,
-    ) -> Inspection:
+    async def create(self, new: NewInspection) -> Inspection:
         now = timestamp(utcnow())
-        inspection_id = await self._insert(
-            """INSERT INTO inspections (round_id, team_id, inspector_id, inspector_name, checklist_id,
-                   checklist_version, status, stage, pos, step, created_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)""",
-            (
-                round_id,
-                team_id,
-                inspector_id,
-                inspector_name,
-                checklist_id,
-                version,
-                Status.DRAFT.value,
-                Stage.UNIT.value,
-                now,
-                now,
-            ),
-        )
+        row = {**new.model_dump(), "status": Status.DRAFT.value, "stage": Stage.UNIT.value}
+        inspection_id = await self._insert_row("inspections", {**row, "created_at": now, "updated_at": now})
         inspection = await self.get(inspection_id)
         assert inspection is not None
         return inspection

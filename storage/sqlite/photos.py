@@ -12,26 +12,7 @@ from storage.sqlite.queries import Queries, timestamp
 
 class SqlitePhotos(Queries):
     async def add(self, photo: NewPhoto) -> int:
-        return await self._insert(
-            """INSERT INTO photos (inspection_id, area_id, item_id, sender_id, sender_name, sha256, size,
-                   width, height, mime, path, media_group_id, received_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (
-                photo.inspection_id,
-                photo.area_id,
-                photo.item_id,
-                photo.sender_id,
-                photo.sender_name,
-                photo.sha256,
-                photo.size,
-                photo.width,
-                photo.height,
-                photo.mime,
-                photo.path,
-                photo.media_group_id,
-                timestamp(utcnow()),
-            ),
-        )
+        return await self._insert_row("photos", {**photo.model_dump(), "received_at": timestamp(utcnow())})
 
     async def of(self, inspection_id: int) -> list[Photo]:
         rows = await self._all("SELECT * FROM photos WHERE inspection_id = ? ORDER BY id", (inspection_id,))

@@ -43,3 +43,9 @@ class Queries:
         row = await self._db.execute_insert(sql, tuple(params))
         assert row is not None
         return int(row[0])
+
+    async def _insert_row(self, table: str, row: dict[str, Any]) -> int:
+        """Inserts `row` (column -> value) and returns its id. `table` and the columns are this package's
+        own names (a model's fields), never a caller's text."""
+        columns, marks = ", ".join(row), ", ".join("?" * len(row))
+        return await self._insert(f"INSERT INTO {table} ({columns}) VALUES ({marks})", row.values())
