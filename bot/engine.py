@@ -1,9 +1,11 @@
-"""The conversation engine: one incoming event in, the replies it owes out.
+"""The engine: one incoming event in, the replies it owes out.
 
 Each event is handled inside one database transaction that records the delivery key, the effect
 and the new cursor together; the replies are only returned after the commit. So a redelivered
 event is a no-op, and a crash before the commit loses nothing the user was told was saved.
-Nothing here knows which chat channel is speaking.
+Nothing here knows which chat channel is speaking. This module routes each event to the part that
+handles it: the inspection conversation in a private chat (`bot.conversation.inspection`), the team's
+commands and buttons in its group (`bot.team`), photos (`bot.photos`).
 """
 
 from __future__ import annotations
@@ -11,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from bot.checklist.kinds import kind_of, value_label
-from bot.checklist.model import Checklist, PhotoRule, Value
+from bot.checklist.model import Checklist
 from bot.checklist.versions import ChecklistVersions
-from bot.conversation import flow, prompts
-from bot.conversation.callbacks import Action, GroupAction, Token, decode, decode_group
+from bot.conversation.callbacks import GroupAction, decode_group
+from bot.conversation.inspection import Conversation
 from bot.conversation.turn import Turn, catalogue_for, owe
 from bot.events import (
     Abilities,
@@ -39,14 +40,9 @@ from bot.team.reporting import Reports
 from bot.team.rounds import Rounds
 from bot.team.teams import Teams
 from bot.texts import catalogue as texts
-from bot.texts.html import esc
-from bot.texts.summary import render_review
-from storage.models import Inspection, NewInspection, RemarkKind, Stage, Status
-from storage.port import Store, Tx
+from storage.port import Store
 
-UNIT_MIN, UNIT_MAX = 3, 200
 TEAM_COMMANDS = frozenset({"summary", "round", "endround", "report", "followups", "stats"})
-MAX_ID_DIGITS = 12  # what a row id can be; longer digits in a button are forged and SQLite cannot bind them
 
 
 class Engine:
@@ -73,6 +69,7 @@ class Engine:
         self.followups = FollowUps(self.versions, self.teams, followup_days)
         self.proofs = ProofIntake(self.followups, receiver)
         self.reports = Reports(self.versions)
+        self.conversation = Conversation(self.versions, self.publisher, self.followups)
 
     async def start(self) -> None:
         """Records the checklist in use, so inspections keep the questions they were asked."""
@@ -166,11 +163,11 @@ class Engine:
         if isinstance(event, Command):
             await self._command(turn, event)
         elif isinstance(event, Tap):
-            await self._tap(turn, event.data)
+            await self.conversation.tap(turn, event.data)
         elif isinstance(event, Text):
-            await self._text(turn, event.text)
+            await self.conversation.text(turn, event.text)
         elif isinstance(event, Location):
-            await self._location(turn, event)
+            await self.conversation.location(turn, event)
         elif isinstance(event, Edited):
             turn.say(turn.t.EDITED_IGNORED)
         else:
@@ -195,7 +192,7 @@ class Engine:
         elif name == "lang":
             await self._language(turn, command.args)
         elif name == "inspect":
-            await self._inspect(turn)
+            await self.conversation.inspect(turn)
         elif name == "newteam":
             turn.say(turn.t.NEWTEAM_IN_PRIVATE)
         elif name in TEAM_COMMANDS:
@@ -205,11 +202,11 @@ class Engine:
             if inspection is None:
                 turn.say(turn.t.NO_DRAFT)
             elif name == "status":
-                await self._status(turn, inspection)
+                await self.conversation.status(turn, inspection)
             elif name == "resume":
-                await self._prompt(turn, inspection)
+                await self.conversation.prompt(turn, inspection)
             else:
-                self._ask_cancel(turn, inspection)
+                self.conversation.ask_cancel(turn, inspection)
         else:
             turn.say(turn.t.UNKNOWN_COMMAND)
 
@@ -221,341 +218,3 @@ class Engine:
             return
         await turn.tx.people.set_language(turn.msg.person.id, lang)
         turn.say(texts.catalogue(lang).LANG_SET)
-
-    # --- starting and steering an inspection ---------------------------------------------------
-
-    async def _inspect(self, turn: Turn) -> None:
-        person = turn.msg.person
-        team = await turn.tx.teams.latest_of(person.id)
-        if team is None:
-            turn.say(turn.t.NOT_MEMBER)
-            return
-        draft = await turn.tx.inspections.draft_of(person.id)
-        if draft is not None:
-            checklist = await self.versions.of(turn.tx, draft)
-            answers = await turn.tx.inspections.answers(draft.id)
-            turn.say(
-                turn.t.HAS_DRAFT.format(
-                    id=draft.id,
-                    unit=esc(draft.unit or turn.t.NO_UNIT),
-                    done=len(answers),
-                    total=checklist.item_count,
-                )
-            )
-            return
-        current = await turn.tx.rounds.open_of(team.id)
-        inspection = await turn.tx.inspections.create(
-            NewInspection(
-                team_id=team.id,
-                inspector_id=person.id,
-                inspector_name=person.name,
-                checklist_id=self.versions.current.id,
-                checklist_version=self.versions.current.version,
-                round_id=current.id if current else None,
-            )
-        )
-        await self._prompt(turn, inspection)
-
-    async def _move(self, turn: Turn, inspection: Inspection, cursor: flow.Cursor) -> Inspection:
-        stage, pos = cursor
-        return await turn.tx.inspections.move(inspection, stage, pos)
-
-    async def _prompt(self, turn: Turn, inspection: Inspection) -> None:
-        """(Re)sends the message for wherever the cursor stands; /resume and every step end here."""
-        tx = turn.tx
-        checklist = await self.versions.of(tx, inspection)
-        stage = inspection.stage
-        if stage is Stage.UNIT:
-            team = await tx.teams.get(inspection.team_id)
-            text = turn.t.ASK_UNIT.format(
-                id=inspection.id,
-                team=esc(team.name if team else ""),
-                checklist=esc(checklist.title_in(turn.t.lang)),
-                areas=len(checklist.areas),
-                items=checklist.item_count,
-                round=await self._round_line(turn, inspection),
-            )
-            recent = await tx.inspections.recent_units(inspection.team_id)
-            rows = [[prompts.button(inspection, unit[:60], Action.UNIT, str(source))] for source, unit in recent]
-            turn.say(text + ("\n" + turn.t.ASK_UNIT_RECENT if recent else ""), rows, free_text=True)
-        elif stage is Stage.LOCATION:
-            turn.say(*prompts.stage_of_location(turn.t, inspection))
-        elif stage is Stage.ITEM:
-            item = checklist.at(inspection.pos)[3]
-            question = prompts.question(
-                turn.t, checklist, inspection, await tx.inspections.answer(inspection.id, item.id)
-            )
-            turn.say(*question, free_text=kind_of(item).typed)
-        elif stage is Stage.NOTE:
-            item = checklist.at(inspection.pos)[3]
-            note = prompts.note_request(
-                turn.t, checklist, inspection, await tx.inspections.answer(inspection.id, item.id)
-            )
-            turn.say(*note, free_text=True)
-        elif stage is Stage.PHOTOS:
-            item = checklist.at(inspection.pos)[3]
-            count = await tx.photos.count(inspection.id, item.id)
-            turn.say(*prompts.photo_request(turn.t, checklist, inspection, count))
-        elif stage in (Stage.RECOMMENDATIONS, Stage.STRENGTHS):
-            kind = RemarkKind.RECOMMENDATION if stage is Stage.RECOMMENDATIONS else RemarkKind.STRENGTH
-            count = sum(1 for remark in await tx.inspections.remarks(inspection.id) if remark.kind is kind)
-            turn.say(*prompts.remarks_request(turn.t, inspection, count), free_text=True)
-        else:
-            snapshot = await self.publisher.snapshot(tx, inspection)
-            turn.say(render_review(turn.t, snapshot), prompts.review_buttons(turn.t, inspection))
-
-    async def _round_line(self, turn: Turn, inspection: Inspection) -> str:
-        """The round's line of the first message, with its line break, or nothing outside a round."""
-        current = await turn.tx.rounds.get(inspection.round_id) if inspection.round_id is not None else None
-        return turn.t.ASK_UNIT_ROUND.format(round=esc(current.name)) + "\n" if current else ""
-
-    async def _status(self, turn: Turn, inspection: Inspection) -> None:
-        checklist = await self.versions.of(turn.tx, inspection)
-        answers = await turn.tx.inspections.answers(inspection.id)
-        where = turn.t.STAGE_WHERE.get(inspection.stage.value) or prompts.position(turn.t, checklist, inspection.pos)
-        turn.say(
-            turn.t.STATUS.format(
-                id=inspection.id,
-                unit=esc(inspection.unit or turn.t.NO_UNIT),
-                where=where,
-                done=len(answers),
-                total=checklist.item_count,
-                photos=await turn.tx.photos.count(inspection.id),
-            )
-        )
-
-    def _ask_cancel(self, turn: Turn, inspection: Inspection) -> None:
-        turn.say(
-            turn.t.CANCEL_CONFIRM.format(id=inspection.id, unit=esc(inspection.unit or turn.t.NO_UNIT)),
-            [
-                [prompts.button(inspection, turn.t.CANCEL, Action.CANCEL_YES)],
-                [prompts.button(inspection, turn.t.KEEP, Action.CANCEL_NO)],
-            ],
-        )
-
-    # --- button presses ------------------------------------------------------------------------
-
-    async def _tap(self, turn: Turn, data: str) -> None:
-        person = turn.msg.person
-        token = decode(data)
-        inspection = await turn.tx.inspections.draft_of(person.id)
-        if token is None or inspection is None or inspection.id != token.inspection_id:
-            other = await turn.tx.inspections.get(token.inspection_id) if token else None
-            finished = other is not None and other.inspector_id == person.id and other.status is not Status.DRAFT
-            turn.toast(turn.t.FINISHED_BUTTON if finished else turn.t.FOREIGN_BUTTON)
-            return
-        if token.step != inspection.step:
-            turn.toast(turn.t.STALE_BUTTON)
-            return
-        if not await self._apply_tap(turn, inspection, token):
-            turn.toast(turn.t.STALE_BUTTON)
-
-    async def _apply_tap(self, turn: Turn, inspection: Inspection, token: Token) -> bool:
-        """False when the press does not fit the stage it claims to answer (forged or mangled data)."""
-        action, stage = token.action, inspection.stage
-        checklist = await self.versions.of(turn.tx, inspection)
-        if action is Action.CANCEL_ASK:
-            turn.retire_buttons()
-            self._ask_cancel(turn, inspection)
-            return True
-        if action is Action.CANCEL_YES:
-            await turn.tx.inspections.finish(inspection.id, Status.CANCELLED)
-            turn.retire_buttons()
-            turn.say(turn.t.CANCELLED.format(id=inspection.id))
-            return True
-        if action is Action.CANCEL_NO:
-            turn.retire_buttons()
-            await self._prompt(turn, inspection)
-            return True
-        if action is Action.BACK:
-            target = flow.back(checklist, stage, inspection.pos)
-            if target is None:
-                turn.toast(turn.t.FIRST_STEP, alert=False)
-                return True
-            turn.retire_buttons()
-            await self._prompt(turn, await self._move(turn, inspection, target))
-            return True
-        handler = {
-            Stage.UNIT: self._tap_unit,
-            Stage.LOCATION: self._tap_location,
-            Stage.ITEM: self._tap_item,
-            Stage.NOTE: self._tap_note,
-            Stage.PHOTOS: self._tap_photos,
-            Stage.RECOMMENDATIONS: self._tap_remarks,
-            Stage.STRENGTHS: self._tap_remarks,
-            Stage.REVIEW: self._tap_review,
-        }[stage]
-        return await handler(turn, inspection, checklist, token)
-
-    async def _tap_unit(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
-        if token.action is not Action.UNIT or not token.arg.isdigit() or len(token.arg) > MAX_ID_DIGITS:
-            return False
-        source = await turn.tx.inspections.get(int(token.arg))
-        if source is None or source.team_id != inspection.team_id or not source.unit:
-            return False
-        turn.retire_buttons()
-        await self._set_unit(turn, inspection, source.unit)
-        return True
-
-    async def _tap_location(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
-        if token.action is not Action.SKIP:
-            return False
-        turn.retire_buttons()
-        await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, 0)))
-        return True
-
-    async def _tap_item(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
-        _, area, _, item = checklist.at(inspection.pos)
-        if token.action is Action.SKIP and not item.required:
-            await turn.tx.inspections.delete_answer(inspection.id, item.id)
-            turn.retire_buttons(self._frozen(turn, checklist, inspection, turn.t.SKIPPED))
-            await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, inspection.pos + 1)))
-            return True
-        if token.action is not Action.VALUE or token.arg not in kind_of(item).choices:
-            return False
-        await turn.tx.inspections.save_answer(inspection.id, area.id, item.id, token.arg, turn.msg.person.id)
-        turn.retire_buttons(self._frozen(turn, checklist, inspection, value_label(turn.t, item, token.arg)))
-        target = flow.after_value(checklist, inspection.pos, token.arg)
-        await self._prompt(turn, await self._move(turn, inspection, target))
-        return True
-
-    def _frozen(self, turn: Turn, checklist: Checklist, inspection: Inspection, chosen: str) -> str:
-        """The answered question stays in the chat history with its answer, without live buttons."""
-        _, _, _, item = checklist.at(inspection.pos)
-        header = prompts.item_header(turn.t, checklist, inspection.pos)
-        return f"{header}\n\n{esc(item.prompt_in(turn.t.lang))}\n→ <b>{esc(chosen)}</b>"
-
-    async def _tap_note(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
-        if token.action is not Action.SKIP:
-            return False
-        turn.retire_buttons()
-        await self._prompt(turn, await self._move(turn, inspection, flow.after_note(checklist, inspection.pos)))
-        return True
-
-    async def _tap_photos(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
-        if token.action is not Action.DONE:
-            return False
-        _, area, _, item = checklist.at(inspection.pos)
-        count = await turn.tx.photos.count(inspection.id, item.id)
-        if count == 0 and item.photo is PhotoRule.REQUIRED:
-            turn.toast(turn.t.PHOTO_REQUIRED)
-            return True
-        if kind_of(item).answered_by_photos:
-            if count:
-                await turn.tx.inspections.save_answer(inspection.id, area.id, item.id, str(count), turn.msg.person.id)
-            else:
-                await turn.tx.inspections.delete_answer(inspection.id, item.id)
-        turn.retire_buttons()
-        await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, inspection.pos + 1)))
-        return True
-
-    async def _tap_remarks(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
-        if token.action not in (Action.DONE, Action.SKIP):
-            return False
-        following = Stage.STRENGTHS if inspection.stage is Stage.RECOMMENDATIONS else Stage.REVIEW
-        turn.retire_buttons()
-        await self._prompt(turn, await turn.tx.inspections.move(inspection, following, checklist.item_count))
-        return True
-
-    async def _tap_review(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
-        if token.action is not Action.SUBMIT:
-            return False
-        missing = await self._first_missing(turn.tx, inspection, checklist)
-        if missing is not None:
-            turn.retire_buttons()
-            where = prompts.position(turn.t, checklist, missing)
-            turn.say(turn.t.MISSING_REQUIRED.format(where=where))
-            await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, missing)))
-            return True
-        await turn.tx.inspections.finish(inspection.id, Status.SUBMITTED)
-        submitted = await turn.tx.inspections.get(inspection.id)
-        assert submitted is not None
-        await self.followups.create_for(turn.tx, submitted)
-        snapshot = await self.publisher.snapshot(turn.tx, submitted)
-        turn.retire_buttons()
-        turn.say(turn.t.SUBMITTED.format(id=submitted.id, unit=esc(submitted.unit or "")))
-        await self.publisher.publish(turn, snapshot)
-        return True
-
-    async def _first_missing(self, tx: Tx, inspection: Inspection, checklist: Checklist) -> int | None:
-        """Back-and-forth navigation could in principle leave a required answer or photo behind."""
-        answers = await tx.inspections.answers(inspection.id)
-        for pos in range(checklist.item_count):
-            _, _, _, item = checklist.at(pos)
-            answer = answers.get(item.id)
-            if item.required and answer is None:
-                return pos
-            needs_photo = item.photo is PhotoRule.REQUIRED and (answer is None or answer.value != Value.NA)
-            if needs_photo and (item.required or answer) and await tx.photos.count(inspection.id, item.id) == 0:
-                return pos
-        return None
-
-    # --- typed answers -------------------------------------------------------------------------
-
-    async def _text(self, turn: Turn, text: str) -> None:
-        person = turn.msg.person
-        inspection = await turn.tx.inspections.draft_of(person.id)
-        if inspection is None:
-            member = await turn.tx.teams.latest_of(person.id)
-            turn.say(turn.t.IDLE_HINT if member else turn.t.STRANGER_HINT)
-            return
-        checklist = await self.versions.of(turn.tx, inspection)
-        stage = inspection.stage
-        text = text.strip()
-        if not text and stage is not Stage.UNIT:
-            # Telegram refuses blank messages, but other channels (and odd keyboards) may not.
-            turn.say(turn.t.BLANK_TEXT)
-            await self._prompt(turn, inspection)
-            return
-        if stage is Stage.UNIT:
-            unit = " ".join(text.split())
-            if "\n" in text or not UNIT_MIN <= len(unit) <= UNIT_MAX:
-                turn.say(turn.t.UNIT_RULE)
-                return
-            await self._set_unit(turn, inspection, unit)
-        elif stage is Stage.ITEM:
-            await self._typed_answer(turn, inspection, checklist, text)
-        elif stage is Stage.NOTE:
-            _, _, _, item = checklist.at(inspection.pos)
-            await turn.tx.inspections.save_note(inspection.id, item.id, text)
-            await self._prompt(turn, await self._move(turn, inspection, flow.after_note(checklist, inspection.pos)))
-        elif stage in (Stage.RECOMMENDATIONS, Stage.STRENGTHS):
-            kind = RemarkKind.RECOMMENDATION if stage is Stage.RECOMMENDATIONS else RemarkKind.STRENGTH
-            await turn.tx.inspections.add_remark(inspection.id, kind, text)
-            count = sum(1 for remark in await turn.tx.inspections.remarks(inspection.id) if remark.kind is kind)
-            done = [[prompts.button(inspection, turn.t.DONE, Action.DONE)]]
-            turn.say(turn.t.REMARK_SAVED.format(count=count), done, free_text=True)
-        elif stage is Stage.PHOTOS:
-            turn.say(turn.t.NEEDS_TEXT_PHOTO_STAGE)
-            await self._prompt(turn, inspection)
-        elif stage is Stage.LOCATION:
-            await self._prompt(turn, inspection)
-        else:
-            turn.say(turn.t.NEEDS_REVIEW_BUTTON)
-            await self._prompt(turn, inspection)
-
-    async def _typed_answer(self, turn: Turn, inspection: Inspection, checklist: Checklist, text: str) -> None:
-        _, area, _, item = checklist.at(inspection.pos)
-        reading = kind_of(item).read(turn.t, text)
-        if reading.reply is not None:
-            turn.say(reading.reply)
-        value = reading.value
-        if value is None:
-            await self._prompt(turn, inspection)
-            return
-        await turn.tx.inspections.save_answer(inspection.id, area.id, item.id, value, turn.msg.person.id)
-        await self._prompt(turn, await self._move(turn, inspection, flow.after_value(checklist, inspection.pos, value)))
-
-    async def _set_unit(self, turn: Turn, inspection: Inspection, unit: str) -> None:
-        await turn.tx.inspections.set_unit(inspection.id, unit)
-        await self._prompt(turn, await turn.tx.inspections.move(inspection, Stage.LOCATION, 0))
-
-    async def _location(self, turn: Turn, location: Location) -> None:
-        inspection = await turn.tx.inspections.draft_of(turn.msg.person.id)
-        if inspection is None or inspection.stage is not Stage.LOCATION:
-            turn.say(turn.t.LOCATION_NOT_NOW)
-            return
-        checklist = await self.versions.of(turn.tx, inspection)
-        await turn.tx.inspections.set_location(inspection.id, location.latitude, location.longitude)
-        turn.say(turn.t.LOCATION_SAVED)
-        await self._prompt(turn, await self._move(turn, inspection, flow.entry(checklist, 0)))
