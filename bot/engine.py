@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from bot.buttons import GroupAction, decode_group
 from bot.checklist.model import Checklist
 from bot.checklist.versions import ChecklistVersions
-from bot.conversation.callbacks import GroupAction, decode_group
 from bot.conversation.inspection import Conversation
-from bot.conversation.turn import Turn, catalogue_for, owe
 from bot.events import (
     Abilities,
     ChatKind,
@@ -40,6 +39,7 @@ from bot.team.reporting import Reports
 from bot.team.rounds import Rounds
 from bot.team.teams import Teams
 from bot.texts import catalogue as texts
+from bot.turn import Turn, catalogue_for, owe
 from storage.port import Store
 
 TEAM_COMMANDS = frozenset({"summary", "round", "endround", "report", "followups", "stats"})

@@ -15,8 +15,8 @@ from PIL import Image, ImageDraw
 
 from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist
 from bot.checklist.model import Checklist, ItemType
+from bot.findings.snapshot import Snapshot
 from bot.reports.data import InspectionReport, ReportContext, RoundReport
-from bot.texts.summary import Snapshot
 from storage.models import (
     Answer,
     FollowUp,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answers import Value
 from bot.checklist.kinds import KINDS, kind_of, parse_number
-from bot.checklist.model import Item, ItemType, Value
+from bot.checklist.model import Item, ItemType
 from bot.texts.catalogue import VI
 
 

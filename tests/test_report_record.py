@@ -15,10 +15,10 @@ from docx.shared import Cm, Pt
 from docx.table import Table
 from PIL import Image
 
+from bot.findings.results import area_results, shortcomings
 from bot.reports.data import InspectionReport
 from bot.reports.docx_layout import criterion
 from bot.reports.record import write_record
-from bot.reports.results import area_results, shortcomings
 from bot.texts.catalogue import VI
 from bot.texts.formats import VIETNAM
 from storage.models import RemarkKind

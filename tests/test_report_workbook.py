@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
+from bot.findings.results import area_results
 from bot.reports.archive import archive_name
 from bot.reports.data import InspectionReport, RoundReport
-from bot.reports.results import area_results
 from bot.reports.workbook import write_workbook
 from tests import report_samples as samples
 

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.checklist.loader import parse_checklist
+from bot.findings.snapshot import Snapshot
+from bot.findings.summary import photo_album, render_review, render_summary
 from bot.texts.catalogue import VI
-from bot.texts.summary import Snapshot, photo_album, render_review, render_summary
 from handlers.split import split_html, visible_length
 from storage.models import Answer, Inspection, Photo, Remark, RemarkKind, Stage, Status, Team
 from tests.engine_harness import SMALL_CHECKLIST

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import ClassVar
 
-from bot.checklist.model import Item, ItemType, Value
+from bot.answers import Value
+from bot.checklist.model import Item, ItemType
 from bot.texts.catalogue import Messages
 from bot.texts.html import esc
 

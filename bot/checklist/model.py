@@ -24,23 +24,6 @@ class ItemType(StrEnum):
     PHOTO = "photo"
 
 
-class Value(StrEnum):
-    """The canonical answers stored for the choice types, whatever language they were given in."""
-
-    PASS = "pass"
-    FAIL = "fail"
-    PARTIAL = "partial"
-    NA = "na"
-    YES = "yes"
-    NO = "no"
-
-
-VERDICTS = (Value.PASS, Value.PARTIAL, Value.FAIL, Value.NA)
-"""A rating's values in the order results show them, from best to not applicable."""
-SHORTCOMINGS = frozenset({Value.FAIL, Value.PARTIAL})
-"""The ratings that are a shortcoming: a note is asked for, and a follow-up is opened."""
-
-
 class PhotoRule(StrEnum):
     NONE = "none"
     OPTIONAL = "optional"

@@ -6,8 +6,9 @@ tested without a database or a chat.
 
 from __future__ import annotations
 
+from bot.answers import SHORTCOMINGS, Value
 from bot.checklist.kinds import kind_of
-from bot.checklist.model import SHORTCOMINGS, Checklist, Value
+from bot.checklist.model import Checklist
 from storage.models import Stage
 
 Cursor = tuple[Stage, int]

@@ -8,17 +8,18 @@ what each question looks like is `prompts`', how each type of question is answer
 
 from __future__ import annotations
 
+from bot.answers import Value
+from bot.buttons import Action, Token, decode
 from bot.checklist.kinds import kind_of, value_label
-from bot.checklist.model import Checklist, PhotoRule, Value
+from bot.checklist.model import Checklist, PhotoRule
 from bot.checklist.versions import ChecklistVersions
 from bot.conversation import flow, prompts
-from bot.conversation.callbacks import Action, Token, decode
-from bot.conversation.turn import Turn
 from bot.events import Location
+from bot.findings.summary import render_review
 from bot.team.followups import FollowUps
 from bot.team.publishing import Publisher
 from bot.texts.html import esc
-from bot.texts.summary import render_review
+from bot.turn import Turn
 from storage.models import Inspection, NewInspection, RemarkKind, Stage, Status
 from storage.port import Tx
 

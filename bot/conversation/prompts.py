@@ -6,9 +6,9 @@ their language where the checklist has it.
 
 from __future__ import annotations
 
+from bot.buttons import Action, Token
 from bot.checklist.kinds import kind_of
 from bot.checklist.model import Checklist, PhotoRule
-from bot.conversation.callbacks import Action, Token
 from bot.events import Button
 from bot.texts.catalogue import Messages
 from bot.texts.html import esc

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from bot.buttons import Action
 from bot.checklist.kinds import kind_of
 from bot.checklist.versions import ChecklistVersions
 from bot.conversation import flow, prompts
-from bot.conversation.callbacks import Action
-from bot.conversation.turn import catalogue_for
 from bot.events import ChatKind, Incoming, PhotoIn, Reply, Say
 from bot.photos.receiving import Decision, PhotoReceiver, Wanted
 from bot.texts.catalogue import Messages
+from bot.turn import catalogue_for
 from storage.models import Inspection, NewPhoto, SentFile, Stage
 from storage.port import Tx
 

@@ -3,7 +3,7 @@ received the same way as evidence (`bot.photos.receiving`)."""
 
 from __future__ import annotations
 
-from bot.conversation.callbacks import GroupAction, group_button
+from bot.buttons import GroupAction, group_button
 from bot.events import Incoming, PhotoIn, Reply, Say
 from bot.photos.receiving import Decision, PhotoReceiver, Wanted
 from bot.team.followups import FollowUps

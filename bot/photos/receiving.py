@@ -15,10 +15,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.conversation.turn import owe
 from bot.events import Incoming, PhotoIn, Reply, Say
 from bot.photos.images import PhotoInfo, PhotoRejected, examine, keep
 from bot.texts.catalogue import Messages
+from bot.turn import owe
 from storage.models import SentFile
 from storage.port import Store, Tx
 

@@ -17,9 +17,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from bot.checklist.model import VERDICTS, Value
+from bot.answers import VERDICTS, Value
 from bot.reports.data import RoundReport
-from bot.reports.results import round_verdict_counts
+from bot.reports.round_results import round_verdict_counts
 from bot.texts.catalogue import VI
 
 WIDTH_IN = 8.0

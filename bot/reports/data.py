@@ -8,8 +8,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from bot.checklist.model import Checklist
+from bot.findings.snapshot import Snapshot
 from bot.texts.plain import fold
-from bot.texts.summary import Snapshot
 from storage.models import FollowUp, Inspection, Member, Round, Team
 
 

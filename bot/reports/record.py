@@ -16,8 +16,10 @@ from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
+from bot.answers import Value
 from bot.checklist.kinds import value_label
-from bot.checklist.model import Area, Checklist, Item, Value
+from bot.checklist.model import Area, Checklist, Item
+from bot.findings.results import AreaResult, Finding, achievements, area_results, shortcomings
 from bot.reports.data import InspectionReport, ReportContext
 from bot.reports.docx_layout import (
     PhotoSpool,
@@ -35,7 +37,6 @@ from bot.reports.docx_layout import (
     new_document,
     vietnam,
 )
-from bot.reports.results import AreaResult, Finding, achievements, area_results, shortcomings
 from bot.texts import catalogue as texts
 from storage.models import FollowUp, Member, Photo, RemarkKind, Role
 

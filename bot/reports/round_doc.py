@@ -16,7 +16,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Length, Mm, Pt
 from PIL import Image
 
-from bot.checklist.model import Area, Value
+from bot.answers import Value
+from bot.checklist.model import Area
+from bot.findings.results import AreaResult, area_results
 from bot.reports.data import InspectionReport, ReportContext, RoundReport
 from bot.reports.docx_layout import (
     Signature,
@@ -34,7 +36,7 @@ from bot.reports.docx_layout import (
     shade,
     vietnam,
 )
-from bot.reports.results import AreaResult, area_results, common_shortcomings
+from bot.reports.round_results import common_shortcomings
 from bot.texts import catalogue as texts
 from storage.models import RemarkKind
 

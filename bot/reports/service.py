@@ -11,17 +11,18 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from bot.checklist.model import VERDICTS, Checklist
+from bot.answers import VERDICTS
+from bot.checklist.model import Checklist
 from bot.checklist.versions import ChecklistVersions
 from bot.events import ReportKind, ReportRequest
+from bot.findings.results import area_rates
+from bot.findings.snapshot import read_snapshot
 from bot.reports.archive import slug, write_archive
 from bot.reports.chart import pass_rate_chart, round_chart
 from bot.reports.data import InspectionReport, ReportContext, RoundReport, latest_per_unit
 from bot.reports.record import write_record
 from bot.reports.round_doc import write_round_report
 from bot.reports.workbook import write_workbook
-from bot.team.publishing import read_snapshot
-from bot.team.reporting import area_rates
 from bot.texts import catalogue as texts
 from bot.texts.html import esc
 from storage.clock import utcnow

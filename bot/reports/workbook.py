@@ -22,11 +22,12 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.answers import VERDICTS, Value
 from bot.checklist.kinds import value_label
-from bot.checklist.model import VERDICTS, Area, Value
+from bot.checklist.model import Area
+from bot.findings.results import AreaResult, area_results
 from bot.reports.archive import archive_name, area_number, ordered_photos
 from bot.reports.data import InspectionReport, ReportContext, RoundReport
-from bot.reports.results import AreaResult, area_results
 from bot.texts.catalogue import VI
 from bot.texts.formats import VIETNAM
 

@@ -11,17 +11,18 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from bot.answers import SHORTCOMINGS
+from bot.buttons import GroupAction, GroupToken, group_button
 from bot.checklist.kinds import kind_of
-from bot.checklist.model import SHORTCOMINGS, Checklist
+from bot.checklist.model import Checklist
 from bot.checklist.versions import ChecklistVersions
-from bot.conversation.callbacks import GroupAction, GroupToken, group_button
-from bot.conversation.turn import Turn
 from bot.team.teams import Teams
 from bot.texts import catalogue as texts
 from bot.texts import formats
 from bot.texts.catalogue import Messages
 from bot.texts.html import esc
 from bot.texts.plain import all_words_in
+from bot.turn import Turn
 from storage.clock import utcnow
 from storage.models import FollowUp, FollowUpStatus, GroupPrompt, Inspection, PromptStage, Team
 from storage.port import Tx

@@ -6,28 +6,15 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from bot.checklist.versions import ChecklistVersions
-from bot.conversation.turn import Turn
 from bot.events import Abilities, Photos
+from bot.findings.snapshot import Snapshot, read_snapshot
+from bot.findings.summary import photo_album, render_summary
 from bot.texts import catalogue as texts
 from bot.texts.html import esc
 from bot.texts.plain import all_words_in
-from bot.texts.summary import Snapshot, photo_album, render_summary
+from bot.turn import Turn
 from storage.models import Inspection, Team
 from storage.port import Tx
-
-
-async def read_snapshot(tx: Tx, versions: ChecklistVersions, inspection: Inspection) -> Snapshot:
-    """Everything entered for one inspection, as the summary, the review and the documents show it."""
-    team = await tx.teams.get(inspection.team_id)
-    assert team is not None
-    return Snapshot(
-        inspection=inspection,
-        team=team,
-        checklist=await versions.of(tx, inspection),
-        answers=await tx.inspections.answers(inspection.id),
-        photos=await tx.photos.of(inspection.id),
-        remarks=await tx.inspections.remarks(inspection.id),
-    )
 
 
 class Publisher:

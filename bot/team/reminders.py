@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from bot.checklist.versions import ChecklistVersions
-from bot.conversation.turn import catalogue_of, owe
 from bot.events import Owed, Say
 from bot.team.followups import FollowUps
 from bot.texts import formats
 from bot.texts.html import esc
+from bot.turn import catalogue_of, owe
 from storage.port import Store, Tx
 
 DIGEST_WINDOW_DAYS = 3

@@ -9,16 +9,17 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from bot.checklist.model import VERDICTS, Area, Value
+from bot.answers import VERDICTS
+from bot.buttons import GroupAction, GroupToken, group_button
 from bot.checklist.versions import ChecklistVersions
-from bot.conversation.callbacks import GroupAction, GroupToken, group_button
-from bot.conversation.turn import Turn
 from bot.events import Button, ReportFile, ReportKind, ReportRequest
+from bot.findings.results import area_rates, rate
 from bot.reports.archive import plan_parts
 from bot.reports.data import latest_per_unit
 from bot.texts import formats
 from bot.texts.catalogue import Messages
 from bot.texts.html import esc
+from bot.turn import Turn
 from storage.models import Inspection, Round, Status, Team
 from storage.port import Tx
 
@@ -164,24 +165,8 @@ class Reports:
         _request(turn, ReportRequest(kind=ReportKind.STATS, team_id=team.id))
 
 
-def area_rates(
-    answers: list[tuple[int, str, datetime, str, str]], areas: list[Area]
-) -> list[tuple[Area, tuple[int, int]]]:
-    """(passed, applicable) per area of the current checklist, over rows of `rated_answers_of_team`."""
-    by_area: dict[str, list[str]] = defaultdict(list)
-    for _, _, _, area_id, value in answers:
-        by_area[area_id].append(value)
-    return [(area, _rate(by_area.get(area.id, []))) for area in areas]
-
-
-def _rate(values: list[str]) -> tuple[int, int]:
-    """(passed, applicable): "Không áp dụng" is not a criterion the unit could meet."""
-    rated = [value for value in values if value != Value.NA]
-    return sum(1 for value in rated if value == Value.PASS), len(rated)
-
-
 def _shown_rate(values: list[str]) -> str:
-    passed, rated = _rate(values)
+    passed, rated = rate(values)
     return formats.percent(passed / rated if rated else None)
 
 

@@ -6,11 +6,11 @@ in it: they stay stored but can no longer be changed, so the round's reports are
 
 from __future__ import annotations
 
-from bot.conversation.callbacks import GroupAction, GroupToken, group_button
-from bot.conversation.turn import Turn, catalogue_of
+from bot.buttons import GroupAction, GroupToken, group_button
 from bot.team.teams import Teams
 from bot.texts import formats
 from bot.texts.html import esc
+from bot.turn import Turn, catalogue_of
 from storage.models import Round, Status, Team
 
 ROUND_MIN, ROUND_MAX = 3, 200

@@ -5,9 +5,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
-from bot.conversation.turn import Turn
 from bot.texts import catalogue as texts
 from bot.texts.html import esc
+from bot.turn import Turn
 from storage.models import Role, Team
 from storage.port import Tx
 

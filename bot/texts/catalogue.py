@@ -17,7 +17,7 @@ from typing import ClassVar
 import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
-from bot.checklist.model import VERDICTS, Value
+from bot.answers import VERDICTS, Value
 from bot.events import ReportKind
 from storage.models import FollowUpEventKind, Stage
 

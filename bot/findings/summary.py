@@ -10,33 +10,16 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
-
+from bot.answers import SHORTCOMINGS, VERDICTS, Value
 from bot.checklist.kinds import kind_of, value_label
-from bot.checklist.model import SHORTCOMINGS, VERDICTS, Area, Checklist, Value
+from bot.checklist.model import Area
 from bot.events import OutPhoto
+from bot.findings.snapshot import Snapshot
 from bot.texts import catalogue as texts
 from bot.texts import formats
 from bot.texts.catalogue import Messages
 from bot.texts.html import esc
-from storage.models import Answer, Inspection, Photo, Remark, RemarkKind, Team
-
-
-class Snapshot(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    inspection: Inspection
-    team: Team
-    checklist: Checklist
-    answers: dict[str, Answer]
-    photos: list[Photo]
-    remarks: list[Remark]
-
-    def remarks_of(self, kind: RemarkKind) -> list[str]:
-        return [remark.text for remark in self.remarks if remark.kind is kind]
-
-    def photos_of(self, item_id: str) -> list[Photo]:
-        return [photo for photo in self.photos if photo.item_id == item_id]
+from storage.models import RemarkKind
 
 
 def area_counts(snapshot: Snapshot, area: Area) -> Counter[str]:

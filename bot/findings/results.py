@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
+from bot.answers import SHORTCOMINGS, VERDICTS, Value
 from bot.checklist.kinds import kind_of
-from bot.checklist.model import SHORTCOMINGS, VERDICTS, Area, Item, Value
-from bot.reports.data import InspectionReport, RoundReport
-from bot.texts.summary import Snapshot
+from bot.checklist.model import Area, Item
+from bot.findings.snapshot import Snapshot
 from storage.models import Answer
 
 
@@ -88,47 +89,17 @@ def achievements(snapshot: Snapshot) -> list[Finding]:
     return findings(snapshot, frozenset({Value.PASS}))
 
 
-@dataclass(frozen=True)
-class CommonShortcoming:
-    """The same criterion failed or only partly met at several units of a round."""
-
-    area_number: int
-    area: Area
-    item: Item
-    units: list[tuple[InspectionReport, Answer]]
-
-
-def common_shortcomings(report: RoundReport, at_least: int = 2) -> list[CommonShortcoming]:
-    """Criteria short at `at_least` units or more, most widespread first, then in checklist order."""
-    by_item: dict[str, list[tuple[InspectionReport, Finding]]] = defaultdict(list)
-    order: dict[str, int] = {}
-    for unit in report.inspections:
-        for finding in shortcomings(unit.snapshot):
-            order.setdefault(finding.item.id, len(order))
-            by_item[finding.item.id].append((unit, finding))
-    common = [
-        CommonShortcoming(
-            area_number=entries[0][1].area_number,
-            area=entries[0][1].area,
-            item=entries[0][1].item,
-            units=[(unit, finding.answer) for unit, finding in entries],
-        )
-        for entries in by_item.values()
-        if len(entries) >= at_least
-    ]
-    return sorted(common, key=lambda c: (-len(c.units), order[c.item.id]))
+def area_rates(
+    answers: list[tuple[int, str, datetime, str, str]], areas: list[Area]
+) -> list[tuple[Area, tuple[int, int]]]:
+    """(passed, applicable) per area of the current checklist, over rows of `rated_answers_of_team`."""
+    by_area: dict[str, list[str]] = defaultdict(list)
+    for _, _, _, area_id, value in answers:
+        by_area[area_id].append(value)
+    return [(area, rate(by_area.get(area.id, []))) for area in areas]
 
 
-def round_verdict_counts(report: RoundReport) -> list[tuple[Area, dict[str, int]]]:
-    """Per area, how many of the round's units got each verdict: what the chart draws."""
-    if not report.inspections:
-        return []
-    areas = report.inspections[0].checklist.areas
-    counts: list[tuple[Area, dict[str, int]]] = [(area, dict.fromkeys(VERDICTS, 0)) for area in areas]
-    index = {area.id: position for position, area in enumerate(areas)}
-    for unit in report.inspections:
-        for result in area_results(unit.snapshot):
-            position = index.get(result.area.id)
-            if position is not None:
-                counts[position][1][result.verdict] += 1
-    return counts
+def rate(values: list[str]) -> tuple[int, int]:
+    """(passed, applicable): "Không áp dụng" is not a criterion the unit could meet."""
+    rated = [value for value in values if value != Value.NA]
+    return sum(1 for value in rated if value == Value.PASS), len(rated)
