@@ -16,12 +16,13 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Protocol
 
 from pydantic import TypeAdapter
 
-from bot.events import Owed
+from bot.events import Edit, Owed, Say
+from bot.turn import catalogue_of
 from handlers.identities import Identities
 from storage.clock import utcnow
 from storage.models import OutboxRow, OutboxStatus
@@ -33,8 +34,14 @@ Step = Callable[[], Awaitable[object]]
 OWED: TypeAdapter[Owed] = TypeAdapter(Owed)
 
 MAX_ATTEMPTS = 30
+# An error the channel does not know (a bug, memory running out) is unlikely to go away by waiting: a few
+# quick tries, then the reply is given up so that it cannot hold back the chat's next ones.
+MAX_UNEXPECTED_ATTEMPTS = 3
+UNEXPECTED_RETRY = timedelta(seconds=1)
 MAX_BACKOFF = timedelta(minutes=5)
 IDLE_CHECK_SECONDS = 30.0
+# A notice that a reply was given up on is itself never the subject of another notice.
+GAVE_UP = "gave-up"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -44,23 +51,30 @@ def backoff(attempts: int) -> timedelta:
 @dataclass(frozen=True)
 class Failure:
     """What one failed call means: try the reply again after `retry_in`, give up (`retry_in` None), or
-    carry on with the next step as if it had worked (`skip`)."""
+    carry on with the next step as if it had worked (`skip`). `reachable` says whether the chat can still
+    be told that a reply was given up on (not when the person blocked the bot or the chat is gone)."""
 
     message: str
     retry_in: timedelta | None = None
     skipped: bool = False
+    reachable: bool = True
+    attempts: int = MAX_ATTEMPTS
 
     @classmethod
     def retry(cls, after: timedelta, message: str) -> Failure:
         return cls(message, after)
 
     @classmethod
-    def permanent(cls, message: str) -> Failure:
-        return cls(message)
+    def permanent(cls, message: str, *, reachable: bool = True) -> Failure:
+        return cls(message, reachable=reachable)
 
     @classmethod
     def skip(cls) -> Failure:
         return cls("", skipped=True)
+
+    @classmethod
+    def unexpected(cls, error: BaseException) -> Failure:
+        return cls(f"{type(error).__name__}: {error}", UNEXPECTED_RETRY, attempts=MAX_UNEXPECTED_ATTEMPTS)
 
 
 class Delivery(Protocol):
@@ -155,34 +169,45 @@ class OutboxWorker:
         for index in range(row.progress, len(steps)):
             try:
                 await steps[index]()
-            except Exception as error:
-                failure = channel.failure(error, row.attempts)
-                if failure is None and isinstance(error, OSError):  # a stored photo could not be read
-                    log.exception("reply %s could not be prepared", row.id)
-                    failure = Failure.permanent(str(error))
+            except (Exception, MemoryError) as error:
+                failure = channel.failure(error, row.attempts) if isinstance(error, Exception) else None
                 if failure is None:
-                    raise
+                    log.exception("reply %s to chat %s failed unexpectedly", row.id, row.chat_id)
+                    failure = Failure.unexpected(error)
                 if failure.skipped:
                     continue
                 if failure.retry_in is None:
-                    return await self._finish(row, OutboxStatus.FAILED, failure.message)
-                return await self._later(row, utcnow() + failure.retry_in, failure.message)
+                    return await self._give_up(row, failure)
+                return await self._later(row, failure)
             if len(steps) > 1:
                 async with self.store.transaction() as tx:
                     await tx.delivery.outbox_progress(row.id, index + 1)
-        return await self._finish(row, OutboxStatus.SENT)
+        return await self._sent(row)
 
-    async def _later(self, row: OutboxRow, when: datetime, error: str) -> bool:
-        if row.attempts + 1 >= MAX_ATTEMPTS:
-            return await self._finish(row, OutboxStatus.FAILED, f"gave up after {MAX_ATTEMPTS} attempts: {error}")
-        log.info("reply %s to chat %s will be retried: %s", row.id, row.chat_id, error)
+    async def _later(self, row: OutboxRow, failure: Failure) -> bool:
+        if row.attempts + 1 >= failure.attempts:
+            message = f"gave up after {failure.attempts} attempts: {failure.message}"
+            return await self._give_up(row, Failure.permanent(message, reachable=failure.reachable))
+        log.info("reply %s to chat %s will be retried: %s", row.id, row.chat_id, failure.message)
+        assert failure.retry_in is not None
         async with self.store.transaction() as tx:
-            await tx.delivery.outbox_retry_later(row.id, when, error)
+            await tx.delivery.outbox_retry_later(row.id, utcnow() + failure.retry_in, failure.message)
         return False
 
-    async def _finish(self, row: OutboxRow, status: OutboxStatus, error: str | None = None) -> bool:
-        if status is OutboxStatus.FAILED:
-            log.warning("reply %s to chat %s failed for good: %s", row.id, row.chat_id, error)
+    async def _give_up(self, row: OutboxRow, failure: Failure) -> bool:
+        """Recorded as failed, and the chat told once (in its own language) what did not arrive, so that
+        nobody waits for it and the chat's next replies go out."""
+        log.warning("reply %s to chat %s failed for good: %s", row.id, row.chat_id, failure.message)
+        reply = OWED.validate_json(row.body)
         async with self.store.transaction() as tx:
-            await tx.delivery.outbox_finish(row.id, status, error)
+            await tx.delivery.outbox_finish(row.id, OutboxStatus.FAILED, failure.message)
+            if failure.reachable and row.coalesce_key != GAVE_UP and not isinstance(reply, Edit):
+                t = await catalogue_of(tx, row.chat_id)
+                notice = Say(chat_id=row.chat_id, html=t.DELIVERY_FAILED.format(what=t.UNDELIVERED[reply.kind]))
+                await tx.delivery.outbox_add(row.chat_id, notice.model_dump_json(), GAVE_UP, utcnow())
+        return True
+
+    async def _sent(self, row: OutboxRow) -> bool:
+        async with self.store.transaction() as tx:
+            await tx.delivery.outbox_finish(row.id, OutboxStatus.SENT, None)
         return True

@@ -38,3 +38,29 @@ def truncated_jpeg() -> bytes:
 
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@cache
+def worst_png(width: int = 5000, height: int = 5000) -> bytes:
+    """The largest PNG the bot still accepts: a nearly empty RGBA canvas, a few hundred KB that decode
+    into about a hundred megabytes."""
+    buffer = io.BytesIO()
+    Image.new("RGBA", (width, height)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@cache
+def worst_jpeg(width: int = 6000, height: int = 5500) -> bytes:
+    """The largest progressive JPEG the bot still accepts: decoding one keeps all its coefficients in
+    memory (about 3 bytes a pixel), whatever scale it is decoded at."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (180, 190, 200)).save(buffer, "JPEG", quality=70, progressive=True)
+    return buffer.getvalue()
+
+
+@cache
+def phone_hires_jpeg(width: int = 8160, height: int = 6120) -> bytes:
+    """A 50-megapixel photo, as a phone's high-resolution mode takes it (baseline JPEG)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (120, 160, 90)).save(buffer, "JPEG", quality=80)
+    return buffer.getvalue()

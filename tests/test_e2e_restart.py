@@ -18,9 +18,11 @@ from tests.standin import BotApiStandIn
 ROOT = Path(__file__).resolve().parent.parent
 
 
-async def start_bot(tg: BotApiStandIn, data_dir: Path, log: Path) -> asyncio.subprocess.Process:
+async def start_bot(
+    tg: BotApiStandIn, data_dir: Path, log: Path, settings: dict[str, str] | None = None
+) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ADMIN_", "DATA_", "CHECKLIST_"))}
-    env.update(env_for(tg, data_dir), PYTHONPATH=str(ROOT))
+    env.update(env_for(tg, data_dir), PYTHONPATH=str(ROOT), **(settings or {}))
     polls_before = len(tg.calls_to("getUpdates"))
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", env=env, cwd=data_dir, stdout=log.open("ab"), stderr=asyncio.subprocess.STDOUT

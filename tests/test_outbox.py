@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
+from bot.events import Owed, Say
+from handlers.identities import Identities
+from handlers.outbox import MAX_UNEXPECTED_ATTEMPTS, Failure, OutboxWorker, Step
 from storage.clock import utcnow
 from storage.models import OutboxStatus
 from storage.sqlite.store import SqliteStore as Store
@@ -41,3 +45,56 @@ async def test_a_reply_waiting_for_a_retry_holds_back_later_ones_but_a_deferred_
         await store.close()
     counts = await rows(tmp_path, "SELECT status, COUNT(*) FROM outbox GROUP BY status ORDER BY status", "db.sqlite3")
     assert counts == [("pending", 3), ("sent", 1), ("superseded", 1)]
+
+
+class Exploding:
+    """A channel whose first steps fail in a way it cannot classify, as a decode that ran out of memory did."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.delivered: list[tuple[int, str]] = []
+
+    def steps(self, reply: Owed) -> list[Step]:
+        async def deliver() -> None:
+            assert isinstance(reply, Say)
+            if reply.html == "album" and self.failures:
+                self.failures -= 1
+                raise MemoryError
+            self.delivered.append((reply.chat_id, reply.html))
+
+        return [deliver]
+
+    def failure(self, error: Exception, attempts: int) -> Failure | None:
+        return None
+
+
+async def test_a_reply_that_keeps_failing_unexpectedly_fails_once_told_and_the_chat_moves_on(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "db.sqlite3")
+    identities = Identities(store)
+    channel = Exploding(failures=100)
+    try:
+        (group,) = await identities.ids("telegram", ["-1001"], native=True)
+        now = utcnow()
+        async with store.transaction() as tx:
+            for text in ("album", "next"):
+                await tx.delivery.outbox_add(group, Say(chat_id=group, html=text).model_dump_json(), None, now)
+        outbox = OutboxWorker(store, {"telegram": channel}, identities)
+        outbox.start()
+        try:
+            deadline = asyncio.get_running_loop().time() + 20
+            while len(channel.delivered) < 2:
+                assert asyncio.get_running_loop().time() < deadline, channel.delivered
+                await asyncio.sleep(0.05)
+        finally:
+            await outbox.stop()
+    finally:
+        await store.close()
+    following, notice = channel.delivered  # the notice is decided when the reply is given up, after "next"
+    assert following == (group, "next")
+    assert notice[0] == group and "không gửi được ảnh" not in notice[1] and "không gửi được một tin nhắn" in notice[1]
+    assert channel.failures == 100 - MAX_UNEXPECTED_ATTEMPTS
+    statuses = await rows(tmp_path, "SELECT body, status, attempts FROM outbox ORDER BY id", "db.sqlite3")
+    assert [(str(b).split('"html":"')[1].split('"')[0], s) for b, s, _ in statuses][:2] == [
+        ("album", "failed"),
+        ("next", "sent"),
+    ]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from bot.photos.images import PhotoRejected, downscaled_jpeg, examine, keep
-from tests.images import PDF, bomb_png, jpeg, png, truncated_jpeg
+from bot.photos.images import DecodeBudget, PhotoRejected, downscaled_jpeg, examine, keep
+from tests.images import PDF, bomb_png, jpeg, phone_hires_jpeg, png, truncated_jpeg, worst_jpeg, worst_png
 
 
 def test_real_images_are_measured_and_hashed() -> None:
@@ -44,3 +46,42 @@ def test_downscaled_copy_is_upright_by_exif(tmp_path: Path) -> None:
     image.save(path, "JPEG", exif=exif)
     with Image.open(io.BytesIO(downscaled_jpeg(path, max_side=100))) as copy:
         assert copy.size == (50, 100)
+
+
+def test_a_phone_s_high_resolution_photo_is_taken_and_larger_ones_are_refused() -> None:
+    assert examine(phone_hires_jpeg()).width == 8160  # 50 MP, a phone's high-resolution mode
+    with pytest.raises(PhotoRejected, match="quá lớn"):
+        examine(phone_hires_jpeg(9000, 6000))  # 54 MP
+
+
+def test_what_decodes_past_the_budget_is_refused_before_it_is_decoded() -> None:
+    examine(worst_png())  # 25 MP of RGBA: about 100 MB decoded, the most accepted
+    examine(worst_jpeg())  # 33 MP progressive: its coefficients take as much
+    with pytest.raises(PhotoRejected, match="quá lớn"):
+        examine(worst_png(6000, 6000))
+    with pytest.raises(PhotoRejected, match="quá lớn"):
+        examine(worst_jpeg(7000, 6000))
+
+
+def test_decodes_wait_for_their_share_of_the_budget() -> None:
+    budget = DecodeBudget(100)
+    order: list[str] = []
+
+    def decode(name: str, cost: int, hold: float) -> None:
+        with budget.reserve(cost):
+            order.append(f"{name}+")
+            time.sleep(hold)
+            order.append(f"{name}-")
+
+    first = threading.Thread(target=decode, args=("a", 70, 0.2))
+    first.start()
+    time.sleep(0.05)
+    second = threading.Thread(target=decode, args=("b", 70, 0))  # does not fit beside a
+    third = threading.Thread(target=decode, args=("c", 500, 0))  # dearer than the budget: alone
+    second.start()
+    second.join()
+    third.start()
+    first.join()
+    third.join()
+    assert order[:2] == ["a+", "a-"] and budget.in_use == 0
+    assert order.index("c+") + 1 == order.index("c-")  # nothing else ran while c did

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.events import Incoming, PhotoIn, Reply, Say
-from bot.photos.images import PhotoInfo, PhotoRejected, examine, keep
+from bot.photos.images import PhotoInfo, PhotoRejected, examine, in_decoder, keep
 from bot.texts.catalogue import Messages
 from bot.turn import owe
 from storage.models import SentFile
@@ -24,8 +24,8 @@ from storage.port import Store, Tx
 
 log = logging.getLogger(__name__)
 
-# A 12-megapixel photo takes about 36 MB to decode; several albums at once must not add up unbounded.
-PARALLEL_DECODES = 2
+# A download is held in memory until it is kept (at most MAX_PHOTO_MB each): a few at a time for everyone.
+PARALLEL_DOWNLOADS = 4
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class PhotoReceiver:
         self.store = store
         self.photo_dir = photo_dir
         self.max_photo_bytes = max_photo_bytes
-        self._decoding = asyncio.Semaphore(PARALLEL_DECODES)
+        self._downloading = asyncio.Semaphore(PARALLEL_DOWNLOADS)
 
     async def receive(
         self, msg: Incoming, photo: PhotoIn, decide: Callable[[Tx], Awaitable[Decision]], refused: str | None
@@ -73,7 +73,8 @@ class PhotoReceiver:
                 return await owed(tx, decision.refusal) if decision.refusal else []
         t, wanted = decision.t, decision.wanted
         try:
-            data = await photo.fetch()
+            async with self._downloading:
+                data = await photo.fetch()
         except Exception:
             # Not claimed: should the channel deliver this update again, the download is retried.
             log.warning("photo download failed for %s", msg.key, exc_info=True)
@@ -96,12 +97,11 @@ class PhotoReceiver:
             return await owed(tx, await wanted.record(tx, kept))
 
     async def examine(self, data: bytes) -> PhotoInfo:
-        """Size, then a full decode in a worker thread, at most PARALLEL_DECODES at a time."""
+        """Size, then the decode, in the decoding thread (`bot.photos.images`)."""
         if len(data) > self.max_photo_bytes:
             limit = self.max_photo_bytes // 2**20
             raise PhotoRejected(lambda t: t.PHOTO_TOO_BIG.format(limit=limit))
-        async with self._decoding:
-            return await asyncio.to_thread(examine, data)
+        return await in_decoder(examine, data)
 
     def too_big(self, t: Messages, photo: PhotoIn) -> str | None:
         """Refusals that need no download: a document that is not an image, or one declared too big."""

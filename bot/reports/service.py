@@ -18,11 +18,7 @@ from bot.events import ReportKind, ReportRequest
 from bot.findings.results import area_rates
 from bot.findings.snapshot import read_snapshot
 from bot.reports.archive import slug, write_archive
-from bot.reports.chart import pass_rate_chart, round_chart
 from bot.reports.data import InspectionReport, ReportContext, RoundReport, latest_per_unit
-from bot.reports.record import write_record
-from bot.reports.round_doc import write_round_report
-from bot.reports.workbook import write_workbook
 from bot.texts import catalogue as texts
 from bot.texts.html import esc
 from storage.clock import utcnow
@@ -87,8 +83,13 @@ class ReportService:
         units.sort(key=lambda unit: (unit.inspection.submitted_at or unit.inspection.created_at, unit.inspection.id))
         return RoundReport(team=team, round=chosen, inspections=units, superseded=superseded)
 
+    # The builders import matplotlib, python-docx and openpyxl, about 90 MB between them: a bot that is
+    # only taking answers never loads them, and one that made a document once keeps them.
+
     async def _stats_file(self, team_id: int, folder: Path) -> BuiltFile:
         """The team's pass rates per area over all its submitted inspections, as a chart."""
+        from bot.reports.chart import pass_rate_chart
+
         async with self.store.reading() as tx:
             team = await tx.teams.get(team_id)
             answers = await tx.inspections.rated_answers_of_team(team_id, VERDICTS)
@@ -109,6 +110,8 @@ class ReportService:
         """Writes the requested file into `folder` and says how to present it."""
         kind = request.kind
         if kind is ReportKind.RECORD:
+            from bot.reports.record import write_record
+
             assert request.inspection_id is not None
             unit = await self.inspection_report(request.inspection_id)
             name = f"bien-ban-{unit.inspection.id}-{slug(unit.unit)}.docx"
@@ -123,6 +126,10 @@ class ReportService:
         return await self._round_file(request, report, folder)
 
     async def _round_file(self, request: ReportRequest, report: RoundReport, folder: Path) -> BuiltFile:
+        from bot.reports.chart import round_chart
+        from bot.reports.round_doc import write_round_report
+        from bot.reports.workbook import write_workbook
+
         assert report.round is not None
         name, base = esc(report.round.name), f"dot-{report.round.id}"
         if request.kind is ReportKind.CHART:

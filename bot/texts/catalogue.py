@@ -42,6 +42,7 @@ class Messages(BaseModel):
             stage.value for stage in (Stage.UNIT, Stage.LOCATION, Stage.RECOMMENDATIONS, Stage.STRENGTHS, Stage.REVIEW)
         ),
         "REPORT_WHAT": frozenset(kind.value for kind in ReportKind),
+        "UNDELIVERED": frozenset({"say", "photos", "report"}),
         "FOLLOWUP_EVENTS": frozenset(kind.value for kind in FollowUpEventKind),
     }
 
@@ -81,6 +82,8 @@ class Messages(BaseModel):
     NO_MATCH: str
     UNKNOWN_COMMAND: str
     ERROR_REPLY: str
+    DELIVERY_FAILED: str
+    UNDELIVERED: dict[str, str]
     NO_DRAFT: str
     HAS_DRAFT: str
     NO_UNIT: str

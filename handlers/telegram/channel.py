@@ -27,8 +27,9 @@ from handlers.identities import Identities
 from handlers.outbox import Failure, OutboxWorker, Step
 from handlers.telegram.config import TelegramConfig
 from handlers.telegram.convert import NAME
-from handlers.telegram.delivery import TelegramSteps, with_retries
+from handlers.telegram.delivery import TelegramSteps
 from handlers.telegram.ordering import PerPersonUpdateProcessor
+from handlers.telegram.retry import with_retries
 from handlers.telegram.routes import register
 from handlers.telegram.updates import InboxQueue
 from storage.port import Store

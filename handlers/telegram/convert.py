@@ -20,6 +20,7 @@ from bot.events import (
     Text,
     Unsupported,
 )
+from handlers.telegram.retry import retried
 
 NAME = "telegram"
 TELEGRAM_KEY_PREFIX = "tg:"
@@ -108,8 +109,10 @@ def _photo(
     mime: str | None,
 ) -> PhotoIn:
     async def fetch() -> bytes:
-        file = await context.bot.get_file(file_id)
-        return bytes(await file.download_as_bytearray())
+        """Retried like the replies are: Telegram's flood control and its hiccups are not the person's
+        fault, and asking them to send the photo again is the last resort."""
+        file = await retried(context.bot.get_file, file_id)
+        return bytes(await retried(file.download_as_bytearray))
 
     return PhotoIn(
         fetch=fetch, declared_size=size, media_group_id=message.media_group_id, as_document=as_document, mime_type=mime

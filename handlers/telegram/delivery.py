@@ -5,27 +5,25 @@ The outbox worker (`handlers/outbox.py`) decides when; this module decides how, 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import tempfile
-import warnings
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
 from telegram.constants import ChatAction, MessageLimit, ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.events import Button, Edit, OutPhoto, Owed, Photos, ReportFile, ReportKind, ReportRequest, Say
-from bot.photos.images import downscaled_jpeg
+from bot.photos.images import downscaled_jpeg, in_decoder
 from bot.reports.service import ReportService, ReportUnavailable
 from bot.team.reporting import TELEGRAM_UPLOAD_LIMIT
 from bot.texts import catalogue as texts
 from bot.texts.html import esc
 from handlers.outbox import Failure, Step, backoff
 from handlers.split import split_html
+from handlers.telegram.retry import retry_after_seconds, with_retries
 
 log = logging.getLogger(__name__)
 
@@ -53,31 +51,6 @@ def markup(reply: Say) -> InlineKeyboardMarkup | ForceReply | None:
         return keyboard(reply.buttons)
     if reply.answer_from is not None:
         return ForceReply(selective=True)
-    return None
-
-
-def retry_after_seconds(error: RetryAfter) -> float:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        value = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
-async def with_retries(what: str, call: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T | None:
-    """For the few calls that are useful only right away (answering a button press)."""
-    for attempt in range(3):
-        try:
-            return await call(*args, **kwargs)
-        except RetryAfter as error:
-            await asyncio.sleep(retry_after_seconds(error) + 0.1)
-        except BadRequest as error:
-            log.warning("%s refused by Telegram: %s", what, error.message)
-            return None
-        except (TimedOut, NetworkError):
-            await asyncio.sleep(0.5 * (attempt + 1))
-        except TelegramError as error:
-            log.warning("%s failed: %s", what, error.message)
-            return None
     return None
 
 
@@ -166,7 +139,7 @@ class TelegramSteps:
         if isinstance(error, (TimedOut, NetworkError)):
             return Failure.retry(backoff(attempts), str(error))
         if isinstance(error, TelegramError):  # blocked by the user, chat gone, group migrated
-            return Failure.permanent(error.message)
+            return Failure.permanent(error.message, reachable=False)
         return None
 
     def _say(self, reply: Say) -> list[Step]:
@@ -194,7 +167,8 @@ class TelegramSteps:
 
         def send(chunk: list[OutPhoto]) -> Step:
             async def step() -> object:
-                payloads = await asyncio.gather(*(asyncio.to_thread(_upload_bytes, photo) for photo in chunk))
+                # In the decoding thread, one after another: a downscale decodes.
+                payloads = [await in_decoder(_upload_bytes, photo) for photo in chunk]
                 if len(chunk) == 1:
                     return await self.bot.send_photo(
                         reply.chat_id, payloads[0], caption=chunk[0].caption, parse_mode=ParseMode.HTML

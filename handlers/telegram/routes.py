@@ -14,7 +14,7 @@ from bot.texts import catalogue as texts
 from handlers.identities import Identities
 from handlers.outbox import OutboxWorker
 from handlers.telegram.convert import NAME, to_incoming
-from handlers.telegram.delivery import with_retries
+from handlers.telegram.retry import with_retries
 from handlers.telegram.updates import InboxQueue
 
 log = logging.getLogger(__name__)
