@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.engine import start_engine
@@ -50,15 +51,25 @@ async def remind(reminders: Reminders, outbox: OutboxWorker, clock: Clock) -> No
         outbox.wake()
 
 
+@dataclass(frozen=True)
+class Stores:
+    """The engine's store; the inboxes' own, so taking in updates is never held up by reading; the one
+    reports read from; and the outbox's, which records what was sent without waiting for the disk."""
+
+    engine: Store
+    inboxes: Store
+    reports: Store
+    sent: Store
+
+
 @contextlib.asynccontextmanager
-async def stores(settings: Settings) -> AsyncIterator[tuple[Store, Store, Store]]:
-    """The engine's store; one for the inboxes, so taking in updates never queues behind the engine's
-    transactions (SQLite itself serialises the short writes); and one that reports read from."""
+async def stores(settings: Settings) -> AsyncIterator[Stores]:
+    database = settings.database  # one Database: its stores take turns writing
     opened: list[Store] = []
     try:
-        for _ in range(3):
-            opened.append(await settings.database.open())
-        yield opened[0], opened[1], opened[2]
+        for durable in (True, True, True, False):
+            opened.append(await database.open(durable=durable))
+        yield Stores(*opened)
     finally:
         for store in reversed(opened):
             await store.close()
@@ -81,7 +92,8 @@ async def serve(
     settings.require_channels()
     telegram_config = settings.telegram() if settings.telegram_enabled else None
     zalo_config = settings.zalo() if settings.zalo_enabled else None
-    async with stores(settings) as (store, inbox_store, report_store):
+    async with stores(settings) as kept:
+        store, inbox_store, report_store = kept.engine, kept.inboxes, kept.reports
         async with store.transaction() as tx:
             await tx.delivery.forget_before(utcnow() - PROCESSED_UPDATE_RETENTION)
         reports = ReportService(
@@ -109,7 +121,7 @@ async def serve(
                 invite_link=telegram.invite_link if telegram is not None else str,
                 abilities=ABILITIES,
             )
-            outbox = OutboxWorker(store, {channel.name: channel for channel in channels}, identities)
+            outbox = OutboxWorker(store, {channel.name: channel for channel in channels}, identities, kept.sent)
             reminders = Reminders(store, engine.versions, engine.followups, settings.digest_time)
 
             async def send_reminders() -> None:

@@ -76,6 +76,14 @@ class Engine:
         async with self.store.transaction() as tx:
             await self.versions.register(tx)
 
+    async def knows(self, person_id: int) -> bool:
+        """Someone the bot works for: an administrator or a member of a team. The channels give everyone
+        else a slower pace of their own."""
+        if person_id in self.teams.admins:
+            return True
+        async with self.store.reading() as tx:
+            return await tx.teams.latest_of(person_id) is not None
+
     async def handle(self, msg: Incoming) -> list[Reply]:
         if isinstance(msg.event, PhotoIn):
             if msg.chat.kind is ChatKind.GROUP:

@@ -1,106 +1,146 @@
-"""One person's updates run in order; different people run side by side; a flood slows only its sender.
+"""One person's updates run in order; different people run side by side; a flood touches only its sender.
 
 Processing everything one after another would let a slow reply to one inspector hold up everyone;
 processing everything at once would let an album's photos and the "Xong" press overtake each other.
-A lane per person gives both responsiveness and order. A lane may also have a leaky bucket: someone
-(or some script) sending a hundred messages a second is then processed at a steady pace, told once to
-slow down, and nobody else waits for them. Nothing is dropped: every update is already committed to
-the inbox, so one not run before a stop is run after the next start.
+A lane per person gives both. Each lane has a policy: how many updates may wait in it (what comes
+beyond is dropped at once, never queued, so a flood of any size costs others nothing but the moment
+it takes to drop it) and a leaky bucket for its pace. The sender is told once to slow down. A dropped
+update is finished in the inbox by the caller; one not yet run when the lanes stop stays in the inbox
+and runs after the next start.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+from collections import deque
 from collections.abc import Callable, Coroutine, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiolimiter import AsyncLimiter
 
-THROTTLE_POLL_SECONDS = 0.05
+log = logging.getLogger(__name__)
+
+Job = Coroutine[Any, Any, Any]
 
 
 @dataclass(frozen=True)
-class Bucket:
-    """`burst` updates at once, refilled over `seconds`."""
+class Policy:
+    """`burst` updates at once, then one every `seconds / burst`; at most `waiting` queued behind."""
 
     burst: int
     seconds: float
+    waiting: int
 
 
 @dataclass
 class _Lane:
-    """A person's lock, rate limiter and how many jobs hold or await it; dropped when unused."""
-
-    lock: asyncio.Lock
-    limiter: AsyncLimiter | None
-    users: int = 0
+    policy: Policy
+    limiter: AsyncLimiter
+    queue: deque[Job] = field(default_factory=deque)
+    worker: asyncio.Task[None] | None = None
     warned: bool = False
 
 
-@dataclass
 class Lanes:
-    bucket: Bucket | None = None
-    on_flood: Callable[[Hashable], Coroutine[Any, Any, None]] | None = None
-    stopping: bool = False
-    _lanes: dict[Hashable, _Lane] = field(default_factory=dict)
-    _warnings: set[asyncio.Task[None]] = field(default_factory=set)
+    def __init__(self, on_flood: Callable[[Hashable], Coroutine[Any, Any, None]] | None = None) -> None:
+        self.on_flood = on_flood
+        self.stopping = False
+        self._lanes: dict[Hashable, _Lane] = {}
+        self._warnings: set[asyncio.Task[None]] = set()
 
-    def _lane(self, key: Hashable) -> _Lane:
+    def submit(self, key: Hashable, job: Job, policy: Policy) -> bool:
+        """Queues `job` behind `key`'s earlier ones; False, with `job` closed unrun, when the lane is full
+        or the lanes are stopping."""
         lane = self._lanes.get(key)
-        if lane is None:
-            limiter = AsyncLimiter(self.bucket.burst, self.bucket.seconds) if self.bucket else None
-            lane = self._lanes[key] = _Lane(asyncio.Lock(), limiter)
-        return lane
-
-    async def run(self, key: Hashable, job: Coroutine[Any, Any, Any]) -> None:
-        """Runs `job` after every job of `key` queued before it; one still held back by the bucket when the
-        lanes stop is closed unrun."""
-        lane = self._lane(key)
-        lane.users += 1
-        started = False
-        try:
-            async with lane.lock:
-                if lane.limiter is None or await self._throttle(key, lane):
-                    started = True
-                    await job
-        finally:
-            if not started:
-                job.close()  # cancelled or stopped while waiting: never run, still in the inbox
-            lane.users -= 1
-            if lane.users == 0:
-                del self._lanes[key]
-
-    async def _throttle(self, key: Hashable, lane: _Lane) -> bool:
-        """Waits for the bucket; False when the lanes stop meanwhile (a flood's backlog must not hold up
-        a restart)."""
-        assert lane.limiter is not None
-        if not lane.limiter.has_capacity() and not lane.warned:
-            lane.warned = True
-            if self.on_flood is not None:
-                warning = asyncio.create_task(self.on_flood(key))
-                self._warnings.add(warning)
-                warning.add_done_callback(self._warnings.discard)
-        while not lane.limiter.has_capacity():
-            if self.stopping:
-                return False
-            await asyncio.sleep(THROTTLE_POLL_SECONDS)
-        await lane.limiter.acquire()
+        if lane is None or lane.policy != policy:  # a stranger who just joined gets a member's pace at once
+            limiter = AsyncLimiter(policy.burst, policy.seconds)
+            if lane is None:
+                lane = self._lanes[key] = _Lane(policy, limiter)
+            else:
+                lane.policy, lane.limiter = policy, limiter
+        if self.stopping or len(lane.queue) >= policy.waiting:
+            job.close()
+            self._warn(key, lane)
+            return False
+        lane.queue.append(job)
+        if lane.worker is None:
+            lane.worker = asyncio.create_task(self._work(key, lane), name=f"lane:{key}")
         return True
 
-    def stop(self) -> None:
-        """Jobs held back by a bucket are let go unrun; they stay in the inbox for the next run."""
-        self.stopping = True
+    def waiting(self, key: Hashable) -> int:
+        lane = self._lanes.get(key)
+        return len(lane.queue) if lane is not None else 0
 
-    async def drain(self, tasks: set[asyncio.Task[None]], grace: float) -> None:
-        """Stops, lets the jobs in `tasks` finish for at most `grace` seconds, cancels the rest."""
-        self.stop()
-        if not tasks:
+    async def _work(self, key: Hashable, lane: _Lane) -> None:
+        try:
+            while lane.queue and not self.stopping:
+                if not lane.limiter.has_capacity():
+                    self._warn(key, lane)
+                await lane.limiter.acquire()
+                job = lane.queue.popleft()
+                try:
+                    await job
+                except Exception:  # one bad update must not hold up the person's next ones
+                    log.exception("an update of %s could not be handled", key)
+        finally:
+            for job in lane.queue:
+                job.close()  # still in the inbox: run after the next start
+            lane.queue.clear()
+            lane.worker = None
+            if self._lanes.get(key) is lane:
+                del self._lanes[key]
+
+    def _warn(self, key: Hashable, lane: _Lane) -> None:
+        if lane.warned or self.on_flood is None or self.stopping:
             return
-        _, late = await asyncio.wait(tasks, timeout=grace)
-        for task in late:
-            task.cancel()
-        for task in late:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        lane.warned = True
+        warning = asyncio.create_task(self.on_flood(key))
+        self._warnings.add(warning)
+        warning.add_done_callback(self._warnings.discard)
+
+    async def drain(self, grace: float) -> None:
+        """No job starts any more; those running may finish for `grace` seconds, then are cancelled."""
+        self.stopping = True
+        workers = [lane.worker for lane in self._lanes.values() if lane.worker is not None]
+        if workers:
+            _, late = await asyncio.wait(workers, timeout=grace)
+            for task in late:
+                task.cancel()
+            for task in late:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+
+# A member sends an album of ten photos and a few taps at once; a sustained stream runs at 2 a second.
+MEMBER = Policy(burst=20, seconds=10.0, waiting=100)
+# Someone in no team needs a handful of messages (/start with a link, /help, /myid, /join CODE).
+STRANGER = Policy(burst=3, seconds=30.0, waiting=5)
+# How long a stranger stays one before asking again: long enough that a flood costs a read a second,
+# short enough that someone who has just joined gets a member's pace with their next message.
+STRANGER_FOR_SECONDS = 1.0
+
+
+class Pacing:
+    """Which policy a person's lane gets: a member's, or a stranger's. A member stays one for the life
+    of the process; a stranger is asked about again after a while."""
+
+    def __init__(self, knows: Callable[[Hashable], Coroutine[Any, Any, bool]]) -> None:
+        self.knows = knows
+        self._members: set[Hashable] = set()
+        self._strangers: dict[Hashable, float] = {}
+
+    async def policy(self, person_id: Hashable) -> Policy:
+        if person_id in self._members:
+            return MEMBER
+        now = asyncio.get_running_loop().time()
+        if now - self._strangers.get(person_id, -STRANGER_FOR_SECONDS) < STRANGER_FOR_SECONDS:
+            return STRANGER
+        if await self.knows(person_id):
+            self._members.add(person_id)
+            self._strangers.pop(person_id, None)
+            return MEMBER
+        self._strangers[person_id] = now
+        return STRANGER

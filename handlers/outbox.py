@@ -90,8 +90,13 @@ class Delivery(Protocol):
 
 
 class OutboxWorker:
-    def __init__(self, store: Store, channels: Mapping[str, Delivery], identities: Identities) -> None:
+    def __init__(
+        self, store: Store, channels: Mapping[str, Delivery], identities: Identities, sent: Store | None = None
+    ) -> None:
+        """Replies are read from `store`; what became of each is written to `sent` (by default `store`), a
+        store that need not wait for the disk: a mark lost to a power cut means the reply is sent again."""
         self.store = store
+        self.sent = sent or store
         self.channels = channels
         self.identities = identities
         self._wake = asyncio.Event()
@@ -136,7 +141,7 @@ class OutboxWorker:
         """Starts a sender for every chat with a reply due, then sleeps until the next one is due."""
         self._wake.clear()
         now = utcnow()
-        async with self.store.transaction() as tx:
+        async with self.store.reading() as tx:
             chats = await tx.delivery.outbox_due_chats(now)
             wake_at = await tx.delivery.outbox_next_wakeup(now)
         for chat_id in chats:
@@ -153,7 +158,7 @@ class OutboxWorker:
     async def _drain(self, chat_id: int, channel: Delivery) -> None:
         try:
             while True:
-                async with self.store.transaction() as tx:
+                async with self.store.reading() as tx:
                     row = await tx.delivery.outbox_next(chat_id, utcnow())
                 if row is None or not await self._deliver(row, channel):
                     return
@@ -180,7 +185,7 @@ class OutboxWorker:
                     return await self._give_up(row, failure)
                 return await self._later(row, failure)
             if len(steps) > 1:
-                async with self.store.transaction() as tx:
+                async with self.sent.transaction() as tx:
                     await tx.delivery.outbox_progress(row.id, index + 1)
         return await self._sent(row)
 
@@ -190,7 +195,7 @@ class OutboxWorker:
             return await self._give_up(row, Failure.permanent(message, reachable=failure.reachable))
         log.info("reply %s to chat %s will be retried: %s", row.id, row.chat_id, failure.message)
         assert failure.retry_in is not None
-        async with self.store.transaction() as tx:
+        async with self.sent.transaction() as tx:
             await tx.delivery.outbox_retry_later(row.id, utcnow() + failure.retry_in, failure.message)
         return False
 
@@ -199,7 +204,7 @@ class OutboxWorker:
         nobody waits for it and the chat's next replies go out."""
         log.warning("reply %s to chat %s failed for good: %s", row.id, row.chat_id, failure.message)
         reply = OWED.validate_json(row.body)
-        async with self.store.transaction() as tx:
+        async with self.sent.transaction() as tx:
             await tx.delivery.outbox_finish(row.id, OutboxStatus.FAILED, failure.message)
             if failure.reachable and row.coalesce_key != GAVE_UP and not isinstance(reply, Edit):
                 t = await catalogue_of(tx, row.chat_id)
@@ -208,6 +213,6 @@ class OutboxWorker:
         return True
 
     async def _sent(self, row: OutboxRow) -> bool:
-        async with self.store.transaction() as tx:
+        async with self.sent.transaction() as tx:
             await tx.delivery.outbox_finish(row.id, OutboxStatus.SENT, None)
         return True

@@ -80,9 +80,11 @@ class DeliveryRepo(Protocol):
         """Telegram keeps an update at most a day; a week of memory is plenty to recognise redelivery."""
         ...
 
-    async def inbox_add(self, key: str, body: str) -> None: ...
+    async def inbox_add(self, rows: Collection[tuple[str, str]]) -> None:
+        """(key, body) of updates just received; one already there is left as it is."""
+        ...
 
-    async def inbox_done(self, key: str) -> None: ...
+    async def inbox_done(self, keys: Collection[str]) -> None: ...
 
     async def inbox_pending(self, prefix: str = "") -> list[InboxRow]:
         """Updates committed but not yet processed; `prefix` picks one channel's (keys are `tg:…`, `zalo:…`)."""
@@ -352,8 +354,10 @@ class Database(Protocol):
         not mix with them."""
         ...
 
-    async def open(self) -> Store:
-        """Opens it, creating or upgrading the schema as needed."""
+    async def open(self, *, durable: bool = True) -> Store:
+        """Opens a store of it, creating or upgrading the schema as needed. Stores of one database write
+        one after another. With `durable=False` its commits survive a crash of the process but a power
+        cut may undo the last ones: for what costs only a repeat when lost."""
         ...
 
     def copy_to(self, target: Path) -> Database:

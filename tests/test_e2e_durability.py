@@ -8,9 +8,10 @@ from pathlib import Path
 
 from telegram import Bot, Update
 
+from handlers.lanes import STRANGER as STRANGER_PACE
 from handlers.telegram.updates import InboxQueue
 from storage.sqlite.store import SqliteStore as Store
-from tests.e2e import INSPECTOR, SECOND, Phone, rows, running_bot, team_with, to_first_question
+from tests.e2e import INSPECTOR, SECOND, STRANGER, Phone, rows, running_bot, team_with, to_first_question
 from tests.standin import BotApiStandIn
 
 
@@ -95,3 +96,27 @@ async def test_a_flooding_user_does_not_slow_others_and_is_warned_once(tg: BotAp
     warnings = [m for m in tg.sent(INSPECTOR.id) if "gửi quá nhanh" in m.text]
     assert len(warnings) == 1
     assert other_latency < 1.0, other_latency
+
+
+async def test_a_stranger_s_flood_is_capped_and_never_queues_others_behind_it(
+    tg: BotApiStandIn, tmp_path: Path
+) -> None:
+    """4,300 messages from someone in no team: today's slots for waiting updates (4,096) ran out and a
+    member's /help waited 90 s. Now the stranger's surplus is dropped at once and answered once."""
+    member = Phone(tg, INSPECTOR)
+    async with running_bot(tg, tmp_path):
+        await team_with(tg, member)
+        for i in range(4300):
+            tg.send_text(STRANGER, f"spam {i}")
+        await asyncio.sleep(0.5)  # the flood is being fetched
+        started = time.perf_counter()
+        await member.say("/help", "Bot kiểm tra")
+        member_latency = time.perf_counter() - started
+        await tg.wait_idle(quiet=1.0, timeout=60)
+    answered = [m for m in tg.sent(STRANGER.id)]
+    assert member_latency < 2.0, member_latency
+    assert len(answered) <= 10, [m.text for m in answered]  # a few answers at a stranger's rate, then silence
+    assert sum("gửi quá nhanh" in m.text for m in answered) == 1
+    # the dropped are finished; what still waits at the stranger's pace is kept for the next start
+    ((left,),) = await rows(tmp_path, "SELECT COUNT(*) FROM inbox")
+    assert int(str(left)) <= STRANGER_PACE.waiting

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Hashable
 from pathlib import Path
 from typing import Any
 
 import pytest_asyncio
 
 from handlers.inbox import DurableInbox
+from handlers.lanes import Pacing
 from handlers.zalo.inbox import ZaloInbox
 from storage.sqlite.store import SqliteStore as Store
 
@@ -18,6 +19,19 @@ Json = dict[str, Any]
 
 def update(person: str, message_id: str) -> Json:
     return {"event_name": "message.text.received", "message": {"from": {"id": person}, "message_id": message_id}}
+
+
+async def member(sender: Hashable) -> bool:
+    return True
+
+
+async def unwarned(sender: Hashable) -> None:
+    pass
+
+
+def inbox_of(store: Store, process: Callable[[Json], Coroutine[Any, Any, None]]) -> ZaloInbox:
+    """Everyone here is a team member, at a member's pace."""
+    return ZaloInbox(DurableInbox(store, "zalo:"), process, Pacing(member), unwarned)
 
 
 @pytest_asyncio.fixture
@@ -45,11 +59,11 @@ async def test_one_person_in_order_people_in_parallel(store: Store) -> None:
             await release.wait()
         handled.append(message_id)
         async with store.transaction() as tx:
-            await tx.delivery.inbox_done(f"zalo:{message_id}")
+            await tx.delivery.inbox_done([f"zalo:{message_id}"])
         if len(handled) == 5:
             all_done.set()
 
-    inbox = ZaloInbox(DurableInbox(store, "zalo:"), process)
+    inbox = inbox_of(store, process)
     for person, message_id in [("a", "a1"), ("a", "a2"), ("b", "b1"), ("a", "a3"), ("b", "b2")]:
         assert await inbox.take(update(person, message_id))
     await slow_started.wait()
@@ -68,7 +82,7 @@ async def test_what_was_not_finished_is_replayed_and_an_update_without_id_is_not
     async def hang(item: Json) -> None:
         await stuck.wait()
 
-    first = ZaloInbox(DurableInbox(store, "zalo:"), hang)
+    first = inbox_of(store, hang)
     assert await first.take(update("a", "m1"))
     assert await first.take(update("a", "m1"))  # a redelivery is one inbox row
     assert not await first.take({"event_name": "x", "message": {}})
@@ -80,7 +94,7 @@ async def test_what_was_not_finished_is_replayed_and_an_update_without_id_is_not
     async def record(item: Json) -> None:
         replayed.append(item["message"]["message_id"])
 
-    second = ZaloInbox(DurableInbox(store, "zalo:"), record)
+    second = inbox_of(store, record)
     assert await second.replay() == 1
     await asyncio.sleep(0.05)
     assert replayed == ["m1"]
@@ -95,7 +109,7 @@ async def test_a_failing_update_does_not_stop_the_next(store: Store) -> None:
             raise RuntimeError("boom")
         handled.append(message_id)
 
-    inbox = ZaloInbox(DurableInbox(store, "zalo:"), process)
+    inbox = inbox_of(store, process)
     await inbox.take(update("a", "bad"))
     await inbox.take(update("a", "good"))
     await asyncio.sleep(0.1)

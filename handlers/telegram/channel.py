@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
 from telegram.error import InvalidToken, NetworkError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import AIORateLimiter, Application
 from telegram.helpers import create_deep_linked_url
+from telegram.request import HTTPXRequest
 
 from bot.engine import Engine
 from bot.events import Abilities, Owed
@@ -24,6 +25,7 @@ from bot.reports.service import ReportService
 from bot.texts import catalogue as texts
 from handlers.errors import ChannelRefused, ChannelUnreachable
 from handlers.identities import Identities
+from handlers.lanes import Pacing
 from handlers.outbox import Failure, OutboxWorker, Step
 from handlers.telegram.config import TelegramConfig
 from handlers.telegram.convert import NAME
@@ -31,33 +33,41 @@ from handlers.telegram.delivery import TelegramSteps
 from handlers.telegram.ordering import PerPersonUpdateProcessor
 from handlers.telegram.retry import with_retries
 from handlers.telegram.routes import register
-from handlers.telegram.updates import InboxQueue
+from handlers.telegram.updates import DurableBot, InboxQueue
 from storage.port import Store
 
 log = logging.getLogger(__name__)
 
 ABILITIES = Abilities(groups=True, buttons=True, albums=True, files=True, own_ids=True)
 POLL_TIMEOUT_SECONDS = 20
+# What python-telegram-bot's builder gives a bot by default: replies to many chats go out side by side.
+CONNECTIONS = 256
+STOP_GRACE_SECONDS = 10.0
 
 
 def build_application(config: TelegramConfig, updates: InboxQueue) -> Application:  # type: ignore[type-arg]
-    builder: ApplicationBuilder = (  # type: ignore[type-arg]
-        Application.builder()
-        .token(config.token)
-        .base_url(config.base_url)
-        .base_file_url(config.base_file_url)
-        .update_queue(updates)
-        .rate_limiter(AIORateLimiter())
-        .job_queue(None)  # app.schedule is the one scheduler
+    bot = DurableBot(
+        updates,
+        config.token,
+        base_url=config.base_url,
+        base_file_url=config.base_file_url,
+        request=HTTPXRequest(connection_pool_size=CONNECTIONS),
+        get_updates_request=HTTPXRequest(),
+        rate_limiter=AIORateLimiter(),
     )
-    processor = PerPersonUpdateProcessor()
-    application = builder.concurrent_updates(processor).build()
 
     async def slow_down(user_id: int) -> None:
-        await with_retries("sendMessage", application.bot.send_message, user_id, texts.VI.SLOW_DOWN)
+        await with_retries("sendMessage", bot.send_message, user_id, texts.VI.SLOW_DOWN)
 
-    processor.on_flood = slow_down
-    return application
+    processor = PerPersonUpdateProcessor(slow_down, updates.dropped)
+    return (
+        Application.builder()
+        .bot(bot)
+        .update_queue(updates)
+        .job_queue(None)  # app.schedule is the one scheduler
+        .concurrent_updates(processor)
+        .build()
+    )
 
 
 @contextlib.contextmanager
@@ -101,6 +111,11 @@ class TelegramChannel:
     async def start(self, engine: Engine, outbox: OutboxWorker) -> None:
         application = self.application
         register(application, engine, self.updates, outbox, self.identities)
+
+        async def knows(person: Hashable) -> bool:
+            return isinstance(person, int) and await engine.knows(person)
+
+        self._processor().pacing = Pacing(knows)
         with operator_errors():
             await self._set_commands()
             await self.updates.replay(application.bot)
@@ -141,11 +156,15 @@ class TelegramChannel:
         updater = application.updater
         if updater is not None and updater.running:
             await updater.stop()
-        processor = application.update_processor
-        if isinstance(processor, PerPersonUpdateProcessor):
-            processor.lanes.stop()
         if application.running:
             await application.stop()
+        await self._processor().lanes.drain(STOP_GRACE_SECONDS)
 
     async def close(self) -> None:
+        await self.updates.inbox.close()
         await self.application.shutdown()
+
+    def _processor(self) -> PerPersonUpdateProcessor:
+        processor = self.application.update_processor
+        assert isinstance(processor, PerPersonUpdateProcessor)
+        return processor

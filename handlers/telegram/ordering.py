@@ -1,6 +1,9 @@
-"""python-telegram-bot's update processor, running each person's updates in their own lane
-(`handlers.lanes`): in order for one person, side by side for different people, and a flood slowed to
-a steady pace for its sender alone.
+"""python-telegram-bot's update processor, handing each person's updates to their own lane
+(`handlers.lanes`): in order for one person, side by side for different people, and a flood dropped
+beyond what its sender may have waiting, at a pace of their own.
+
+PTB keeps a slot for every update until its processor returns; waiting in a lane would hold a slot,
+and a flood would take them all. So the processor only queues the update and returns.
 """
 
 from __future__ import annotations
@@ -11,34 +14,41 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from handlers.lanes import Bucket, Lanes
+from handlers.lanes import STRANGER, Lanes, Pacing
 
-# An album of ten photos plus a few taps passes untouched; a sustained stream is held to 2 per second.
-FLOOD_BUCKET = Bucket(burst=20, seconds=10.0)
-# Waiting updates hold a slot each, so the slots must outnumber what one flooder can queue up.
-MAX_WAITING_UPDATES = 4096
+# Updates being queued at once; queuing takes a moment, so this never fills.
+MAX_CONCURRENT = 256
 
 
 class PerPersonUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, on_flood: Callable[[int], Awaitable[None]] | None = None) -> None:
-        super().__init__(MAX_WAITING_UPDATES)
-        self.lanes = Lanes(FLOOD_BUCKET, self._warn)
+    def __init__(
+        self,
+        on_flood: Callable[[int], Coroutine[Any, Any, None]],
+        on_drop: Callable[[Update], None],
+    ) -> None:
+        super().__init__(MAX_CONCURRENT)
+        self.lanes = Lanes(self._warn)
         self.on_flood = on_flood
+        self.on_drop = on_drop
+        self.pacing: Pacing | None = None
 
     async def _warn(self, key: Hashable) -> None:
         """Only a person can be told to slow down; a lane keyed by a chat has nobody to tell."""
-        if self.on_flood is not None and isinstance(key, int) and key > 0:
+        if isinstance(key, int) and key > 0:
             await self.on_flood(key)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         assert isinstance(coroutine, Coroutine)
-        await self.lanes.run(_person_of(update), coroutine)
+        person = _person_of(update)
+        policy = await self.pacing.policy(person) if self.pacing is not None else STRANGER
+        if not self.lanes.submit(person, coroutine, policy) and isinstance(update, Update):
+            self.on_drop(update)
 
     async def initialize(self) -> None:
         """Nothing to set up; the lanes are created on demand."""
 
     async def shutdown(self) -> None:
-        """Nothing to release."""
+        """Nothing to release: `TelegramChannel.stop` drains the lanes."""
 
 
 def _person_of(update: object) -> int:

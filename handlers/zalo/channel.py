@@ -10,13 +10,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Hashable
 
 from bot.engine import Engine
 from bot.events import Abilities, Owed
 from bot.reports.service import ReportService
+from bot.texts import catalogue as texts
+from bot.texts.plain import html_to_text
 from handlers.errors import ChannelRefused, ChannelUnreachable
 from handlers.identities import Identities
 from handlers.inbox import DurableInbox
+from handlers.lanes import Pacing
 from handlers.outbox import Failure, OutboxWorker, Step
 from handlers.zalo.client import ZaloClient, ZaloError, ZaloUnreachable
 from handlers.zalo.config import ZaloConfig
@@ -46,6 +50,7 @@ class ZaloChannel:
     ) -> None:
         self.config = config
         self.store = store
+        self.identities = identities
         self.inbox_store = inbox_store
         signer = LinkSigner(load_key(config.data_dir), config.public_url, int(config.link_ttl.total_seconds()))
         self.client = ZaloClient(config.token, config.base_url)
@@ -88,7 +93,16 @@ class ZaloChannel:
             log.info("deleted %d reports whose links have expired", removed)
         durable = DurableInbox(self.inbox_store, ZALO_KEY_PREFIX)
         routes = ZaloRoutes(self.inbox_store, durable, engine, outbox, self.client, self.photos)
-        inbox = self.inbox = ZaloInbox(durable, routes.process)
+
+        async def knows(sender: Hashable) -> bool:
+            (person,) = await self.identities.ids(NAME, [str(sender)])
+            return await engine.knows(person)
+
+        async def slow_down(sender: Hashable) -> None:
+            with contextlib.suppress(ZaloError, ZaloUnreachable):
+                await self.client.send_message(str(sender), html_to_text(texts.VI.SLOW_DOWN))
+
+        inbox = self.inbox = ZaloInbox(durable, routes.process, Pacing(knows), slow_down)
         secret = self.config.webhook_secret
         if secret:
             self.server.accept_webhook(secret, inbox.take)
@@ -114,6 +128,7 @@ class ZaloChannel:
                 await self._polling
         if self.inbox is not None:
             await self.inbox.stop(STOP_GRACE_SECONDS)
+            await self.inbox.inbox.close()
 
     async def close(self) -> None:
         """After the outbox has stopped: it may still have been sending photos from the server."""

@@ -7,6 +7,7 @@ mode lets a separate reader see one consistent snapshot while the bot keeps writ
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import sqlite3
@@ -25,6 +26,7 @@ class SqliteDatabase:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._writer = asyncio.Lock()
 
     @property
     def name(self) -> str:
@@ -41,8 +43,8 @@ class SqliteDatabase:
         """A leftover `-wal` file counts: SQLite would replay it into whatever database is put there."""
         return any(path.exists() for path in self._files())
 
-    async def open(self) -> SqliteStore:
-        return await SqliteStore.open(self.path)
+    async def open(self, *, durable: bool = True) -> SqliteStore:
+        return await SqliteStore.open(self.path, durable=durable, writer=self._writer)
 
     def copy_to(self, target: Path) -> Database:
         copy_database(self.path, target)

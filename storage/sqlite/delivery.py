@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from storage.clock import utcnow
@@ -32,13 +33,14 @@ class SqliteDelivery(Queries):
         await self._run("DELETE FROM processed_updates WHERE processed_at < ?", (timestamp(moment),))
         await self._run("DELETE FROM outbox WHERE status != 'pending' AND created_at < ?", (timestamp(moment),))
 
-    async def inbox_add(self, key: str, body: str) -> None:
-        await self._run(
-            "INSERT OR IGNORE INTO inbox (key, body, received_at) VALUES (?, ?, ?)", (key, body, timestamp(utcnow()))
+    async def inbox_add(self, rows: Collection[tuple[str, str]]) -> None:
+        now = timestamp(utcnow())
+        await self._run_each(
+            "INSERT OR IGNORE INTO inbox (key, body, received_at) VALUES (?, ?, ?)", ((k, b, now) for k, b in rows)
         )
 
-    async def inbox_done(self, key: str) -> None:
-        await self._run("DELETE FROM inbox WHERE key = ?", (key,))
+    async def inbox_done(self, keys: Collection[str]) -> None:
+        await self._run_each("DELETE FROM inbox WHERE key = ?", ((key,) for key in keys))
 
     async def inbox_pending(self, prefix: str = "") -> list[InboxRow]:
         rows = await self._all(

@@ -38,6 +38,10 @@ class Queries:
         await self._db.execute_fetchall(sql, tuple(params))
         return self._db.total_changes - before
 
+    async def _run_each(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+        """One statement for many rows, in one trip to the worker thread."""
+        await self._db.executemany(sql, [tuple(row) for row in rows])
+
     async def _insert(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Returns the new row's id."""
         row = await self._db.execute_insert(sql, tuple(params))

@@ -1,9 +1,16 @@
 """The SQLite store: one connection, one transaction at a time, queries grouped by aggregate.
 
-Every engine step runs inside `transaction()`, which serialises steps with a lock and commits the
-answer, the new conversation cursor and the record of the processed update together. SQLite in WAL
-mode with `synchronous=FULL` keeps each commit on disk before the bot replies, so a crash at any moment
-loses nothing that was acknowledged.
+Every engine step runs inside `transaction()`, which commits the answer, the new conversation cursor
+and the record of the processed update together. SQLite in WAL mode with `synchronous=FULL` keeps each
+commit on disk before the bot replies, so a crash or a power cut at any moment loses nothing that was
+acknowledged. A store opened with `durable=False` (`synchronous=NORMAL`, for the outbox's marks of what
+was sent) commits without waiting for the disk: a crashed process loses none of it, a power cut may
+undo its last commits, which only means a reply sent again.
+
+Several stores of one database (the engine's, the inboxes', the reports') write one after another in
+the process, behind one lock of their `SqliteDatabase`: SQLite would otherwise make a second writer
+sleep and retry with growing pauses. Reading (`reading()`) takes no write lock at all: WAL lets a
+reader see one consistent snapshot while another connection writes.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import aiosqlite
@@ -26,10 +34,11 @@ from storage.sqlite.teams import SqliteTeams
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
-    "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=5000",
 )
+# A task that opened a write transaction must not open another: the second would wait for the first.
+_WRITING: ContextVar[bool] = ContextVar("writing", default=False)
 
 
 class SqliteTx:
@@ -46,19 +55,21 @@ class SqliteTx:
 
 
 class SqliteStore:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: aiosqlite.Connection, writer: asyncio.Lock) -> None:
         self._db = connection
         self._lock = asyncio.Lock()
+        self._writer = writer
         self._tx = SqliteTx(connection)
 
     @classmethod
-    async def open(cls, path: Path) -> SqliteStore:
+    async def open(cls, path: Path, *, durable: bool = True, writer: asyncio.Lock | None = None) -> SqliteStore:
+        """`writer` is shared by the stores of one database that take turns writing; a store alone has its own."""
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = await aiosqlite.connect(path, isolation_level=None)
         connection.row_factory = aiosqlite.Row
-        for pragma in PRAGMAS:
+        for pragma in (*PRAGMAS, f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}"):
             await connection.execute(pragma)
-        store = cls(connection)
+        store = cls(connection, writer or asyncio.Lock())
         await store._migrate()
         return store
 
@@ -92,11 +103,17 @@ class SqliteStore:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteTx]:
-        async with self._lock:
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._tx
-            except BaseException:
-                await self._db.execute("ROLLBACK")
-                raise
-            await self._db.execute("COMMIT")
+        if _WRITING.get():
+            raise RuntimeError("a write transaction inside another would wait for it forever")
+        token = _WRITING.set(True)
+        try:
+            async with self._writer, self._lock:
+                await self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._tx
+                except BaseException:
+                    await self._db.execute("ROLLBACK")
+                    raise
+                await self._db.execute("COMMIT")
+        finally:
+            _WRITING.reset(token)
