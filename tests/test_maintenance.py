@@ -251,9 +251,14 @@ def test_restore_refuses_unsafe_archives(tmp_path: Path) -> None:
     payload.write_text("x", encoding="utf-8")
     with tarfile.open(evil, "w") as tar:
         tar.add(payload, arcname="../escaped")
-    with pytest.raises(BackupError, match="không phải bản sao lưu hợp lệ"):
+    with pytest.raises(BackupError, match=r"bị từ chối, không khôi phục gì: «\.\./escaped»"):
         operator.restore(settings_for(tmp_path / "new"), evil)
-    assert not (tmp_path / "escaped").exists()
+    assert not (tmp_path / "escaped").exists() and not (tmp_path / "new").exists()
+
+    garbage = tmp_path / "garbage.tar"
+    garbage.write_bytes(b"not a tar file at all" * 100)
+    with pytest.raises(BackupError, match="không phải bản sao lưu hợp lệ"):
+        operator.restore(settings_for(tmp_path / "new"), garbage)
 
     empty = tmp_path / "empty.tar"
     with tarfile.open(empty, "w"):
