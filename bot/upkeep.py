@@ -25,10 +25,10 @@ import tarfile
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from bot.texts.formats import VIETNAM
-from storage.files import create_temporary, fsync_directory
+from storage.files import create_temporary, fsync_directory, stored_file
 from storage.port import BackupError, Database, StoredPhoto
 
 log = logging.getLogger(__name__)
@@ -118,10 +118,13 @@ def _add_photos(archive: tarfile.TarFile, photos: list[StoredPhoto], photo_dir: 
     for photo in photos:
         if photo.path in added:  # the same picture sent twice to one inspection is one file
             continue
-        source = _photo_file(photo_dir, photo)
-        if source is None or not source.is_file():
-            # One lost file must not stop every future backup; `check` reports it to the operator.
-            log.warning("Photo #%d (%s) is missing and is not in the backup", photo.id, photo.path)
+        source = stored_file(photo_dir, photo_dir / photo.path)
+        if source is None:
+            # One lost file must not stop every future backup, and a link in its place must not put
+            # whatever it leads to in the backup (a restore would refuse it); `check` reports both.
+            log.warning(
+                "Photo #%d (%s) is missing or not a regular file; it is not in the backup", photo.id, photo.path
+            )
             continue
         archive.add(source, arcname=f"{PHOTOS_NAME}/{photo.path}")
         added.add(photo.path)
@@ -297,11 +300,15 @@ def _verify_photos(photo_dir: Path, photos: list[StoredPhoto]) -> list[str]:
 def _verify_photo(photo_dir: Path, photo: StoredPhoto) -> str | None:
     """The SHA-256 is the evidence's seal: a photo whose bytes changed is no longer evidence."""
     label = f"Ảnh #{photo.id} ({photo.owner}, {PHOTOS_NAME}/{photo.path})"
-    source = _photo_file(photo_dir, photo)
+    named = photo_dir / photo.path
+    source = stored_file(photo_dir, named)
     if source is None:
-        return f"{label}: đường dẫn không hợp lệ."
-    if not source.is_file():
-        return f"{label}: thiếu tệp."
+        # A link or anything else in a photo's place is never read: it could lead to any file.
+        return (
+            f"{label}: thiếu tệp."
+            if not os.path.lexists(named)
+            else f"{label}: không phải tệp thường trong thư mục ảnh."
+        )
     size = source.stat().st_size
     if size != photo.size:
         return f"{label}: tệp có {size} byte, cơ sở dữ liệu ghi {photo.size} byte."
@@ -310,14 +317,6 @@ def _verify_photo(photo_dir: Path, photo: StoredPhoto) -> str | None:
     if digest != photo.sha256:
         return f"{label}: nội dung đã bị thay đổi (SHA-256 không khớp)."
     return None
-
-
-def _photo_file(photo_dir: Path, photo: StoredPhoto) -> Path | None:
-    """None for a path that would leave the photo folder; a database row must not point elsewhere."""
-    relative = PurePosixPath(photo.path)
-    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
-        return None
-    return photo_dir.joinpath(*relative.parts)
 
 
 # --- daily backups -------------------------------------------------------------------------------

@@ -1,9 +1,18 @@
-"""Files that appear complete or not at all: written beside their target, synced, then renamed."""
+"""Files that appear complete or not at all (written beside their target, synced, then renamed), and the
+one check every reader of the photo folder makes before it opens a file there.
+
+The bot itself only ever writes regular files into DATA_DIR/photos, named by their SHA-256. Anything
+else found there was put by someone else: a link `photos/1/<sha>.jpg -> ../../kiemtra.sqlite3` (left by
+a crafted backup, or planted by hand) would make the evidence ZIP, the record, the Telegram upload and
+the Zalo file server hand out the whole database as a "photo". So the record, the archive, both
+channels, the backup and `check` all read a stored file only through `stored_file`.
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
+import stat
 from pathlib import Path
 
 
@@ -28,3 +37,26 @@ def fsync_directory(directory: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def stored_file(folder: Path, path: Path) -> Path | None:
+    """`path` as it is on disk when it is a regular file inside `folder`, reached through no link below
+    `folder`; None when it is missing, a link, a folder, a device or pipe, or outside `folder`.
+
+    `folder` itself may be a link (DATA_DIR on a mounted disk): only what lies below it is the bot's own.
+    A link swapped in after this check would need write access to the photo folder, which only the
+    bot's own user has.
+    """
+    try:
+        relative = path.relative_to(folder)  # by the names alone: `..` and absolute paths stay visible
+    except ValueError:
+        return None
+    if not relative.parts or ".." in relative.parts:
+        return None
+    try:
+        real = path.resolve(strict=True)
+        expected = folder.resolve(strict=True).joinpath(relative)
+        mode = real.lstat().st_mode
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links
+        return None
+    return real if real == expected and stat.S_ISREG(mode) else None

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from bot.reports.data import InspectionReport, ReportContext, RoundReport
 from bot.texts.formats import VIETNAM
+from storage.files import stored_file
 from storage.models import Photo
 
 MANIFEST = "manifest.csv"
@@ -146,7 +147,7 @@ def _add_photos(
     entries: list[_Entry] = []
     changed: list[str] = []
     for unit, photo in chosen:
-        source = _photo_file(photo_dir, photo)
+        source = stored_file(photo_dir, photo_dir / photo.path)
         if source is None:
             entries.append(_Entry(unit, photo, ""))
             continue
@@ -155,15 +156,6 @@ def _add_photos(
             changed.append(name)
         entries.append(_Entry(unit, photo, name))
     return entries, changed
-
-
-def _photo_file(photo_dir: Path, photo: Photo) -> Path | None:
-    """The stored file, or None when it is missing or its recorded path would leave the photo folder."""
-    relative = PurePosixPath(photo.path)
-    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
-        return None
-    source = photo_dir.joinpath(*relative.parts)
-    return source if source.is_file() else None
 
 
 def _copy(archive: zipfile.ZipFile, source: Path, name: str, photo: Photo) -> str:
