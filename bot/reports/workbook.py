@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
+from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from bot.answers import VERDICTS, Value
 from bot.checklist.kinds import value_label
 from bot.checklist.model import Area
+from bot.events import clean_text
 from bot.findings.results import AreaResult, area_results
 from bot.reports.archive import archive_name, area_number, ordered_photos
 from bot.reports.data import InspectionReport, ReportContext, RoundReport
@@ -82,7 +83,7 @@ VERDICT_FILLS: dict[str, PatternFill] = {
 
 def write_workbook(report: RoundReport, ctx: ReportContext, target: Path) -> None:
     book = Workbook(write_only=True)
-    book.properties.title = _clean(report.title)
+    book.properties.title = clean_text(report.title)
     book.properties.creator = ctx.issuer
     book.properties.created = ctx.generated_at.astimezone(UTC).replace(tzinfo=None)
     _answers_sheet(book.create_sheet("Trả lời"), report)
@@ -248,8 +249,9 @@ def _when(sheet: Sheet, moment: datetime) -> Cell:
 
 
 def _text(sheet: Sheet, text: str | None, alignment: Alignment | None = None) -> CellValue:
-    """Typed text as a string cell, shown exactly as typed: characters XML cannot hold are dropped, and
-    text openpyxl would store as a formula ("=HYPERLINK(…)") or an error value ("#N/A") stays text.
+    """Typed text as a string cell, shown exactly as typed. Characters XML cannot hold are dropped
+    (`clean_text`): one stored before intake cleaned them would make openpyxl refuse the whole workbook.
+    Text openpyxl would store as a formula ("=HYPERLINK(…)") or an error value ("#N/A") stays text;
     Excel runs nothing stored as a string, so "+", "-" and "@" at the start are harmless once it is one.
 
     A plain str is what openpyxl already stores as a string, and costs far less than a cell object in a
@@ -257,14 +259,10 @@ def _text(sheet: Sheet, text: str | None, alignment: Alignment | None = None) ->
     """
     if text is None:
         return _styled(sheet, None, alignment=alignment) if alignment else None
-    clean = _clean(text)
+    clean = clean_text(text)
     if alignment is None and clean[:1] not in ("=", "#"):
         return clean
     return _styled(sheet, clean, alignment=alignment)
-
-
-def _clean(text: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def _styled(
@@ -276,7 +274,7 @@ def _styled(
     alignment: Alignment | None = None,
     number_format: str | None = None,
 ) -> Cell:
-    cell = WriteOnlyCell(sheet, value=_clean(value) if isinstance(value, str) else value)
+    cell = WriteOnlyCell(sheet, value=clean_text(value) if isinstance(value, str) else value)
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula or an error value, whatever the text starts with
     if font is not None:
