@@ -28,7 +28,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 
 from bot.texts.formats import VIETNAM
-from storage.files import create_temporary, fsync_directory, stored_file
+from storage.files import PRIVATE_FILE, PRIVATE_FOLDER, create_temporary, fsync_directory, stored_file
 from storage.port import BackupError, Database, StoredPhoto
 
 log = logging.getLogger(__name__)
@@ -204,7 +204,7 @@ def _unpack(archive: Path, destination: Path, copy_name: str) -> None:
                 claimed += member.size
                 if claimed > free:
                     raise _Refused(member, f"làm tổng dung lượng vượt quá {free / 2**20:.0f} MB còn trống ở đích")
-                _write(tar, member, destination.joinpath(*parts))
+                _write(tar, member, destination, parts)
     except _Refused as refused:
         raise BackupError(
             f"Bản sao lưu {archive} bị từ chối, không khôi phục gì: «{refused.member}» {refused.reason}."
@@ -240,20 +240,25 @@ def _checked(member: tarfile.TarInfo, copy_name: str, seen: set[str]) -> list[st
     return parts
 
 
-def _write(tar: tarfile.TarFile, member: tarfile.TarInfo, path: Path) -> None:
-    """Creates the file anew (O_EXCL) and never through a link (O_NOFOLLOW), streaming its bytes.
+def _write(tar: tarfile.TarFile, member: tarfile.TarInfo, destination: Path, parts: list[str]) -> None:
+    """Creates the file anew (O_EXCL) and never through a link (O_NOFOLLOW), streaming its bytes; files
+    0600 and folders 0700, like everything the bot keeps (see storage.files).
 
     Every folder on the way was made by this restore inside a fresh temporary folder, and no member can
     be a link, so no path component can lead anywhere else either.
     """
+    folder = destination
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # One level at a time: mkdir(parents=True) would give the folders above the last the umask's mode.
+        for part in parts if member.isdir() else parts[:-1]:
+            folder = folder / part
+            folder.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
         if member.isdir():
-            path.mkdir(mode=0o700, exist_ok=True)
             return
         source = tar.extractfile(member)
         assert source is not None  # a regular file always has data, even an empty one
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        descriptor = os.open(folder / parts[-1], flags, PRIVATE_FILE)
         with source, os.fdopen(descriptor, "wb") as target:
             shutil.copyfileobj(source, target, COPY_CHUNK)
     except (FileExistsError, NotADirectoryError) as error:  # e.g. a file "photos/1" then "photos/1/x.jpg"

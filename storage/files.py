@@ -10,24 +10,42 @@ channels, the backup and `check` all read a stored file only through `stored_fil
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import stat
 from pathlib import Path
 
+# What the bot keeps (answers, names, chat ids, photo evidence) is for the bot's own user alone, whatever
+# the umask of whoever started it; root and that user can still read it, e.g. to copy a backup off.
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+
 
 def create_temporary(target: Path) -> tuple[int, Path]:
-    """An open, new, hidden file next to `target`, to be renamed onto it once complete.
-
-    Unlike `tempfile.mkstemp` (always 0600) the mode follows the umask, like every other file in
-    DATA_DIR, so a backup can be read by whoever may read the data, e.g. a container's own user.
-    """
+    """An open, new, hidden file next to `target` (0600, like everything the bot keeps), to be renamed
+    onto it once complete. A backup holds the whole database and every photo."""
     while True:
         path = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
         try:
-            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), path
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE), path
         except FileExistsError:
             continue
+
+
+def tighten(path: Path, private: int = PRIVATE_FILE) -> None:
+    """Takes away what an older version (or a careless copy) let other users do with `path`, if it exists."""
+    with contextlib.suppress(FileNotFoundError):
+        if stat.S_IMODE(path.stat().st_mode) & ~private:
+            path.chmod(private)
+
+
+def private_folder(folder: Path) -> None:
+    """`folder` for the bot's own user only, created (with its parents) when missing. Files inside are
+    then out of other users' reach whatever their own mode, including photos written by code that
+    leaves their mode to the umask."""
+    folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    tighten(folder, PRIVATE_FOLDER)
 
 
 def fsync_directory(directory: Path) -> None:

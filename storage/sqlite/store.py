@@ -9,12 +9,15 @@ loses nothing that was acknowledged.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiosqlite
 
+from storage.files import PRIVATE_FILE, tighten
 from storage.sqlite.delivery import SqliteDelivery
 from storage.sqlite.followups import SqliteFollowUps
 from storage.sqlite.inspections import SqliteInspections
@@ -30,6 +33,20 @@ PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=5000",
 )
+
+
+def companions(path: Path) -> list[Path]:
+    """The database file and the `-wal` and `-shm` files SQLite keeps beside it while it is open."""
+    return [path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")]
+
+
+def _keep_private(path: Path) -> None:
+    """A new database is created 0600 before SQLite opens it, since SQLite gives its `-wal` and `-shm`
+    files the mode of the database file; one left readable by an older version is tightened, with them."""
+    with contextlib.suppress(FileExistsError):  # SQLite takes an empty file for a new database
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    for file in companions(path):
+        tighten(file)
 
 
 class SqliteTx:
@@ -54,6 +71,7 @@ class SqliteStore:
     @classmethod
     async def open(cls, path: Path) -> SqliteStore:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _keep_private(path)
         connection = await aiosqlite.connect(path, isolation_level=None)
         connection.row_factory = aiosqlite.Row
         for pragma in PRAGMAS:
