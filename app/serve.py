@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from app.engine import start_engine
 from app.schedule import plan
@@ -31,8 +31,6 @@ from storage.port import Store
 
 log = logging.getLogger(__name__)
 
-# Telegram keeps an update at most a day; a week of memory is plenty to recognise a redelivery.
-PROCESSED_UPDATE_RETENTION = timedelta(days=7)
 REMINDER_EVERY_SECONDS = 60.0
 # What the engine knows of every channel a team's people may use, whether or not it runs now.
 ABILITIES = {TelegramChannel.name: TELEGRAM, ZaloChannel.name: ZALO}
@@ -82,8 +80,6 @@ async def serve(
     telegram_config = settings.telegram() if settings.telegram_enabled else None
     zalo_config = settings.zalo() if settings.zalo_enabled else None
     async with stores(settings) as (store, inbox_store, report_store):
-        async with store.transaction() as tx:
-            await tx.delivery.forget_before(utcnow() - PROCESSED_UPDATE_RETENTION)
         reports = ReportService(
             report_store,
             checklist,
@@ -115,7 +111,7 @@ async def serve(
             async def send_reminders() -> None:
                 await remind(reminders, outbox, clock)
 
-            jobs = plan(settings, send_reminders, reminder_every)
+            jobs = plan(settings, store, send_reminders, reminder_every)
             jobs.start()
             outbox.start()
             try:
