@@ -8,6 +8,7 @@ from app.settings import Settings
 from bot.checklist.model import Checklist
 from bot.engine import Engine
 from bot.events import Abilities
+from storage.files import private_folder
 from storage.port import Store
 
 
@@ -20,7 +21,12 @@ async def start_engine(
     invite_link: Callable[[str], str],
     abilities: Mapping[str, Abilities],
 ) -> Engine:
-    """An engine on `store`, with the checklist in use recorded so inspections keep their questions."""
+    """An engine on `store`, with the checklist in use recorded so inspections keep their questions.
+
+    The photo folder is made private first: the photos are evidence (faces, ID cards, papers on a
+    counter), and the code that writes them leaves each file's own mode to the umask.
+    """
+    private_folder(settings.photo_dir)
     engine = Engine(
         store,
         checklist,

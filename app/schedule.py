@@ -1,4 +1,4 @@
-"""The one scheduler: reminders every minute, the backup every night.
+"""The one scheduler: reminders every minute, old delivery records forgotten every hour, the backup every night.
 
 It runs whichever channels are on (python-telegram-bot's JobQueue exists only inside a Telegram
 Application, and the bot may run Zalo alone), so it is APScheduler itself, the library JobQueue is built
@@ -20,9 +20,15 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from app.settings import Settings
 from bot.upkeep import BACKUP_TIME, nightly_backup
+from storage.clock import utcnow
+from storage.port import Store
 
 REMINDERS = "reminders"
 NIGHTLY_BACKUP = "daily-backup"
+FORGET_DELIVERED = "forget-delivered"
+# Telegram keeps an update at most a day; a week of memory is plenty to recognise a redelivery.
+PROCESSED_UPDATE_RETENTION = timedelta(days=7)
+FORGET_EVERY = timedelta(hours=1)
 Job = Callable[[], Coroutine[Any, Any, None]]
 """An `async def` without arguments: APScheduler runs a coroutine function on the loop, anything else in a thread."""
 FIRST_RUN_AFTER = timedelta(seconds=0.5)
@@ -66,14 +72,23 @@ class Schedule:
             await asyncio.sleep(0)  # the shutdown itself runs on the next turn of the loop
 
 
-def plan(settings: Settings, send_reminders: Job, every: float) -> Schedule:
-    """Reminders every `every` seconds (and right after start); the backup every night at BACKUP_TIME into
+def plan(settings: Settings, store: Store, send_reminders: Job, every: float) -> Schedule:
+    """Reminders every `every` seconds (and right after start); processed updates and finished replies
+    older than PROCESSED_UPDATE_RETENTION forgotten right after start and then every hour, so a bot that
+    runs for months does not keep all it ever handled; the backup every night at BACKUP_TIME into
     DATA_DIR/backups, keeping BACKUP_KEEP of them."""
     jobs = Schedule()
 
     async def back_up() -> None:
         await nightly_backup(settings.database, settings.photo_dir, settings.backup_dir, settings.backup_keep)
 
+    async def forget() -> None:
+        # One short transaction on the engine's store; should it fail, the scheduler logs it and the
+        # next run catches up.
+        async with store.transaction() as tx:
+            await tx.delivery.forget_before(utcnow() - PROCESSED_UPDATE_RETENTION)
+
     jobs.every(every, send_reminders, REMINDERS)
+    jobs.every(FORGET_EVERY.total_seconds(), forget, FORGET_DELIVERED)
     jobs.daily(BACKUP_TIME, back_up, NIGHTLY_BACKUP)
     return jobs

@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from app.engine import start_engine
 from app.schedule import plan
@@ -32,8 +32,6 @@ from storage.port import Store
 
 log = logging.getLogger(__name__)
 
-# Telegram keeps an update at most a day; a week of memory is plenty to recognise a redelivery.
-PROCESSED_UPDATE_RETENTION = timedelta(days=7)
 REMINDER_EVERY_SECONDS = 60.0
 # What the engine knows of every channel a team's people may use, whether or not it runs now.
 ABILITIES = {TelegramChannel.name: TELEGRAM, ZaloChannel.name: ZALO}
@@ -94,8 +92,6 @@ async def serve(
     zalo_config = settings.zalo() if settings.zalo_enabled else None
     async with stores(settings) as kept:
         store, inbox_store, report_store = kept.engine, kept.inboxes, kept.reports
-        async with store.transaction() as tx:
-            await tx.delivery.forget_before(utcnow() - PROCESSED_UPDATE_RETENTION)
         reports = ReportService(
             report_store,
             checklist,
@@ -127,7 +123,7 @@ async def serve(
             async def send_reminders() -> None:
                 await remind(reminders, outbox, clock)
 
-            jobs = plan(settings, send_reminders, reminder_every)
+            jobs = plan(settings, store, send_reminders, reminder_every)
             jobs.start()
             outbox.start()
             try:

@@ -192,6 +192,7 @@ class Settings(BaseSettings):
             token=self.require_token(),
             base_url=self.telegram_base_url,
             base_file_url=self.telegram_base_file_url,
+            photo_dir=self.photo_dir,
             webhook=webhook,
         )
 

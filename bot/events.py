@@ -8,12 +8,33 @@ bytes move. A channel is named by a string and described by its `Abilities`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+# C0 controls but tab, line feed and carriage return; DEL and the C1 controls; the two characters XML
+# cannot hold at all; and surrogates, which only ever come alone (a pair is one character in Python).
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """What a person typed, without the characters nobody means to type.
+
+    One of them in a note is enough to make every later record or workbook of that inspection fail
+    (Word and Excel files are XML, which cannot hold them), and a lone surrogate, which Zalo's JSON can
+    carry, cannot even be stored as UTF-8. The events below apply this to everything a person can
+    type, so the engine never sees such characters; the document builders apply it again to what an
+    older database may already hold.
+    """
+    return _UNPRINTABLE.sub("", text)
+
+
+Typed = Annotated[str, AfterValidator(clean_text)]
+"""Text a person typed (or a channel took from them), cleaned as it enters an event."""
 
 
 class Abilities(BaseModel):
@@ -34,9 +55,9 @@ class Person(BaseModel):
     the bot's guess at their language until they choose one with /lang."""
 
     id: int
-    name: str
-    username: str | None = None
-    language_code: str | None = None
+    name: Typed
+    username: Typed | None = None
+    language_code: Typed | None = None
 
 
 class ChatKind(StrEnum):
@@ -51,20 +72,20 @@ class Chat(BaseModel):
 
 class Command(BaseModel):
     kind: Literal["command"] = "command"
-    name: str
-    args: str = ""
+    name: Typed
+    args: Typed = ""
 
 
 class Text(BaseModel):
     kind: Literal["text"] = "text"
-    text: str
+    text: Typed
 
 
 class Tap(BaseModel):
     """A button press; `data` is untrusted until the engine has checked it against the cursor."""
 
     kind: Literal["tap"] = "tap"
-    data: str
+    data: Typed
 
 
 class PhotoIn(BaseModel):
@@ -73,9 +94,9 @@ class PhotoIn(BaseModel):
     kind: Literal["photo"] = "photo"
     fetch: Callable[[], Awaitable[bytes]]
     declared_size: int | None = None
-    media_group_id: str | None = None
+    media_group_id: Typed | None = None
     as_document: bool = False
-    mime_type: str | None = None
+    mime_type: Typed | None = None
 
 
 class Location(BaseModel):

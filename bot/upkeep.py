@@ -15,18 +15,20 @@ row and never deletes photos, every row in the copy has its file.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import os
 import re
+import shutil
 import tarfile
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from bot.texts.formats import VIETNAM
-from storage.files import create_temporary, fsync_directory
+from storage.files import PRIVATE_FILE, PRIVATE_FOLDER, create_temporary, fsync_directory, stored_file
 from storage.port import BackupError, Database, StoredPhoto
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,21 @@ PHOTOS_NAME = "photos"
 BACKUP_TIME = time(2, 30, tzinfo=VIETNAM)
 # Only files named like this are ever pruned, so anything an operator puts in backups/ is left alone.
 BACKUP_NAME = re.compile(r"^kiemtra-\d{8}-\d{6}\.tar$")
+# The largest photo file a restore accepts. The bot keeps photos of at most MAX_PHOTO_MB (20 by default),
+# and Telegram's Bot API hands out no file over 20 MB, so a member this big cannot be a photo the bot
+# stored; the bound still leaves room for an operator who raised MAX_PHOTO_MB for a self-hosted Bot API.
+# The database has no bound of its own (it grows with the years); all members together must fit in the
+# free space of the target disk, so a crafted or compressed archive cannot fill it.
+MAX_PHOTO_FILE = 256 * 2**20
+COPY_CHUNK = 1 << 20
+_ACCEPTED_TYPES = (tarfile.REGTYPE, tarfile.AREGTYPE, tarfile.DIRTYPE)
+_REFUSED_TYPES = {
+    tarfile.SYMTYPE: "liên kết tượng trưng (symlink)",
+    tarfile.LNKTYPE: "liên kết cứng (hard link)",
+    tarfile.CHRTYPE: "tệp thiết bị",
+    tarfile.BLKTYPE: "tệp thiết bị",
+    tarfile.FIFOTYPE: "ống FIFO",
+}
 
 __all__ = [
     "BACKUP_NAME",
@@ -101,10 +118,13 @@ def _add_photos(archive: tarfile.TarFile, photos: list[StoredPhoto], photo_dir: 
     for photo in photos:
         if photo.path in added:  # the same picture sent twice to one inspection is one file
             continue
-        source = _photo_file(photo_dir, photo)
-        if source is None or not source.is_file():
-            # One lost file must not stop every future backup; `check` reports it to the operator.
-            log.warning("Photo #%d (%s) is missing and is not in the backup", photo.id, photo.path)
+        source = stored_file(photo_dir, photo_dir / photo.path)
+        if source is None:
+            # One lost file must not stop every future backup, and a link in its place must not put
+            # whatever it leads to in the backup (a restore would refuse it); `check` reports both.
+            log.warning(
+                "Photo #%d (%s) is missing or not a regular file; it is not in the backup", photo.id, photo.path
+            )
             continue
         archive.add(source, arcname=f"{PHOTOS_NAME}/{photo.path}")
         added.add(photo.path)
@@ -118,23 +138,31 @@ def restore_backup(archive: Path, database: Database, photo_dir: Path) -> None:
 
     It refuses a folder that already holds data, because mixing a restored database with other
     photos, or with a leftover `-wal` file that SQLite would replay into it, corrupts both histories.
+    A refused or failed restore leaves the folder as it found it: everything is unpacked into a
+    temporary folder first, and a DATA_DIR the restore had to create is removed again.
     """
     if not archive.is_file():
         raise BackupError(f"Không có tệp sao lưu {archive}.")
     data_dir = photo_dir.parent
     if database.exists() or (photo_dir.is_dir() and any(photo_dir.iterdir())):
         raise BackupError(f"{data_dir} đã có dữ liệu; chỉ khôi phục vào một DATA_DIR mới hoặc trống.")
+    created = not data_dir.exists()
     try:
         _restore_into(archive, database, photo_dir)
-    except OSError as error:
-        raise BackupError(f"Không khôi phục được vào {data_dir}: {error.strerror or error}") from error
+    except BaseException as error:
+        if created:
+            with contextlib.suppress(OSError):  # not empty: the restore got as far as moving files in
+                data_dir.rmdir()
+        if isinstance(error, OSError):
+            raise BackupError(f"Không khôi phục được vào {data_dir}: {error.strerror or error}") from error
+        raise
 
 
 def _restore_into(archive: Path, database: Database, photo_dir: Path) -> None:
     photo_dir.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".restore-", dir=photo_dir.parent) as work:
         unpacked = Path(work)
-        _unpack(archive, unpacked)
+        _unpack(archive, unpacked, database.copy_name)
         copy = unpacked / database.copy_name
         if not copy.is_file():
             raise BackupError(f"{archive} không chứa {database.copy_name}; đây không phải bản sao lưu của bot.")
@@ -146,14 +174,95 @@ def _restore_into(archive: Path, database: Database, photo_dir: Path) -> None:
         database.restore_from(copy)
 
 
-def _unpack(archive: Path, destination: Path) -> None:
+class _Refused(Exception):
+    """One member of the archive is not something a backup made by the bot holds."""
+
+    def __init__(self, member: tarfile.TarInfo, reason: str) -> None:
+        super().__init__(reason)
+        self.member = member.name
+        self.reason = reason
+
+
+def _unpack(archive: Path, destination: Path, copy_name: str) -> None:
+    """Checks and writes each member itself, rather than trusting `tarfile.extractall`.
+
+    Python's extraction filters have had bypasses (CVE-2025-4517, fixed only in 3.11.13 and 3.12.11),
+    and even the "data" filter keeps a relative symlink that stays inside the folder, such as
+    `photos/1/x.jpg -> ../../kiemtra.sqlite3`, which would later send the database out as a photo. The
+    bot's own backups hold nothing but the database copy and photo files (see the module docstring),
+    so anything else refuses the whole archive; `destination` is a fresh temporary folder, deleted by
+    the caller on any failure, so a refused archive leaves nothing behind.
+    """
+    free = shutil.disk_usage(destination).free
+    seen: set[str] = set()
+    claimed = 0
     try:
         # "r:*" also accepts a backup the operator compressed afterwards (.tar.gz, .tar.xz).
         with tarfile.open(archive, "r:*") as tar:
-            # The "data" filter refuses absolute paths, `..`, links out of the folder and device files.
-            tar.extractall(destination, filter="data")
+            for member in tar:  # one header at a time: nothing is read ahead of the check
+                parts = _checked(member, copy_name, seen)
+                claimed += member.size
+                if claimed > free:
+                    raise _Refused(member, f"làm tổng dung lượng vượt quá {free / 2**20:.0f} MB còn trống ở đích")
+                _write(tar, member, destination, parts)
+    except _Refused as refused:
+        raise BackupError(
+            f"Bản sao lưu {archive} bị từ chối, không khôi phục gì: «{refused.member}» {refused.reason}."
+        ) from None
     except (tarfile.TarError, OSError) as error:
         raise BackupError(f"{archive} không phải bản sao lưu hợp lệ: {error}") from None
+
+
+def _checked(member: tarfile.TarInfo, copy_name: str, seen: set[str]) -> list[str]:
+    """The member's path parts, when it is one of what `make_backup` writes; `_Refused` otherwise."""
+    if member.type not in _ACCEPTED_TYPES:
+        kind = _REFUSED_TYPES.get(member.type, "một loại thành phần không được hỗ trợ")
+        raise _Refused(member, f"là {kind}; bản sao lưu chỉ được chứa tệp thường và thư mục")
+    if member.name.startswith("/"):
+        raise _Refused(member, "là đường dẫn tuyệt đối")
+    parts = member.name.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        raise _Refused(member, "có «.», «..» hoặc «//» trong đường dẫn")
+    if parts == [copy_name]:
+        if not member.isfile():
+            raise _Refused(member, "phải là tệp thường")
+    elif parts[0] != PHOTOS_NAME:
+        raise _Refused(member, f"không phải {copy_name} và không nằm trong {PHOTOS_NAME}/")
+    elif len(parts) == 1 and not member.isdir():
+        raise _Refused(member, "phải là thư mục")
+    elif member.size > MAX_PHOTO_FILE:
+        raise _Refused(
+            member, f"dài {member.size / 2**20:.0f} MB, quá giới hạn {MAX_PHOTO_FILE // 2**20} MB của một ảnh"
+        )
+    if member.name in seen:
+        raise _Refused(member, "xuất hiện hai lần")
+    seen.add(member.name)
+    return parts
+
+
+def _write(tar: tarfile.TarFile, member: tarfile.TarInfo, destination: Path, parts: list[str]) -> None:
+    """Creates the file anew (O_EXCL) and never through a link (O_NOFOLLOW), streaming its bytes; files
+    0600 and folders 0700, like everything the bot keeps (see storage.files).
+
+    Every folder on the way was made by this restore inside a fresh temporary folder, and no member can
+    be a link, so no path component can lead anywhere else either.
+    """
+    folder = destination
+    try:
+        # One level at a time: mkdir(parents=True) would give the folders above the last the umask's mode.
+        for part in parts if member.isdir() else parts[:-1]:
+            folder = folder / part
+            folder.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+        if member.isdir():
+            return
+        source = tar.extractfile(member)
+        assert source is not None  # a regular file always has data, even an empty one
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        descriptor = os.open(folder / parts[-1], flags, PRIVATE_FILE)
+        with source, os.fdopen(descriptor, "wb") as target:
+            shutil.copyfileobj(source, target, COPY_CHUNK)
+    except (FileExistsError, NotADirectoryError) as error:  # e.g. a file "photos/1" then "photos/1/x.jpg"
+        raise _Refused(member, f"trùng với một thành phần khác ({error.strerror})") from None
 
 
 # --- check ---------------------------------------------------------------------------------------
@@ -196,11 +305,15 @@ def _verify_photos(photo_dir: Path, photos: list[StoredPhoto]) -> list[str]:
 def _verify_photo(photo_dir: Path, photo: StoredPhoto) -> str | None:
     """The SHA-256 is the evidence's seal: a photo whose bytes changed is no longer evidence."""
     label = f"Ảnh #{photo.id} ({photo.owner}, {PHOTOS_NAME}/{photo.path})"
-    source = _photo_file(photo_dir, photo)
+    named = photo_dir / photo.path
+    source = stored_file(photo_dir, named)
     if source is None:
-        return f"{label}: đường dẫn không hợp lệ."
-    if not source.is_file():
-        return f"{label}: thiếu tệp."
+        # A link or anything else in a photo's place is never read: it could lead to any file.
+        return (
+            f"{label}: thiếu tệp."
+            if not os.path.lexists(named)
+            else f"{label}: không phải tệp thường trong thư mục ảnh."
+        )
     size = source.stat().st_size
     if size != photo.size:
         return f"{label}: tệp có {size} byte, cơ sở dữ liệu ghi {photo.size} byte."
@@ -209,14 +322,6 @@ def _verify_photo(photo_dir: Path, photo: StoredPhoto) -> str | None:
     if digest != photo.sha256:
         return f"{label}: nội dung đã bị thay đổi (SHA-256 không khớp)."
     return None
-
-
-def _photo_file(photo_dir: Path, photo: StoredPhoto) -> Path | None:
-    """None for a path that would leave the photo folder; a database row must not point elsewhere."""
-    relative = PurePosixPath(photo.path)
-    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
-        return None
-    return photo_dir.joinpath(*relative.parts)
 
 
 # --- daily backups -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from app import operator
-from app.schedule import NIGHTLY_BACKUP, plan
+from app.schedule import FORGET_DELIVERED, NIGHTLY_BACKUP, plan
 from app.settings import Settings
 from bot.upkeep import BackupError, backup_name, daily_backup, prune_backups
 from storage.sqlite.database import check_database, copy_database
@@ -251,9 +251,14 @@ def test_restore_refuses_unsafe_archives(tmp_path: Path) -> None:
     payload.write_text("x", encoding="utf-8")
     with tarfile.open(evil, "w") as tar:
         tar.add(payload, arcname="../escaped")
-    with pytest.raises(BackupError, match="không phải bản sao lưu hợp lệ"):
+    with pytest.raises(BackupError, match=r"bị từ chối, không khôi phục gì: «\.\./escaped»"):
         operator.restore(settings_for(tmp_path / "new"), evil)
-    assert not (tmp_path / "escaped").exists()
+    assert not (tmp_path / "escaped").exists() and not (tmp_path / "new").exists()
+
+    garbage = tmp_path / "garbage.tar"
+    garbage.write_bytes(b"not a tar file at all" * 100)
+    with pytest.raises(BackupError, match="không phải bản sao lưu hợp lệ"):
+        operator.restore(settings_for(tmp_path / "new"), garbage)
 
     empty = tmp_path / "empty.tar"
     with tarfile.open(empty, "w"):
@@ -296,7 +301,11 @@ async def test_scheduled_job_runs_a_backup_at_half_past_two_vietnam_time(tmp_pat
     async def no_reminders() -> None:
         pass
 
-    job = plan(settings, no_reminders, 60).job(NIGHTLY_BACKUP)
+    store = await settings.database.open()
+    try:
+        job = plan(settings, store, no_reminders, 60).job(NIGHTLY_BACKUP)
+    finally:
+        await store.close()
     # 02:30 in Vietnam (UTC+7) is 19:30 UTC the evening before; exactly then, the next one is a day later.
     noon_utc = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
     assert job.trigger.get_next_fire_time(None, noon_utc) == datetime(2025, 3, 1, 19, 30, tzinfo=UTC)
@@ -310,3 +319,38 @@ async def test_scheduled_job_runs_a_backup_at_half_past_two_vietnam_time(tmp_pat
     operator.restore(settings_for(tmp_path / "restored"), archive)
     assert (await operator.check(settings_for(tmp_path / "restored"))).problems == []
     assert len(photo_files(tmp_path / "restored")) == 2
+
+
+async def test_scheduled_job_forgets_week_old_updates_and_finished_replies(tmp_path: Path) -> None:
+    """Not only at start: a bot that runs for months must not keep every update it ever processed."""
+    h = await Harness.open(tmp_path)
+    now = datetime.now(UTC)
+    old, recent = (now - timedelta(days=8), now - timedelta(days=6))
+    old, recent = old.isoformat(timespec="microseconds"), recent.isoformat(timespec="microseconds")
+    with closing(sqlite3.connect(tmp_path / "kiemtra.sqlite3")) as connection, connection:
+        connection.executemany(
+            "INSERT INTO processed_updates (key, processed_at) VALUES (?, ?)", [("tg:1", old), ("tg:2", recent)]
+        )
+        connection.executemany(
+            "INSERT INTO outbox (chat_id, body, not_before, status, created_at) VALUES (1, ?, ?, ?, ?)",
+            [
+                ("sent long ago", old, "sent", old),
+                ("failed long ago", old, "failed", old),
+                ("still owed", old, "pending", old),
+                ("sent lately", recent, "sent", recent),
+            ],
+        )
+
+    async def no_reminders() -> None:
+        pass
+
+    try:
+        job = plan(settings_for(tmp_path), h.store, no_reminders, 60).job(FORGET_DELIVERED)
+        assert job.trigger.interval == timedelta(hours=1)
+        await job.func()  # exactly what the scheduler runs, right after start and then every hour
+    finally:
+        await h.store.close()
+
+    with closing(sqlite3.connect(tmp_path / "kiemtra.sqlite3")) as connection:
+        assert list(connection.execute("SELECT key FROM processed_updates WHERE key LIKE 'tg:%'")) == [("tg:2",)]
+        assert list(connection.execute("SELECT body FROM outbox ORDER BY id")) == [("still owed",), ("sent lately",)]

@@ -34,12 +34,14 @@ async def test_documents_are_sent_refused_over_the_limit_or_explained(tg: BotApi
     )
     try:
         async with Bot(tg.TOKEN, base_url=tg.base_url, base_file_url=tg.base_file_url) as bot:
-            await deliver(TelegramSteps(bot, service), ReportRequest(kind=ReportKind.RECORD, inspection_id=1))
+            await deliver(
+                TelegramSteps(bot, tmp_path / "photos", service), ReportRequest(kind=ReportKind.RECORD, inspection_id=1)
+            )
             sent = tg.sent(GROUP_ID)[-1]
             assert sent.kind == "document" and sent.file_name == "bien-ban-1-ubnd-xa-co-lung-co.docx"
             assert sent.text == "📄 Biên bản kiểm tra phiên #1 · UBND xã <Cổ Lũng> & Co"
 
-            small = TelegramSteps(bot, service, upload_limit=10_000)
+            small = TelegramSteps(bot, tmp_path / "photos", service, upload_limit=10_000)
             await deliver(small, ReportRequest(kind=ReportKind.WORKBOOK, round_id=1))
             refused = tg.sent(GROUP_ID)[-1]
             assert refused.kind == "text" and "vượt giới hạn 50 MB" in refused.text
@@ -47,7 +49,9 @@ async def test_documents_are_sent_refused_over_the_limit_or_explained(tg: BotApi
 
             await deliver(small, ReportRequest(kind=ReportKind.RECORD, inspection_id=99))
             assert "Không có phiên kiểm tra đã gửi #99" in tg.sent(GROUP_ID)[-1].text
-            await deliver(TelegramSteps(bot, service), ReportRequest(kind=ReportKind.CHART, round_id=1))
+            await deliver(
+                TelegramSteps(bot, tmp_path / "photos", service), ReportRequest(kind=ReportKind.CHART, round_id=1)
+            )
             assert tg.sent(GROUP_ID)[-1].kind == "photo"
     finally:
         await store.close()

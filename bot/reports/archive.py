@@ -18,8 +18,10 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from bot.events import clean_text
 from bot.reports.data import InspectionReport, ReportContext, RoundReport
 from bot.texts.formats import VIETNAM
+from storage.files import stored_file
 from storage.models import Photo
 
 MANIFEST = "manifest.csv"
@@ -146,7 +148,7 @@ def _add_photos(
     entries: list[_Entry] = []
     changed: list[str] = []
     for unit, photo in chosen:
-        source = _photo_file(photo_dir, photo)
+        source = stored_file(photo_dir, photo_dir / photo.path)
         if source is None:
             entries.append(_Entry(unit, photo, ""))
             continue
@@ -155,15 +157,6 @@ def _add_photos(
             changed.append(name)
         entries.append(_Entry(unit, photo, name))
     return entries, changed
-
-
-def _photo_file(photo_dir: Path, photo: Photo) -> Path | None:
-    """The stored file, or None when it is missing or its recorded path would leave the photo folder."""
-    relative = PurePosixPath(photo.path)
-    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
-        return None
-    source = photo_dir.joinpath(*relative.parts)
-    return source if source.is_file() else None
 
 
 def _copy(archive: zipfile.ZipFile, source: Path, name: str, photo: Photo) -> str:
@@ -181,8 +174,10 @@ def _copy(archive: zipfile.ZipFile, source: Path, name: str, photo: Photo) -> st
 
 
 def _add_text(archive: zipfile.ZipFile, name: str, text: str, *, bom: bool) -> None:
-    """Text files are small and compress well; a BOM lets Excel and old Notepad see UTF-8."""
-    data = text.encode("utf-8-sig" if bom else "utf-8")
+    """Text files are small and compress well; a BOM lets Excel and old Notepad see UTF-8. Control
+    characters an older database may hold in names and notes are dropped (`clean_text`): a lone
+    surrogate cannot be written as UTF-8 at all, and the others only garble the manifest in Excel."""
+    data = clean_text(text).encode("utf-8-sig" if bom else "utf-8")
     archive.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
 
 
@@ -215,8 +210,10 @@ def _manifest_row(entry: _Entry) -> list[str | int]:
 
 
 def _cell_text(text: str) -> str:
-    """A spreadsheet opening the CSV must not run a typed name as a formula (=, +, -, @ at the start)."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+    """A spreadsheet opening the CSV must not run a typed name as a formula (=, +, -, @ at the start),
+    judged on the text as it will be written: a control character in front of "=" is dropped later."""
+    clean = clean_text(text)
+    return f"'{clean}" if clean[:1] in ("=", "+", "-", "@") else clean
 
 
 def _checksums(entries: list[_Entry]) -> str:

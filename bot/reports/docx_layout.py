@@ -26,8 +26,10 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Length, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 from PIL import Image, ImageOps
 
+from bot.events import clean_text
 from bot.texts.formats import VIETNAM
 
 FONT = "Times New Roman"
@@ -74,7 +76,8 @@ def new_document(title: str, author: str, created: datetime) -> Document:
     _use_times_new_roman(document)
     properties = document.core_properties
     # Word stores this in UTC and labels it so; python-docx writes the clock digits as given.
-    properties.title, properties.author, properties.created = title, author, created.astimezone(UTC)
+    properties.title, properties.author = clean_text(title), clean_text(author)
+    properties.created = created.astimezone(UTC)
     return document
 
 
@@ -160,7 +163,7 @@ def add_title(document: Document, title: str, subject_lines: list[str]) -> None:
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     heading.paragraph_format.space_before = Pt(18)
-    run = heading.add_run(title)
+    run = add_run(heading, title)
     run.bold, run.font.size = True, Pt(14)
     for text in subject_lines:
         add_paragraph(document, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -170,7 +173,7 @@ def add_title(document: Document, title: str, subject_lines: list[str]) -> None:
 def add_heading(document: Document, text: str, level: int = 1) -> Paragraph:
     """Section headings use Word's heading styles (restyled to the body font) so the navigation pane
     and a table of contents work."""
-    return document.add_paragraph(text, style=f"Heading {level}")
+    return document.add_paragraph(clean_text(text), style=f"Heading {level}")
 
 
 def add_paragraph(
@@ -181,12 +184,19 @@ def add_paragraph(
     italic: bool = False,
     align: WD_ALIGN_PARAGRAPH | None = None,
 ) -> Paragraph:
-    """Text typed by users goes in as plain runs; python-docx escapes it for XML, so nothing is escaped here."""
+    """Text typed by users goes in as plain runs (see `add_run`)."""
     paragraph = container.add_paragraph()
-    run = paragraph.add_run(text)
+    run = add_run(paragraph, text)
     run.bold, run.italic = bold or None, italic or None
     paragraph.alignment = align
     return paragraph
+
+
+def add_run(paragraph: Paragraph, text: str) -> Run:
+    """Every piece of text reaches the document here. python-docx escapes it for XML, so nothing is
+    escaped here; what XML cannot hold at all (a control character already stored before intake cleaned
+    them) is dropped, or python-docx would refuse the whole document."""
+    return paragraph.add_run(clean_text(text))
 
 
 def add_body(document: Document, text: str) -> Paragraph:
@@ -251,7 +261,7 @@ def add_grid(
         for cell, text in zip(row.cells, texts, strict=True):
             paragraph = cell.paragraphs[0]
             paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(2)
-            run = paragraph.add_run(text)
+            run = add_run(paragraph, text)
             run.bold = index == 0 or None
             if size is not None:
                 run.font.size = size
@@ -266,7 +276,7 @@ def _write_lines(cell: _Cell, lines: list[Line]) -> None:
         paragraph = cell.paragraphs[0] if index == 0 and not cell.paragraphs[0].text else cell.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(0)
-        run = paragraph.add_run(line.text)
+        run = add_run(paragraph, line.text)
         # Only what is switched on is written, so the run follows its style otherwise.
         run.bold, run.italic, run.underline = line.bold or None, line.italic or None, line.underline or None
         if line.size is not None:

@@ -38,6 +38,7 @@ from bot.reports.docx_layout import (
     vietnam,
 )
 from bot.texts import catalogue as texts
+from storage.files import stored_file
 from storage.models import FollowUp, Member, Photo, RemarkKind, Role
 
 ITEM_COLUMNS = (Mm(14), Mm(83), Mm(28), Mm(40))
@@ -232,7 +233,8 @@ def _appendix(document: Document, report: InspectionReport, photo_dir: Path, spo
     if not photos:
         add_body(document, "Không có ảnh minh chứng.")
     for photo in photos:
-        if not spool.add(document, photo_dir / photo.path):
+        source = stored_file(photo_dir, photo_dir / photo.path)
+        if source is None or not spool.add(document, source):
             add_paragraph(document, f"(Không đọc được tệp ảnh: {photo.path})", align=WD_ALIGN_PARAGRAPH.CENTER)
         caption = add_paragraph(document, _caption(report, photo), italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         caption.paragraph_format.space_after = Pt(12)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
+from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from bot.answers import VERDICTS, Value
 from bot.checklist.kinds import value_label
 from bot.checklist.model import Area
+from bot.events import clean_text
 from bot.findings.results import AreaResult, area_results
 from bot.reports.archive import archive_name, area_number, ordered_photos
 from bot.reports.data import InspectionReport, ReportContext, RoundReport
@@ -82,7 +83,7 @@ VERDICT_FILLS: dict[str, PatternFill] = {
 
 def write_workbook(report: RoundReport, ctx: ReportContext, target: Path) -> None:
     book = Workbook(write_only=True)
-    book.properties.title = _clean(report.title)
+    book.properties.title = clean_text(report.title)
     book.properties.creator = ctx.issuer
     book.properties.created = ctx.generated_at.astimezone(UTC).replace(tzinfo=None)
     _answers_sheet(book.create_sheet("Trả lời"), report)
@@ -117,11 +118,12 @@ def _answer_rows(sheet: Sheet, unit: InspectionReport) -> Iterator[list[CellValu
                 _text(sheet, round_name),
                 unit.inspection.id,
                 _text(sheet, unit.unit),
-                _area_label(number, area),
-                item.id,
+                _text(sheet, _area_label(number, area)),
+                _text(sheet, item.id),
                 _text(sheet, item.prompt, WRAP),
-                value_label(VI, item, answer.value),
-                answer.value,
+                # A text answer is what the inspector typed, in both columns.
+                _text(sheet, value_label(VI, item, answer.value)),
+                _text(sheet, answer.value),
                 _text(sheet, answer.note, WRAP),
                 _text(sheet, names.get(answer.answered_by, unit.inspection.inspector_name)),
                 _when(sheet, answer.answered_at),
@@ -137,7 +139,7 @@ def _summary_sheet(sheet: Sheet, report: RoundReport) -> None:
     columns = [("Phiên", 8), ("Đơn vị", 34), *((f"Mục {n}", 9) for n in range(1, len(areas) + 1)), ("Chung", 9)]
     _widths(sheet, columns)
     sheet.freeze_panes = "C3"
-    sheet.append([_styled(sheet, f"Tỷ lệ tiêu chí đạt theo mục – {_clean(report.title)}", font=TITLE_FONT)])
+    sheet.append([_styled(sheet, f"Tỷ lệ tiêu chí đạt theo mục – {report.title}", font=TITLE_FONT)])
     sheet.append([_styled(sheet, name, font=BOLD, alignment=WRAP) for name, _ in columns])
     for unit in report.inspections:
         sheet.append(_summary_row(sheet, unit, areas))
@@ -166,7 +168,7 @@ def _rate_cell(sheet: Sheet, result: AreaResult | None) -> CellValue:
 def _legend(sheet: Sheet, areas: Sequence[Area]) -> Iterator[list[CellValue]]:
     yield [_styled(sheet, "Chú giải", font=BOLD)]
     for number, area in enumerate(areas, start=1):
-        yield [f"Mục {number}", area.title]
+        yield [f"Mục {number}", _text(sheet, area.title)]
     yield ["Chung", "Tỷ lệ tiêu chí đạt trên mọi tiêu chí áp dụng của đơn vị"]
     for verdict in VERDICTS:
         yield [None, _styled(sheet, _verdict_meaning(verdict), fill=VERDICT_FILLS[verdict])]
@@ -195,15 +197,15 @@ def _photos_sheet(sheet: Sheet, report: RoundReport) -> None:
                 [
                     unit.inspection.id,
                     _text(sheet, unit.unit),
-                    _area_label(number, unit.checklist.areas[number - 1]) if number else photo.area_id,
-                    photo.item_id,
+                    _text(sheet, _area_label(number, unit.checklist.areas[number - 1]) if number else photo.area_id),
+                    _text(sheet, photo.item_id),
                     _text(sheet, photo.sender_name),
                     _when(sheet, photo.received_at),
                     photo.width,
                     photo.height,
                     photo.size,
                     photo.sha256,
-                    archive_name(unit, photo),
+                    _text(sheet, archive_name(unit, photo)),
                 ]
             )
             rows += 1
@@ -247,20 +249,20 @@ def _when(sheet: Sheet, moment: datetime) -> Cell:
 
 
 def _text(sheet: Sheet, text: str | None, alignment: Alignment | None = None) -> CellValue:
-    """Typed text as text: characters XML cannot hold are dropped, and a leading "=" stays a character
-    instead of becoming a formula Excel would run."""
+    """Typed text as a string cell, shown exactly as typed. Characters XML cannot hold are dropped
+    (`clean_text`): one stored before intake cleaned them would make openpyxl refuse the whole workbook.
+    Text openpyxl would store as a formula ("=HYPERLINK(…)") or an error value ("#N/A") stays text;
+    Excel runs nothing stored as a string, so "+", "-" and "@" at the start are harmless once it is one.
+
+    A plain str is what openpyxl already stores as a string, and costs far less than a cell object in a
+    workbook of tens of thousands of rows; anything else becomes a cell typed "s" by `_styled`.
+    """
     if text is None:
         return _styled(sheet, None, alignment=alignment) if alignment else None
-    clean = _clean(text)
-    if alignment is None and not clean.startswith("="):
+    clean = clean_text(text)
+    if alignment is None and clean[:1] not in ("=", "#"):
         return clean
-    cell = _styled(sheet, clean, alignment=alignment)
-    cell.data_type = "s"
-    return cell
-
-
-def _clean(text: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+    return _styled(sheet, clean, alignment=alignment)
 
 
 def _styled(
@@ -272,7 +274,9 @@ def _styled(
     alignment: Alignment | None = None,
     number_format: str | None = None,
 ) -> Cell:
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = WriteOnlyCell(sheet, value=clean_text(value) if isinstance(value, str) else value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula or an error value, whatever the text starts with
     if font is not None:
         cell.font = font
     if fill is not None:

@@ -92,7 +92,7 @@ class TelegramChannel:
         self.identities = identities
         self.updates = InboxQueue(inbox_store)
         self.application = build_application(config, self.updates)
-        self.delivery = TelegramSteps(self.application.bot, reports)
+        self.delivery = TelegramSteps(self.application.bot, config.photo_dir, reports)
 
     def steps(self, reply: Owed) -> list[Step]:
         return self.delivery.steps(reply)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -18,11 +20,12 @@ class Webhook(BaseModel):
 
 
 class TelegramConfig(BaseModel):
-    """`webhook` None means long polling."""
+    """`webhook` None means long polling; `photo_dir` is the only folder photos are uploaded from."""
 
     model_config = ConfigDict(frozen=True)
 
     token: str
     base_url: str
     base_file_url: str
+    photo_dir: Path
     webhook: Webhook | None = None

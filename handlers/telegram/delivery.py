@@ -24,6 +24,7 @@ from bot.texts.html import esc
 from handlers.outbox import Failure, Step, backoff
 from handlers.split import split_html
 from handlers.telegram.retry import retry_after_seconds, with_retries
+from storage.files import stored_file
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +55,19 @@ def markup(reply: Say) -> InlineKeyboardMarkup | ForceReply | None:
     return None
 
 
-def _upload_bytes(photo: OutPhoto) -> bytes:
-    """The original when Telegram takes it as a photo; a downscaled copy when it is too big for one."""
+def _upload_bytes(photo: OutPhoto, photo_dir: Path) -> bytes:
+    """The original when Telegram takes it as a photo; a downscaled copy when it is too big for one.
+
+    A "photo" that is not a regular file in the photo folder is treated like a missing one: the reply
+    fails (the outbox records why) rather than upload whatever a link leads to.
+    """
+    source = stored_file(photo_dir, photo.path)
+    if source is None:
+        raise FileNotFoundError(f"{photo.path} is not a regular file in {photo_dir}")
     fits = photo.size <= PHOTO_UPLOAD_LIMIT and photo.width + photo.height <= 10_000
     if fits and photo.mime in ("image/jpeg", "image/png"):
-        return photo.path.read_bytes()
-    return downscaled_jpeg(photo.path)
+        return source.read_bytes()
+    return downscaled_jpeg(source)
 
 
 def cli_command(request: ReportRequest) -> str:
@@ -75,9 +83,14 @@ class TelegramSteps:
     """Turns one owed reply into the Bot API calls that deliver it, one step per call."""
 
     def __init__(
-        self, bot: Bot, reports: ReportService | None = None, upload_limit: int = TELEGRAM_UPLOAD_LIMIT
+        self,
+        bot: Bot,
+        photo_dir: Path,
+        reports: ReportService | None = None,
+        upload_limit: int = TELEGRAM_UPLOAD_LIMIT,
     ) -> None:
         self.bot = bot
+        self.photo_dir = photo_dir
         self.reports = reports
         self.upload_limit = upload_limit
 
@@ -168,7 +181,7 @@ class TelegramSteps:
         def send(chunk: list[OutPhoto]) -> Step:
             async def step() -> object:
                 # In the decoding thread, one after another: a downscale decodes.
-                payloads = [await in_decoder(_upload_bytes, photo) for photo in chunk]
+                payloads = [await in_decoder(_upload_bytes, photo, self.photo_dir) for photo in chunk]
                 if len(chunk) == 1:
                     return await self.bot.send_photo(
                         reply.chat_id, payloads[0], caption=chunk[0].caption, parse_mode=ParseMode.HTML

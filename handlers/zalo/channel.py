@@ -32,6 +32,7 @@ from handlers.zalo.links import LinkSigner, load_key
 from handlers.zalo.polling import poll
 from handlers.zalo.routes import ZaloRoutes
 from handlers.zalo.server import EXPORTS, PHOTOS, WEBHOOK_PATH, PublicServer
+from storage.files import private_folder
 from storage.port import Store
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,8 @@ class ZaloChannel:
         return self.delivery.failure(error, attempts)
 
     async def open(self) -> None:
+        # Built records and workbooks wait here for their signed links: as private as the data they show.
+        private_folder(self.config.export_dir)
         try:
             me = await self.client.get_me()
         except ZaloError as error:

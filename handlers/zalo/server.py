@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import quote
 
 from aiohttp import web
@@ -20,6 +20,7 @@ from aiohttp import web
 from handlers.zalo.client import Json
 from handlers.zalo.convert import unwrap
 from handlers.zalo.links import LinkSigner
+from storage.files import stored_file
 
 log = logging.getLogger(__name__)
 
@@ -87,11 +88,8 @@ class PublicServer:
         if not self.signer.valid(request.path, query.get("exp", ""), query.get("sig", "")):
             return web.Response(status=403)
         folder = self.folders.get(request.match_info["root"])
-        relative = PurePosixPath(request.match_info["tail"])
-        if folder is None or relative.is_absolute() or ".." in relative.parts:
-            return web.Response(status=404)
-        path = folder.joinpath(*relative.parts)
-        if not path.is_file():
+        path = None if folder is None else stored_file(folder, folder / request.match_info["tail"])
+        if path is None:  # missing, outside the folder, or a link planted in it
             return web.Response(status=404)
         headers = {}
         if request.match_info["root"] == EXPORTS:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from storage.files import create_temporary, fsync_directory
 from storage.port import BackupError, Database, StoredPhoto
-from storage.sqlite.store import SqliteStore
+from storage.sqlite.store import SqliteStore, companions
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -36,12 +36,9 @@ class SqliteDatabase:
     def copy_name(self) -> str:
         return self.path.name
 
-    def _files(self) -> list[Path]:
-        return [self.path, self.path.with_name(f"{self.path.name}-wal"), self.path.with_name(f"{self.path.name}-shm")]
-
     def exists(self) -> bool:
         """A leftover `-wal` file counts: SQLite would replay it into whatever database is put there."""
-        return any(path.exists() for path in self._files())
+        return any(path.exists() for path in companions(self.path))
 
     async def open(self, *, durable: bool = True) -> SqliteStore:
         return await SqliteStore.open(self.path, durable=durable, writer=self._writer)

@@ -16,6 +16,8 @@ reader see one consistent snapshot while another connection writes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -23,6 +25,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from storage.files import PRIVATE_FILE, tighten
 from storage.sqlite.delivery import SqliteDelivery
 from storage.sqlite.followups import SqliteFollowUps
 from storage.sqlite.inspections import SqliteInspections
@@ -39,6 +42,20 @@ PRAGMAS = (
 )
 # A task that opened a write transaction must not open another: the second would wait for the first.
 _WRITING: ContextVar[bool] = ContextVar("writing", default=False)
+
+
+def companions(path: Path) -> list[Path]:
+    """The database file and the `-wal` and `-shm` files SQLite keeps beside it while it is open."""
+    return [path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")]
+
+
+def _keep_private(path: Path) -> None:
+    """A new database is created 0600 before SQLite opens it, since SQLite gives its `-wal` and `-shm`
+    files the mode of the database file; one left readable by an older version is tightened, with them."""
+    with contextlib.suppress(FileExistsError):  # SQLite takes an empty file for a new database
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    for file in companions(path):
+        tighten(file)
 
 
 class SqliteTx:
@@ -65,6 +82,7 @@ class SqliteStore:
     async def open(cls, path: Path, *, durable: bool = True, writer: asyncio.Lock | None = None) -> SqliteStore:
         """`writer` is shared by the stores of one database that take turns writing; a store alone has its own."""
         path.parent.mkdir(parents=True, exist_ok=True)
+        _keep_private(path)
         connection = await aiosqlite.connect(path, isolation_level=None)
         connection.row_factory = aiosqlite.Row
         for pragma in (*PRAGMAS, f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}"):
