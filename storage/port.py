@@ -160,6 +160,14 @@ class TeamsRepo(Protocol):
         """A person in several teams inspects for the one they joined last."""
         ...
 
+    async def join_failures_since(self, person_id: int, since: datetime) -> list[datetime]:
+        """When this person gave a wrong join code or invitation since `since`, oldest first."""
+        ...
+
+    async def record_join_failure(self, person_id: int, at: datetime, forget_before: datetime) -> None:
+        """Records a wrong code; failures of anyone before `forget_before` no longer count and are dropped."""
+        ...
+
 
 class PeopleRepo(Protocol):
     """People and chats of every channel: the bot's id for each, its channel, and a person's language."""

@@ -65,6 +65,7 @@ class Messages(BaseModel):
     NOT_MEMBER: str
     BAD_JOIN_CODE: str
     JOIN_USAGE: str
+    JOIN_LOCKED: str
     BAD_INVITE: str
     JOINED: str
     ALREADY_MEMBER: str

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from storage.clock import utcnow
 from storage.models import (
     Member,
@@ -84,3 +86,13 @@ class SqliteTeams(Queries):
             (user_id,),
         )
         return Team.model_validate(dict(row)) if row else None
+
+    async def join_failures_since(self, person_id: int, since: datetime) -> list[datetime]:
+        rows = await self._all(
+            "SELECT at FROM join_failures WHERE person_id = ? AND at >= ? ORDER BY at", (person_id, timestamp(since))
+        )
+        return [datetime.fromisoformat(str(row[0])) for row in rows]
+
+    async def record_join_failure(self, person_id: int, at: datetime, forget_before: datetime) -> None:
+        await self._run("DELETE FROM join_failures WHERE at < ?", (timestamp(forget_before),))
+        await self._run("INSERT INTO join_failures (person_id, at) VALUES (?, ?)", (person_id, timestamp(at)))
