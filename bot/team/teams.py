@@ -72,10 +72,7 @@ class Teams:
         if not TEAM_MIN <= len(name) <= TEAM_MAX:
             turn.say(turn.t.NEWTEAM_NAME_RULE)
             return
-        join_code = await self._new_join_code(turn)
-        team = await turn.tx.teams.create(
-            name, turn.msg.chat.id, person.id, person.name, secrets.token_urlsafe(16), join_code
-        )
+        team = await turn.tx.teams.create(name, turn.msg.chat.id, person.id, person.name, *await self._new_codes(turn))
         turn.say(
             turn.t.TEAM_CREATED.format(
                 team=esc(team.name),
@@ -85,12 +82,28 @@ class Teams:
             )
         )
 
-    async def _new_join_code(self, turn: Turn) -> str:
-        """Read aloud or typed on a phone: no 0/O or 1/I to mix up."""
+    async def _new_codes(self, turn: Turn) -> tuple[str, str]:
+        """The invitation link's code and the join code, the latter read aloud or typed on a phone: no 0/O
+        or 1/I to mix up."""
         while True:
             code = "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_LENGTH))
             if not await turn.tx.teams.join_code_taken(code):
-                return code
+                return secrets.token_urlsafe(16), code
+
+    async def renew(self, turn: Turn, team: Team) -> None:
+        """`/newcode`: a link or code that went too far (or one a removed member still has) stops working;
+        members who joined with it stay."""
+        if not await self.may_lead(turn.tx, team, turn.msg.person.id):
+            turn.say(turn.t.LEAD_ONLY)
+            return
+        renewed = await turn.tx.teams.new_codes(team.id, *await self._new_codes(turn))
+        turn.say(
+            turn.t.NEWCODE_DONE.format(
+                team=esc(renewed.name),
+                link=esc(self.invite_link(renewed.invite_code)),
+                code=shown_code(renewed.join_code),
+            )
+        )
 
     async def join(self, turn: Turn, code: str, *, short: bool = False) -> None:
         """`/start <code>` from the invitation link, or `/join <CODE>` where there are no links (Zalo).
@@ -112,6 +125,11 @@ class Teams:
             return
         if await turn.tx.teams.membership(team.id, person.id):
             turn.say(turn.t.ALREADY_MEMBER.format(team=esc(team.name)))
+            return
+        removed = await turn.tx.teams.removed_at(team.id, person.id)
+        if removed is not None and (team.codes_at is None or removed >= team.codes_at):
+            # The right code, but one they had before the lead removed them: only a newer one lets them back.
+            turn.say(turn.t.REJOIN_REFUSED.format(team=esc(team.name)))
             return
         await turn.tx.teams.add_member(team.id, person.id, person.name)
         turn.say(turn.t.JOINED.format(name=esc(person.name), team=esc(team.name)))

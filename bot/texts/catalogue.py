@@ -76,6 +76,8 @@ class Messages(BaseModel):
     NEWTEAM_NAME_RULE: str
     TEAM_CREATED: str
     TEAM_EXISTS: str
+    NEWCODE_DONE: str
+    REJOIN_REFUSED: str
     GROUP_ONLY: str
     PRIVATE_ONLY: str
     NOT_TEAM_GROUP: str
@@ -171,6 +173,22 @@ class Messages(BaseModel):
     MEMBERS_ONLY: str
     OTHER_TEAM_BUTTON: str
     GROUP_STALE: str
+    MEMBERS_TITLE: str
+    MEMBER_LEAD: str
+    MEMBER_LINE: str
+    MEMBERS_HINT: str
+    MEMBERS_MORE: str
+    MEMBERS_ALONE: str
+    MEMBER_REMOVE: str
+    REMOVE_CONFIRM: str
+    REMOVE_DRAFT: str
+    REMOVE_YES: str
+    REMOVE_NO: str
+    MEMBER_KEPT: str
+    MEMBER_REMOVED: str
+    MEMBER_REMOVED_DRAFT: str
+    REMOVED_YOU: str
+    REMOVED_YOUR_DRAFT: str
     ROUND_NAME_RULE: str
     ROUND_NONE_OPEN: str
     ROUND_SHOW: str

@@ -237,8 +237,16 @@ MIGRATIONS: list[list[str]] = [
     ],
     [
         # Join codes of eight characters: the hexadecimal and six-character ones could be guessed, so every
-        # shorter one is replaced and stops working.
+        # shorter one is replaced and stops working. `codes_at`: when the team's current invitation link
+        # and code were issued (a member removed after that cannot come back with them).
         f"UPDATE teams SET join_code = {_NEW_JOIN_CODE} WHERE join_code IS NULL OR length(join_code) < 8",
+        "ALTER TABLE teams ADD COLUMN codes_at TEXT",
+        "UPDATE teams SET codes_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')",
+        # Members the lead removed stay recorded, with who removed them and when; every join or removal
+        # bumps the roster's version, which makes the buttons of an older /members list stale.
+        "ALTER TABLE members ADD COLUMN removed_at TEXT",
+        "ALTER TABLE members ADD COLUMN removed_by INTEGER",
+        "ALTER TABLE teams ADD COLUMN roster_version INTEGER NOT NULL DEFAULT 0",
         # Wrong join codes and invitation links, per person: five an hour, then they wait. Rows older than
         # the hour are dropped as new ones come.
         """CREATE TABLE join_failures (
