@@ -124,6 +124,9 @@ class Messages(BaseModel):
     PHOTO_HUGE: str
     PHOTO_FORMAT: str
     PHOTO_BROKEN: str
+    PHOTO_ITEM_FULL: str
+    PHOTO_INSPECTION_FULL: str
+    TEXT_TOO_LONG: str
     PHOTO_RECEIVED: str
     ALBUM_RECEIVED: str
     PHOTO_MORE: str
@@ -137,6 +140,8 @@ class Messages(BaseModel):
     ASK_STRENGTHS: str
     REMARK_SAVED: str
     REMARKS_SO_FAR: str
+    REMARK_TOO_LONG: str
+    REMARKS_FULL: str
     CANCEL_CONFIRM: str
     CANCELLED: str
     SUBMITTED: str
@@ -158,6 +163,7 @@ class Messages(BaseModel):
     NOTHING_NOTED: str
     NOTHING: str
     SUMMARY_PHOTOS: str
+    SUMMARY_MORE: str
     STALE_BUTTON: str
     FOREIGN_BUTTON: str
     FINISHED_BUTTON: str
