@@ -15,9 +15,9 @@ from bot.team.teams import JOIN_ALPHABET, JOIN_LENGTH, WRONG_CODES_PER_HOUR
 from bot.texts import formats
 from bot.texts.catalogue import VI
 from storage.clock import utcnow
-from storage.sqlite.schema import MIGRATIONS
 from tests.e2e import rows
 from tests.engine_harness import ADMIN, INSPECTOR, STRANGER, Harness
+from tests.old_schema import schema_up_to
 from tests.zalo_e2e import INSPECTOR as ZALO_INSPECTOR
 from tests.zalo_e2e import ZaloPhone, create_team, running_zalo_bot
 from tests.zalo_standin import ZaloStandIn
@@ -95,10 +95,7 @@ async def test_five_wrong_codes_an_hour_then_one_clear_wait(h: Harness, tmp_path
 def database_before_this_change(path: Path, codes: list[str]) -> None:
     """A database as the bot left it before join codes were lengthened, with teams of both older kinds."""
     with closing(sqlite3.connect(path)) as connection:
-        for version, statements in enumerate(MIGRATIONS[:5], start=1):
-            for statement in statements:
-                connection.execute(statement)
-            connection.execute(f"PRAGMA user_version = {version}")
+        schema_up_to(connection, 5)
         now = utcnow().isoformat()
         for number, code in enumerate(codes, start=1):
             connection.execute(
