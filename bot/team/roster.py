@@ -66,15 +66,15 @@ class Roster:
     async def tap(self, turn: Turn, team: Team, token: GroupToken) -> None:
         if not await self.teams.lead_pressed(turn, team, token.subject):
             return
-        members = await turn.tx.teams.members(team.id)
         match = _ARG.match(token.arg)
-        place = int(match["place"]) if match else len(members)
-        current = match is not None and int(match["version"]) == team.roster_version
-        if not current or place >= len(members) or members[place].role is Role.LEAD:
+        if match is None or int(match["version"]) != team.roster_version:
             turn.toast(turn.t.GROUP_STALE)
             return
-        assert match is not None
-        member, step = members[place], match["step"]
+        members, place, step = await turn.tx.teams.members(team.id), int(match["place"]), match["step"]
+        if place >= len(members) or members[place].role is Role.LEAD:
+            turn.toast(turn.t.GROUP_STALE)  # forged: the list a version names never offered it
+            return
+        member = members[place]
         if step == ASK:
             await self._ask(turn, team, member, place)
             return

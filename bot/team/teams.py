@@ -147,8 +147,8 @@ class Teams:
         return person_id in self.admins or await tx.teams.membership(team.id, person_id) is not None
 
     async def lead_pressed(self, turn: Turn, team: Team, subject_team_id: int | None) -> bool:
-        """A button about a round or a follow-up counts when the thing is this group's team's (None: it
-        does not exist) and the lead pressed it; otherwise the presser is told why, and it is False."""
+        """A button about a round, a follow-up or a member counts when the thing is this group's team's
+        (None: it does not exist) and the lead pressed it; otherwise the presser is told why, and it is False."""
         if subject_team_id != team.id:
             turn.toast(turn.t.OTHER_TEAM_BUTTON)
             return False
@@ -158,7 +158,7 @@ class Teams:
         return True
 
     async def may_lead(self, tx: Tx, team: Team, person_id: int) -> bool:
-        """Rounds and follow-ups are the lead's to change; the bot's administrators may stand in."""
+        """Rounds, follow-ups, members and codes are the lead's to change; the bot's administrators may stand in."""
         if person_id in self.admins:
             return True
         member = await tx.teams.membership(team.id, person_id)
