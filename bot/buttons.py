@@ -67,6 +67,7 @@ class GroupAction(StrEnum):
     FOLLOWUP_DONE = "D"  # subject: follow-up id; arg: its version
     FOLLOWUP_DUE = "U"  # subject: follow-up id; arg: version, then "d<days>" or "t" to type a date
     FOLLOWUP_NO_PHOTO = "X"  # subject: follow-up id; arg: its version
+    MEMBER = "M"  # subject: team id; arg: roster version, "r" ask / "y" remove / "n" keep, place in the list
 
 
 class GroupToken(BaseModel):

@@ -36,13 +36,14 @@ from bot.photos.receiving import PhotoReceiver
 from bot.team.followups import FollowUps
 from bot.team.publishing import Publisher
 from bot.team.reporting import Reports
+from bot.team.roster import Roster
 from bot.team.rounds import Rounds
 from bot.team.teams import Teams
 from bot.texts import catalogue as texts
 from bot.turn import Turn, catalogue_for, owe
 from storage.port import Store
 
-TEAM_COMMANDS = frozenset({"summary", "round", "endround", "report", "followups", "stats"})
+TEAM_COMMANDS = frozenset({"summary", "round", "endround", "report", "followups", "stats", "newcode", "members"})
 
 
 class Engine:
@@ -66,6 +67,7 @@ class Engine:
         receiver = PhotoReceiver(store, photo_dir, max_photo_bytes)
         self.intake = PhotoIntake(self.versions, receiver)
         self.rounds = Rounds(self.teams)
+        self.roster = Roster(self.teams)
         self.followups = FollowUps(self.versions, self.teams, followup_days)
         self.proofs = ProofIntake(self.followups, receiver)
         self.reports = Reports(self.versions)
@@ -149,6 +151,10 @@ class Engine:
             await self.followups.command(turn, team, args)
         elif name == "stats":
             await self.reports.stats(turn, team)
+        elif name == "newcode":
+            await self.teams.renew(turn, team)
+        elif name == "members":
+            await self.roster.command(turn, team)
 
     async def _group_tap(self, turn: Turn, data: str) -> None:
         token = decode_group(data)
@@ -163,6 +169,8 @@ class Engine:
             await self.reports.tap(turn, team, token)
         elif token.action is GroupAction.END_ROUND:
             await self.rounds.tap_end(turn, team, token)
+        elif token.action is GroupAction.MEMBER:
+            await self.roster.tap(turn, team, token)
         else:
             await self.followups.tap(turn, team, token)
 

@@ -4,9 +4,10 @@ Processing everything one after another would let a slow reply to one inspector 
 processing everything at once would let an album's photos and the "Xong" press overtake each other.
 A lane per person gives both. Each lane has a policy: how many updates may wait in it (what comes
 beyond is dropped at once, never queued, so a flood of any size costs others nothing but the moment
-it takes to drop it) and a leaky bucket for its pace. The sender is told once to slow down. A dropped
-update is finished in the inbox by the caller; one not yet run when the lanes stop stays in the inbox
-and runs after the next start.
+it takes to drop it) and a leaky bucket for its pace. Members of a team and strangers get different
+policies (`Pacing`). The sender is told once to slow down. A dropped update is finished in the inbox
+through its `dropped` callback; one not yet run when the lanes stop stays in the inbox and runs after
+the next start.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from aiolimiter import AsyncLimiter
 log = logging.getLogger(__name__)
 
 Job = Coroutine[Any, Any, Any]
+Dropped = Callable[[], None]
 
 
 @dataclass(frozen=True)
@@ -35,58 +37,93 @@ class Policy:
     waiting: int
 
 
+# A member sends an album of ten photos and a few taps at once; a sustained stream runs at 2 a second.
+MEMBER = Policy(burst=20, seconds=10.0, waiting=100)
+# Someone in no team needs a handful of messages (/start with a link, /help, /myid, /join CODE).
+STRANGER = Policy(burst=3, seconds=30.0, waiting=5)
+class Pacing:
+    """Which policy a person's lane gets: a member's, or a stranger's. A member stays one for the life of
+    the process; a stranger is asked about again with each new lane (a flood keeps its lane, and so costs
+    one question), so someone who has just joined gets a member's pace at once."""
+
+    def __init__(self, knows: Callable[[Hashable], Coroutine[Any, Any, bool]]) -> None:
+        self.knows = knows
+        self._members: set[Hashable] = set()
+
+    def known(self, person: Hashable) -> Policy | None:
+        """A member's policy when `person` is known to be one, without asking anyone."""
+        return MEMBER if person in self._members else None
+
+    async def policy(self, person: Hashable) -> Policy:
+        if person in self._members or await self.knows(person):
+            self._members.add(person)
+            return MEMBER
+        return STRANGER
+
+
 @dataclass
 class _Lane:
     policy: Policy
     limiter: AsyncLimiter
-    queue: deque[Job] = field(default_factory=deque)
+    settled: bool  # False while the policy is a guess, until the worker has asked who this is
+    queue: deque[tuple[Job, Dropped]] = field(default_factory=deque)
     worker: asyncio.Task[None] | None = None
     warned: bool = False
 
 
 class Lanes:
-    def __init__(self, on_flood: Callable[[Hashable], Coroutine[Any, Any, None]] | None = None) -> None:
+    def __init__(self, pacing: Pacing, on_flood: Callable[[Hashable], Coroutine[Any, Any, None]] | None = None) -> None:
+        self.pacing = pacing
         self.on_flood = on_flood
         self.stopping = False
         self._lanes: dict[Hashable, _Lane] = {}
         self._warnings: set[asyncio.Task[None]] = set()
 
-    def submit(self, key: Hashable, job: Job, policy: Policy) -> bool:
-        """Queues `job` behind `key`'s earlier ones; False, with `job` closed unrun, when the lane is full
-        or the lanes are stopping."""
+    def submit(self, key: Hashable, job: Job, dropped: Dropped) -> None:
+        """Queues `job` behind `key`'s earlier ones, or drops it (closed unrun, `dropped` called) when
+        the lane is full or the lanes are stopping. It never waits, so jobs queue in the order they come."""
         lane = self._lanes.get(key)
-        if lane is None or lane.policy != policy:  # a stranger who just joined gets a member's pace at once
-            limiter = AsyncLimiter(policy.burst, policy.seconds)
-            if lane is None:
-                lane = self._lanes[key] = _Lane(policy, limiter)
-            else:
-                lane.policy, lane.limiter = policy, limiter
-        if self.stopping or len(lane.queue) >= policy.waiting:
-            job.close()
-            self._warn(key, lane)
-            return False
-        lane.queue.append(job)
+        if lane is None:
+            known = self.pacing.known(key)
+            # Someone not known yet gets a member's room until the worker has asked who they are (a new
+            # member's first album must not be cut); a stranger's lane is cut to a stranger's then.
+            policy = known or MEMBER
+            lane = self._lanes[key] = _Lane(policy, AsyncLimiter(policy.burst, policy.seconds), known is not None)
+        if self.stopping or len(lane.queue) >= lane.policy.waiting:
+            self._drop(key, lane, job, dropped)
+            return
+        lane.queue.append((job, dropped))
         if lane.worker is None:
             lane.worker = asyncio.create_task(self._work(key, lane), name=f"lane:{key}")
-        return True
 
-    def waiting(self, key: Hashable) -> int:
-        lane = self._lanes.get(key)
-        return len(lane.queue) if lane is not None else 0
+    def _drop(self, key: Hashable, lane: _Lane, job: Job, dropped: Dropped) -> None:
+        job.close()
+        dropped()
+        self._warn(key, lane)
+
+    async def _settle(self, key: Hashable, lane: _Lane) -> None:
+        policy = await self.pacing.policy(key)
+        lane.settled = True
+        if policy != lane.policy:
+            lane.policy, lane.limiter = policy, AsyncLimiter(policy.burst, policy.seconds)
+        while len(lane.queue) > policy.waiting:
+            self._drop(key, lane, *lane.queue.pop())
 
     async def _work(self, key: Hashable, lane: _Lane) -> None:
         try:
+            if not lane.settled:
+                await self._settle(key, lane)
             while lane.queue and not self.stopping:
                 if not lane.limiter.has_capacity():
                     self._warn(key, lane)
                 await lane.limiter.acquire()
-                job = lane.queue.popleft()
+                job, _ = lane.queue.popleft()
                 try:
                     await job
                 except Exception:  # one bad update must not hold up the person's next ones
                     log.exception("an update of %s could not be handled", key)
         finally:
-            for job in lane.queue:
+            for job, _ in lane.queue:
                 job.close()  # still in the inbox: run after the next start
             lane.queue.clear()
             lane.worker = None
@@ -112,35 +149,3 @@ class Lanes:
             for task in late:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-
-
-# A member sends an album of ten photos and a few taps at once; a sustained stream runs at 2 a second.
-MEMBER = Policy(burst=20, seconds=10.0, waiting=100)
-# Someone in no team needs a handful of messages (/start with a link, /help, /myid, /join CODE).
-STRANGER = Policy(burst=3, seconds=30.0, waiting=5)
-# How long a stranger stays one before asking again: long enough that a flood costs a read a second,
-# short enough that someone who has just joined gets a member's pace with their next message.
-STRANGER_FOR_SECONDS = 1.0
-
-
-class Pacing:
-    """Which policy a person's lane gets: a member's, or a stranger's. A member stays one for the life
-    of the process; a stranger is asked about again after a while."""
-
-    def __init__(self, knows: Callable[[Hashable], Coroutine[Any, Any, bool]]) -> None:
-        self.knows = knows
-        self._members: set[Hashable] = set()
-        self._strangers: dict[Hashable, float] = {}
-
-    async def policy(self, person_id: Hashable) -> Policy:
-        if person_id in self._members:
-            return MEMBER
-        now = asyncio.get_running_loop().time()
-        if now - self._strangers.get(person_id, -STRANGER_FOR_SECONDS) < STRANGER_FOR_SECONDS:
-            return STRANGER
-        if await self.knows(person_id):
-            self._members.add(person_id)
-            self._strangers.pop(person_id, None)
-            return MEMBER
-        self._strangers[person_id] = now
-        return STRANGER

@@ -49,6 +49,8 @@ class Team(Row):
     invite_code: str
     created_at: datetime
     join_code: str = ""
+    codes_at: datetime | None = None
+    roster_version: int = 0
 
 
 class Identity(Row):

@@ -146,20 +146,42 @@ class TeamsRepo(Protocol):
 
     async def join_code_taken(self, code: str) -> bool: ...
 
+    async def new_codes(self, team_id: int, code: str, join_code: str) -> Team:
+        """Replaces the invitation link's code and the join code: the old ones stop working."""
+        ...
+
     async def move_group(self, old_chat_id: int, new_chat_id: int) -> None: ...
 
     async def all(self) -> list[Team]: ...
 
     async def members(self, team_id: int) -> list[Member]:
-        """The lead first, then inspectors in the order they joined."""
+        """The lead first, then inspectors in the order they joined; removed ones are not members."""
         ...
 
-    async def add_member(self, team_id: int, user_id: int, name: str) -> None: ...
+    async def add_member(self, team_id: int, user_id: int, name: str) -> None:
+        """Joins, or joins again after being removed."""
+        ...
+
+    async def remove_member(self, team_id: int, user_id: int, removed_by: int) -> None:
+        """The person stops being a member; who removed them and when are kept."""
+        ...
 
     async def membership(self, team_id: int, user_id: int) -> Member | None: ...
 
+    async def removed_at(self, team_id: int, user_id: int) -> datetime | None:
+        """When the person was last removed from the team, if they are not a member now."""
+        ...
+
     async def latest_of(self, user_id: int) -> Team | None:
         """A person in several teams inspects for the one they joined last."""
+        ...
+
+    async def join_failures_since(self, person_id: int, since: datetime) -> list[datetime]:
+        """When this person gave a wrong join code or invitation since `since`, oldest first."""
+        ...
+
+    async def record_join_failure(self, person_id: int, at: datetime, forget_before: datetime) -> None:
+        """Records a wrong code; failures of anyone before `forget_before` no longer count and are dropped."""
         ...
 
 

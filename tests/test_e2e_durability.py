@@ -106,6 +106,9 @@ async def test_a_stranger_s_flood_is_capped_and_never_queues_others_behind_it(
     member = Phone(tg, INSPECTOR)
     async with running_bot(tg, tmp_path):
         await team_with(tg, member)
+        started = time.perf_counter()
+        await member.say("/help", "Bot kiểm tra")
+        quiet_latency = time.perf_counter() - started
         for i in range(4300):
             tg.send_text(STRANGER, f"spam {i}")
         await asyncio.sleep(0.5)  # the flood is being fetched
@@ -114,7 +117,8 @@ async def test_a_stranger_s_flood_is_capped_and_never_queues_others_behind_it(
         member_latency = time.perf_counter() - started
         await tg.wait_idle(quiet=1.0, timeout=60)
     answered = [m for m in tg.sent(STRANGER.id)]
-    assert member_latency < 2.0, member_latency
+    # the same request as before the flood, on the same (maybe busy) machine: not held up behind it
+    assert member_latency < max(2.0, 10 * quiet_latency), (member_latency, quiet_latency)
     assert len(answered) <= 10, [m.text for m in answered]  # a few answers at a stranger's rate, then silence
     assert sum("gửi quá nhanh" in m.text for m in answered) == 1
     # the dropped are finished; what still waits at the stranger's pace is kept for the next start

@@ -19,6 +19,7 @@ import pytest
 from app import operator
 from app.schedule import FORGET_DELIVERED, NIGHTLY_BACKUP, plan
 from app.settings import Settings
+from bot.photos.intake import PHOTOS_PER_ITEM
 from bot.upkeep import BackupError, backup_name, daily_backup, prune_backups
 from storage.sqlite.database import check_database, copy_database
 from tests.engine_harness import INSPECTOR, Harness
@@ -43,6 +44,17 @@ def run_bot(*args: str, data_dir: Path, cwd: Path) -> subprocess.CompletedProces
 async def open_photo_question(h: Harness) -> None:
     """Leaves the inspector at the required-photo question, where every photo sent is stored."""
     await h.to_required_photo()
+
+
+async def photo_question_again(h: Harness) -> None:
+    """The question's photos are at their cap: the draft is cancelled (its photos stay stored) and a new
+    inspection taken to the same question."""
+    await h.command(INSPECTOR, "cancel")
+    await h.tap(INSPECTOR, "Hủy phiên")
+    await h.command(INSPECTOR, "inspect")
+    await h.text(INSPECTOR, "UBND xã Cổ Lũng")
+    for label in ("Bỏ qua", "Đạt", "Có", "Đạt"):
+        await h.tap(INSPECTOR, label)
 
 
 async def data_dir_with_photos(directory: Path, count: int) -> list[bytes]:
@@ -128,6 +140,8 @@ async def test_backup_while_other_connections_write_is_consistent(tmp_path: Path
     async def keep_sending_photos() -> None:
         nonlocal photos_sent
         while not stop.is_set():
+            if photos_sent and photos_sent % PHOTOS_PER_ITEM == 0:
+                await photo_question_again(h)
             await h.photo(INSPECTOR, jpeg(160, 120, label=f"{photos_sent}"))
             photos_sent += 1
             if photos_sent == 3:

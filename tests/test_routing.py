@@ -11,9 +11,9 @@ from bot.events import Owed, Say
 from handlers.identities import Identities
 from handlers.outbox import Failure, OutboxWorker, Step
 from storage.clock import utcnow
-from storage.sqlite.schema import MIGRATIONS
 from storage.sqlite.store import SqliteStore
 from tests.e2e import rows
+from tests.old_schema import schema_up_to
 
 
 class Recorder:
@@ -91,10 +91,7 @@ def test_ids_stored_before_identities_had_channels_are_telegrams(tmp_path: Path)
     """A database from before this migration knew Telegram's ids only by their range."""
     database = tmp_path / "kiemtra.sqlite3"
     with closing(sqlite3.connect(database)) as connection:
-        for version, statements in enumerate(MIGRATIONS[:4], start=1):
-            for statement in statements:
-                connection.execute(statement)
-            connection.execute(f"PRAGMA user_version = {version}")
+        schema_up_to(connection, 4)
         now = utcnow().isoformat()
         connection.execute(
             "INSERT INTO teams (name, group_chat_id, lead_id, invite_code, join_code, created_at)"

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from bot.checklist.loader import parse_checklist
 from bot.findings.snapshot import Snapshot
-from bot.findings.summary import photo_album, render_review, render_summary
+from bot.findings.summary import TEXT_SHOWN, photo_album, render_review, render_summary
 from bot.texts.catalogue import VI
+from bot.texts.html import esc
 from handlers.split import split_html, visible_length
 from storage.models import Answer, Inspection, Photo, Remark, RemarkKind, Stage, Status, Team
 from tests.engine_harness import SMALL_CHECKLIST
@@ -94,11 +95,13 @@ def test_counts_per_area() -> None:
     assert "<b>2/2. Công khai, niêm yết TTHC</b>\n   ✅ 0 · 🟡 1 · ❌ 0 · ➖ 0 · 📷 2" in text
 
 
-def test_a_summary_with_huge_notes_splits_and_keeps_every_note() -> None:
-    text = render_summary(VI, snapshot(note="Ghi chú dài " + "rất " * 1500))
+def test_a_huge_note_is_cut_in_the_summary_which_stays_one_message() -> None:
+    """The record has the note in full; the group reads its start."""
+    note = "Ghi chú dài <b> & " + "rất " * 1500
+    text = render_summary(VI, snapshot(note=note))
     parts = split_html(text)
-    assert len(parts) >= 2 and all(visible_length(p) <= 4096 for p in parts)
-    assert "".join(parts).count("rất") == 1500
+    assert len(parts) == 1 and visible_length(parts[0]) <= 4096
+    assert f": {esc(note[: TEXT_SHOWN - 1].rstrip())}…" in text
 
 
 def test_review_asks_to_submit() -> None:

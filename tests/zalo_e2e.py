@@ -21,7 +21,7 @@ from tests.zalo_standin import SentZaloMessage, ZaloStandIn, ZaloUser
 
 WEBHOOK_SECRET = "zalo-hook-secret_0123456789"
 PUBLIC_HTTPS = "https://kiemtra.example.vn"
-JOIN_CODE = "K7M2QX"
+JOIN_CODE = "K7M2QX9P"
 TEAM_GROUP = -100123  # the team's Telegram group: with Telegram off, what goes there waits in the outbox
 LEAD_ID = 5001
 INSPECTOR = ZaloUser("zu-8001", "Nguyễn Văn An")

@@ -24,6 +24,16 @@ from storage.models import Inspection, NewInspection, RemarkKind, Stage, Status
 from storage.port import Tx
 
 UNIT_MIN, UNIT_MAX = 3, 200
+# Whatever is typed into an inspection besides the unit's name (a note after a shortcoming, a text answer,
+# a recommendation or another strength): 1,000 characters, the cap follow-up notes already had, is half
+# a page of the record and a dozen sentences, where a note asks for a short description. A longer text is
+# refused, not cut: cutting would put half a sentence in a signed record, while the inspector still has
+# the whole text in the chat to shorten or split.
+TEXT_MAX = 1000
+TYPED = (Stage.ITEM, Stage.NOTE, Stage.RECOMMENDATIONS, Stage.STRENGTHS)
+# Recommendations, and other strengths, per inspection: ten of each. A real unit makes two to five
+# recommendations; ten of 1,000 characters fill about three pages of the record.
+REMARKS_MAX = 10
 MAX_ID_DIGITS = 12  # what a row id can be; longer digits in a button are forged and SQLite cannot bind them
 
 
@@ -108,12 +118,16 @@ class Conversation:
             count = await tx.photos.count(inspection.id, item.id)
             turn.say(*prompts.photo_request(turn.t, checklist, inspection, count))
         elif stage in (Stage.RECOMMENDATIONS, Stage.STRENGTHS):
-            kind = RemarkKind.RECOMMENDATION if stage is Stage.RECOMMENDATIONS else RemarkKind.STRENGTH
-            count = sum(1 for remark in await tx.inspections.remarks(inspection.id) if remark.kind is kind)
+            _, count = await self._remarks(tx, inspection)
             turn.say(*prompts.remarks_request(turn.t, inspection, count), free_text=True)
         else:
             snapshot = await self.publisher.snapshot(tx, inspection)
             turn.say(render_review(turn.t, snapshot), prompts.review_buttons(turn.t, inspection))
+
+    async def _remarks(self, tx: Tx, inspection: Inspection) -> tuple[RemarkKind, int]:
+        """The kind of remark the cursor stands at, and how many of that kind there are."""
+        kind = RemarkKind.RECOMMENDATION if inspection.stage is Stage.RECOMMENDATIONS else RemarkKind.STRENGTH
+        return kind, sum(1 for remark in await tx.inspections.remarks(inspection.id) if remark.kind is kind)
 
     async def _round_line(self, turn: Turn, inspection: Inspection) -> str:
         """The round's line of the first message, with its line break, or nothing outside a round."""
@@ -318,6 +332,12 @@ class Conversation:
             turn.say(turn.t.BLANK_TEXT)
             await self.prompt(turn, inspection)
             return
+        if stage in TYPED and len(text) > TEXT_MAX:
+            remark = stage in (Stage.RECOMMENDATIONS, Stage.STRENGTHS)
+            refusal = turn.t.REMARK_TOO_LONG if remark else turn.t.TEXT_TOO_LONG
+            turn.say(refusal.format(length=len(text), limit=TEXT_MAX))
+            await self.prompt(turn, inspection)
+            return
         if stage is Stage.UNIT:
             unit = " ".join(text.split())
             if "\n" in text or not UNIT_MIN <= len(unit) <= UNIT_MAX:
@@ -331,11 +351,13 @@ class Conversation:
             await turn.tx.inspections.save_note(inspection.id, item.id, text)
             await self.prompt(turn, await self._move(turn, inspection, flow.after_note(checklist, inspection.pos)))
         elif stage in (Stage.RECOMMENDATIONS, Stage.STRENGTHS):
-            kind = RemarkKind.RECOMMENDATION if stage is Stage.RECOMMENDATIONS else RemarkKind.STRENGTH
-            await turn.tx.inspections.add_remark(inspection.id, kind, text)
-            count = sum(1 for remark in await turn.tx.inspections.remarks(inspection.id) if remark.kind is kind)
+            kind, count = await self._remarks(turn.tx, inspection)
             done = [[prompts.button(inspection, turn.t.DONE, Action.DONE)]]
-            turn.say(turn.t.REMARK_SAVED.format(count=count), done, free_text=True)
+            if count >= REMARKS_MAX:
+                turn.say(turn.t.REMARKS_FULL.format(limit=REMARKS_MAX), done, free_text=True)
+                return
+            await turn.tx.inspections.add_remark(inspection.id, kind, text)
+            turn.say(turn.t.REMARK_SAVED.format(count=count + 1), done, free_text=True)
         elif stage is Stage.PHOTOS:
             turn.say(turn.t.NEEDS_TEXT_PHOTO_STAGE)
             await self.prompt(turn, inspection)

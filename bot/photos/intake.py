@@ -1,9 +1,20 @@
-"""Photo evidence coming in: recorded against the item it proves, while the inspector is on that item."""
+"""Photo evidence coming in: recorded against the item it proves, while the inspector is on that item.
+
+At most PHOTOS_PER_ITEM photos on one item: ten is one full Telegram album, enough for a board of
+postings photographed in parts. At most PHOTOS_PER_INSPECTION on one inspection: the group receives
+them as albums of ten after the summary and, if each photo counts as one of the 20 messages a minute
+Telegram lets a group receive, 40 hold the group's other messages back for two minutes (500 held them
+for 25); 40 photos is also the record whose appendix was measured at 1.5 s and 4.3 MB (README,
+"Measured figures"). An item whose evidence is required still takes its first photo beyond that, so the
+cap never keeps an inspection from being submitted: at most 40 plus one per such item (4 in the bundled
+checklist).
+"""
 
 from __future__ import annotations
 
 from bot.buttons import Action
 from bot.checklist.kinds import kind_of
+from bot.checklist.model import PhotoRule
 from bot.checklist.versions import ChecklistVersions
 from bot.conversation import flow, prompts
 from bot.events import ChatKind, Incoming, PhotoIn, Reply, Say
@@ -12,6 +23,9 @@ from bot.texts.catalogue import Messages
 from bot.turn import catalogue_for
 from storage.models import Inspection, NewPhoto, SentFile, Stage
 from storage.port import Tx
+
+PHOTOS_PER_ITEM = 10
+PHOTOS_PER_INSPECTION = 40
 
 
 class PhotoIntake:
@@ -66,9 +80,19 @@ class PhotoIntake:
         return Say(chat_id=msg.chat.id, html=text, buttons=buttons, coalesce=album)
 
     async def _refusal(self, t: Messages, tx: Tx, inspection: Inspection | None, photo: PhotoIn) -> str | None:
-        """Everything that can be refused before a single byte is downloaded."""
+        """Everything that can be refused before a single byte is downloaded. The counts are those the
+        photo would be recorded with: one person's updates are handled one after another, photo included,
+        and only the inspector adds photos to their inspection."""
         if inspection is None:
             return t.PHOTO_NO_DRAFT
-        if not flow.accepts_photos(await self.versions.of(tx, inspection), inspection.stage, inspection.pos):
+        checklist = await self.versions.of(tx, inspection)
+        if not flow.accepts_photos(checklist, inspection.stage, inspection.pos):
             return t.PHOTO_NOT_NOW
+        item = checklist.at(inspection.pos)[3]
+        on_item = await tx.photos.count(inspection.id, item.id)
+        if on_item >= PHOTOS_PER_ITEM:
+            return t.PHOTO_ITEM_FULL.format(limit=PHOTOS_PER_ITEM)
+        needed = item.photo is PhotoRule.REQUIRED and on_item == 0
+        if not needed and await tx.photos.count(inspection.id) >= PHOTOS_PER_INSPECTION:
+            return t.PHOTO_INSPECTION_FULL.format(limit=PHOTOS_PER_INSPECTION)
         return self.receiver.too_big(t, photo)

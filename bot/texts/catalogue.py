@@ -65,6 +65,7 @@ class Messages(BaseModel):
     NOT_MEMBER: str
     BAD_JOIN_CODE: str
     JOIN_USAGE: str
+    JOIN_LOCKED: str
     BAD_INVITE: str
     JOINED: str
     ALREADY_MEMBER: str
@@ -75,6 +76,8 @@ class Messages(BaseModel):
     NEWTEAM_NAME_RULE: str
     TEAM_CREATED: str
     TEAM_EXISTS: str
+    NEWCODE_DONE: str
+    REJOIN_REFUSED: str
     GROUP_ONLY: str
     PRIVATE_ONLY: str
     NOT_TEAM_GROUP: str
@@ -121,6 +124,9 @@ class Messages(BaseModel):
     PHOTO_HUGE: str
     PHOTO_FORMAT: str
     PHOTO_BROKEN: str
+    PHOTO_ITEM_FULL: str
+    PHOTO_INSPECTION_FULL: str
+    TEXT_TOO_LONG: str
     PHOTO_RECEIVED: str
     ALBUM_RECEIVED: str
     PHOTO_MORE: str
@@ -134,6 +140,8 @@ class Messages(BaseModel):
     ASK_STRENGTHS: str
     REMARK_SAVED: str
     REMARKS_SO_FAR: str
+    REMARK_TOO_LONG: str
+    REMARKS_FULL: str
     CANCEL_CONFIRM: str
     CANCELLED: str
     SUBMITTED: str
@@ -155,6 +163,7 @@ class Messages(BaseModel):
     NOTHING_NOTED: str
     NOTHING: str
     SUMMARY_PHOTOS: str
+    SUMMARY_MORE: str
     STALE_BUTTON: str
     FOREIGN_BUTTON: str
     FINISHED_BUTTON: str
@@ -170,6 +179,22 @@ class Messages(BaseModel):
     MEMBERS_ONLY: str
     OTHER_TEAM_BUTTON: str
     GROUP_STALE: str
+    MEMBERS_TITLE: str
+    MEMBER_LEAD: str
+    MEMBER_LINE: str
+    MEMBERS_HINT: str
+    MEMBERS_MORE: str
+    MEMBERS_ALONE: str
+    MEMBER_REMOVE: str
+    REMOVE_CONFIRM: str
+    REMOVE_DRAFT: str
+    REMOVE_YES: str
+    REMOVE_NO: str
+    MEMBER_KEPT: str
+    MEMBER_REMOVED: str
+    MEMBER_REMOVED_DRAFT: str
+    REMOVED_YOU: str
+    REMOVED_YOUR_DRAFT: str
     ROUND_NAME_RULE: str
     ROUND_NONE_OPEN: str
     ROUND_SHOW: str

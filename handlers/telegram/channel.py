@@ -45,7 +45,7 @@ CONNECTIONS = 256
 STOP_GRACE_SECONDS = 10.0
 
 
-def build_application(config: TelegramConfig, updates: InboxQueue) -> Application:  # type: ignore[type-arg]
+def build_application(config: TelegramConfig, updates: InboxQueue, pacing: Pacing) -> Application:  # type: ignore[type-arg]
     bot = DurableBot(
         updates,
         config.token,
@@ -59,7 +59,7 @@ def build_application(config: TelegramConfig, updates: InboxQueue) -> Applicatio
     async def slow_down(user_id: int) -> None:
         await with_retries("sendMessage", bot.send_message, user_id, texts.VI.SLOW_DOWN)
 
-    processor = PerPersonUpdateProcessor(slow_down, updates.dropped)
+    processor = PerPersonUpdateProcessor(pacing, slow_down, updates.dropped)
     return (
         Application.builder()
         .bot(bot)
@@ -91,7 +91,8 @@ class TelegramChannel:
         self.config = config
         self.identities = identities
         self.updates = InboxQueue(inbox_store)
-        self.application = build_application(config, self.updates)
+        self._engine: Engine | None = None
+        self.application = build_application(config, self.updates, Pacing(self._knows))
         self.delivery = TelegramSteps(self.application.bot, config.photo_dir, reports)
 
     def steps(self, reply: Owed) -> list[Step]:
@@ -110,12 +111,8 @@ class TelegramChannel:
 
     async def start(self, engine: Engine, outbox: OutboxWorker) -> None:
         application = self.application
+        self._engine = engine
         register(application, engine, self.updates, outbox, self.identities)
-
-        async def knows(person: Hashable) -> bool:
-            return isinstance(person, int) and await engine.knows(person)
-
-        self._processor().pacing = Pacing(knows)
         with operator_errors():
             await self._set_commands()
             await self.updates.replay(application.bot)
@@ -163,6 +160,10 @@ class TelegramChannel:
     async def close(self) -> None:
         await self.updates.inbox.close()
         await self.application.shutdown()
+
+    async def _knows(self, person: Hashable) -> bool:
+        """Whether the engine works for this person; updates are taken in only once it is there."""
+        return self._engine is not None and isinstance(person, int) and await self._engine.knows(person)
 
     def _processor(self) -> PerPersonUpdateProcessor:
         processor = self.application.update_processor

@@ -14,7 +14,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from handlers.lanes import STRANGER, Lanes, Pacing
+from handlers.lanes import Lanes, Pacing
 
 # Updates being queued at once; queuing takes a moment, so this never fills.
 MAX_CONCURRENT = 256
@@ -23,14 +23,14 @@ MAX_CONCURRENT = 256
 class PerPersonUpdateProcessor(BaseUpdateProcessor):
     def __init__(
         self,
+        pacing: Pacing,
         on_flood: Callable[[int], Coroutine[Any, Any, None]],
         on_drop: Callable[[Update], None],
     ) -> None:
         super().__init__(MAX_CONCURRENT)
-        self.lanes = Lanes(self._warn)
+        self.lanes = Lanes(pacing, self._warn)
         self.on_flood = on_flood
         self.on_drop = on_drop
-        self.pacing: Pacing | None = None
 
     async def _warn(self, key: Hashable) -> None:
         """Only a person can be told to slow down; a lane keyed by a chat has nobody to tell."""
@@ -38,11 +38,8 @@ class PerPersonUpdateProcessor(BaseUpdateProcessor):
             await self.on_flood(key)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        assert isinstance(coroutine, Coroutine)
-        person = _person_of(update)
-        policy = await self.pacing.policy(person) if self.pacing is not None else STRANGER
-        if not self.lanes.submit(person, coroutine, policy) and isinstance(update, Update):
-            self.on_drop(update)
+        assert isinstance(coroutine, Coroutine) and isinstance(update, Update)
+        self.lanes.submit(_person_of(update), coroutine, lambda: self.on_drop(update))
 
     async def initialize(self) -> None:
         """Nothing to set up; the lanes are created on demand."""

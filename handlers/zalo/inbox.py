@@ -30,8 +30,7 @@ class ZaloInbox:
         """`pacing` says how fast a Zalo user's updates run; `warn` tells one to slow down."""
         self.inbox = inbox
         self.process = process
-        self.pacing = pacing
-        self.lanes = Lanes(warn)
+        self.lanes = Lanes(pacing, warn)
 
     async def take(self, update: Json) -> bool:
         """Commits the update, then queues it; False for an update without a message id (not kept)."""
@@ -40,14 +39,14 @@ class ZaloInbox:
             log.warning("Zalo update without a message id ignored: %s", str(update)[:200])
             return False
         await self.inbox.keep_many([(key, json.dumps(update, ensure_ascii=False))])
-        await self._queue(update)
+        self._queue(key, update)
         return True
 
     async def replay(self) -> int:
         """Queues what a previous run committed but did not finish, before any new update arrives."""
         rows = await self.inbox.waiting()
         for row in rows:
-            await self._queue(json.loads(row.body))
+            self._queue(row.key, json.loads(row.body))
         if rows:
             log.info("replaying %d Zalo updates left unprocessed by the previous run", len(rows))
         return len(rows)
@@ -57,10 +56,6 @@ class ZaloInbox:
         inbox for the next start."""
         await self.lanes.drain(grace)
 
-    async def _queue(self, update: Json) -> None:
+    def _queue(self, key: str, update: Json) -> None:
         """Into the sender's lane; an update the lane has no room for is finished unprocessed."""
-        sender = sender_of(update)
-        if not self.lanes.submit(sender, self.process(update), await self.pacing.policy(sender)):
-            key = update_key(update)
-            if key is not None:
-                self.inbox.done_soon(key)
+        self.lanes.submit(sender_of(update), self.process(update), lambda: self.inbox.done_soon(key))

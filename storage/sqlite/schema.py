@@ -5,6 +5,10 @@ Append new migrations; never edit one that has shipped, because databases in the
 
 from __future__ import annotations
 
+# Eight characters of A-Z and 2-9 without I and O, drawn in SQL for codes made before codes were that long.
+# `random() & 31` picks one of 32 evenly and, unlike abs(), cannot overflow on the smallest integer.
+_NEW_JOIN_CODE = " || ".join(["substr('ABCDEFGHJKLMNPQRSTUVWXYZ23456789', 1 + (random() & 31), 1)"] * 8)
+
 MIGRATIONS: list[list[str]] = [
     [
         """CREATE TABLE checklists (
@@ -230,5 +234,25 @@ MIGRATIONS: list[list[str]] = [
                UNION SELECT user_id FROM members UNION SELECT inspector_id FROM inspections
                UNION SELECT chat_id FROM outbox UNION SELECT person_id FROM people
            ) WHERE known < 1152921504606846976""",
+    ],
+    [
+        # Join codes of eight characters: the hexadecimal and six-character ones could be guessed, so every
+        # shorter one is replaced and stops working. `codes_at`: when the team's current invitation link
+        # and code were issued (a member removed after that cannot come back with them).
+        f"UPDATE teams SET join_code = {_NEW_JOIN_CODE} WHERE join_code IS NULL OR length(join_code) < 8",
+        "ALTER TABLE teams ADD COLUMN codes_at TEXT",
+        "UPDATE teams SET codes_at = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')",
+        # Members the lead removed stay recorded, with who removed them and when; every join or removal
+        # bumps the roster's version, which makes the buttons of an older /members list stale.
+        "ALTER TABLE members ADD COLUMN removed_at TEXT",
+        "ALTER TABLE members ADD COLUMN removed_by INTEGER",
+        "ALTER TABLE teams ADD COLUMN roster_version INTEGER NOT NULL DEFAULT 0",
+        # Wrong join codes and invitation links, per person: five an hour, then they wait. Rows older than
+        # the hour are dropped as new ones come.
+        """CREATE TABLE join_failures (
+            person_id INTEGER NOT NULL,
+            at TEXT NOT NULL
+        )""",
+        "CREATE INDEX join_failures_person ON join_failures(person_id, at)",
     ],
 ]

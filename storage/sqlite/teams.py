@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from storage.clock import utcnow
 from storage.models import (
     Member,
@@ -17,9 +19,9 @@ class SqliteTeams(Queries):
     ) -> Team:
         now = timestamp(utcnow())
         team_id = await self._insert(
-            """INSERT INTO teams (name, group_chat_id, lead_id, invite_code, join_code, created_at)
-               VALUES (?, ?, ?, ?, ?, ?)""",
-            (name, group_chat_id, lead_id, code, join_code, now),
+            """INSERT INTO teams (name, group_chat_id, lead_id, invite_code, join_code, created_at, codes_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            (name, group_chat_id, lead_id, code, join_code, now, now),
         )
         await self._run(
             "INSERT INTO members (team_id, user_id, role, name, joined_at) VALUES (?, ?, ?, ?, ?)",
@@ -49,6 +51,15 @@ class SqliteTeams(Queries):
     async def join_code_taken(self, code: str) -> bool:
         return await self._one("SELECT 1 FROM teams WHERE join_code = ?", (code,)) is not None
 
+    async def new_codes(self, team_id: int, code: str, join_code: str) -> Team:
+        await self._run(
+            "UPDATE teams SET invite_code = ?, join_code = ?, codes_at = ? WHERE id = ?",
+            (code, join_code, timestamp(utcnow()), team_id),
+        )
+        team = await self.get(team_id)
+        assert team is not None
+        return team
+
     async def move_group(self, old_chat_id: int, new_chat_id: int) -> None:
         await self._run("UPDATE teams SET group_chat_id = ? WHERE group_chat_id = ?", (new_chat_id, old_chat_id))
 
@@ -58,7 +69,7 @@ class SqliteTeams(Queries):
 
     async def members(self, team_id: int) -> list[Member]:
         rows = await self._all(
-            """SELECT team_id, user_id, role, name FROM members WHERE team_id = ?
+            """SELECT team_id, user_id, role, name FROM members WHERE team_id = ? AND removed_at IS NULL
                ORDER BY role = 'inspector', joined_at, user_id""",
             (team_id,),
         )
@@ -66,21 +77,53 @@ class SqliteTeams(Queries):
 
     async def add_member(self, team_id: int, user_id: int, name: str) -> None:
         await self._run(
-            "INSERT INTO members (team_id, user_id, role, name, joined_at) VALUES (?, ?, ?, ?, ?)",
+            """INSERT INTO members (team_id, user_id, role, name, joined_at) VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT (team_id, user_id) DO UPDATE SET
+                   name = excluded.name, joined_at = excluded.joined_at, removed_at = NULL, removed_by = NULL""",
             (team_id, user_id, Role.INSPECTOR.value, name, timestamp(utcnow())),
         )
+        await self._roster_changed(team_id)
+
+    async def remove_member(self, team_id: int, user_id: int, removed_by: int) -> None:
+        await self._run(
+            """UPDATE members SET removed_at = ?, removed_by = ?
+               WHERE team_id = ? AND user_id = ? AND removed_at IS NULL""",
+            (timestamp(utcnow()), removed_by, team_id, user_id),
+        )
+        await self._roster_changed(team_id)
+
+    async def _roster_changed(self, team_id: int) -> None:
+        await self._run("UPDATE teams SET roster_version = roster_version + 1 WHERE id = ?", (team_id,))
 
     async def membership(self, team_id: int, user_id: int) -> Member | None:
         row = await self._one(
-            "SELECT team_id, user_id, role, name FROM members WHERE team_id = ? AND user_id = ?",
+            """SELECT team_id, user_id, role, name FROM members
+               WHERE team_id = ? AND user_id = ? AND removed_at IS NULL""",
             (team_id, user_id),
         )
         return Member.model_validate(dict(row)) if row else None
 
+    async def removed_at(self, team_id: int, user_id: int) -> datetime | None:
+        row = await self._one(
+            "SELECT removed_at FROM members WHERE team_id = ? AND user_id = ? AND removed_at IS NOT NULL",
+            (team_id, user_id),
+        )
+        return datetime.fromisoformat(str(row[0])) if row else None
+
     async def latest_of(self, user_id: int) -> Team | None:
         row = await self._one(
             """SELECT t.* FROM teams t JOIN members m ON m.team_id = t.id
-               WHERE m.user_id = ? ORDER BY m.joined_at DESC, t.id DESC LIMIT 1""",
+               WHERE m.user_id = ? AND m.removed_at IS NULL ORDER BY m.joined_at DESC, t.id DESC LIMIT 1""",
             (user_id,),
         )
         return Team.model_validate(dict(row)) if row else None
+
+    async def join_failures_since(self, person_id: int, since: datetime) -> list[datetime]:
+        rows = await self._all(
+            "SELECT at FROM join_failures WHERE person_id = ? AND at >= ? ORDER BY at", (person_id, timestamp(since))
+        )
+        return [datetime.fromisoformat(str(row[0])) for row in rows]
+
+    async def record_join_failure(self, person_id: int, at: datetime, forget_before: datetime) -> None:
+        await self._run("DELETE FROM join_failures WHERE at < ?", (timestamp(forget_before),))
+        await self._run("INSERT INTO join_failures (person_id, at) VALUES (?, ?)", (person_id, timestamp(at)))
