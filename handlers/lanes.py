@@ -41,6 +41,8 @@ class Policy:
 MEMBER = Policy(burst=20, seconds=10.0, waiting=100)
 # Someone in no team needs a handful of messages (/start with a link, /help, /myid, /join CODE).
 STRANGER = Policy(burst=3, seconds=30.0, waiting=5)
+
+
 class Pacing:
     """Which policy a person's lane gets: a member's, or a stranger's. A member stays one for the life of
     the process; a stranger is asked about again with each new lane (a flood keeps its lane, and so costs

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot.photos.images import DecodeBudget, PhotoRejected, downscaled_jpeg, examine, keep
+from bot.images import DecodeBudget, PhotoRejected, downscaled, examine, keep
 from tests.images import PDF, bomb_png, jpeg, phone_hires_jpeg, png, truncated_jpeg, worst_jpeg, worst_png
 
 
@@ -44,7 +44,7 @@ def test_downscaled_copy_is_upright_by_exif(tmp_path: Path) -> None:
     exif[0x0112] = 6  # the camera was turned: "rotate 90° clockwise to view"
     path = tmp_path / "sideways.jpg"
     image.save(path, "JPEG", exif=exif)
-    with Image.open(io.BytesIO(downscaled_jpeg(path, max_side=100))) as copy:
+    with Image.open(io.BytesIO(downscaled(path, 100).data)) as copy:
         assert copy.size == (50, 100)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.events import Incoming, PhotoIn, Reply, Say
-from bot.photos.images import PhotoInfo, PhotoRejected, examine, in_decoder, keep
+from bot.images import PhotoInfo, PhotoRejected, examine, in_decoder, keep
 from bot.texts.catalogue import Messages
 from bot.turn import owe
 from storage.models import SentFile

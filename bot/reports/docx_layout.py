@@ -27,9 +27,10 @@ from docx.shared import Cm, Length, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
-from PIL import Image, ImageOps
+from PIL import Image
 
 from bot.events import clean_text
+from bot.images import downscaled
 from bot.texts.formats import VIETNAM
 
 FONT = "Times New Roman"
@@ -314,10 +315,11 @@ class PhotoSpool:
     def add(self, document: Document, path: Path) -> bool:
         """Adds the photo, shrunk for print and kept on the page of its caption; False when the file
         cannot be read, so the caller can say so in the document instead of failing the whole document."""
-        picture = downscaled_jpeg(path, PHOTO_MAX_PX)
-        if picture is None:
+        try:
+            picture = downscaled(path, PHOTO_MAX_PX, quality=75, optimize=True)
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
             return False
-        data, width, height = picture
+        data, width, height = picture.data, picture.width, picture.height
         waiting = self.folder / f"photo-{len(self._files)}.jpg"
         waiting.write_bytes(data)
         stand_in = _stand_in(width, height, len(self._files))
@@ -369,27 +371,3 @@ def add_picture(document: Document, data: bytes, pixels: tuple[int, int], width:
         run.add_picture(io.BytesIO(data), height=max_height)
     else:
         run.add_picture(io.BytesIO(data), width=width)
-
-
-def downscaled_jpeg(path: Path, max_px: int) -> tuple[bytes, int, int] | None:
-    """The photo as a JPEG at most `max_px` on its long side, upright, with its size in pixels.
-
-    Phone photos are 12 MP and more, and a round has hundreds: decoding one at a time, at reduced scale
-    straight from the JPEG data (`draft`), keeps memory flat however many photos a document has.
-    """
-    try:
-        with Image.open(path) as original:
-            # The box must have the photo's own shape: JPEG draft only shrinks while both sides stay at
-            # least as big as asked, so a square box decodes a 4000×3000 photo at 1/2 instead of 1/4.
-            scale = max_px / max(original.size)
-            original.draft("RGB", (max(1, round(original.width * scale)), max(1, round(original.height * scale))))
-            original.thumbnail((max_px, max_px))
-            # Turned upright after shrinking, so the copy it makes is of the small image.
-            image = ImageOps.exif_transpose(original)
-            if image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            buffer = io.BytesIO()
-            image.save(buffer, "JPEG", quality=75, optimize=True)
-            return buffer.getvalue(), image.width, image.height
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return None

@@ -16,7 +16,7 @@ from telegram.constants import ChatAction, MessageLimit, ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.events import Button, Edit, OutPhoto, Owed, Photos, ReportFile, ReportKind, ReportRequest, Say
-from bot.photos.images import downscaled_jpeg, in_decoder
+from bot.images import downscaled, in_decoder
 from bot.reports.service import ReportService, ReportUnavailable
 from bot.team.reporting import TELEGRAM_UPLOAD_LIMIT
 from bot.texts import catalogue as texts
@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 PHOTO_UPLOAD_LIMIT = 10 * 2**20
+# Telegram keeps photos at most 2,560 pixels on the long side.
+UPLOAD_MAX_SIDE = 2560
 # An archive part of up to 50 MB over a provincial office's uplink; python-telegram-bot's default of
 # 20 s would time out, and a timed-out upload that did arrive would be sent twice.
 REPORT_UPLOAD_TIMEOUT = 300.0
@@ -67,7 +69,7 @@ def _upload_bytes(photo: OutPhoto, photo_dir: Path) -> bytes:
     fits = photo.size <= PHOTO_UPLOAD_LIMIT and photo.width + photo.height <= 10_000
     if fits and photo.mime in ("image/jpeg", "image/png"):
         return source.read_bytes()
-    return downscaled_jpeg(source)
+    return downscaled(source, UPLOAD_MAX_SIDE).data
 
 
 def cli_command(request: ReportRequest) -> str:

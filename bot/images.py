@@ -177,9 +177,18 @@ def keep(photo_dir: Path, folder: str, info: PhotoInfo, data: bytes) -> str:
     return relative.as_posix()
 
 
-def downscaled_jpeg(path: Path, max_side: int = 2560, quality: int = 85) -> bytes:
-    """For channels with upload limits; the stored original is never touched. Phones record rotation
-    in EXIF instead of turning the pixels, so the copy is turned upright before the tag is lost."""
+class Downscaled(BaseModel):
+    """A JPEG copy of a stored photo, and its size in pixels."""
+
+    data: bytes
+    width: int
+    height: int
+
+
+def downscaled(path: Path, max_side: int, *, quality: int = 85, optimize: bool = False) -> Downscaled:
+    """A copy at most `max_side` on its long side, for channels with upload limits and for documents; the
+    stored original is never touched. Phones record rotation in EXIF instead of turning the pixels, so
+    the copy is turned upright (after shrinking, so what that copies is the small image)."""
     with Image.open(path) as image:
         full = image.size
         scale = min(1.0, max_side / max(full))
@@ -187,6 +196,8 @@ def downscaled_jpeg(path: Path, max_side: int = 2560, quality: int = 85) -> byte
         with DECODES.reserve(decode_cost(image, full)):
             image.thumbnail((max_side, max_side))
             upright = ImageOps.exif_transpose(image)
+            if upright.mode not in ("RGB", "L"):
+                upright = upright.convert("RGB")
             buffer = io.BytesIO()
-            upright.convert("RGB").save(buffer, "JPEG", quality=quality)
-    return buffer.getvalue()
+            upright.save(buffer, "JPEG", quality=quality, optimize=optimize)
+    return Downscaled(data=buffer.getvalue(), width=upright.width, height=upright.height)
