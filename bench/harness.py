@@ -98,6 +98,7 @@ class ReplyClock:
         self.seen: Counter[str] = Counter()
         self.messages = 0
         self.edits = 0
+        self.chat_calls: list[float] = []  # arrival of every request about a chat: those Telegram rate-limits
         standin.world.add_bot_message = self._record  # type: ignore[method-assign]
         standin.world.bot_message_edited = self._record_edit  # type: ignore[method-assign]
         standin.updates.get = self._fetch  # type: ignore[method-assign]
@@ -113,13 +114,14 @@ class ReplyClock:
     def call_arrived(self, method: str, chat_id: object) -> None:
         if chat_id is None:
             return
+        now = time.perf_counter()
+        self.chat_calls.append(now)
         try:
             waiter = self._waiting.get(int(str(chat_id)))
         except ValueError:
             return
         if waiter is None:
             return
-        now = time.perf_counter()
         if math.isnan(waiter.first_call):
             waiter.first_call = now
         if method.lower().startswith(("send", "edit")):

@@ -3,8 +3,9 @@
 Each person does one thing at a time and waits for its answer, as people do; that also keeps them
 inside the bot's per-person flood control (20 updates per 10 s), so no figure measures the bot
 deliberately slowing someone down. A round trip is one update queued in the stand-in and the one reply
-it is waiting for: for the echo bot its short text, for our bot the next question (a sendMessage with
-buttons; the edit that freezes the answered question goes out before it and is part of the time).
+it is waiting for: for the echo bot its short text, for our bot the next question (on Telegram the
+answered question's message rewritten into the next one, an editMessageText with buttons; a new
+sendMessage when that message is full or a typed answer came in between).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import io
 import random
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -93,10 +95,23 @@ class Person:
         `think` > 0 waits a random 0.5–1.5 × `think` seconds before each step, like a person reading the
         question; 0 is a closed loop where the next tap follows the reply at once.
         """
+        return await self._walk(count, lambda _: think * random.uniform(0.5, 1.5) if think > 0 else 0.0)
+
+    async def paced(self, count: int, period: float, offset: float) -> Outcome:
+        """`count` steps on a timetable, one every `period` seconds from `offset`: an offered load.
+
+        Unlike `rounds`, a slow reply does not slow the person down: the next tap is due at its time
+        (at once, if the reply came later), so a bot that falls behind shows it in its latency
+        instead of quietly being asked for less.
+        """
+        loop = asyncio.get_running_loop()
+        start = loop.time() + offset
+        return await self._walk(count, lambda index: start + index * period - loop.time())
+
+    async def _walk(self, count: int, pause: Callable[[int], float]) -> Outcome:
         outcome = Outcome()
-        for _ in range(count):
-            if think > 0:
-                await asyncio.sleep(think * random.uniform(0.5, 1.5))
+        for index in range(count):
+            await asyncio.sleep(max(0.0, pause(index)))
             try:
                 outcome.trips.append(await self.step())
             except ReplyTimeout:
@@ -132,7 +147,7 @@ class Inspector(Person):
     Forward it answers Đạt or Có, finishes optional photo steps with Xong and skips optional text
     items; at the first item a tap cannot answer (a number, or photos that are required) it turns and
     presses Quay lại back to the first question. Both directions are what inspectors do, both cost one
-    engine step, one SQLite transaction and an edit plus a new message, and the walk never ends.
+    engine step, one SQLite transaction and one rewrite of the tapped message, and the walk never ends.
     """
 
     forward: bool = True

@@ -13,8 +13,9 @@ import math
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from operator import methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -162,15 +163,18 @@ class Scenario:
         begun = time.perf_counter()
         crowd, photographer = await self._setup(standin, clock, people)
         self.run.setup_seconds = time.perf_counter() - begun
-        await _settle(standin)
+        await settle(standin)
         self.run.rss_after_setup_mb = process.rss_kib() / 1024
         process.log_since_mark()
 
         if self.plan.sequential:
-            await self._phase(standin, clock, process, "sequential", [crowd[0]], self.plan.sequential)
+            sequential = self.plan.sequential
+            await self._phase(standin, clock, process, "sequential", crowd[:1], lambda p: p.rounds(sequential))
         for concurrency in self.plan.concurrency:
+            rounds, think = self.plan.rounds[concurrency], self.plan.think
             group = crowd[1 : concurrency + 1]
-            await self._phase(standin, clock, process, phase_name(concurrency), group, self.plan.rounds[concurrency])
+            walk = methodcaller("rounds", rounds, think)
+            await self._phase(standin, clock, process, phase_name(concurrency), group, walk)
         if self.plan.photos:
             await self._photos(standin, clock, process, photographer)
         self.run.threads = process.threads()
@@ -204,20 +208,22 @@ class Scenario:
         clock: ReplyClock,
         process: BotProcess,
         name: str,
-        people: list[Person],
-        rounds: int,
-    ) -> None:
+        people: Sequence[Person],
+        walk: Callable[[Person], Awaitable[Outcome]],
+    ) -> Phase:
+        """Every person walks at once (`walk` says how); the phase's figures are kept and returned."""
         before = await _Snapshot.take(standin, clock, process, self.spec.count_sql)
         started = time.perf_counter()
-        think = self.plan.think if len(people) > 1 else 0.0
-        outcomes: list[Outcome] = await asyncio.gather(*(person.rounds(rounds, think) for person in people))
+        outcomes: list[Outcome] = await asyncio.gather(*(walk(person) for person in people))
         wall = time.perf_counter() - started
-        await _settle(standin)
+        await settle(standin)
         outcome = Outcome()
         for each in outcomes:
             outcome.merge(each)
         self._people_errors.update(outcome.errors)
-        self.run.phases.append(await before.phase(self.spec.label, name, len(people), outcome, wall))
+        phase = await before.phase(self.spec.label, name, len(people), outcome, wall)
+        self.run.phases.append(phase)
+        return phase
 
     async def _photos(self, standin: BotApiStandIn, clock: ReplyClock, process: BotProcess, person: Person) -> None:
         """One photo at a time, each a new 12-megapixel JPEG; for our bot the reply is its acknowledgement."""
@@ -234,7 +240,7 @@ class Scenario:
                 break
             outcome.trips.append(trip)
             wall += trip.replied
-        await _settle(standin)
+        await settle(standin)
         self._people_errors.update(outcome.errors)
         phase = await before.phase(self.spec.label, "photo 12 MP", 1, outcome, wall)
         phase.updates_per_second = math.nan  # one photo at a time, with pauses to make the next: not a rate
@@ -349,7 +355,7 @@ def _toasts(standin: BotApiStandIn) -> int:
     return sum(1 for answer in standin.callback_answers if answer.get("text"))
 
 
-async def _settle(standin: BotApiStandIn) -> None:
+async def settle(standin: BotApiStandIn) -> None:
     """Waits until the bot has had nothing to do for a moment (trailing answers, outbox bookkeeping)."""
     with contextlib.suppress(AssertionError):
         await standin.wait_idle(quiet=0.3, timeout=15)

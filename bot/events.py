@@ -99,6 +99,10 @@ class PhotoIn(BaseModel):
     media_group_id: Typed | None = None
     as_document: bool = False
     mime_type: Typed | None = None
+    # Whether more photos of the same album already wait behind this one on the channel (asked once the
+    # photo is kept): only then is the album's single acknowledgement worth holding back for them. None:
+    # the channel cannot tell, and the acknowledgement waits as for any burst.
+    more_in_album: Callable[[], bool] | None = None
 
 
 class Location(BaseModel):

@@ -4,7 +4,7 @@ Telegram confirms an update with the offset of the next getUpdates (or the webho
 forgets it once handed out; either way an update the bot has not committed yet would be lost by a
 crash. Each channel commits here first, processes afterwards, and at start replays what a previous
 run committed but did not finish. The engine deletes the row in the same transaction that records the
-update as processed; `done` covers updates that never reach the engine.
+update as processed; `done_soon` covers updates that never reach the engine.
 """
 
 from __future__ import annotations
@@ -39,13 +39,9 @@ class DurableInbox:
         async with self.store.reading() as tx:
             return await tx.delivery.inbox_pending(self.prefix)
 
-    async def done(self, key: str) -> None:
-        async with self.store.transaction() as tx:
-            await tx.delivery.inbox_done([key])
-
     def done_soon(self, key: str) -> None:
         """Finished with the other keys of the moment in one transaction; a crash before it only replays
-        them once more."""
+        them once more (an update the engine recorded as processed then changes nothing)."""
         self._soon.add(key)
         if self._flush is None:
             self._flush = asyncio.create_task(self._finish_soon(), name="inbox:done")

@@ -160,19 +160,19 @@ class OutboxWorker:
 
     async def _drain(self, chat_id: int, channel: Delivery) -> None:
         try:
-            while True:
-                async with self.store.reading() as tx:
-                    row = await tx.delivery.outbox_next(chat_id, utcnow())
-                if row is None or not await self._deliver(row, channel):
-                    return
+            async with self.store.reading() as tx:
+                row = await tx.delivery.outbox_next(chat_id, utcnow())
+            while row is not None:
+                row = await self._deliver(row, channel)
         except Exception:
             log.exception("outbox worker for chat %s stopped", chat_id)
         finally:
             del self._busy[chat_id]
             self._wake.set()
 
-    async def _deliver(self, row: OutboxRow, channel: Delivery) -> bool:
-        """True when the row is finished (sent or failed for good); False when it waits for a retry."""
+    async def _deliver(self, row: OutboxRow, channel: Delivery) -> OutboxRow | None:
+        """Delivers `row`; returns the chat's next reply due once it is finished (sent or failed for good),
+        None when the chat has nothing more due or `row` waits for a retry (which holds back the rest)."""
         steps = channel.steps(OWED.validate_json(row.body))
         for index in range(row.progress, len(steps)):
             try:
@@ -192,7 +192,7 @@ class OutboxWorker:
                     await tx.delivery.outbox_progress(row.id, index + 1)
         return await self._sent(row)
 
-    async def _later(self, row: OutboxRow, failure: Failure) -> bool:
+    async def _later(self, row: OutboxRow, failure: Failure) -> OutboxRow | None:
         if row.attempts + 1 >= failure.attempts:
             message = f"gave up after {failure.attempts} attempts: {failure.message}"
             return await self._give_up(row, Failure.permanent(message, reachable=failure.reachable))
@@ -200,9 +200,9 @@ class OutboxWorker:
         assert failure.retry_in is not None
         async with self.sent.transaction() as tx:
             await tx.delivery.outbox_retry_later(row.id, utcnow() + failure.retry_in, failure.message)
-        return False
+        return None
 
-    async def _give_up(self, row: OutboxRow, failure: Failure) -> bool:
+    async def _give_up(self, row: OutboxRow, failure: Failure) -> OutboxRow | None:
         """Recorded as failed, and the chat told once (in its own language) what did not arrive, so that
         nobody waits for it and the chat's next replies go out."""
         log.warning("reply %s to chat %s failed for good: %s", row.id, row.chat_id, failure.message)
@@ -213,9 +213,10 @@ class OutboxWorker:
                 t = await catalogue_of(tx, row.chat_id)
                 notice = Say(chat_id=row.chat_id, html=t.DELIVERY_FAILED.format(what=t.UNDELIVERED[reply.kind]))
                 await tx.delivery.outbox_add(row.chat_id, notice.model_dump_json(), GAVE_UP, utcnow())
-        return True
+            return await tx.delivery.outbox_next(row.chat_id, utcnow())
 
-    async def _sent(self, row: OutboxRow) -> bool:
+    async def _sent(self, row: OutboxRow) -> OutboxRow | None:
+        """Marked sent, and the next reply read, in one transaction: one write per reply."""
         async with self.sent.transaction() as tx:
             await tx.delivery.outbox_finish(row.id, OutboxStatus.SENT, None)
-        return True
+            return await tx.delivery.outbox_next(row.chat_id, utcnow())

@@ -13,12 +13,14 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from bot.events import Incoming, PhotoIn, Reply, Say
 from bot.images import PhotoInfo, PhotoRejected, examine, in_decoder, keep
 from bot.texts.catalogue import Messages
 from bot.turn import owe
+from storage.clock import utcnow
 from storage.models import SentFile
 from storage.port import Store, Tx
 
@@ -26,6 +28,10 @@ log = logging.getLogger(__name__)
 
 # A download is held in memory until it is kept (at most MAX_PHOTO_MB each): a few at a time for everyone.
 PARALLEL_DOWNLOADS = 4
+# An album's acknowledgement, once none of its photos waits on the channel any more, still waits this
+# long for any that Telegram had not handed over yet (a phone sends an album as one request, so its
+# photos come in the same or the next getUpdates batch).
+ALBUM_SETTLE = timedelta(seconds=0.3)
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,10 @@ class PhotoReceiver:
         async with self.store.transaction() as tx:
             if not await tx.delivery.claim_update(msg.key):
                 return []
-            return await owed(tx, await wanted.record(tx, kept))
+            acknowledgement = await wanted.record(tx, kept)
+            if photo.more_in_album is not None and not photo.more_in_album():
+                acknowledgement = acknowledgement.model_copy(update={"held_until": utcnow() + ALBUM_SETTLE})
+            return await owed(tx, acknowledgement)
 
     async def examine(self, data: bytes) -> PhotoInfo:
         """Size, then the decode, in the decoding thread (`bot.photos.images`)."""

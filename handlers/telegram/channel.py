@@ -59,7 +59,7 @@ def build_application(config: TelegramConfig, updates: InboxQueue, pacing: Pacin
     async def slow_down(user_id: int) -> None:
         await with_retries("sendMessage", bot.send_message, user_id, texts.VI.SLOW_DOWN)
 
-    processor = PerPersonUpdateProcessor(pacing, slow_down, updates.dropped)
+    processor = PerPersonUpdateProcessor(pacing, slow_down, updates.done)
     return (
         Application.builder()
         .bot(bot)

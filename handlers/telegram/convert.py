@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
@@ -20,6 +22,7 @@ from bot.events import (
     Text,
     Unsupported,
 )
+from handlers.telegram.ordering import PerPersonUpdateProcessor
 from handlers.telegram.retry import retried
 
 NAME = "telegram"
@@ -114,6 +117,16 @@ def _photo(
         file = await retried(context.bot.get_file, file_id)
         return bytes(await retried(file.download_as_bytearray))
 
+    album = message.media_group_id
+    processor = context.application.update_processor
+    more_in_album = None
+    if album is not None and isinstance(processor, PerPersonUpdateProcessor):
+        more_in_album = partial(processor.more_in_album, album)
     return PhotoIn(
-        fetch=fetch, declared_size=size, media_group_id=message.media_group_id, as_document=as_document, mime_type=mime
+        fetch=fetch,
+        declared_size=size,
+        media_group_id=album,
+        as_document=as_document,
+        mime_type=mime,
+        more_in_album=more_in_album,
     )

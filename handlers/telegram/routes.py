@@ -65,7 +65,7 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def done_with_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Runs after the engine for every update, so one that never reached it is not replayed forever."""
     inbox: InboxQueue = context.bot_data[INBOX_KEY]
-    await inbox.done(update)
+    inbox.done(update)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -59,12 +59,10 @@ class InboxQueue(asyncio.Queue[object]):
             log.info("replaying %d updates left unprocessed by the previous run", len(rows))
         return len(rows)
 
-    async def done(self, update: Update) -> None:
-        """For updates that never reach the engine (service messages, bots, a handler that failed)."""
-        await self.inbox.done(update_key(update))
-
-    def dropped(self, update: Update) -> None:
-        """An update of a flood, dropped unprocessed: finished in the inbox with the others of its flood."""
+    def done(self, update: Update) -> None:
+        """For updates that never reach the engine (service messages, bots, a handler that failed), and
+        for those of a flood, dropped unprocessed: finished with the others of the moment in one write.
+        The engine removes the row of an update it handles itself, in the transaction that records it."""
         self.inbox.done_soon(update_key(update))
 
 

@@ -71,7 +71,7 @@ class ZaloRoutes:
                 await self._say_now(chat, html_to_text(texts.VI.ERROR_REPLY))
         finally:
             if key is not None:
-                await self.inbox.done(key)
+                self.inbox.done_soon(key)
 
     async def _say_now(self, chat: str, text: str) -> None:
         try:
