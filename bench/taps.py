@@ -45,7 +45,7 @@ from bench.report import profile_digest
 from bench.scenario import BotSpec, Plan, Scenario, settle
 from tests.standin import BotApiStandIn, SentMessage
 
-DEFAULT_RATES = (15, 20, 25, 28, 30, 32)
+DEFAULT_RATES = (15, 20, 25, 28, 30, 32, 35, 40)
 PACED_PERIOD = 2.0  # seconds between one person's taps in the paced loads
 FSYNC = re.compile(r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?(fdatasync|fsync)\s*$", re.MULTILINE)
 
