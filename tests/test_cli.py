@@ -77,6 +77,10 @@ async def test_export_contains_everything_entered(tmp_path: Path) -> None:
         await h.tap(INSPECTOR, "Xong")
         await h.text(INSPECTOR, "Điểm mạnh B")
         await h.tap(INSPECTOR, "Xong")
+        await h.text(INSPECTOR, "Nguyễn Văn Bình – Chủ tịch UBND thị trấn")
+        await h.tap(INSPECTOR, "Xong")
+        await h.text(INSPECTOR, "Đơn vị cơ bản nhất trí, xin thêm thời gian")
+        await h.tap(INSPECTOR, "Xong")
         await h.tap(INSPECTOR, "Gửi")
     finally:
         await h.store.close()

@@ -46,7 +46,10 @@ async def submit_small(tg: BotApiStandIn, phone: Phone, unit: str, note: str) ->
     await phone.tap("Bỏ qua", "Kiến nghị của đơn vị")
     await phone.say(f"Bổ sung máy scan cho {unit}", "Đã ghi (1)")
     await phone.tap("Xong", "Kết quả đạt được khác")
-    await phone.tap("Bỏ qua", "XEM LẠI")
+    await phone.tap("Bỏ qua", "Đại diện đơn vị")
+    await phone.say(f"Nguyễn Văn Bình – Chủ tịch {unit}", "Đã ghi (1)")
+    await phone.tap("Xong", "Ý kiến của đơn vị")
+    await phone.tap("Nhất trí", "XEM LẠI")
     await phone.tap("Gửi", "Đã gửi kết quả")
 
 

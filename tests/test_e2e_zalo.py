@@ -94,7 +94,10 @@ async def test_whole_inspection_over_zalo(zalo: ZaloStandIn, tmp_path: Path) -> 
         await phone.say("Bỏ qua", "Kiến nghị của đơn vị")
         await phone.say("Bổ sung máy scan", "Đã ghi (1)")
         await phone.say("xong", "Kết quả đạt được khác")
-        review = await phone.say("bo qua", "XEM LẠI")
+        await phone.say("bo qua", "Đại diện đơn vị")
+        await phone.say("Nguyễn Văn Bình, Chủ tịch UBND xã", "Đã ghi (1)")
+        await phone.say("xong", "Ý kiến của đơn vị")
+        review = await phone.say("nhất trí", "XEM LẠI")  # the button's label: a typed number would be the opinion
         assert "Gửi kết quả" in review.text
         await phone.say("gửi", "Đã gửi kết quả")
         await zalo.wait_idle()
@@ -167,6 +170,8 @@ async def test_photos_and_reports_reach_a_zalo_chat_as_signed_links(zalo: ZaloSt
             ("xong", "Ghi chú khác"),
             ("bỏ qua", "Kiến nghị của đơn vị"),
             ("bỏ qua", "Kết quả đạt được khác"),
+            ("bỏ qua", "Đại diện đơn vị"),
+            ("bỏ qua", "Ý kiến của đơn vị"),
             ("bỏ qua", "XEM LẠI"),
             ("gửi", "Đã gửi kết quả"),
         ]:
@@ -261,6 +266,8 @@ async def test_telegram_and_zalo_from_one_process(tg: BotApiStandIn, zalo: ZaloS
             ("xong", "Ghi chú khác"),
             ("bỏ qua", "Kiến nghị của đơn vị"),
             ("bỏ qua", "Kết quả đạt được khác"),
+            ("bỏ qua", "Đại diện đơn vị"),
+            ("bỏ qua", "Ý kiến của đơn vị"),
             ("bỏ qua", "XEM LẠI"),
             ("1", "Đã gửi kết quả"),
         ]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -11,6 +12,16 @@ from bot.checklist.model import Checklist
 from bot.findings.snapshot import Snapshot
 from bot.texts.plain import fold
 from storage.models import FollowUp, Inspection, Member, Round, Team
+
+# What people type in front of a basis, which the documents write themselves ("Căn cứ …;").
+_LEAD_IN = re.compile(r"^\s*căn\s+cứ\s*:?\s*", re.IGNORECASE)
+
+
+def basis_lines(text: str) -> list[str]:
+    """A typed basis as the documents state it, one decision or plan per line, without the "Căn cứ"
+    and the closing punctuation each document adds."""
+    lines = (_LEAD_IN.sub("", " ".join(line.split())).rstrip(" ;.,") for line in text.splitlines())
+    return [line for line in lines if line]
 
 
 class InspectionReport(BaseModel):
