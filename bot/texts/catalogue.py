@@ -240,6 +240,7 @@ class Messages(BaseModel):
     REPORT_TOO_BIG: str
     REPORT_FAILED: str
     CAPTION_RECORD: str
+    CAPTION_PDF: str
     CAPTION_ROUND: str
     CAPTION_CHART: str
     CAPTION_WORKBOOK: str
