@@ -15,9 +15,9 @@ from docx.shared import Cm, Pt
 from docx.table import Table
 from PIL import Image
 
+from bot.checklist.model import criterion
 from bot.findings.results import area_results, shortcomings
 from bot.reports.data import InspectionReport
-from bot.reports.docx_layout import criterion
 from bot.reports.record import write_record
 from bot.texts.catalogue import VI
 from bot.texts.formats import VIETNAM

@@ -10,9 +10,9 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 
+from bot.checklist.model import criterion
 from bot.findings.results import area_results
 from bot.reports.data import RoundReport
-from bot.reports.docx_layout import criterion
 from bot.reports.round_doc import write_round_report
 from bot.reports.round_results import common_shortcomings
 from bot.texts.catalogue import VI

@@ -190,11 +190,6 @@ def dated_line(place: str, day: date) -> str:
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def criterion(prompt: str) -> str:
-    """Checklist prompts are questions to the inspector; a document states them as criteria."""
-    return prompt.rstrip(" ?")
-
-
 def add_header_block(document: Document, issuer: str, number_suffix: str, place: str, day: date) -> None:
     """The two-column block over the title: issuer and number on the left, the national motto and the
     place and date on the right, in a borderless table so both sides stay level in any word processor."""

@@ -24,7 +24,7 @@ from docx.text.paragraph import Paragraph
 
 from bot.answers import Value
 from bot.checklist.kinds import value_label
-from bot.checklist.model import Area, Checklist, Item, ItemType
+from bot.checklist.model import Area, Checklist, Item, ItemType, criterion
 from bot.findings.people import addressed, described, member_line, stored_representative
 from bot.findings.results import AreaResult, Finding, achievements, area_results, shortcomings
 from bot.reports.archive import ordered_photos
@@ -47,7 +47,6 @@ from bot.reports.docx_layout import (
     add_run,
     add_signatures,
     add_title,
-    criterion,
     new_document,
     vietnam,
 )

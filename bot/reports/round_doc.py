@@ -22,7 +22,7 @@ from PIL import Image
 
 from bot.answers import VERDICTS, Value
 from bot.checklist.kinds import kind_of, number_text
-from bot.checklist.model import Area, Item, ItemType
+from bot.checklist.model import Area, Item, ItemType, criterion
 from bot.findings.results import AreaResult, Finding, area_results, shortcomings
 from bot.reports.data import InspectionReport, ReportContext, RoundReport
 from bot.reports.docx_layout import (
@@ -38,7 +38,6 @@ from bot.reports.docx_layout import (
     add_picture,
     add_signatures,
     add_title,
-    criterion,
     new_document,
     shade,
     vietnam,
