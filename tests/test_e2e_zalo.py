@@ -179,7 +179,7 @@ async def test_photos_and_reports_reach_a_zalo_chat_as_signed_links(zalo: ZaloSt
         photo = await zalo.wait_for(ZALO_LEAD.id, lambda m: m.kind == "photo", timeout=10)
         assert photo.photo == evidence  # fetched by Zalo from the bot's signed link, byte for byte
         assert photo.photo_url is not None and photo.photo_url.startswith(bot.local + "/files/p/")
-        assert "sig=" in photo.photo_url and "Mục 2 · Câu 1" in photo.text
+        assert "sig=" in photo.photo_url and "Tiêu chí 2.1" in photo.text
         assert any("KẾT QUẢ KIỂM TRA" in m.text for m in zalo.sent(ZALO_LEAD.id))
         async with httpx.AsyncClient() as http:
             assert (await http.get(photo.photo_url)).status_code == 200

@@ -39,6 +39,7 @@ BODY_SIZE = Pt(13)
 SMALL_SIZE = Pt(11)
 # Word's spell checker and hyphenation follow the language of the text; without it every word is underlined.
 LANGUAGE = "vi-VN"
+PROPERTY_MAX = 255
 # Word shows what a theme font maps to, not Times New Roman, as long as any of these stays on a style.
 THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 STYLES_IN_USE = ("Normal", "Heading 1", "Heading 2", "Table Grid")
@@ -93,8 +94,8 @@ def _describe(document: Document, title: str, author: str, created: datetime, su
     """File > Properties as a clerk filing the document expects it: what it is and who issued it, not
     python-docx's template (its 2013 date, its comment, its thumbnail of an empty page)."""
     properties = document.core_properties
-    properties.title, properties.subject = clean_text(title), clean_text(subject)
-    properties.author = properties.last_modified_by = clean_text(author)
+    properties.title, properties.subject = _property(title), _property(subject)
+    properties.author = properties.last_modified_by = _property(author)
     properties.comments = properties.keywords = properties.category = ""
     properties.revision = 1
     # Word stores these in UTC and labels them so; python-docx writes the clock digits as given.
@@ -103,6 +104,12 @@ def _describe(document: Document, title: str, author: str, created: datetime, su
     for key, relation in list(package.rels.items()):
         if relation.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
             package.rels.pop(key)
+
+
+def _property(text: str) -> str:
+    """A core property holds 255 characters at most; a unit's name may take 200 of them."""
+    clean = clean_text(text)
+    return clean if len(clean) <= PROPERTY_MAX else clean[: PROPERTY_MAX - 1] + "…"
 
 
 def _speak_vietnamese(document: Document) -> None:

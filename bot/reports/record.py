@@ -270,21 +270,21 @@ def _shortcomings(document: Document, report: InspectionReport, numbers: Numbers
             area_id = finding.area.id
             heading = add_paragraph(document, f"{finding.area_number}. {finding.area.title}", italic=True)
             heading.paragraph_format.keep_with_next = True
-        paragraph = add_body(document, f"({numbers.shortcomings[finding.item.id]}) {finding_text(finding)}")
-        reference = add_run(
-            paragraph,
-            f" (tiêu chí {_criterion_number(report.checklist, finding.item)}, "
-            f"{texts.VI.RATING_LABELS[finding.answer.value].lower()}).",
-        )
+        text = finding_text(finding)
+        paragraph = add_body(document, f"({numbers.shortcomings[finding.item.id]}) {text}")
+        label = texts.VI.RATING_LABELS[finding.answer.value].lower()
+        reference = add_run(paragraph, f" (tiêu chí {_criterion_number(report.checklist, finding.item)}, {label})")
         reference.italic, reference.font.size = True, SMALL_SIZE
+        if not text.endswith((".", "!", "?")):
+            add_run(paragraph, ".")
 
 
 def finding_text(finding: Finding) -> str:
-    """The note as the finding; without one, the criterion said as what is missing, never the positive
-    criterion followed by a contradicting verdict."""
-    note = (finding.answer.note or "").strip().rstrip(".")
+    """The note as the finding, as typed; without one, the criterion said as what is missing, never the
+    positive criterion followed by a contradicting verdict."""
+    note = (finding.answer.note or "").strip()
     if note:
-        return note[0].upper() + note[1:]
+        return note
     if finding.answer.value == Value.PARTIAL:
         return f"Mới đạt một phần tiêu chí «{criterion(finding.item.prompt)}»"
     return f"Chưa đạt tiêu chí «{criterion(finding.item.prompt)}»"

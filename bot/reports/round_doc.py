@@ -246,7 +246,7 @@ def _shortcomings(document: Document, report: RoundReport) -> None:
             grouped[finding.area.id].append(finding)
         for findings in grouped.values():
             area = findings[0]
-            texts_of_area = "; ".join(finding_text(finding) for finding in findings)
+            texts_of_area = "; ".join(finding_text(finding).rstrip(" .;") for finding in findings)
             add_item(document, f"{area.area.title} (lĩnh vực {area.area_number}): {texts_of_area}.")
 
 
