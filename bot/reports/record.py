@@ -329,14 +329,15 @@ def _pointer(report: InspectionReport, followup: FollowUp, numbers: Numbers) -> 
 
 
 def _opinion(document: Document, report: InspectionReport) -> None:
-    """What the unit's representative said about the findings, as typed; otherwise lines to write it in."""
+    """What the unit's representative said about the findings, as typed; otherwise lines to write it in.
+    It goes over a page break with the closing line and the signatures, so the signature page carries
+    what the unit signs under as well as the closing line."""
     add_heading(document, "V. Ý KIẾN CỦA ĐƠN VỊ ĐƯỢC KIỂM TRA")
     opinion = report.snapshot.remarks_of(RemarkKind.OPINION)
-    for text in opinion:
-        add_body(document, text)
-    if not opinion:
-        for _ in range(BLANK_OPINION_LINES):
-            add_fill_line(document)
+    written = [add_body(document, text) for text in opinion]
+    written += [add_fill_line(document) for _ in range(0 if opinion else BLANK_OPINION_LINES)]
+    for paragraph in written:
+        paragraph.paragraph_format.keep_with_next = True
 
 
 def closing_words(report: InspectionReport, copies: int) -> tuple[str, str]:
@@ -359,7 +360,8 @@ def _closing(document: Document, report: InspectionReport, copies: int, pages: i
     """The page count is a field that Word and LibreOffice fill in; `pages` is what it shows until then."""
     before, after = closing_words(report, copies)
     paragraph = add_body(document, before)
-    add_field(paragraph, 'NUMPAGES \\# "00"', f"{pages:02d}" if pages else UNKNOWN_PAGES)
+    # No "00" picture switch: LibreOffice ignores it, and the PDF and the Word file must read alike.
+    add_field(paragraph, "NUMPAGES", str(pages) if pages else UNKNOWN_PAGES)
     add_run(paragraph, after)
     return paragraph
 
