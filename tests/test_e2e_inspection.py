@@ -93,11 +93,8 @@ async def test_whole_inspection_from_newteam_to_summary(tg: BotApiStandIn, tmp_p
         await phone.say("Tập huấn phần mềm một cửa điện tử", "Đã ghi (2)")
         await phone.tap("Xong", "Kết quả đạt được khác")
         await phone.tap("Bỏ qua", "Đại diện đơn vị")
-        await phone.say("Nguyễn Văn Bình – Chủ tịch UBND xã", "Đã ghi (1)")
-        await phone.say("Bà Lê Thị Mai - Công chức Văn phòng - Thống kê", "Đã ghi (2)")
-        await phone.tap("Xong", "Ý kiến của đơn vị")
-        await phone.say("Đơn vị nhất trí, sẽ khắc phục trước 31/12", "Đã ghi (1)")
-        review = await phone.tap("Xong", "XEM LẠI PHIÊN")
+        await phone.tap("Bỏ qua", "Ý kiến của đơn vị")
+        review = await phone.tap("Bỏ qua", "XEM LẠI PHIÊN")
         assert "Kế hoạch năm ban hành muộn <3 tháng> & thiếu" in review.text
         assert "Ảnh minh chứng: 5" in review.text
 

@@ -33,8 +33,8 @@ async def signed_visit(tg: BotApiStandIn, inspector: Phone, lead: Phone) -> None
     assert "Trưởng đoàn" in (await Phone(tg, ADMIN).say("/chucvu Phó Giám đốc Sở Nội vụ", "Đã ghi")).text
     await Phone(tg, ADMIN).say("/xungho Ông", "Ông Trần Trưởng Đoàn")
 
-    await inspector.say("/inspect", "Đơn vị được kiểm tra")
-    await inspector.say(UNIT, "Gửi vị trí")
+    for typed, expect in [("/inspect", "Đơn vị được kiểm tra"), (UNIT, "Gửi vị trí")]:
+        await inspector.say(typed, expect)
     await inspector.tap("Bỏ qua", "Mục 1/2 · Câu 1/2")
     await inspector.tap("Không đạt", "Mô tả ngắn")
     await inspector.say("Kế hoạch ban hành muộn", "Mục 1/2 · Câu 2/2")
@@ -43,15 +43,20 @@ async def signed_visit(tg: BotApiStandIn, inspector: Phone, lead: Phone) -> None
     seen = inspector.seen()
     tg.send_photo(inspector.user, jpeg(label="niem yet"))
     await inspector.next("Đã nhận ảnh", seen)
-    await inspector.tap("Xong", "Tỷ lệ hồ sơ")
-    await inspector.say("97,5", "Chụp ảnh quầy")
-    await inspector.tap("Xong", "Ghi chú khác")
-    await inspector.tap("Bỏ qua", "Kiến nghị của đơn vị")
-    await inspector.tap("Bỏ qua", "Kết quả đạt được khác")
-    await inspector.tap("Bỏ qua", "Đại diện đơn vị")
-    await inspector.say("Nguyễn Văn Bình – Chủ tịch UBND xã", "Đã ghi (1)")
-    await inspector.tap("Xong", "Ý kiến của đơn vị")
-    review = await inspector.tap("Nhất trí", "XEM LẠI")
+    # (True: a button to press; False: a message to type), what, and what the bot says next
+    steps = [
+        (True, "Xong", "Tỷ lệ hồ sơ"),
+        (False, "97,5", "Chụp ảnh quầy"),
+        (True, "Xong", "Ghi chú khác"),
+        (True, "Bỏ qua", "Kiến nghị của đơn vị"),
+        (True, "Bỏ qua", "Kết quả đạt được khác"),
+        (True, "Bỏ qua", "Đại diện đơn vị"),
+        (False, "Nguyễn Văn Bình – Chủ tịch UBND xã", "Đã ghi (1)"),
+        (True, "Xong", "Ý kiến của đơn vị"),
+        (True, "Nhất trí", "XEM LẠI"),
+    ]
+    for pressed, what, expect in steps:
+        review = await (inspector.tap(what, expect) if pressed else inspector.say(what, expect))
     assert "Đại diện đơn vị: Nguyễn Văn Bình" in review.text and "nhất trí" in review.text
     await inspector.tap("Gửi", "Đã gửi kết quả")
 

@@ -10,7 +10,7 @@ import pytest
 
 from bot.events import Chat, ChatKind, Command, Tap, Text
 from storage.models import Salutation
-from tests.engine_harness import ADMIN, GROUP, INSPECTOR, Harness
+from tests.engine_harness import ADMIN, GROUP, INSPECTOR, Harness, team_harness
 
 GROUP_CHAT = Chat(id=GROUP, kind=ChatKind.GROUP)
 BASIS = "Quyết định số 125/QĐ-UBND ngày 02/8/2026 của Chủ tịch UBND tỉnh về việc kiểm tra công tác KSTTHC năm 2026"
@@ -18,10 +18,8 @@ BASIS = "Quyết định số 125/QĐ-UBND ngày 02/8/2026 của Chủ tịch UB
 
 @pytest.fixture
 async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = await Harness.open(tmp_path)
-    await harness.make_team_with_inspector()
-    yield harness
-    await harness.store.close()
+    async with team_harness(tmp_path) as harness:
+        yield harness
 
 
 async def in_group(h: Harness, event: Command | Text | Tap) -> str:

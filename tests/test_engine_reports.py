@@ -16,7 +16,7 @@ from bot.team.reminders import Reminders
 from bot.texts.formats import VIETNAM
 from storage.clock import utcnow
 from storage.models import Status
-from tests.engine_harness import ADMIN, GROUP, INSPECTOR, Harness
+from tests.engine_harness import ADMIN, GROUP, INSPECTOR, Harness, team_harness
 from tests.images import jpeg
 
 GROUP_CHAT = Chat(id=GROUP, kind=ChatKind.GROUP)
@@ -24,10 +24,8 @@ GROUP_CHAT = Chat(id=GROUP, kind=ChatKind.GROUP)
 
 @pytest.fixture
 async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = await Harness.open(tmp_path)
-    await harness.make_team_with_inspector()
-    yield harness
-    await harness.store.close()
+    async with team_harness(tmp_path) as harness:
+        yield harness
 
 
 async def in_group(h: Harness, name: str, args: str = "") -> str:

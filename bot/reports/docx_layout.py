@@ -307,6 +307,7 @@ def add_signatures(document: Document, closing: Paragraph, left: Signature | lis
     write_lines(table.cell(0, 0), _signature_lines(left) if isinstance(left, Signature) else left)
     write_lines(table.cell(0, 1), _signature_lines(right))
     for cell in table.rows[0].cells:
+        cell.paragraphs[0].paragraph_format.space_before = Pt(9)
         for paragraph in cell.paragraphs[:-1]:
             paragraph.paragraph_format.keep_with_next = True
     return table
