@@ -108,7 +108,7 @@ async def test_whole_inspection_from_newteam_to_summary(tg: BotApiStandIn, tmp_p
         "UBND xã <Cổ> Lũng & Co",
         "Nguyễn Văn An",
         "Tồn tại, hạn chế",
-        "Kết quả đạt được",
+        "Kết quả theo lĩnh vực",
         "Kế hoạch năm ban hành muộn <3 tháng> & thiếu",
         "Đề nghị cấp thêm máy scan & máy tính",
         "Kiến nghị của đơn vị",
@@ -118,7 +118,7 @@ async def test_whole_inspection_from_newteam_to_summary(tg: BotApiStandIn, tmp_p
     assert summary.kind == "text"
     photos = [m for m in tg.sent(GROUP_ID)[mark:] if m.kind == "photo"]
     assert len(photos) == 5 and len({m.media_group_id for m in photos}) == 1
-    assert all(m.text.startswith("#1 · Mục ") for m in photos)
+    assert all(m.text.startswith("#1 · Tiêu chí ") for m in photos)
     assert tg.errors_returned == []
 
     photo_rows = await rows(tmp_path, "SELECT sha256, size, mime, path FROM photos ORDER BY id")

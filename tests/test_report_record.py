@@ -159,7 +159,8 @@ def test_the_closing_line_and_the_signatures_are_kept_together(photo_dir: Path) 
     opinion = next(
         i for i, block in enumerate(body) if getattr(block, "text", "") == "V. Ý KIẾN CỦA ĐƠN VỊ ĐƯỢC KIỂM TRA"
     )
-    assert all(block.paragraph_format.keep_with_next for block in body[opinion:closing])  # type: ignore[union-attr]
+    assert all(block.paragraph_format.keep_with_next for block in body[opinion + 1 : closing])  # type: ignore[union-attr]
+    assert document.styles["Heading 1"].paragraph_format.keep_with_next  # the heading, by its style
 
 
 def with_remarks(report: InspectionReport, *remarks: tuple[RemarkKind, str]) -> InspectionReport:

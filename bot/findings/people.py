@@ -55,6 +55,11 @@ def addressed(name: str, salutation: Salutation | None = None) -> str:
     return f"{salutation.value if salutation else UNKNOWN_SALUTATION} {name}"
 
 
+def without_salutation(name: str) -> str:
+    """The name as signed under a signature block: 'Bà Lê Thị Mai' signs as 'Lê Thị Mai'."""
+    return _SALUTATION.sub("", name)
+
+
 def described(name: str, salutation: Salutation | None, *roles: str | None) -> str:
     """The person addressed, then their position and role, each after a dash where it is known."""
     return " – ".join([addressed(name, salutation), *(role for role in roles if role)])

@@ -42,7 +42,7 @@ LANGUAGE = "vi-VN"
 PROPERTY_MAX = 255
 # Word shows what a theme font maps to, not Times New Roman, as long as any of these stays on a style.
 THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
-STYLES_IN_USE = ("Normal", "Heading 1", "Heading 2", "Table Grid")
+STYLES_IN_USE = ("Normal", "Heading 1", "Heading 2", "Table Grid", "Header")
 # A4 is 210 mm wide; 30 mm and 15 mm margins leave 165 mm, split for the header and the signatures.
 TEXT_WIDTH = Mm(165)
 HEADER_COLUMNS = (Mm(62), Mm(103))
@@ -123,8 +123,7 @@ def _speak_vietnamese(document: Document) -> None:
         if language is None:
             language = OxmlElement("w:lang")
             properties.append(language)
-        for slot in ("w:val", "w:eastAsia", "w:bidi"):
-            language.set(qn(slot), LANGUAGE)
+        language.set(qn("w:val"), LANGUAGE)
 
 
 def _number_pages(document: Document) -> None:
@@ -137,27 +136,23 @@ def _number_pages(document: Document) -> None:
     add_field(paragraph, "PAGE", "")
 
 
-def add_field(paragraph: Paragraph, instruction: str, shown: str) -> Run:
-    """A field Word and LibreOffice work out as they lay the pages out (PAGE, NUMPAGES). `shown` is what
-    a reader that does not compute fields displays; the run holding it is returned to style."""
-    parts: list[tuple[str, str]] = [("begin", ""), ("instr", f" {instruction} "), ("separate", "")]
-    shown_run: Run | None = None
-    for kind, text in [*parts, ("result", shown), ("end", "")]:
-        run = paragraph.add_run()
-        if kind == "instr":
-            code = OxmlElement("w:instrText")
-            code.set(qn("xml:space"), "preserve")
-            code.text = text
-            run._r.append(code)
-        elif kind == "result":
-            run.text = text
-            shown_run = run
-        else:
-            mark = OxmlElement("w:fldChar")
-            mark.set(qn("w:fldCharType"), kind)
-            run._r.append(mark)
-    assert shown_run is not None
-    return shown_run
+def add_field(paragraph: Paragraph, instruction: str, shown: str) -> None:
+    """A field Word and LibreOffice work out as they lay the pages out (PAGE, NUMPAGES); `shown` is what a
+    reader that does not compute fields displays."""
+    _field_mark(paragraph, "begin")
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    paragraph.add_run()._r.append(code)
+    _field_mark(paragraph, "separate")
+    paragraph.add_run(shown)
+    _field_mark(paragraph, "end")
+
+
+def _field_mark(paragraph: Paragraph, kind: str) -> None:
+    mark = OxmlElement("w:fldChar")
+    mark.set(qn("w:fldCharType"), kind)
+    paragraph.add_run()._r.append(mark)
 
 
 def _use_times_new_roman(document: Document) -> None:

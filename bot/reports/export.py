@@ -1,4 +1,5 @@
-"""The machine-readable export: everything that was entered for one inspection, as JSON."""
+"""The machine-readable export: everything that was entered for one inspection, with its round (and the
+round's basis) and the follow-ups it opened, as JSON."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ from docx.text.paragraph import Paragraph
 from bot.answers import Value
 from bot.checklist.kinds import value_label
 from bot.checklist.model import Area, Checklist, Item, ItemType, criterion
-from bot.findings.people import addressed, described, member_line, stored_representative
+from bot.findings.people import described, member_line, stored_representative, without_salutation
 from bot.findings.results import AreaResult, Finding, achievements, area_results, shortcomings
 from bot.reports.archive import ordered_photos
 from bot.reports.data import InspectionReport, ReportContext
@@ -371,7 +371,7 @@ def _first_representative(report: InspectionReport) -> str | None:
     named = report.snapshot.remarks_of(RemarkKind.REPRESENTATIVE)
     if not named:
         return None
-    return addressed(stored_representative(named[0]).name).split(" ", 1)[1]
+    return without_salutation(stored_representative(named[0]).name)
 
 
 def _lead_name(members: list[Member]) -> str | None:
