@@ -90,13 +90,16 @@ class ReplyClock:
 
     def __init__(self, standin: BotApiStandIn, watch: dict[str, str] | None = None) -> None:
         self._original = standin.world.add_bot_message
+        self._original_edit = standin.world.bot_message_edited
         self._get_updates = standin.updates.get
         self._waiting: dict[int, _Waiter] = {}
         self._fetched: dict[int, float] = {}
         self.watch = watch or {}
         self.seen: Counter[str] = Counter()
         self.messages = 0
+        self.edits = 0
         standin.world.add_bot_message = self._record  # type: ignore[method-assign]
+        standin.world.bot_message_edited = self._record_edit  # type: ignore[method-assign]
         standin.updates.get = self._fetch  # type: ignore[method-assign]
         standin.calls = _TimedCalls(standin.calls, self)
 
@@ -119,13 +122,24 @@ class ReplyClock:
         now = time.perf_counter()
         if math.isnan(waiter.first_call):
             waiter.first_call = now
-        if method.lower().startswith("send"):
+        if method.lower().startswith(("send", "edit")):
             waiter.last_send = now
 
     def _record(self, *args: Any, **kwargs: Any) -> SentMessage:
         recorded = time.perf_counter()
         sent = self._original(*args, **kwargs)
         self.messages += 1
+        self._arrived(sent, recorded)
+        return sent
+
+    def _record_edit(self, sent: SentMessage) -> None:
+        """A question written into the message whose button was pressed is a reply like a new one."""
+        recorded = time.perf_counter()
+        self._original_edit(sent)
+        self.edits += 1
+        self._arrived(sent, recorded)
+
+    def _arrived(self, sent: SentMessage, recorded: float) -> None:
         for name, needle in self.watch.items():
             if needle in sent.text:
                 self.seen[name] += 1
@@ -137,7 +151,6 @@ class ReplyClock:
             waiter.future.set_result(
                 Trip(sent, arrived - waiter.queued, fetched - waiter.queued, waiter.first_call - waiter.queued)
             )
-        return sent
 
     async def round_trip(self, chat_id: int, act: Callable[[], object], predicate: Predicate, patience: float) -> Trip:
         """Runs `act` (which queues one update and returns its id) and waits for the reply.

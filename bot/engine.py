@@ -97,13 +97,14 @@ class Engine:
         async with self.store.transaction() as tx:
             if not await tx.delivery.claim_update(msg.key):
                 return []
-            turn = Turn(tx, msg, await catalogue_for(tx, msg))
+            turn = Turn(tx, msg, await catalogue_for(tx, msg), edits=self.abilities[msg.channel].edits)
             if msg.chat.kind is ChatKind.GROUP:
                 await self._group(turn)
             else:
                 await self._private(turn)
-            await owe(tx, turn.out)
-            return turn.out
+            replies = await turn.settled()
+            await owe(tx, replies)
+            return replies
 
     # --- routing -------------------------------------------------------------------------------
 

@@ -47,6 +47,7 @@ class Abilities(BaseModel):
     buttons: bool  # inline buttons under a message
     albums: bool  # several photos in one message
     files: bool  # documents uploaded into the chat
+    edits: bool  # a message sent can be rewritten, its buttons too
     own_ids: bool  # a person's id here is the bot's id for them: what /myid tells, what ADMIN_IDS names
 
 
@@ -166,12 +167,15 @@ class Say(BaseModel):
 
 
 class Edit(BaseModel):
-    """Rewrite an earlier message without its buttons; `html=None` only drops the buttons."""
+    """Rewrite an earlier message: with `html` and `buttons` when it now shows the next step (the next
+    question below what was answered in it), with `html` alone to freeze it; `html=None` only drops the
+    buttons."""
 
     kind: Literal["edit"] = "edit"
     chat_id: int
     message_id: int
     html: str | None = None
+    buttons: list[list[Button]] = Field(default_factory=list)
 
 
 class Toast(BaseModel):

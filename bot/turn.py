@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Literal
 
 from bot.events import Button, ChatKind, Edit, Incoming, Reply, Say, Toast
 from bot.texts import catalogue as texts
@@ -13,6 +14,23 @@ from storage.port import Tx
 
 # How long an album may keep arriving before its single acknowledgement goes out.
 BURST_QUIET = timedelta(seconds=1.5)
+# A message carrying what was answered in it and the next question stays well inside Telegram's 4,096
+# characters; beyond this the next question goes out as a message of its own.
+CARRY_LIMIT = 3500
+
+
+@dataclass
+class Carried:
+    """The tapped message, about to show the answered questions (`log`, the newest `line`) and then the
+    next question said in its chat."""
+
+    inspection_id: int
+    message_id: int
+    log: str
+    line: str
+    # "waiting" for the next question; "edited" into the message; "overflowed": sent as a new message
+    # starting with `line`, the tapped one too full to take it.
+    state: Literal["waiting", "edited", "overflowed"] = "waiting"
 
 
 @dataclass
@@ -22,7 +40,9 @@ class Turn:
     tx: Tx
     msg: Incoming
     t: Messages
+    edits: bool = False  # the channel can rewrite the message whose button was pressed
     out: list[Reply] = field(default_factory=list)
+    _carried: Carried | None = None
 
     def say(
         self,
@@ -34,9 +54,21 @@ class Turn:
         answer_from: int | None = None,
         free_text: bool = False,
     ) -> None:
+        target = self.msg.chat.id if chat_id is None else chat_id
+        carried = self._carried
+        if carried is not None and target == self.msg.chat.id and carried.state == "waiting":
+            shown = f"{carried.log}\n\n{html}" if carried.log else html
+            if len(shown) <= CARRY_LIMIT:
+                carried.state = "edited"
+                self.out.append(Edit(chat_id=target, message_id=carried.message_id, html=shown, buttons=buttons or []))
+                return
+            # Too long for one message: the next question starts a new one, which carries the answer
+            # just given; the full message keeps its (now stale) buttons rather than cost a second call.
+            carried.state = "overflowed"
+            html = f"{carried.line}\n\n{html}" if carried.line else html
         self.out.append(
             Say(
-                chat_id=self.msg.chat.id if chat_id is None else chat_id,
+                chat_id=target,
                 html=html,
                 buttons=buttons or [],
                 coalesce=coalesce,
@@ -52,6 +84,39 @@ class Turn:
         """Freezes the message whose button was pressed, optionally showing the answer it got."""
         if self.msg.tapped_message_id is not None:
             self.out.append(Edit(chat_id=self.msg.chat.id, message_id=self.msg.tapped_message_id, html=html))
+
+    async def carry(self, inspection_id: int, line: str = "") -> None:
+        """The message whose button was pressed keeps the questions answered in it, adds `line` for the
+        one just answered, and shows the next question said in this chat below them: one Bot API call
+        per tap instead of two, and the chat still reads as a record of what was answered. A channel
+        that cannot rewrite messages has the buttons dropped instead."""
+        message_id = self.msg.tapped_message_id
+        if message_id is None:
+            return
+        if not self.edits:
+            self.retire_buttons()
+            return
+        kept = await self.tx.delivery.log_of(self.msg.chat.id, inspection_id)
+        # A log belongs to the message showing it; a new message (after a typed answer) starts afresh.
+        # One sent as the next question (message_id None) is the message now tapped.
+        earlier = kept.log if kept is not None and kept.message_id in (message_id, None) else ""
+        log = f"{earlier}\n{line}" if earlier and line else earlier or line
+        self._carried = Carried(inspection_id, message_id, log, line)
+
+    async def settled(self) -> list[Reply]:
+        """The replies, once what the tapped message shows is recorded; frozen as it is when no question
+        followed in its chat."""
+        carried, self._carried = self._carried, None
+        if carried is None:
+            return self.out
+        chat_id = self.msg.chat.id
+        if carried.state == "overflowed":
+            await self.tx.delivery.keep_log(chat_id, carried.inspection_id, None, carried.line)
+            return self.out
+        if carried.state == "waiting":
+            self.retire_buttons(carried.log or None)
+        await self.tx.delivery.keep_log(chat_id, carried.inspection_id, carried.message_id, carried.log)
+        return self.out
 
 
 async def catalogue_of(tx: Tx, person_id: int, language_code: str | None = None) -> Messages:

@@ -152,8 +152,11 @@ class OutboxWorker:
         timeout = IDLE_CHECK_SECONDS
         if wake_at is not None:
             timeout = min(max((wake_at - now).total_seconds(), 0.05), IDLE_CHECK_SECONDS)
+        # Not `asyncio.wait_for`: on Python 3.11 it swallows a cancellation that arrives as the event is
+        # set, and this loop would then outlive `stop()`.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._wake.wait()
 
     async def _drain(self, chat_id: int, channel: Delivery) -> None:
         try:

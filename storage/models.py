@@ -120,6 +120,13 @@ class Inspection(Row):
     round_id: int | None = None
 
 
+class CarriedLog(Row):
+    """The answered questions a chat's current question message shows above it (see `carried_logs`)."""
+
+    message_id: int | None
+    log: str
+
+
 class Answer(Row):
     item_id: str
     area_id: str

@@ -21,6 +21,7 @@ from typing import Protocol
 
 from storage.models import (
     Answer,
+    CarriedLog,
     FollowUp,
     FollowUpEvent,
     FollowUpPhoto,
@@ -128,6 +129,12 @@ class DeliveryRepo(Protocol):
     async def remember_menu(self, chat_id: int, items: str) -> None: ...
 
     async def menu_of(self, chat_id: int) -> str | None: ...
+
+    async def log_of(self, chat_id: int, inspection_id: int) -> CarriedLog | None: ...
+
+    async def keep_log(self, chat_id: int, inspection_id: int, message_id: int | None, log: str) -> None:
+        """What the question message `message_id` (None: the next one sent) now shows above its question."""
+        ...
 
 
 class TeamsRepo(Protocol):

@@ -96,28 +96,31 @@ class Phone:
         self.user = user
         self.chat_id = chat_id if chat_id is not None else user.id
 
-    def seen(self) -> set[int]:
-        return {message.message_id for message in self.standin.sent(self.chat_id)}
+    def seen(self) -> int:
+        """A point to wait from, taken before acting so a fast reply is not missed: what the bot sends
+        after it, and a message it rewrites after it to show the next step, are news."""
+        return self.standin.mark(self.chat_id)
 
     async def say(self, text: str, expect: str | None = None) -> SentMessage:
         seen = self.seen()
         self.standin.send_text(self.user, text, chat_id=self.chat_id)
         return await self.next(expect, seen)
 
-    async def next(self, expect: str | None, seen: set[int]) -> SentMessage:
-        """The first message not in `seen` (taken before acting, so a fast reply is not missed)
-        that contains `expect`; edits of older messages do not count."""
+    async def next(self, expect: str | None, seen: int) -> SentMessage:
+        """The first message sent after `seen`, or rewritten after it with buttons (the tapped question
+        showing the next one), that contains `expect`; a message only frozen does not count."""
+        before = self.standin.world.sent_by_chat.get(self.chat_id, [])[:seen]  # `sent()` would move the mark
+        newest = max((message.message_id for message in before), default=0)
 
         def wanted(message: SentMessage) -> bool:
-            return message.message_id not in seen and (expect is None or expect in message.text)
+            news = message.message_id > newest or bool(message.buttons)
+            return news and (expect is None or expect in message.text)
 
-        return await self.standin.wait_for(self.chat_id, wanted, timeout=10)
+        return await self.standin.wait_for(self.chat_id, wanted, timeout=10, after=seen)
 
-    async def next_prompt(self, seen: set[int]) -> SentMessage:
+    async def next_prompt(self, seen: int) -> SentMessage:
         """The next question: every prompt of the conversation carries buttons."""
-        return await self.standin.wait_for(
-            self.chat_id, lambda m: m.message_id not in seen and bool(m.buttons), timeout=10
-        )
+        return await self.standin.wait_for(self.chat_id, lambda m: bool(m.buttons), timeout=10, after=seen)
 
     def last_with_buttons(self) -> SentMessage:
         for message in reversed(self.standin.sent(self.chat_id)):

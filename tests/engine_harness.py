@@ -15,6 +15,7 @@ from bot.events import (
     Chat,
     ChatKind,
     Command,
+    Edit,
     Event,
     Incoming,
     Location,
@@ -64,7 +65,7 @@ areas:
 
 # People here have Telegram-like ids: the engine is driven as Telegram's channel would drive it.
 CHANNEL = "telegram"
-ABILITIES = {CHANNEL: Abilities(groups=True, buttons=True, albums=True, files=True, own_ids=True)}
+ABILITIES = {CHANNEL: Abilities(groups=True, buttons=True, albums=True, files=True, edits=True, own_ids=True)}
 ADMIN = Person(id=100, name="Trần Quản Trị")
 INSPECTOR = Person(id=200, name="Nguyễn Văn An")
 STRANGER = Person(id=300, name="Người Lạ")
@@ -77,25 +78,35 @@ class Harness:
         self.engine = engine
         self._keys = itertools.count(1)
         self.last: list[Reply] = []
+        self._ids: list[int] = []
+        self._message_ids = itertools.count(1)
 
     @classmethod
-    async def open(cls, directory: Path, checklist: Checklist | None = None) -> Harness:
+    async def open(
+        cls, directory: Path, checklist: Checklist | None = None, abilities: Abilities = ABILITIES[CHANNEL]
+    ) -> Harness:
+        """`abilities`: Telegram's by default; a channel of numbered menus is driven the same way."""
         store = await Store.open(directory / "kiemtra.sqlite3")
         engine = Engine(
             store,
             checklist or parse_checklist(SMALL_CHECKLIST),
             admins=frozenset({ADMIN.id}),
             invite_link=lambda code: f"https://t.me/test_bot?start={code}",
-            abilities=ABILITIES,
+            abilities={CHANNEL: abilities},
             photo_dir=directory / "photos",
             max_photo_bytes=5 * 2**20,
         )
         await engine.start()
         return cls(store, engine)
 
-    async def send(self, person: Person, event: Event, chat: Chat | None = None, key: str | None = None) -> list[Reply]:
+    async def send(
+        self, person: Person, event: Event, chat: Chat | None = None, key: str | None = None, tapped: int | None = None
+    ) -> list[Reply]:
+        """`tapped`: the message carrying the pressed button, as a channel says (any message for a forged
+        or stale press)."""
         chat = chat or Chat(id=person.id, kind=ChatKind.PRIVATE)
-        tapped = 1 if isinstance(event, Tap) else None  # the message carrying the button, as a channel says
+        if isinstance(event, Tap) and tapped is None:
+            tapped = 1
         message = Incoming(
             key=key or f"t:{next(self._keys)}",
             channel=CHANNEL,
@@ -105,6 +116,8 @@ class Harness:
             tapped_message_id=tapped,
         )
         self.last = await self.engine.handle(message)
+        # Each message sent gets the id a channel would give it; a rewritten one keeps its own.
+        self._ids = [next(self._message_ids) if isinstance(r, Say) else getattr(r, "message_id", 0) for r in self.last]
         return self.last
 
     async def command(self, person: Person, name: str, args: str = "", group: bool = False) -> list[Reply]:
@@ -116,15 +129,20 @@ class Harness:
 
     async def tap(self, person: Person, label: str) -> list[Reply]:
         """Presses the button with this label on the newest message that has one."""
-        return await self.send(person, Tap(data=self.button(label)))
+        data, message_id = self.pressable(label)
+        return await self.send(person, Tap(data=data), tapped=message_id)
 
     def button(self, label: str) -> str:
-        for reply in reversed(self.last):
-            if isinstance(reply, Say):
+        return self.pressable(label)[0]
+
+    def pressable(self, label: str) -> tuple[str, int]:
+        """The data of the button with this label on the newest message that has one, and that message."""
+        for reply, message_id in reversed(list(zip(self.last, self._ids, strict=True))):
+            if isinstance(reply, (Say, Edit)):
                 for row in reply.buttons:
                     for button in row:
                         if label in button.label:
-                            return button.data
+                            return button.data, message_id
         raise AssertionError(f"no button {label!r} in {self.texts()}")
 
     async def photo(
@@ -142,7 +160,9 @@ class Harness:
         return await self.send(person, Location(latitude=lat, longitude=lon))
 
     def texts(self, replies: list[Reply] | None = None) -> str:
-        return "\n---\n".join(r.html for r in (self.last if replies is None else replies) if isinstance(r, Say))
+        """What the person reads: messages sent, and the tapped message rewritten to show the next step."""
+        shown = self.last if replies is None else replies
+        return "\n---\n".join(r.html for r in shown if isinstance(r, Say) or (isinstance(r, Edit) and r.buttons))
 
     async def make_team_with_inspector(self) -> str:
         replies = await self.command(ADMIN, "newteam", "Đoàn kiểm tra số 1", group=True)

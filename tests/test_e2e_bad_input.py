@@ -129,10 +129,11 @@ async def test_flood_control_and_server_errors_are_retried(tg: BotApiStandIn, tm
     async with running_bot(tg, tmp_path, SMALL):
         await team_with(tg, phone)
         await to_first_question(phone)
-        tg.inject_fault("sendMessage", status=429, retry_after=1, times=1)
-        tg.inject_fault("sendMessage", status=502, times=1)
+        # A tap costs one call: the answered question is rewritten into the next one.
+        tg.inject_fault("editMessageText", status=429, retry_after=1, times=1)
+        tg.inject_fault("editMessageText", status=502, times=1)
         await phone.tap("Đạt", "Mục 1/2 · Câu 2/2")
-        tg.inject_fault("sendMessage", drop=True, times=1)
+        tg.inject_fault("editMessageText", drop=True, times=1)
         await phone.tap("Có", "Mục 2/2 · Câu 1/4")
         await tg.wait_idle()
     assert len(tg.faults_triggered) == 3
@@ -147,12 +148,29 @@ async def test_a_reply_that_never_arrives_loses_no_answer(tg: BotApiStandIn, tmp
     async with running_bot(tg, tmp_path, SMALL):
         await team_with(tg, phone)
         await to_first_question(phone)
-        tg.inject_fault("sendMessage", status=400, description="Bad Request: chat not found", times=1)
+        tg.inject_fault("editMessageText", status=400, description="Bad Request: chat not found", times=1)
         tg.tap(INSPECTOR, phone.last_with_buttons(), "Đạt")
         await tg.wait_idle()
         assert not any("Câu 2/2" in m.text for m in tg.sent(INSPECTOR.id))
         await phone.say("/resume", "Mục 1/2 · Câu 2/2")
     assert await rows(tmp_path, "SELECT item_id, value FROM answers") == [("ke-hoach", "pass")]
+
+
+async def test_a_question_whose_message_is_gone_arrives_as_a_new_one(tg: BotApiStandIn, tmp_path: Path) -> None:
+    phone = Phone(tg, INSPECTOR)
+    async with running_bot(tg, tmp_path, SMALL):
+        await team_with(tg, phone)
+        first = await to_first_question(phone)
+        # The inspector deleted the question (or it is too old to edit): the next one is sent instead.
+        tg.inject_fault("editMessageText", status=400, description="Bad Request: message to edit not found", times=1)
+        following = await phone.tap("Đạt", "Mục 1/2 · Câu 2/2")
+        assert following.message_id != first.message_id
+        assert following.text.startswith("✓ 1.1 Đã ban hành kế hoạch KSTTHC năm? → Đạt\n\nMục 1/2 · Câu 2/2")
+        await phone.tap("Có", "Mục 2/2 · Câu 1/4")
+    assert await rows(tmp_path, "SELECT item_id, value FROM answers ORDER BY item_id") == [
+        ("co-du-thao", "yes"),
+        ("ke-hoach", "pass"),
+    ]
 
 
 async def to_photo_question(tg: BotApiStandIn, phone: Phone) -> None:

@@ -282,7 +282,7 @@ async def test_an_album_past_the_cap_over_telegram_gets_one_refusal(tg: BotApiSt
         seen = phone.seen()
         tg.send_album(TG_INSPECTOR, [jpeg(320, 240, label=f"album thu hai {n}") for n in range(5)])
         await tg.wait_idle(quiet=2)
-        fresh = [m.text for m in tg.sent(TG_INSPECTOR.id) if m.message_id not in seen]
+        fresh = [m.text for m in tg.sent(TG_INSPECTOR.id)[seen:]]
         # three of the second album fit; the two beyond the cap get one answer for the album
         acknowledged = VI.ALBUM_RECEIVED.format(count=3, total=PHOTOS_PER_ITEM) + "\n" + VI.PHOTO_MORE
         assert sorted(fresh) == sorted([acknowledged, VI.PHOTO_ITEM_FULL.format(limit=PHOTOS_PER_ITEM)])

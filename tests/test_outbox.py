@@ -98,3 +98,20 @@ async def test_a_reply_that_keeps_failing_unexpectedly_fails_once_told_and_the_c
         ("album", "failed"),
         ("next", "sent"),
     ]
+
+
+async def test_stopping_as_a_reply_is_owed_still_stops(tmp_path: Path) -> None:
+    """A reply owed at the very moment the bot shuts down (the engine wakes the worker, then SIGTERM)
+    must not keep the worker alive: the process would hang instead of exiting."""
+    store = await Store.open(tmp_path / "db.sqlite3")
+    try:
+        worker = OutboxWorker(store, {}, Identities(store))
+        worker.start()
+        await asyncio.sleep(0.05)  # asleep, waiting to be woken
+        worker.wake()
+        stopping = asyncio.create_task(worker.stop())
+        # On Python 3.11 the cancellation was swallowed and the worker went on until its next idle check.
+        done, _ = await asyncio.wait({stopping}, timeout=1)
+        assert done == {stopping}
+    finally:
+        await store.close()

@@ -164,7 +164,9 @@ async def h(tmp_path: Path) -> AsyncIterator[Harness]:
 
 
 def labels(h: Harness) -> list[str]:
-    return [button.label for reply in h.last if isinstance(reply, Say) for row in reply.buttons for button in row]
+    return [
+        button.label for reply in h.last if isinstance(reply, (Say, Edit)) for row in reply.buttons for button in row
+    ]
 
 
 async def test_lang_en_then_a_whole_inspection_in_english_while_the_group_reads_vietnamese(h: Harness) -> None:
@@ -176,14 +178,17 @@ async def test_lang_en_then_a_whole_inspection_in_english_while_the_group_reads_
     assert "Was the annual plan issued?" in question
     assert labels(h) == ["Pass", "Fail", "Partial", "N/A", "⬅️ Back"]
     await h.tap(INSPECTOR, "Fail")
-    frozen = next(reply.html for reply in h.last if isinstance(reply, Edit))
-    assert frozen is not None and frozen.endswith("→ <b>Fail</b>")
+    (rewritten,) = [reply for reply in h.last if isinstance(reply, Edit)]  # the answered one asks for a note
+    assert rewritten.html is not None and "Was the annual plan issued? → <b>Fail</b>" in rewritten.html
     assert "Briefly describe the shortcoming" in h.texts()
     await h.text(INSPECTOR, "Kế hoạch ban hành muộn")
     assert labels(h)[:2] == ["Yes", "No"]
     assert "Có dự thảo văn bản quy định TTHC không?" in h.texts()  # no English for it: the Vietnamese
     await h.tap(INSPECTOR, "Yes")
     await h.tap(INSPECTOR, "N/A")
+    # Both taps rewrote one message: it lists what was answered in it, then asks the next question.
+    log = "✓ <b>1.2</b> Có dự thảo văn bản quy định TTHC không? → <b>Yes</b>\n✓ <b>2.1</b> Bảng niêm yết TTHC dễ"
+    assert h.texts().startswith(log)
     assert "Type a number." in h.texts()
     assert "Saved: <b>95</b>" in h.texts(await h.text(INSPECTOR, "95"))
     assert "Photo evidence</b> (optional)" in h.texts()

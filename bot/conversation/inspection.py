@@ -201,7 +201,7 @@ class Conversation:
             turn.say(turn.t.CANCELLED.format(id=inspection.id))
             return True
         if action is Action.CANCEL_NO:
-            turn.retire_buttons()
+            await turn.carry(inspection.id)
             await self.prompt(turn, inspection)
             return True
         if action is Action.BACK:
@@ -209,7 +209,7 @@ class Conversation:
             if target is None:
                 turn.toast(turn.t.FIRST_STEP, alert=False)
                 return True
-            turn.retire_buttons()
+            await turn.carry(inspection.id)
             await self.prompt(turn, await self._move(turn, inspection, target))
             return True
         handler = {
@@ -232,14 +232,14 @@ class Conversation:
         source = await turn.tx.inspections.get(int(token.arg))
         if source is None or source.team_id != inspection.team_id or not source.unit:
             return False
-        turn.retire_buttons()
+        await turn.carry(inspection.id, turn.t.SUMMARY_UNIT.format(unit=esc(source.unit)))
         await self._set_unit(turn, inspection, source.unit)
         return True
 
     async def _tap_location(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
         if token.action is not Action.SKIP:
             return False
-        turn.retire_buttons()
+        await turn.carry(inspection.id)
         await self.prompt(turn, await self._move(turn, inspection, flow.entry(checklist, 0)))
         return True
 
@@ -247,27 +247,34 @@ class Conversation:
         _, area, _, item = checklist.at(inspection.pos)
         if token.action is Action.SKIP and not item.required:
             await turn.tx.inspections.delete_answer(inspection.id, item.id)
-            turn.retire_buttons(self._frozen(turn, checklist, inspection, turn.t.SKIPPED))
+            await turn.carry(inspection.id, self._answered(turn, checklist, inspection, turn.t.SKIPPED))
             await self.prompt(turn, await self._move(turn, inspection, flow.entry(checklist, inspection.pos + 1)))
             return True
         if token.action is not Action.VALUE or token.arg not in kind_of(item).choices:
             return False
         await turn.tx.inspections.save_answer(inspection.id, area.id, item.id, token.arg, turn.msg.person.id)
-        turn.retire_buttons(self._frozen(turn, checklist, inspection, value_label(turn.t, item, token.arg)))
         target = flow.after_value(checklist, inspection.pos, token.arg)
+        # A note asked next shows the question with its answer; its line comes when the note is skipped.
+        asks_note = target == (Stage.NOTE, inspection.pos)
+        chosen = value_label(turn.t, item, token.arg)
+        await turn.carry(inspection.id, "" if asks_note else self._answered(turn, checklist, inspection, chosen))
         await self.prompt(turn, await self._move(turn, inspection, target))
         return True
 
-    def _frozen(self, turn: Turn, checklist: Checklist, inspection: Inspection, chosen: str) -> str:
-        """The answered question stays in the chat history with its answer, without live buttons."""
+    def _answered(self, turn: Turn, checklist: Checklist, inspection: Inspection, chosen: str) -> str:
+        """The answered question's line in the message it was answered in, which the next question
+        replaces: the chat stays a record of what was answered."""
         _, _, _, item = checklist.at(inspection.pos)
-        header = prompts.item_header(turn.t, checklist, inspection.pos)
-        return f"{header}\n\n{esc(item.prompt_in(turn.t.lang))}\n→ <b>{esc(chosen)}</b>"
+        where = prompts.number(checklist, inspection.pos)
+        return turn.t.LOG_ANSWER.format(where=where, prompt=esc(item.prompt_in(turn.t.lang)), answer=esc(chosen))
 
     async def _tap_note(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
         if token.action is not Action.SKIP:
             return False
-        turn.retire_buttons()
+        _, _, _, item = checklist.at(inspection.pos)
+        answer = await turn.tx.inspections.answer(inspection.id, item.id)
+        chosen = value_label(turn.t, item, answer.value) if answer else turn.t.SKIPPED
+        await turn.carry(inspection.id, self._answered(turn, checklist, inspection, chosen))
         await self.prompt(turn, await self._move(turn, inspection, flow.after_note(checklist, inspection.pos)))
         return True
 
@@ -284,7 +291,8 @@ class Conversation:
                 await turn.tx.inspections.save_answer(inspection.id, area.id, item.id, str(count), turn.msg.person.id)
             else:
                 await turn.tx.inspections.delete_answer(inspection.id, item.id)
-        turn.retire_buttons()
+        line = turn.t.LOG_PHOTOS.format(where=prompts.number(checklist, inspection.pos), count=count) if count else ""
+        await turn.carry(inspection.id, line)
         await self.prompt(turn, await self._move(turn, inspection, flow.entry(checklist, inspection.pos + 1)))
         return True
 
@@ -295,7 +303,7 @@ class Conversation:
         elif token.action not in (Action.DONE, Action.SKIP):
             return False
         following = flow.AFTER_REMARKS[inspection.stage]
-        turn.retire_buttons()
+        await turn.carry(inspection.id)
         await self.prompt(turn, await turn.tx.inspections.move(inspection, following, checklist.item_count))
         return True
 

@@ -28,6 +28,12 @@ def position(t: Messages, checklist: Checklist, pos: int) -> str:
     )
 
 
+def number(checklist: Checklist, pos: int) -> str:
+    """'3.2': area and question, short enough to lead a line of what was answered."""
+    area_index, _, item_index, _ = checklist.at(pos)
+    return f"{area_index + 1}.{item_index + 1}"
+
+
 def nav_row(t: Messages, inspection: Inspection, skippable: bool) -> list[Button]:
     row = [button(inspection, t.BACK, Action.BACK)]
     if skippable:

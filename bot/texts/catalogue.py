@@ -111,6 +111,8 @@ class Messages(BaseModel):
     QUESTION_NUMBER: str
     QUESTION_TEXT: str
     ANSWERED: str
+    LOG_ANSWER: str
+    LOG_PHOTOS: str
     NEEDS_BUTTON: str
     BLANK_TEXT: str
     NEEDS_NUMBER: str

@@ -38,7 +38,7 @@ from storage.port import Store
 
 log = logging.getLogger(__name__)
 
-ABILITIES = Abilities(groups=True, buttons=True, albums=True, files=True, own_ids=True)
+ABILITIES = Abilities(groups=True, buttons=True, albums=True, files=True, edits=True, own_ids=True)
 POLL_TIMEOUT_SECONDS = 20
 # What python-telegram-bot's builder gives a bot by default: replies to many chats go out side by side.
 CONNECTIONS = 256

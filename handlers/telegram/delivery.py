@@ -47,6 +47,10 @@ def keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
     )
 
 
+# Telegram's words for a message the bot can no longer rewrite: deleted by the person, or too old.
+UNEDITABLE = ("message to edit not found", "message can't be edited", "message_id_invalid")
+
+
 def markup(reply: Say) -> InlineKeyboardMarkup | ForceReply | None:
     """Buttons when there are any; otherwise, for a question put to one person in a group, a reply box
     opened for them alone (the bot in privacy mode sees only replies to its own messages)."""
@@ -175,7 +179,22 @@ class TelegramSteps:
         if reply.html is None:
             return await self.bot.edit_message_reply_markup(reply.chat_id, reply.message_id, reply_markup=None)
         text = split_html(reply.html, MessageLimit.MAX_TEXT_LENGTH)[0]
-        return await self.bot.edit_message_text(text, reply.chat_id, reply.message_id, parse_mode=ParseMode.HTML)
+        buttons = keyboard(reply.buttons) if reply.buttons else None
+        try:
+            return await self.bot.edit_message_text(
+                text, reply.chat_id, reply.message_id, parse_mode=ParseMode.HTML, reply_markup=buttons
+            )
+        except BadRequest as error:
+            # The next question must reach the inspector even when the message it was to replace is gone
+            # or can no longer be edited: it goes out as a message of its own.
+            if buttons is None or not any(gone in error.message.lower() for gone in UNEDITABLE):
+                raise
+            log.warning(
+                "editing message %s in chat %s failed (%s); sending it anew", reply.message_id, reply.chat_id, error
+            )
+            return await self.bot.send_message(
+                reply.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=buttons, disable_web_page_preview=True
+            )
 
     def _photos(self, reply: Photos) -> list[Step]:
         chunks = [reply.photos[start : start + 10] for start in range(0, len(reply.photos), 10)]

@@ -53,7 +53,7 @@ from storage.port import Store
 # What the demo says comes from the message catalogue (DEMO_* keys); the demo speaks Vietnamese.
 T = texts.VI
 NAME = "terminal"
-ABILITIES = Abilities(groups=True, buttons=False, albums=False, files=False, own_ids=False)
+ABILITIES = Abilities(groups=True, buttons=False, albums=False, files=False, edits=False, own_ids=False)
 # The ids the terminal's person and simulated group have on this channel; a kept data directory keeps
 # the bot's ids for them, so a later run continues the same draft.
 PERSON, GROUP = "person", "group"

@@ -37,7 +37,7 @@ from storage.port import Store
 
 log = logging.getLogger(__name__)
 
-ABILITIES = Abilities(groups=False, buttons=False, albums=False, files=False, own_ids=False)
+ABILITIES = Abilities(groups=False, buttons=False, albums=False, files=False, edits=False, own_ids=False)
 UNAUTHORIZED = 401
 STOP_GRACE_SECONDS = 10.0
 

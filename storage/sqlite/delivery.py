@@ -7,6 +7,7 @@ from datetime import datetime
 
 from storage.clock import utcnow
 from storage.models import (
+    CarriedLog,
     InboxRow,
     OutboxRow,
     OutboxStatus,
@@ -32,6 +33,9 @@ class SqliteDelivery(Queries):
     async def forget_before(self, moment: datetime) -> None:
         await self._run("DELETE FROM processed_updates WHERE processed_at < ?", (timestamp(moment),))
         await self._run("DELETE FROM outbox WHERE status != 'pending' AND created_at < ?", (timestamp(moment),))
+        await self._run(
+            "DELETE FROM carried_logs WHERE inspection_id NOT IN (SELECT id FROM inspections WHERE status = 'draft')"
+        )
 
     async def inbox_add(self, rows: Collection[tuple[str, str]]) -> None:
         now = timestamp(utcnow())
@@ -118,3 +122,17 @@ class SqliteDelivery(Queries):
     async def menu_of(self, chat_id: int) -> str | None:
         row = await self._one("SELECT items FROM menus WHERE chat_id = ?", (chat_id,))
         return str(row[0]) if row else None
+
+    async def log_of(self, chat_id: int, inspection_id: int) -> CarriedLog | None:
+        row = await self._one(
+            "SELECT message_id, log FROM carried_logs WHERE chat_id = ? AND inspection_id = ?", (chat_id, inspection_id)
+        )
+        return CarriedLog.model_validate(dict(row)) if row else None
+
+    async def keep_log(self, chat_id: int, inspection_id: int, message_id: int | None, log: str) -> None:
+        await self._run(
+            """INSERT INTO carried_logs (chat_id, inspection_id, message_id, log) VALUES (?, ?, ?, ?)
+               ON CONFLICT (chat_id, inspection_id)
+               DO UPDATE SET message_id = excluded.message_id, log = excluded.log""",
+            (chat_id, inspection_id, message_id, log),
+        )

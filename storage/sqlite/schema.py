@@ -256,6 +256,19 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX join_failures_person ON join_failures(person_id, at)",
     ],
     [
+        # What the message under an inspector's thumb shows above its question: the questions answered
+        # in it, one line each. A tap rewrites that message (one Bot API call) instead of freezing it and
+        # sending the next question (two). `message_id` NULL: the next question went out as a new message
+        # carrying `log`. Dropped once the inspection is no longer a draft.
+        """CREATE TABLE carried_logs (
+            chat_id INTEGER NOT NULL,
+            inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+            message_id INTEGER,
+            log TEXT NOT NULL,
+            PRIMARY KEY (chat_id, inspection_id)
+        )""",
+    ],
+    [
         # The legal basis of a round (the decision or plan that set the inspection up), printed as the
         # "Căn cứ …" of every record and of the round's report; NULL: REPORT_BASIS, else dots to fill in.
         "ALTER TABLE rounds ADD COLUMN basis TEXT",

@@ -198,8 +198,7 @@ class BotApiMethods:
         if _inline_part(markup):
             message["reply_markup"] = markup
         sent.message = message
-        sent.changed_at = self.world.tick()
-        self.world.notify_changed()
+        self.world.bot_message_edited(sent)
         return copy.deepcopy(message)
 
     @staticmethod

@@ -246,6 +246,11 @@ class World:
         self.notify_changed()
         return sent
 
+    def bot_message_edited(self, sent: SentMessage) -> None:
+        """The bot rewrote `sent` (its newest revision is already recorded); one hook for every edit."""
+        sent.changed_at = self.tick()
+        self.notify_changed()
+
     def fill_mentions(self, entities: list[JsonDict]) -> list[JsonDict]:
         """Complete ``text_mention`` users; mentions of people the bot cannot know are dropped."""
         result: list[JsonDict] = []
