@@ -44,7 +44,7 @@ import time
 import tracemalloc
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -287,7 +287,7 @@ async def _fill(data_dir: Path, checklist: Checklist, round_name: str, plans: li
             await tx.inspections.register_checklist(checklist.id, checklist.version, checklist.canonical_json())
             team = await tx.teams.create("Đoàn kiểm tra KSTTHC số 1", -100123, *LEAD, "bench", "BENCH1")
             for user_id, name in INSPECTORS:
-                await tx.teams.add_member(team.id, user_id, name)
+                await tx.teams.add_member(team.id, user_id, name, datetime.now(UTC))
             opened = await tx.rounds.open(team.id, round_name, *LEAD)
         for start in range(0, len(plans), 50):  # a commit every 50 inspections
             async with store.transaction() as tx:

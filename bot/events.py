@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
@@ -155,6 +156,8 @@ class Say(BaseModel):
     selective force-reply), so in a group the answer reaches a bot that only sees replies to itself.
     `free_text` says a typed answer is expected beside the buttons (a unit, a number, a note): a channel
     that shows buttons as a numbered menu must then not read "1" as the first choice.
+    `notice` (someone joined) waits for every other reply due in its chat; `held_until` keeps a reply
+    back until then (the end of the minute whose notices it gathers).
     """
 
     kind: Literal["say"] = "say"
@@ -164,6 +167,8 @@ class Say(BaseModel):
     coalesce: str | None = None
     answer_from: int | None = None
     free_text: bool = False
+    notice: bool = False
+    held_until: datetime | None = None
 
 
 class Edit(BaseModel):

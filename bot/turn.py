@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
 from bot.events import Button, ChatKind, Edit, Incoming, Reply, Say, Toast
@@ -53,6 +53,8 @@ class Turn:
         coalesce: str | None = None,
         answer_from: int | None = None,
         free_text: bool = False,
+        notice: bool = False,
+        held_until: datetime | None = None,
     ) -> None:
         target = self.msg.chat.id if chat_id is None else chat_id
         carried = self._carried
@@ -74,6 +76,8 @@ class Turn:
                 coalesce=coalesce,
                 answer_from=answer_from,
                 free_text=free_text,
+                notice=notice,
+                held_until=held_until,
             )
         )
 
@@ -143,6 +147,10 @@ async def owe(tx: Tx, replies: list[Reply]) -> None:
     for reply in ordered:
         if isinstance(reply, Toast):
             continue
-        coalesce = reply.coalesce if isinstance(reply, Say) else None
+        say = reply if isinstance(reply, Say) else None
+        coalesce = say.coalesce if say else None
         not_before = now + BURST_QUIET if coalesce else now
-        await tx.delivery.outbox_add(reply.chat_id, reply.model_dump_json(), coalesce, not_before)
+        if say and say.held_until:
+            not_before = say.held_until
+        notice = say is not None and say.notice
+        await tx.delivery.outbox_add(reply.chat_id, reply.model_dump_json(), coalesce, not_before, notice)

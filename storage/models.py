@@ -56,6 +56,7 @@ class Team(Row):
     join_code: str = ""
     codes_at: datetime | None = None
     roster_version: int = 0
+    joins_told_at: datetime | None = None
 
 
 class Identity(Row):
@@ -291,3 +292,4 @@ class OutboxRow(Row):
     progress: int
     status: OutboxStatus
     last_error: str | None
+    notice: bool = False

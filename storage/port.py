@@ -92,8 +92,11 @@ class DeliveryRepo(Protocol):
         """Updates committed but not yet processed; `prefix` picks one channel's (keys are `tg:…`, `zalo:…`)."""
         ...
 
-    async def outbox_add(self, chat_id: int, body: str, coalesce_key: str | None, not_before: datetime) -> None:
-        """A reply in a burst (an album's acknowledgement) replaces the one still waiting before it."""
+    async def outbox_add(
+        self, chat_id: int, body: str, coalesce_key: str | None, not_before: datetime, notice: bool = False
+    ) -> None:
+        """A reply in a burst (an album's acknowledgement) replaces the one still waiting before it. A
+        `notice` goes out after every other reply due in its chat."""
         ...
 
     async def outbox_due_chats(self, now: datetime) -> list[int]:
@@ -105,7 +108,8 @@ class DeliveryRepo(Protocol):
         """The reply to send next in this chat, or None while the chat must wait.
 
         Replies to one chat go out in the order they were decided: one waiting for a retry holds back
-        those after it. Only a burst's acknowledgement, deliberately deferred, lets later ones pass.
+        those after it. Only a burst's acknowledgement, deliberately deferred, lets later ones pass, and
+        notices wait for every other reply of the chat.
         """
         ...
 
@@ -166,9 +170,15 @@ class TeamsRepo(Protocol):
         """The lead first, then inspectors in the order they joined; removed ones are not members."""
         ...
 
-    async def add_member(self, team_id: int, user_id: int, name: str) -> None:
+    async def add_member(self, team_id: int, user_id: int, name: str, joined_at: datetime) -> None:
         """Joins, or joins again after being removed."""
         ...
+
+    async def joined_after(self, team_id: int, moment: datetime) -> list[str]:
+        """Names of the members who joined after `moment`, in the order they joined."""
+        ...
+
+    async def joins_told(self, team_id: int, at: datetime) -> None: ...
 
     async def remove_member(self, team_id: int, user_id: int, removed_by: int) -> None:
         """The person stops being a member; who removed them and when are kept."""

@@ -21,7 +21,7 @@ from tests.e2e import (
     to_first_question,
 )
 from tests.engine_harness import SMALL_CHECKLIST
-from tests.standin import BotApiStandIn, SentMessage
+from tests.standin import BotApiStandIn, FakeUser, SentMessage
 from tests.test_e2e_reports import submit_small
 
 SMALL = parse_checklist(SMALL_CHECKLIST)
@@ -176,3 +176,24 @@ async def test_stale_forged_foreign_and_non_lead_presses_remove_nobody(tg: BotAp
     removed = await rows(tmp_path, "SELECT user_id, removed_by FROM members WHERE removed_at IS NOT NULL")
     assert removed == [(INSPECTOR.id, ADMIN.id)]
     assert tg.errors_returned == []
+
+
+async def test_a_wave_of_joins_never_holds_the_group_s_results_back(tg: BotApiStandIn, tmp_path: Path) -> None:
+    """Sixty people open the link at once, then the lead asks for the results: at Telegram's twenty
+    messages a minute in a group, sixty notices would hold the answer back for two minutes."""
+    lead = Phone(tg, ADMIN, GROUP_ID)
+    async with running_bot(tg, tmp_path, SMALL):
+        code = await create_team(tg)
+        people = [Phone(tg, FakeUser(id=7000 + n, first_name="Cán bộ", last_name=f"{n:02d}")) for n in range(60)]
+        for phone in people:
+            tg.send_text(phone.user, f"/start {code}", chat_id=phone.chat_id)
+        for phone in people:
+            await phone.next("Bạn đã tham gia đoàn", 0)
+        seen = lead.seen()
+        tg.send_text(ADMIN, "/summary", chat_id=GROUP_ID)
+        answer = await lead.next("phiên", seen)
+        assert "tham gia đoàn" not in answer.text
+        told = [m.text for m in tg.sent(GROUP_ID) if "tham gia đoàn" in m.text]
+        assert len(told) <= 1  # the first at once; the others together at the end of the minute
+        await tg.wait_idle()
+    assert await rows(tmp_path, "SELECT COUNT(*) FROM members WHERE user_id >= 7000") == [(60,)]

@@ -1,4 +1,4 @@
-"""Migration 8 on a database an older bot left: remarks and group questions survive the rebuilt tables,
+"""Migration 9 on a database an older bot left: remarks and group questions survive the rebuilt tables,
 and the new kinds of rows go in."""
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from tests.old_schema import schema_up_to
 
 def database_before_this_change(path: Path) -> None:
     """A team with a submitted inspection, two remarks, a follow-up and the lead halfway through marking
-    it fixed, as migration 7 left them."""
+    it fixed, as migration 8 left them."""
     now = utcnow().isoformat()
     with closing(sqlite3.connect(path)) as db:
-        schema_up_to(db, 7)
+        schema_up_to(db, 8)
         db.execute("INSERT INTO checklists VALUES ('c', 1, '{}', ?)", (now,))
         db.execute(
             "INSERT INTO teams (name, group_chat_id, lead_id, invite_code, join_code, created_at) "

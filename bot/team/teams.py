@@ -31,6 +31,9 @@ JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 JOIN_LENGTH = 8
 WRONG_CODES_PER_HOUR = 5
 WRONG_CODES_WINDOW = timedelta(hours=1)
+# Joins told to the group together after one told at once; the names in that message, the rest counted.
+JOINS_FOLDED = timedelta(minutes=1)
+JOINS_NAMED = 30
 
 
 def shown_code(code: str) -> str:
@@ -131,9 +134,30 @@ class Teams:
             # The right code, but one they had before the lead removed them: only a newer one lets them back.
             turn.say(turn.t.REJOIN_REFUSED.format(team=esc(team.name)))
             return
-        await turn.tx.teams.add_member(team.id, person.id, person.name)
+        await turn.tx.teams.add_member(team.id, person.id, person.name, now)
         turn.say(turn.t.JOINED.format(name=esc(person.name), team=esc(team.name)))
-        turn.say(texts.VI.JOINED_GROUP.format(name=esc(person.name)), chat_id=team.group_chat_id)
+        await self._tell_group_joined(turn, team, person.name, now)
+
+    async def _tell_group_joined(self, turn: Turn, team: Team, name: str, now: datetime) -> None:
+        """At most one notice at once per minute: a whole class joining from a projected link must not
+        hold the group's results back (Telegram sends 20 messages a minute to a group). Who joins in the
+        minute after a notice is told in one message at the minute's end."""
+        told = team.joins_told_at
+        if told is None or now >= told + JOINS_FOLDED:
+            await turn.tx.teams.joins_told(team.id, now)
+            turn.say(texts.VI.JOINED_GROUP.format(name=esc(name)), chat_id=team.group_chat_id, notice=True)
+            return
+        names = await turn.tx.teams.joined_after(team.id, told)
+        shown = ", ".join(esc(n) for n in names[:JOINS_NAMED])
+        if len(names) > JOINS_NAMED:
+            shown += " " + texts.VI.JOINED_GROUP_MORE.format(count=len(names) - JOINS_NAMED)
+        turn.say(
+            texts.VI.JOINED_GROUP_MANY.format(count=len(names), names=shown),
+            chat_id=team.group_chat_id,
+            coalesce=f"joined:{team.id}:{told.isoformat()}",
+            notice=True,
+            held_until=told + JOINS_FOLDED,
+        )
 
     def _locked(self, turn: Turn, failures: list[datetime]) -> None:
         """When they may try again: an hour after the oldest of their last wrong codes. Guesses sent in a

@@ -69,6 +69,8 @@ class Messages(BaseModel):
     JOINED: str
     ALREADY_MEMBER: str
     JOINED_GROUP: str
+    JOINED_GROUP_MANY: str
+    JOINED_GROUP_MORE: str
     NEWTEAM_IN_PRIVATE: str
     NEWTEAM_NOT_ADMIN: str
     NEWTEAM_USAGE: str

@@ -19,6 +19,8 @@ class SqliteDelivery(Queries):
     # The replies a chat's next send is chosen from: all pending ones in order, except a burst's
     # acknowledgement (deliberately deferred) that is not due yet, which later replies may pass.
     _SENDABLE = "status = 'pending' AND (coalesce_key IS NULL OR not_before <= :now)"
+    # In the order decided, notices after everything else.
+    _ORDER = "ORDER BY notice, id"
 
     async def claim_update(self, key: str) -> bool:
         changed = await self._run(
@@ -52,7 +54,9 @@ class SqliteDelivery(Queries):
         )
         return [InboxRow.model_validate(dict(r)) for r in rows]
 
-    async def outbox_add(self, chat_id: int, body: str, coalesce_key: str | None, not_before: datetime) -> None:
+    async def outbox_add(
+        self, chat_id: int, body: str, coalesce_key: str | None, not_before: datetime, notice: bool = False
+    ) -> None:
         if coalesce_key is not None:
             await self._run(
                 """UPDATE outbox SET status = 'superseded', finished_at = ?
@@ -60,25 +64,25 @@ class SqliteDelivery(Queries):
                 (timestamp(utcnow()), chat_id, coalesce_key),
             )
         await self._run(
-            """INSERT INTO outbox (chat_id, body, coalesce_key, not_before, created_at)
-               VALUES (?, ?, ?, ?, ?)""",
-            (chat_id, body, coalesce_key, timestamp(not_before), timestamp(utcnow())),
+            """INSERT INTO outbox (chat_id, body, coalesce_key, not_before, created_at, notice)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            (chat_id, body, coalesce_key, timestamp(not_before), timestamp(utcnow()), int(notice)),
         )
 
     async def outbox_due_chats(self, now: datetime) -> list[int]:
         rows = await self._all(
-            f"""SELECT o.chat_id FROM outbox o
-                JOIN (SELECT chat_id, MIN(id) AS head FROM outbox WHERE {self._SENDABLE} GROUP BY chat_id) h
-                  ON o.id = h.head
-                WHERE o.not_before <= :now""",
+            f"""SELECT chat_id FROM (
+                    SELECT chat_id, not_before, ROW_NUMBER() OVER (PARTITION BY chat_id {self._ORDER}) AS place
+                    FROM outbox WHERE {self._SENDABLE})
+                WHERE place = 1 AND not_before <= :now""",
             {"now": timestamp(now)},
         )
         return [int(r["chat_id"]) for r in rows]
 
     async def outbox_next(self, chat_id: int, now: datetime) -> OutboxRow | None:
         row = await self._one(
-            f"""SELECT id, chat_id, body, coalesce_key, not_before, attempts, progress, status, last_error
-                FROM outbox WHERE chat_id = :chat AND {self._SENDABLE} ORDER BY id LIMIT 1""",
+            f"""SELECT id, chat_id, body, coalesce_key, not_before, attempts, progress, status, last_error, notice
+                FROM outbox WHERE chat_id = :chat AND {self._SENDABLE} {self._ORDER} LIMIT 1""",
             {"chat": chat_id, "now": timestamp(now)},
         )
         if row is None or datetime.fromisoformat(row["not_before"]) > now:

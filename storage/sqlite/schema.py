@@ -269,6 +269,14 @@ MIGRATIONS: list[list[str]] = [
         )""",
     ],
     [
+        # A notice (someone joined) goes out only when the chat has nothing else due: at Telegram's 20
+        # messages a minute in a group, results and documents must not queue behind a wave of joins.
+        "ALTER TABLE outbox ADD COLUMN notice INTEGER NOT NULL DEFAULT 0",
+        # When the group was last told at once that someone joined; joins in the minute after that are
+        # told together, in one message at its end.
+        "ALTER TABLE teams ADD COLUMN joins_told_at TEXT",
+    ],
+    [
         # The legal basis of a round (the decision or plan that set the inspection up), printed as the
         # "Căn cứ …" of every record and of the round's report; NULL: REPORT_BASIS, else dots to fill in.
         "ALTER TABLE rounds ADD COLUMN basis TEXT",

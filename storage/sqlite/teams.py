@@ -79,14 +79,25 @@ class SqliteTeams(Queries):
         )
         return [Member.model_validate(dict(r)) for r in rows]
 
-    async def add_member(self, team_id: int, user_id: int, name: str) -> None:
+    async def add_member(self, team_id: int, user_id: int, name: str, joined_at: datetime) -> None:
         await self._run(
             """INSERT INTO members (team_id, user_id, role, name, joined_at) VALUES (?, ?, ?, ?, ?)
                ON CONFLICT (team_id, user_id) DO UPDATE SET
                    name = excluded.name, joined_at = excluded.joined_at, removed_at = NULL, removed_by = NULL""",
-            (team_id, user_id, Role.INSPECTOR.value, name, timestamp(utcnow())),
+            (team_id, user_id, Role.INSPECTOR.value, name, timestamp(joined_at)),
         )
         await self._roster_changed(team_id)
+
+    async def joined_after(self, team_id: int, moment: datetime) -> list[str]:
+        rows = await self._all(
+            """SELECT name FROM members WHERE team_id = ? AND joined_at > ? AND removed_at IS NULL
+               ORDER BY joined_at, user_id""",
+            (team_id, timestamp(moment)),
+        )
+        return [str(r["name"]) for r in rows]
+
+    async def joins_told(self, team_id: int, at: datetime) -> None:
+        await self._run("UPDATE teams SET joins_told_at = ? WHERE id = ?", (timestamp(at), team_id))
 
     async def remove_member(self, team_id: int, user_id: int, removed_by: int) -> None:
         await self._run(
