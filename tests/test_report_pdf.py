@@ -72,6 +72,8 @@ async def test_the_printed_record_ends_its_text_with_the_signatures_and_counts_i
     signed = check_closing(pages)
     assert "PHỤ LỤC: ẢNH MINH CHỨNG" in pages[signed]  # the appendix starts on the next page
     assert "Căn cứ" in pages[0] and "BIÊN BẢN" in pages[0]
+    for page in pages:  # an area's name and verdict go over the page break with its table
+        assert not page.strip().splitlines()[-1].strip().startswith("Đánh giá chung"), page
     # Decree 30: no number on the first page, then centred at the top.
     assert pages[0].split()[0] == "UBND"
     assert [page.split()[0] for page in pages[1:]] == [str(number) for number in range(2, len(pages) + 1)]

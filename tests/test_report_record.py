@@ -163,6 +163,18 @@ def test_the_closing_line_and_the_signatures_are_kept_together(photo_dir: Path) 
     assert document.styles["Heading 1"].paragraph_format.keep_with_next  # the heading, by its style
 
 
+def test_an_areas_verdict_stays_with_its_table_and_no_row_is_torn_across_pages(photo_dir: Path) -> None:
+    document = write(inspection_report(photo_dir, 1), photo_dir)
+    body = list(document.iter_inner_content())
+    verdicts = [i for i, block in enumerate(body) if getattr(block, "text", "").startswith("Đánh giá chung")]
+    assert len(verdicts) == 8
+    for index in verdicts:
+        assert body[index].paragraph_format.keep_with_next  # type: ignore[union-attr]
+        assert isinstance(body[index + 1], Table)
+    for table in document.tables[1:-1]:  # the grids between the header block and the signatures
+        assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
+
+
 def with_remarks(report: InspectionReport, *remarks: tuple[RemarkKind, str]) -> InspectionReport:
     added = [Remark(kind=kind, text=text, created_at=report.inspection.created_at) for kind, text in remarks]
     snapshot = report.snapshot.model_copy(update={"remarks": report.snapshot.remarks + added})
@@ -278,11 +290,11 @@ def test_results_list_strengths_every_shortcoming_with_its_note_and_the_recommen
     lines = document_lines(write(report, photo_dir))
 
     achieved = between(lines, "1. Kết quả đạt được", "2. Tồn tại, hạn chế")
-    assert "- Cán bộ một cửa nhiệt tình, đeo thẻ đầy đủ" in achieved
+    assert achieved[-1] == "- Cán bộ một cửa nhiệt tình, đeo thẻ đầy đủ."  # the last point of the list
     assert (
         "- Tiếp nhận, xử lý phản ánh, kiến nghị về quy định hành chính: Có sổ hoặc hộp thư tiếp nhận phản ánh, kiến "
         "nghị tại Bộ phận Một cửa; Phản ánh, kiến nghị được xử lý kịp thời theo Nghị định 20/2008/NĐ-CP; Kết quả xử "
-        "lý phản ánh, kiến nghị được công khai." in achieved
+        "lý phản ánh, kiến nghị được công khai;" in achieved
     )
     assert not [line for line in lines if "[Mục" in line]
     short = between(lines, "2. Tồn tại, hạn chế", "3. Kiến nghị của đơn vị")
@@ -300,8 +312,10 @@ def test_results_list_strengths_every_shortcoming_with_its_note_and_the_recommen
     reference = next(p for p in write(report, photo_dir).paragraphs if p.text.startswith("(1) "))
     assert reference.runs[1].italic and reference.runs[1].font.size == Pt(11)  # the criterion, small
     asked = between(lines, "3. Kiến nghị của đơn vị", "IV. YÊU CẦU CỦA ĐOÀN KIỂM TRA")
-    assert asked == [f"- {text}" for text in report.snapshot.remarks_of(RemarkKind.RECOMMENDATION)]
-    assert "- Bổ sung trang thiết bị <máy scan> & máy tính" in asked
+    assert asked == [
+        "- Bổ sung trang thiết bị <máy scan> & máy tính;",  # points end in ';', the last in '.'
+        "- Tập huấn phần mềm một cửa cho công chức.",
+    ]
 
 
 def test_requests_name_each_followup_and_its_due_date(photo_dir: Path) -> None:

@@ -291,6 +291,13 @@ def add_item(document: Document, text: str) -> Paragraph:
     return paragraph
 
 
+def add_list(container: Document, lines: Sequence[str]) -> None:
+    """Points of one list end in ';' and the last in '.', as lists in official documents do, whatever
+    the typed text ended with."""
+    for index, line in enumerate(lines):
+        add_item(container, line.rstrip(" ;.,") + ("." if index == len(lines) - 1 else ";"))
+
+
 def add_signatures(document: Document, closing: Paragraph, left: Signature | list[Line], right: Signature) -> Table:
     """Signature blocks side by side, kept on the page of `closing`, the paragraph before them: the row
     never splits, and every paragraph from `closing` to the last line of the row keeps with the next, so
@@ -366,6 +373,8 @@ def add_grid(
     table: Table = document.add_table(rows=1 + len(rows), cols=len(header), style="Table Grid")
     set_column_widths(table, widths)
     table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for row in table.rows:  # a row torn across two pages leaves its criterion and its result apart
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for index, (row, texts) in enumerate(zip(table.rows, [header, *rows], strict=True)):
         for cell, text in zip(row.cells, texts, strict=True):
             paragraph = cell.paragraphs[0]

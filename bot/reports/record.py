@@ -41,6 +41,7 @@ from bot.reports.docx_layout import (
     add_header_block,
     add_heading,
     add_item,
+    add_list,
     add_page_break,
     add_paragraph,
     add_person_blank,
@@ -142,20 +143,14 @@ def _participants(document: Document, report: InspectionReport) -> None:
     lines = [member_line(member, inspected=member.user_id == inspector_id) for member in members]
     if all(member.user_id != inspector_id for member in members):
         lines.append(described(report.inspection.inspector_name, None, "người trực tiếp kiểm tra"))
-    _listed(document, lines)
+    add_list(document, lines)
     add_body(document, f"2. Đại diện {report.unit}:")
     people = [stored_representative(text) for text in report.snapshot.remarks_of(RemarkKind.REPRESENTATIVE)]
     if not people:
         for _ in range(BLANK_REPRESENTATIVES):
             add_person_blank(document, "- Ông/Bà:", "Chức vụ:")
         return
-    _listed(document, [described(person.name, None, person.position) for person in people])
-
-
-def _listed(document: Document, lines: list[str]) -> None:
-    """Items of one list end in ';' and the last in '.', as lists in official documents do."""
-    for index, line in enumerate(lines):
-        add_item(document, line + ("." if index == len(lines) - 1 else ";"))
+    add_list(document, [described(person.name, None, person.position) for person in people])
 
 
 def _content(document: Document, report: InspectionReport, numbers: Numbers) -> None:
@@ -168,7 +163,8 @@ def _content(document: Document, report: InspectionReport, numbers: Numbers) -> 
     )
     for result in area_results(report.snapshot):
         add_heading(document, f"{result.number}. {result.area.title}", level=2)
-        add_body(document, _verdict_sentence(result))
+        # The area's name and verdict go over a page break with its table, never left at a page's foot.
+        add_body(document, _verdict_sentence(result)).paragraph_format.keep_with_next = True
         _item_table(document, report, result.number, result.area, numbers)
 
 
@@ -283,11 +279,19 @@ def finding_text(finding: Finding) -> str:
     """The note as the finding, as typed; without one, the criterion said as what is missing, never the
     positive criterion followed by a contradicting verdict."""
     note = (finding.answer.note or "").strip()
-    if note:
-        return note
-    if finding.answer.value == Value.PARTIAL:
-        return f"Mới đạt một phần tiêu chí «{criterion(finding.item.prompt)}»"
-    return f"Chưa đạt tiêu chí «{criterion(finding.item.prompt)}»"
+    return note or falls_short(finding.item, {finding.answer.value})
+
+
+def falls_short(item: Item, values: set[str]) -> str:
+    """A criterion worded as what is missing, for the verdicts `values` (failed, partly met, or both at
+    several units): the criterion itself is worded as what a unit should have done."""
+    if values == {Value.PARTIAL}:
+        said = "Mới đạt một phần"
+    elif Value.PARTIAL in values:
+        said = "Chưa đạt đầy đủ"
+    else:
+        said = "Chưa đạt"
+    return f"{said} tiêu chí «{criterion(item.prompt)}»"
 
 
 def _criterion_number(checklist: Checklist, item: Item) -> str:
@@ -299,8 +303,7 @@ def _criterion_number(checklist: Checklist, item: Item) -> str:
 
 
 def _items_or(document: Document, lines: list[str], empty: str) -> None:
-    for line in lines or [empty]:
-        add_item(document, line)
+    add_list(document, lines or [empty])
 
 
 def _requests(document: Document, report: InspectionReport, numbers: Numbers) -> None:
