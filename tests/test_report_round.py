@@ -136,16 +136,22 @@ def test_common_shortcomings_name_the_criterion_the_units_and_their_notes(photo_
     section = between(lines, "1. Tồn tại, hạn chế chung", "2. Tồn tại, hạn chế của từng đơn vị")
     common = common_shortcomings(report)
     assert len(common) > 0
-    expected = []
-    for number, shortcoming in enumerate(common, start=1):
+    assert len(section) == len(common)
+    for number, (line, shortcoming) in enumerate(zip(section, common, strict=True), start=1):
         units = ", ".join(
             f"{unit.unit} ({VI.RATING_LABELS[answer.value].lower()})" for unit, answer in shortcoming.units
         )
-        expected.append(
-            f"({number}) {criterion(shortcoming.item.prompt)} (lĩnh vực {shortcoming.area_number}) – "
+        # The criterion is worded as what a unit should do: said as what falls short, not as a fact.
+        assert line.startswith((f"({number}) Chưa đạt tiêu chí «", f"({number}) Chưa đạt đầy đủ tiêu chí «"))
+        assert line.endswith(
+            f"«{criterion(shortcoming.item.prompt)}» (lĩnh vực {shortcoming.area_number}) – "
             f"{len(shortcoming.units)}/3 đơn vị: {units}."
         )
-    assert section == expected
+    assert section[0] == (
+        "(1) Chưa đạt đầy đủ tiêu chí «Đã lấy ý kiến cơ quan, tổ chức, cá nhân chịu tác động về quy định TTHC "
+        "trong dự thảo» (lĩnh vực 2) – 2/3 đơn vị: UBND huyện Phú Lương (không đạt), UBND xã Cổ Lũng <b>&</b> "
+        "(một phần)."
+    )
 
 
 def test_every_units_own_findings_are_reported_by_area(photo_dir: Path) -> None:
@@ -159,7 +165,7 @@ def test_every_units_own_findings_are_reported_by_area(photo_dir: Path) -> None:
     first_unit = section[section.index(f"1. {UNITS[0]}:") + 1]
     assert first_unit == (
         "- Đánh giá tác động TTHC; tiếp thu, giải trình ý kiến về quy định TTHC (lĩnh vực 2): "
-        "Thiếu mẫu đơn <b>số 6</b> & tờ khai; Thiếu mẫu đơn <b>số 7</b> & tờ khai."
+        "Thiếu mẫu đơn <b>số 6</b> & tờ khai; Thiếu mẫu đơn <b>số 7</b> & tờ khai;"
     )
 
 
@@ -170,14 +176,17 @@ def test_what_went_well_and_the_key_figures(photo_dir: Path) -> None:
     well = between(lines, "III. KẾT QUẢ ĐẠT ĐƯỢC", "IV. TỒN TẠI, HẠN CHẾ")
     assert well[0] == "Các tiêu chí đạt ở tất cả các đơn vị được đánh giá:"
     assert any(line.startswith("- Tiếp nhận, xử lý phản ánh") for line in well)
-    assert f"- {UNITS[0]}: Cán bộ một cửa nhiệt tình, đeo thẻ đầy đủ" in well
+    assert f"- {UNITS[0]}: Cán bộ một cửa nhiệt tình, đeo thẻ đầy đủ;" in well
     figures = next(table for table in document.tables if table.cell(0, 0).text == "Đơn vị" and len(table.columns) == 3)
     assert [cell.text for cell in figures.rows[0].cells] == [
         "Đơn vị",
         "Tỷ lệ hồ sơ giải quyết đúng hạn trong kỳ (%)",
         "Số hồ sơ giải quyết quá hạn trong kỳ (hồ sơ)",
     ]
-    assert [[cell.text for cell in row.cells] for row in figures.rows[1:]] == [[unit, "95", "95"] for unit in UNITS]
+    # as the record states them: decimal comma and the unit from the checklist item
+    assert [[cell.text for cell in row.cells] for row in figures.rows[1:]] == [
+        [unit, "95 %", "95 hồ sơ"] for unit in UNITS
+    ]
 
 
 def test_recipients_the_signature_and_page_numbers(photo_dir: Path) -> None:
@@ -214,7 +223,7 @@ def test_recommendations_are_grouped_by_unit(photo_dir: Path) -> None:
     lines = document_lines(write(report.model_copy(update={"inspections": inspections}), photo_dir))
 
     section = between(lines, "VI. KIẾN NGHỊ CỦA CÁC ĐƠN VỊ", "VII. ĐỀ XUẤT")
-    asked = ["- Bổ sung trang thiết bị <máy scan> & máy tính", "- Tập huấn phần mềm một cửa cho công chức"]
+    asked = ["- Bổ sung trang thiết bị <máy scan> & máy tính;", "- Tập huấn phần mềm một cửa cho công chức."]
     assert section == [
         f"1. {UNITS[0]}:",
         *asked,

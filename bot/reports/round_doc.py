@@ -21,7 +21,7 @@ from docx.shared import Cm, Length, Mm, Pt
 from PIL import Image
 
 from bot.answers import VERDICTS, Value
-from bot.checklist.kinds import kind_of, number_text
+from bot.checklist.kinds import kind_of, value_label
 from bot.checklist.model import Area, Item, ItemType, criterion
 from bot.findings.results import AreaResult, Finding, area_results, shortcomings
 from bot.reports.data import InspectionReport, ReportContext, RoundReport
@@ -34,6 +34,7 @@ from bot.reports.docx_layout import (
     add_header_block,
     add_heading,
     add_item,
+    add_list,
     add_paragraph,
     add_picture,
     add_signatures,
@@ -42,7 +43,7 @@ from bot.reports.docx_layout import (
     shade,
     vietnam,
 )
-from bot.reports.record import finding_text, met_by_area
+from bot.reports.record import falls_short, finding_text, met_by_area
 from bot.reports.round_results import common_shortcomings
 from bot.texts import catalogue as texts
 from storage.models import RemarkKind
@@ -192,13 +193,13 @@ def _achievements(document: Document, report: RoundReport) -> None:
         add_body(document, "Các tiêu chí đạt ở tất cả các đơn vị được đánh giá:")
     else:
         add_body(document, "Không có tiêu chí nào đạt ở tất cả các đơn vị được đánh giá.")
-    for area, met in met_by_area(everywhere):
-        add_item(document, f"{area.title}: {'; '.join(met)}.")
-    noted = [(unit, text) for unit in report.inspections for text in unit.snapshot.remarks_of(RemarkKind.STRENGTH)]
+    add_list(document, [f"{area.title}: {'; '.join(met)}" for area, met in met_by_area(everywhere)])
+    noted = [
+        f"{unit.unit}: {text}" for unit in report.inspections for text in unit.snapshot.remarks_of(RemarkKind.STRENGTH)
+    ]
     if noted:
         add_body(document, "Kết quả khác được ghi nhận tại các đơn vị:")
-    for unit, text in noted:
-        add_item(document, f"{unit.unit}: {text}")
+    add_list(document, noted)
 
 
 def _met_everywhere(report: RoundReport) -> list[Finding]:
@@ -231,7 +232,8 @@ def _shortcomings(document: Document, report: RoundReport) -> None:
         )
         add_body(
             document,
-            f"({number}) {criterion(shared.item.prompt)} (lĩnh vực {shared.area_number}) – "
+            f"({number}) {falls_short(shared.item, {answer.value for _, answer in shared.units})} "
+            f"(lĩnh vực {shared.area_number}) – "
             f"{len(shared.units)}/{total} đơn vị: {units}.",
         )
     add_heading(document, "2. Tồn tại, hạn chế của từng đơn vị", level=2)
@@ -244,14 +246,19 @@ def _shortcomings(document: Document, report: RoundReport) -> None:
         grouped: dict[str, list[Finding]] = defaultdict(list)
         for finding in found:
             grouped[finding.area.id].append(finding)
-        for findings in grouped.values():
-            area = findings[0]
-            texts_of_area = "; ".join(finding_text(finding).rstrip(" .;") for finding in findings)
-            add_item(document, f"{area.area.title} (lĩnh vực {area.area_number}): {texts_of_area}.")
+        add_list(
+            document,
+            [
+                f"{findings[0].area.title} (lĩnh vực {findings[0].area_number}): "
+                + "; ".join(finding_text(finding).rstrip(" .;") for finding in findings)
+                for findings in grouped.values()
+            ],
+        )
 
 
 def _figures(document: Document, report: RoundReport) -> None:
-    """The numbers the checklist collects (on-time rate, late dossiers…), a row per unit, as typed."""
+    """The numbers the checklist collects (on-time rate, late dossiers…), a row per unit, as typed and
+    with their unit ("97,5 %"), as the record states them."""
     items = [item for area in report.inspections[0].checklist.areas for item in area.items if _is_figure(item)]
     add_heading(document, "V. SỐ LIỆU CHỦ YẾU")
     if not items:
@@ -273,15 +280,14 @@ def _is_figure(item: Item) -> bool:
 
 def _figure_text(unit: InspectionReport, item: Item) -> str:
     answer = unit.snapshot.answers.get(item.id)
-    return number_text(answer.value, "vi") if answer is not None else "—"
+    return value_label(texts.VI, item, answer.value) if answer is not None else "—"
 
 
 def _recommendations(document: Document, report: RoundReport) -> None:
     add_heading(document, "VI. KIẾN NGHỊ CỦA CÁC ĐƠN VỊ")
     for number, unit in enumerate(report.inspections, start=1):
         add_body(document, f"{number}. {unit.unit}:")
-        for text in unit.snapshot.remarks_of(RemarkKind.RECOMMENDATION) or ["Không có kiến nghị."]:
-            add_item(document, text)
+        add_list(document, unit.snapshot.remarks_of(RemarkKind.RECOMMENDATION) or ["Không có kiến nghị"])
 
 
 def _recipients(recipients: list[str]) -> list[Line]:
