@@ -318,6 +318,20 @@ def test_results_list_strengths_every_shortcoming_with_its_note_and_the_recommen
     ]
 
 
+def test_a_point_typed_with_its_own_closing_mark_is_printed_as_typed(photo_dir: Path) -> None:
+    report = inspection_report(photo_dir, 1)
+    without = [remark for remark in report.snapshot.remarks if remark.kind is not RemarkKind.RECOMMENDATION]
+    report = report.model_copy(update={"snapshot": report.snapshot.model_copy(update={"remarks": without})})
+    report = with_remarks(
+        report,
+        (RemarkKind.RECOMMENDATION, "Cấp máy scan cho Bộ phận Một cửa."),
+        (RemarkKind.RECOMMENDATION, "Tập huấn phần mềm  "),
+    )
+    lines = document_lines(write(report, photo_dir))
+    asked = between(lines, "3. Kiến nghị của đơn vị", "IV. YÊU CẦU CỦA ĐOÀN KIỂM TRA")
+    assert asked == ["- Cấp máy scan cho Bộ phận Một cửa.", "- Tập huấn phần mềm."]
+
+
 def test_requests_name_each_followup_and_its_due_date(photo_dir: Path) -> None:
     report = inspection_report(photo_dir, 1)
     lines = document_lines(write(report, photo_dir))

@@ -48,6 +48,7 @@ TEXT_WIDTH = Mm(165)
 HEADER_COLUMNS = (Mm(62), Mm(103))
 SIGNATURE_COLUMNS = (Mm(82.5), Mm(82.5))
 PHOTO_MAX_PX = 1000
+CLOSING_MARKS = (".", ";", "!", "?", "…", ":")
 # Two photos with their captions fill a page, the appendix's first one too under its heading.
 PHOTO_WIDTH = Cm(11.5)
 PHOTO_MAX_HEIGHT = Cm(8.6)
@@ -292,10 +293,13 @@ def add_item(document: Document, text: str) -> Paragraph:
 
 
 def add_list(container: Document, lines: Sequence[str]) -> None:
-    """Points of one list end in ';' and the last in '.', as lists in official documents do, whatever
-    the typed text ended with."""
+    """Points of one list end in ';' and the last in '.', as lists in official documents do; a point
+    typed with its own closing mark keeps it, since what people typed is printed as typed."""
     for index, line in enumerate(lines):
-        add_item(container, line.rstrip(" ;.,") + ("." if index == len(lines) - 1 else ";"))
+        text = line.rstrip()
+        if not text.endswith(CLOSING_MARKS):
+            text += "." if index == len(lines) - 1 else ";"
+        add_item(container, text)
 
 
 def add_signatures(document: Document, closing: Paragraph, left: Signature | list[Line], right: Signature) -> Table:

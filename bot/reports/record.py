@@ -235,7 +235,7 @@ def _results(document: Document, report: InspectionReport, numbers: Numbers) -> 
     snapshot = report.snapshot
     add_heading(document, "III. KẾT QUẢ")
     add_heading(document, "1. Kết quả đạt được", level=2)
-    achieved = [f"{area.title}: {'; '.join(found)}." for area, found in met_by_area(achievements(snapshot))]
+    achieved = [f"{area.title}: {'; '.join(found)}" for area, found in met_by_area(achievements(snapshot))]
     _items_or(document, achieved + snapshot.remarks_of(RemarkKind.STRENGTH), "Chưa ghi nhận kết quả đạt được.")
     add_heading(document, "2. Tồn tại, hạn chế", level=2)
     _shortcomings(document, report, numbers)
