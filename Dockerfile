@@ -9,6 +9,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 RUN useradd --create-home --uid 10001 kiemtra
 
+# LibreOffice renders the record to PDF (`/report`, `python -m bot report … --format pdf`); Liberation
+# Serif stands in for Times New Roman with the same metrics, so pages break where they do in Word.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-liberation2 \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 # Only what the package needs: .env (the token), data/ and .venv must never end up in the image.
 COPY pyproject.toml README.md ./

@@ -1,6 +1,6 @@
 """`python -m bot` runs the bot (Telegram, Zalo or both); `python -m bot demo` runs an inspection in the
 terminal with no token; `python -m bot export <id> --format json` prints an inspection;
-`report <id> | --round <id> --format docx|xlsx|zip -o FILE` writes the team lead's documents;
+`report <id> | --round <id> --format docx|pdf|xlsx|zip -o FILE` writes the team lead's documents;
 `backup FILE`, `restore FILE` and `check` look after DATA_DIR (see bot/upkeep.py).
 
 Operator mistakes (no token, a broken checklist, a backup target that exists) end with one line on
@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="xuất biên bản, báo cáo đợt, bảng tính hoặc ảnh minh chứng")
     report.add_argument("inspection_id", type=int, nargs="?", help="mã phiên kiểm tra (biên bản của một đơn vị)")
     report.add_argument("--round", type=int, dest="round_id", help="mã đợt kiểm tra (báo cáo của cả đợt)")
-    report.add_argument("--format", choices=["docx", "xlsx", "zip"], required=True)
+    report.add_argument("--format", choices=["docx", "pdf", "xlsx", "zip"], required=True)
     report.add_argument("-o", "--output", type=Path, required=True, help="tệp sẽ ghi ra")
     backup = commands.add_parser("backup", help="sao lưu cơ sở dữ liệu và ảnh vào một tệp .tar")
     backup.add_argument("file", type=Path)

@@ -19,7 +19,12 @@ from bot.reports.service import ReportService, ReportUnavailable
 from bot.reports.workbook import write_workbook
 from bot.upkeep import Health, health, make_backup, restore_backup
 
-_ROUND_KINDS = {"docx": ReportKind.ROUND, "xlsx": ReportKind.WORKBOOK, "zip": ReportKind.ARCHIVE}
+_ROUND_KINDS = {
+    "docx": ReportKind.ROUND,
+    "pdf": ReportKind.ROUND,
+    "xlsx": ReportKind.WORKBOOK,
+    "zip": ReportKind.ARCHIVE,
+}
 
 
 async def export(settings: Settings, inspection_id: int) -> str | None:
@@ -41,13 +46,7 @@ async def write_report(
         return f"Không có cơ sở dữ liệu ở {settings.database.name}."
     store = await settings.database.open()
     try:
-        service = ReportService(
-            store,
-            load_checklist(settings.checklist_path),
-            issuer=settings.report_issuer,
-            place=settings.report_place,
-            photo_dir=settings.photo_dir,
-        )
+        service = settings.report_service(store, load_checklist(settings.checklist_path))
         await _write(service, inspection_id, round_id, fmt, output)
     except ReportUnavailable as missing:
         return str(missing)
@@ -60,24 +59,26 @@ async def _write(
     service: ReportService, inspection_id: int | None, round_id: int | None, fmt: str, output: Path
 ) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
+    pdf = fmt == "pdf"
     if round_id is not None:
-        with tempfile.TemporaryDirectory(dir=output.parent, prefix=".report-") as folder:
-            built = await service.build(ReportRequest(kind=_ROUND_KINDS[fmt], round_id=round_id), Path(folder))
-            built.path.replace(output)
+        await _build(service, ReportRequest(kind=_ROUND_KINDS[fmt], round_id=round_id, pdf=pdf), output)
         return
     assert inspection_id is not None
-    if fmt == "docx":
-        with tempfile.TemporaryDirectory(dir=output.parent, prefix=".report-") as folder:
-            built = await service.build(
-                ReportRequest(kind=ReportKind.RECORD, inspection_id=inspection_id), Path(folder)
-            )
-            built.path.replace(output)
+    if fmt in ("docx", "pdf"):
+        await _build(service, ReportRequest(kind=ReportKind.RECORD, inspection_id=inspection_id, pdf=pdf), output)
         return
     single = await service.single_report(inspection_id)
     if fmt == "xlsx":
         write_workbook(single, service.context(), output)
     else:
         write_archive(single, service.context(), output)
+
+
+async def _build(service: ReportService, request: ReportRequest, output: Path) -> None:
+    """Built beside `output` and moved into place, so a file with that name is always complete."""
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".report-") as folder:
+        built = await service.build(request, Path(folder))
+        built.path.replace(output)
 
 
 async def backup(settings: Settings, target: Path) -> Path:

@@ -18,7 +18,6 @@ from app.engine import start_engine
 from app.schedule import plan
 from app.settings import Settings
 from bot.checklist.model import Checklist
-from bot.reports.service import ReportService
 from bot.team.reminders import Reminders
 from handlers.channel import Channel
 from handlers.identities import Identities
@@ -92,13 +91,7 @@ async def serve(
     zalo_config = settings.zalo() if settings.zalo_enabled else None
     async with stores(settings) as kept:
         store, inbox_store, report_store = kept.engine, kept.inboxes, kept.reports
-        reports = ReportService(
-            report_store,
-            checklist,
-            issuer=settings.report_issuer,
-            place=settings.report_place,
-            photo_dir=settings.photo_dir,
-        )
+        reports = settings.report_service(report_store, checklist)
         identities = Identities(store)
         telegram = TelegramChannel(telegram_config, inbox_store, identities, reports) if telegram_config else None
         zalo = ZaloChannel(zalo_config, store, inbox_store, identities, reports) if zalo_config else None

@@ -18,9 +18,12 @@ from pydantic import AliasChoices, BeforeValidator, Field, ValidationError, fiel
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.checklist.loader import BUNDLED_CHECKLIST
+from bot.checklist.model import Checklist
+from bot.reports.data import DEFAULT_RECIPIENTS
+from bot.reports.service import ReportService
 from handlers.telegram.config import TelegramConfig, Webhook
 from handlers.zalo.config import ZaloConfig
-from storage.port import Database, StoreError
+from storage.port import Database, Store, StoreError
 from storage.url import database_at, sqlite_url
 
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
@@ -49,6 +52,13 @@ def _split_ids(value: object) -> object:
     return value
 
 
+def _split_recipients(value: object) -> object:
+    """`REPORT_RECIPIENTS=Chủ tịch UBND tỉnh (để báo cáo); Sở Nội vụ; Lưu: VT` — one line of a .env file."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()] or list(DEFAULT_RECIPIENTS)
+    return value
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
@@ -74,6 +84,11 @@ class Settings(BaseSettings):
     digest_time: time = Field(default=time(8, 0), validation_alias="DIGEST_TIME")
     report_issuer: str = Field(default="UBND TỈNH ……", min_length=1, max_length=120, validation_alias="REPORT_ISSUER")
     report_place: str = Field(default="……", min_length=1, max_length=60, validation_alias="REPORT_PLACE")
+    report_basis: str | None = Field(default=None, max_length=1000, validation_alias="REPORT_BASIS")
+    report_copies: int = Field(default=2, ge=2, le=20, validation_alias="REPORT_COPIES")
+    report_recipients: Annotated[list[str], NoDecode, BeforeValidator(_split_recipients)] = Field(
+        default_factory=lambda: list(DEFAULT_RECIPIENTS), validation_alias="REPORT_RECIPIENTS"
+    )
     zalo_bot_token: str | None = Field(default=None, validation_alias="ZALO_BOT_TOKEN")
     zalo_base_url: str = Field(default="https://bot-api.zaloplatforms.com", validation_alias="ZALO_BASE_URL")
     zalo_webhook_secret: str | None = Field(default=None, validation_alias="ZALO_WEBHOOK_SECRET")
@@ -104,6 +119,19 @@ class Settings(BaseSettings):
     def database(self) -> Database:
         """DATABASE_URL, or the SQLite file in DATA_DIR."""
         return database_at(self.database_url or sqlite_url(self.data_dir / DATABASE_FILE))
+
+    def report_service(self, store: Store, checklist: Checklist) -> ReportService:
+        """What builds the documents, with what the agency set for all of them (REPORT_*)."""
+        return ReportService(
+            store,
+            checklist,
+            issuer=self.report_issuer,
+            place=self.report_place,
+            photo_dir=self.photo_dir,
+            basis=(self.report_basis or "").strip() or None,
+            copies=self.report_copies,
+            recipients=self.report_recipients,
+        )
 
     @property
     def photo_dir(self) -> Path:

@@ -68,6 +68,8 @@ class GroupAction(StrEnum):
     FOLLOWUP_DUE = "U"  # subject: follow-up id; arg: version, then "d<days>" or "t" to type a date
     FOLLOWUP_NO_PHOTO = "X"  # subject: follow-up id; arg: its version
     MEMBER = "M"  # subject: team id; arg: roster version, "r" ask / "y" remove / "n" keep, place in the list
+    ROUND_BASIS = "B"  # subject: round id; arg: "ask" to enter the basis, "skip" to go without
+    TITLE = "T"  # in a private chat: subject: the person's id; arg: the salutation chosen for the record
 
 
 class GroupToken(BaseModel):

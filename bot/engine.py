@@ -39,8 +39,10 @@ from bot.team.reporting import Reports
 from bot.team.roster import Roster
 from bot.team.rounds import Rounds
 from bot.team.teams import Teams
+from bot.team.titles import Titles
 from bot.texts import catalogue as texts
 from bot.turn import Turn, catalogue_for, owe
+from storage.models import PromptStage
 from storage.port import Store
 
 TEAM_COMMANDS = frozenset({"summary", "round", "endround", "report", "followups", "stats", "newcode", "members"})
@@ -67,6 +69,7 @@ class Engine:
         receiver = PhotoReceiver(store, photo_dir, max_photo_bytes)
         self.intake = PhotoIntake(self.versions, receiver)
         self.rounds = Rounds(self.teams)
+        self.titles = Titles()
         self.roster = Roster(self.teams)
         self.followups = FollowUps(self.versions, self.teams, followup_days)
         self.proofs = ProofIntake(self.followups, receiver)
@@ -114,8 +117,12 @@ class Engine:
             await self._group_tap(turn, event.data)
             return
         if isinstance(event, Text):
-            # In privacy mode the bot sees only replies to itself: the answer to a follow-up question.
-            await self.followups.text(turn, event.text)
+            # In privacy mode the bot sees only replies to itself: the answer to a question it asked.
+            prompt = await self.followups.current_prompt(turn.tx, turn.msg.chat.id, turn.msg.person.id)
+            if prompt is not None and prompt.stage is PromptStage.BASIS:
+                await self.rounds.basis_reply(turn, prompt, event.text)
+            else:
+                await self.followups.text(turn, event.text)
             return
         if not isinstance(event, Command):
             return  # people talk in the group; the bot answers commands only
@@ -126,7 +133,7 @@ class Engine:
             turn.say(turn.t.HELP)
         elif name == "myid":
             turn.say(turn.t.MYID.format(id=turn.msg.person.id))
-        elif name in ("inspect", "status", "resume", "cancel", "lang"):
+        elif name in ("inspect", "status", "resume", "cancel", "lang", "chucvu", "xungho"):
             turn.say(turn.t.PRIVATE_ONLY)
         elif name in TEAM_COMMANDS:
             await self._team_command(turn, name, event.args)
@@ -170,6 +177,8 @@ class Engine:
             await self.reports.tap(turn, team, token)
         elif token.action is GroupAction.END_ROUND:
             await self.rounds.tap_end(turn, team, token)
+        elif token.action is GroupAction.ROUND_BASIS:
+            await self.rounds.tap_basis(turn, team, token)
         elif token.action is GroupAction.MEMBER:
             await self.roster.tap(turn, team, token)
         else:
@@ -180,7 +189,11 @@ class Engine:
         if isinstance(event, Command):
             await self._command(turn, event)
         elif isinstance(event, Tap):
-            await self.conversation.tap(turn, event.data)
+            token = decode_group(event.data)
+            if token is not None and token.action is GroupAction.TITLE:
+                await self.titles.tap(turn, token)
+            else:
+                await self.conversation.tap(turn, event.data)
         elif isinstance(event, Text):
             await self.conversation.text(turn, event.text)
         elif isinstance(event, Location):
@@ -208,6 +221,10 @@ class Engine:
             turn.say(turn.t.MYID.format(id=person.id) if own_ids else turn.t.MYID_ELSEWHERE)
         elif name == "lang":
             await self._language(turn, command.args)
+        elif name == "chucvu":
+            await self.titles.position(turn, command.args)
+        elif name == "xungho":
+            await self.titles.salutation(turn, command.args)
         elif name == "inspect":
             await self.conversation.inspect(turn)
         elif name == "newteam":

@@ -229,6 +229,7 @@ class ReportRequest(BaseModel):
     team_id: int | None = None
     photo_ids: list[int] | None = None
     part: tuple[int, int] | None = None
+    pdf: bool = False  # a record or round report rendered to PDF for printing, beside its Word file
 
 
 class ReportFile(BaseModel):

@@ -91,6 +91,8 @@ ASK_NOTE = "Mô tả ngắn tồn tại"
 ASK_PHOTOS = "Ảnh minh chứng"
 ASK_RECOMMENDATIONS = "Kiến nghị của đơn vị"
 ASK_STRENGTHS = "Kết quả đạt được khác"
+ASK_REPRESENTATIVES = "Đại diện đơn vị được kiểm tra"
+ASK_OPINION = "Ý kiến của đơn vị được kiểm tra"
 STATUS = "Đang ở:"
 MISSING_REQUIRED = "Còn câu bắt buộc chưa trả lời"
 ERROR_REPLY = "Bot gặp lỗi khi xử lý"
@@ -457,7 +459,12 @@ class Inspector:
         self.chat_id = self.user.id
         self.unit = f"UBND xã Thử Nghiệm số {index + 1:02d} <{soak.cfg.seed}> & Co"
         self.patience = rng.uniform(*soak.cfg.patience)
-        self.remark_plan = {"recommendation": rng.randint(0, 2), "strength": rng.randint(0, 1)}
+        self.remark_plan = {
+            "recommendation": rng.randint(0, 2),
+            "strength": rng.randint(0, 1),
+            "representative": rng.randint(0, 2),
+            "opinion": rng.randint(0, 1),
+        }
         # the ledger
         self.inspection_id: int | None = None
         self.answers: dict[str, tuple[str, str | None]] = {}
@@ -559,6 +566,10 @@ class Inspector:
             kind = "recommendation"
         elif ASK_STRENGTHS in text:
             kind = "strength"
+        elif ASK_REPRESENTATIVES in text:
+            kind = "representative"
+        elif ASK_OPINION in text:
+            kind = "opinion"
         if kind is None:  # an acknowledgement (photos, remarks) carries the step of its question
             return self.step_kinds.get(prompt.step, ("unknown", None))
         self.step_kinds[prompt.step] = (kind, item)
@@ -650,7 +661,7 @@ class Inspector:
         if kind == "review":
             self.submit_sent = True
             return await self.step_action(prompt, lambda: self.tap(message, lambda label: SUBMIT in label))
-        if kind in ("recommendation", "strength"):
+        if kind in self.remark_plan:
             return await self.remark(prompt, kind)
         if item is None:
             raise AssertionError(f"{self.name}: a question this inspector cannot place: {message.describe()}")
@@ -726,8 +737,12 @@ class Inspector:
             message = prompt.message
             label = DONE if any(DONE in text for text in message.button_labels) else SKIP
             return await self.step_action(prompt, lambda: self.tap(message, lambda text: label in text))
-        title = "Kiến nghị" if kind == "recommendation" else "Kết quả"
-        text = f"{title} {written + 1} của {self.name}: máy scan & <tập huấn>"
+        text = {
+            "recommendation": f"Kiến nghị {written + 1} của {self.name}: máy scan & <tập huấn>",
+            "strength": f"Kết quả {written + 1} của {self.name}: máy scan & <tập huấn>",
+            "representative": f"Người {written + 1} của {self.name} – Chủ tịch UBND xã",
+            "opinion": f"Ý kiến {written + 1} của {self.name}: nhất trí & <sẽ khắc phục>",
+        }[kind]
         self.remarks.append((kind, text))
         start = len(self.messages())
         self.send_text(text)

@@ -34,11 +34,16 @@ class Stage(StrEnum):
     RECOMMENDATIONS = "recommendations"
     STRENGTHS = "strengths"
     REVIEW = "review"
+    # Appended after the first stages so stored cursors keep their meaning; asked after STRENGTHS.
+    REPRESENTATIVES = "representatives"
+    OPINION = "opinion"
 
 
 class RemarkKind(StrEnum):
     RECOMMENDATION = "recommendation"
     STRENGTH = "strength"
+    REPRESENTATIVE = "representative"  # one of the unit's representatives, "Họ tên – Chức vụ"
+    OPINION = "opinion"  # the unit's own opinion on the findings
 
 
 class Team(Row):
@@ -62,11 +67,27 @@ class Identity(Row):
     external_id: str
 
 
+class Salutation(StrEnum):
+    """How a record addresses a person; "Ông/Bà" until they say which."""
+
+    MR = "Ông"
+    MRS = "Bà"
+
+
+class Title(Row):
+    """What a person told the bot about themselves for the documents (/chucvu, /xungho)."""
+
+    position: str | None = None  # position and agency: "Phó Giám đốc Sở Nội vụ"
+    salutation: Salutation | None = None
+
+
 class Member(Row):
     team_id: int
     user_id: int
     role: Role
     name: str
+    position: str | None = None
+    salutation: Salutation | None = None
 
 
 class NewInspection(BaseModel):
@@ -167,6 +188,7 @@ class Round(Row):
     opened_at: datetime
     closed_by: int | None
     closed_at: datetime | None
+    basis: str | None = None  # the decision or plan that set the round up ("Quyết định số …")
 
     @property
     def is_open(self) -> bool:
@@ -231,14 +253,18 @@ class PromptStage(StrEnum):
     NOTE = "note"
     PHOTO = "photo"
     DUE = "due"
+    BASIS = "basis"  # a round's legal basis, asked after /round
 
 
 class GroupPrompt(Row):
+    """What the bot asked one person in a group: about a follow-up, or (BASIS) about a round."""
+
     chat_id: int
     person_id: int
-    followup_id: int
+    followup_id: int | None
     stage: PromptStage
     created_at: datetime
+    round_id: int | None = None
 
 
 class OutboxStatus(StrEnum):

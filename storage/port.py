@@ -43,6 +43,7 @@ from storage.models import (
     Stage,
     Status,
     Team,
+    Title,
 )
 
 
@@ -218,6 +219,12 @@ class PeopleRepo(Protocol):
 
     async def language_of(self, person_id: int) -> str | None: ...
 
+    async def set_title(self, person_id: int, title: Title) -> None:
+        """Replaces what the person said about themselves for the documents (position, salutation)."""
+        ...
+
+    async def title_of(self, person_id: int) -> Title: ...
+
 
 class InspectionsRepo(Protocol):
     """Inspections with their cursor, answers and remarks, and the checklists they use."""
@@ -303,6 +310,13 @@ class RoundsRepo(Protocol):
         ...
 
     async def close(self, round_id: int, person_id: int) -> bool: ...
+
+    async def set_basis(self, round_id: int, basis: str | None) -> None: ...
+
+    async def ask_basis(self, chat_id: int, person_id: int, round_id: int) -> None:
+        """Records that the bot asked this person in the group for the round's basis; a reply of theirs
+        then answers it, and replaces whatever else they were answering there."""
+        ...
 
 
 class FollowUpsRepo(Protocol):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.checklist.loader import parse_checklist
@@ -181,3 +183,14 @@ class Harness:
         await self.tap(INSPECTOR, "Đạt")
         await self.tap(INSPECTOR, "Có")
         await self.tap(INSPECTOR, "Đạt")
+
+
+@asynccontextmanager
+async def team_harness(directory: Path) -> AsyncIterator[Harness]:
+    """A harness whose team exists, with the inspector in it; closed when the block ends."""
+    harness = await Harness.open(directory)
+    try:
+        await harness.make_team_with_inspector()
+        yield harness
+    finally:
+        await harness.store.close()

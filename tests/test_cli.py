@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.engine_harness import INSPECTOR, Harness
+from bot.events import Chat, ChatKind, Text
+from tests.engine_harness import ADMIN, GROUP, INSPECTOR, Harness
 from tests.images import jpeg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +62,8 @@ async def test_export_contains_everything_entered(tmp_path: Path) -> None:
     photo = jpeg(label="export")
     try:
         await h.make_team_with_inspector()
+        await h.command(ADMIN, "round", "Đợt <1> & 2026", group=True)
+        await h.send(ADMIN, Text(text="Quyết định số 125/QĐ-UBND ngày 02/8/2026"), Chat(id=GROUP, kind=ChatKind.GROUP))
         await h.command(INSPECTOR, "inspect")
         await h.text(INSPECTOR, "UBND thị trấn Đu")
         await h.location(INSPECTOR, 21.7, 105.7)
@@ -76,6 +79,10 @@ async def test_export_contains_everything_entered(tmp_path: Path) -> None:
         await h.text(INSPECTOR, "Kiến nghị A")
         await h.tap(INSPECTOR, "Xong")
         await h.text(INSPECTOR, "Điểm mạnh B")
+        await h.tap(INSPECTOR, "Xong")
+        await h.text(INSPECTOR, "Nguyễn Văn Bình – Chủ tịch UBND thị trấn")
+        await h.tap(INSPECTOR, "Xong")
+        await h.text(INSPECTOR, "Đơn vị cơ bản nhất trí, xin thêm thời gian")
         await h.tap(INSPECTOR, "Xong")
         await h.tap(INSPECTOR, "Gửi")
     finally:
@@ -101,6 +108,12 @@ async def test_export_contains_everything_entered(tmp_path: Path) -> None:
     ]
     assert (tmp_path / "photos" / data["photos"][0]["path"]).read_bytes() == photo
     assert data["recommendations"] == ["Kiến nghị A"] and data["strengths"] == ["Điểm mạnh B"]
+    assert data["representatives"] == ["Nguyễn Văn Bình – Chủ tịch UBND thị trấn"]
+    assert data["opinion"] == ["Đơn vị cơ bản nhất trí, xin thêm thời gian"]
+    assert data["round"] == {"id": 1, "name": "Đợt <1> & 2026", "basis": "Quyết định số 125/QĐ-UBND ngày 02/8/2026"}
+    assert [(f["item_id"], f["value"], f["note"], f["status"]) for f in data["followups"]] == [
+        ("ke-hoach", "partial", "Chưa đủ <mẫu>", "open")
+    ]
 
     missing = run_bot("export", "99", env={"DATA_DIR": str(tmp_path)}, cwd=tmp_path)
     assert missing.returncode == 1 and "#99" in missing.stderr

@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import sys
 import zipfile
 from pathlib import Path
 
 import docx
 import openpyxl
+import pytest
 
 from bot.events import Chat, ChatKind, Command
+from bot.reports.pdf import MISSING, page_count, soffice
 from tests.engine_harness import ADMIN, GROUP, Harness
 from tests.test_cli import run_bot
 from tests.test_engine_reports import submit
@@ -77,3 +80,37 @@ async def test_report_of_something_missing_or_asked_wrongly(tmp_path: Path) -> N
     assert result.returncode == 2 and "không cả hai" in result.stderr
     assert not (tmp_path / "x.docx").exists() and not (tmp_path / "x.zip").exists()
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice is not installed: apt-get install libreoffice-writer-nogui")
+async def test_pdf_of_the_record_and_of_the_round_report(tmp_path: Path) -> None:
+    await round_with_two_units(tmp_path)
+    env = {"DATA_DIR": str(tmp_path), "REPORT_BASIS": "Kế hoạch số 30/KH-UBND ngày 05/8/2026", "REPORT_COPIES": "4"}
+    record = run_bot("report", "1", "--format", "pdf", "-o", str(tmp_path / "bb.pdf"), env=env, cwd=tmp_path)
+    assert record.returncode == 0, record.stderr
+    assert (tmp_path / "bb.pdf").read_bytes().startswith(b"%PDF") and page_count(tmp_path / "bb.pdf") >= 2
+    word = run_bot("report", "1", "--format", "docx", "-o", str(tmp_path / "bb.docx"), env=env, cwd=tmp_path)
+    assert word.returncode == 0, word.stderr
+    lines = [p.text for p in docx.Document(str(tmp_path / "bb.docx")).paragraphs]
+    assert "Căn cứ Kế hoạch số 30/KH-UBND ngày 05/8/2026." in lines  # the round has no basis of its own
+    closing = next(line for line in lines if line.startswith("Biên bản kết thúc"))
+    assert f"gồm {page_count(tmp_path / 'bb.pdf')} trang" in closing and "lập thành 04 bản" in closing
+    assert "mỗi bên giữ 02 bản" in closing
+    report = run_bot("report", "--round", "1", "--format", "pdf", "-o", str(tmp_path / "bc.pdf"), env=env, cwd=tmp_path)
+    assert report.returncode == 0, report.stderr
+    assert page_count(tmp_path / "bc.pdf") >= 2
+
+
+async def test_pdf_without_libreoffice_says_in_one_line_how_to_install_it(tmp_path: Path) -> None:
+    await round_with_two_units(tmp_path)
+    python_only = tmp_path / "bin"
+    python_only.mkdir()
+    (python_only / "python3").symlink_to(sys.executable)
+    env = {"DATA_DIR": str(tmp_path), "PATH": str(python_only)}
+    result = run_bot("report", "1", "--format", "pdf", "-o", str(tmp_path / "bb.pdf"), env=env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [MISSING]
+    assert "apt-get install -y libreoffice-writer-nogui" in result.stderr
+    assert not (tmp_path / "bb.pdf").exists()
+    word = run_bot("report", "1", "--format", "docx", "-o", str(tmp_path / "bb.docx"), env=env, cwd=tmp_path)
+    assert word.returncode == 0, word.stderr  # the Word file needs no LibreOffice

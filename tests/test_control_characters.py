@@ -73,6 +73,10 @@ async def test_typed_text_is_stored_without_control_characters(tmp_path: Path) -
         await h.tap(inspector, "Xong")
         await h.text(inspector, dirty("Cán bộ nhiệt tình"))
         await h.tap(inspector, "Xong")
+        await h.text(inspector, dirty("Nguyễn Văn Bình – Chủ tịch UBND xã"))
+        await h.tap(inspector, "Xong")
+        await h.text(inspector, dirty("Đơn vị nhất trí"))
+        await h.tap(inspector, "Xong")
         sent = await h.tap(inspector, "Gửi")
     finally:
         await h.store.close()
@@ -91,6 +95,8 @@ async def test_typed_text_is_stored_without_control_characters(tmp_path: Path) -
     assert table(database, "SELECT kind, text FROM remarks ORDER BY id") == [
         ("recommendation", "Kiến nghị bổ sung máy scan"),
         ("strength", "Cán bộ nhiệt tình"),
+        ("representative", "Nguyễn Văn Bình – Chủ tịch UBND xã"),
+        ("opinion", "Đơn vị nhất trí"),
     ]
     assert table(database, "SELECT sender_name FROM photos") == [("Nguyễn Văn An",)]
 
@@ -142,7 +148,9 @@ async def test_documents_build_from_a_database_that_holds_control_characters(tmp
     record_text = [p.text for p in record.paragraphs] + [c.text for t in record.tables for r in t.rows for c in r.cells]
     assert any("UBND xã Cổ Lũng" in line for line in record_text)
     assert any("Thiếu mẫu đơn" in line for line in record_text)
-    assert clean_everywhere(record_text) and record.core_properties.title == "Biên bản kiểm tra UBND xã Cổ Lũng"
+    assert clean_everywhere(record_text) and record.core_properties.title == (
+        "Biên bản kiểm tra công tác kiểm soát thủ tục hành chính tại UBND xã Cổ Lũng"
+    )
     report = docx.Document(str(tmp_path / "bc.docx"))
     report_text = [p.text for p in report.paragraphs] + [c.text for t in report.tables for r in t.rows for c in r.cells]
     assert any("Đợt tháng 11" in line for line in report_text) and clean_everywhere(report_text)

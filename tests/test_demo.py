@@ -96,6 +96,8 @@ ANSWERS = [
     "Đề nghị tỉnh tập huấn phần mềm một cửa",  # the unit's recommendation
     "xong",
     "bỏ qua",  # no other strengths
+    "bỏ qua",  # the unit's representatives: lines to fill in by hand
+    "bỏ qua",  # the unit's opinion: likewise
     "gửi",
 ]
 

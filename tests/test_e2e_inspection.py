@@ -93,6 +93,8 @@ async def test_whole_inspection_from_newteam_to_summary(tg: BotApiStandIn, tmp_p
         await phone.say("Đề nghị cấp thêm máy scan & máy tính", "Đã ghi (1)")
         await phone.say("Tập huấn phần mềm một cửa điện tử", "Đã ghi (2)")
         await phone.tap("Xong", "Kết quả đạt được khác")
+        await phone.tap("Bỏ qua", "Đại diện đơn vị")
+        await phone.tap("Bỏ qua", "Ý kiến của đơn vị")
         review = await phone.tap("Bỏ qua", "XEM LẠI PHIÊN")
         assert "Kế hoạch năm ban hành muộn <3 tháng> & thiếu" in review.text
         assert "Ảnh minh chứng: 5" in review.text
@@ -107,7 +109,7 @@ async def test_whole_inspection_from_newteam_to_summary(tg: BotApiStandIn, tmp_p
         "UBND xã <Cổ> Lũng & Co",
         "Nguyễn Văn An",
         "Tồn tại, hạn chế",
-        "Kết quả đạt được",
+        "Kết quả theo lĩnh vực",
         "Kế hoạch năm ban hành muộn <3 tháng> & thiếu",
         "Đề nghị cấp thêm máy scan & máy tính",
         "Kiến nghị của đơn vị",
@@ -117,7 +119,7 @@ async def test_whole_inspection_from_newteam_to_summary(tg: BotApiStandIn, tmp_p
     assert summary.kind == "text"
     photos = [m for m in tg.sent(GROUP_ID)[mark:] if m.kind == "photo"]
     assert len(photos) == 5 and len({m.media_group_id for m in photos}) == 1
-    assert all(m.text.startswith("#1 · Mục ") for m in photos)
+    assert all(m.text.startswith("#1 · Tiêu chí ") for m in photos)
     assert tg.errors_returned == []
 
     photo_rows = await rows(tmp_path, "SELECT sha256, size, mime, path FROM photos ORDER BY id")

@@ -57,6 +57,8 @@ async def test_an_album_of_the_worst_accepted_images_stays_within_budget(tg: Bot
         await phone.tap("Xong", "Mục 2/2 · Câu 4/4")
         await phone.tap("Bỏ qua", "Kiến nghị")
         await phone.tap("Bỏ qua", "Kết quả đạt được khác")
+        await phone.tap("Bỏ qua", "Đại diện đơn vị")
+        await phone.tap("Bỏ qua", "Ý kiến của đơn vị")
         await phone.tap("Bỏ qua", "XEM LẠI")
         await phone.tap("Gửi kết quả", "Đã gửi kết quả")
 

@@ -46,7 +46,10 @@ async def submit_small(tg: BotApiStandIn, phone: Phone, unit: str, note: str) ->
     await phone.tap("Bỏ qua", "Kiến nghị của đơn vị")
     await phone.say(f"Bổ sung máy scan cho {unit}", "Đã ghi (1)")
     await phone.tap("Xong", "Kết quả đạt được khác")
-    await phone.tap("Bỏ qua", "XEM LẠI")
+    await phone.tap("Bỏ qua", "Đại diện đơn vị")
+    await phone.say(f"Nguyễn Văn Bình – Chủ tịch {unit}", "Đã ghi (1)")
+    await phone.tap("Xong", "Ý kiến của đơn vị")
+    await phone.tap("Nhất trí", "XEM LẠI")
     await phone.tap("Gửi", "Đã gửi kết quả")
 
 
@@ -130,7 +133,7 @@ async def test_round_two_inspections_and_every_report_in_the_group(tg: BotApiSta
     )
     assert workbook_message.document is not None
     book = openpyxl.load_workbook(io.BytesIO(workbook_message.document))
-    assert book.sheetnames[:3] == ["Trả lời", "Tổng hợp", "Ảnh"]
+    assert book.sheetnames == ["Trả lời", "Tổng hợp", "Số liệu", "Ảnh"]
     answer_rows = [row for row in book["Trả lời"].iter_rows(min_row=2, values_only=True) if any(row)]
     assert len(answer_rows) == answers[0][0]
     assert any("Thiếu mẫu đơn <3> & tờ khai" in str(cell) for row in answer_rows for cell in row)

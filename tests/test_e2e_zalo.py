@@ -94,7 +94,10 @@ async def test_whole_inspection_over_zalo(zalo: ZaloStandIn, tmp_path: Path) -> 
         await phone.say("Bỏ qua", "Kiến nghị của đơn vị")
         await phone.say("Bổ sung máy scan", "Đã ghi (1)")
         await phone.say("xong", "Kết quả đạt được khác")
-        review = await phone.say("bo qua", "XEM LẠI")
+        await phone.say("bo qua", "Đại diện đơn vị")
+        await phone.say("Nguyễn Văn Bình, Chủ tịch UBND xã", "Đã ghi (1)")
+        await phone.say("xong", "Ý kiến của đơn vị")
+        review = await phone.say("nhất trí", "XEM LẠI")  # the button's label: a typed number would be the opinion
         assert "Gửi kết quả" in review.text
         await phone.say("gửi", "Đã gửi kết quả")
         await zalo.wait_idle()
@@ -167,6 +170,8 @@ async def test_photos_and_reports_reach_a_zalo_chat_as_signed_links(zalo: ZaloSt
             ("xong", "Ghi chú khác"),
             ("bỏ qua", "Kiến nghị của đơn vị"),
             ("bỏ qua", "Kết quả đạt được khác"),
+            ("bỏ qua", "Đại diện đơn vị"),
+            ("bỏ qua", "Ý kiến của đơn vị"),
             ("bỏ qua", "XEM LẠI"),
             ("gửi", "Đã gửi kết quả"),
         ]:
@@ -174,7 +179,7 @@ async def test_photos_and_reports_reach_a_zalo_chat_as_signed_links(zalo: ZaloSt
         photo = await zalo.wait_for(ZALO_LEAD.id, lambda m: m.kind == "photo", timeout=10)
         assert photo.photo == evidence  # fetched by Zalo from the bot's signed link, byte for byte
         assert photo.photo_url is not None and photo.photo_url.startswith(bot.local + "/files/p/")
-        assert "sig=" in photo.photo_url and "Mục 2 · Câu 1" in photo.text
+        assert "sig=" in photo.photo_url and "Tiêu chí 2.1" in photo.text
         assert any("KẾT QUẢ KIỂM TRA" in m.text for m in zalo.sent(ZALO_LEAD.id))
         async with httpx.AsyncClient() as http:
             assert (await http.get(photo.photo_url)).status_code == 200
@@ -261,6 +266,8 @@ async def test_telegram_and_zalo_from_one_process(tg: BotApiStandIn, zalo: ZaloS
             ("xong", "Ghi chú khác"),
             ("bỏ qua", "Kiến nghị của đơn vị"),
             ("bỏ qua", "Kết quả đạt được khác"),
+            ("bỏ qua", "Đại diện đơn vị"),
+            ("bỏ qua", "Ý kiến của đơn vị"),
             ("bỏ qua", "XEM LẠI"),
             ("1", "Đã gửi kết quả"),
         ]:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.events import Edit, Photos, Say, Tap, Toast
-from storage.models import Stage, Status
+from bot.texts.catalogue import VI
+from storage.models import RemarkKind, Stage, Status
 from tests.engine_harness import ADMIN, GROUP, INSPECTOR, STRANGER, Harness
 from tests.images import PDF, jpeg
 
@@ -76,7 +77,7 @@ async def test_whole_inspection_reaches_the_group(h: Harness) -> None:
     await h.text(INSPECTOR, "chín mươi")
     assert "không phải là một số" in h.texts()
     await h.text(INSPECTOR, "97,5%")
-    assert "97.5" in h.texts()
+    assert "Đã ghi: <b>97,5</b>" in h.texts()
     await h.tap(INSPECTOR, "Xong")  # optional photo item, no photo: skipped
     await h.tap(INSPECTOR, "Bỏ qua")  # optional text item
     assert "Kiến nghị của đơn vị" in h.texts()
@@ -85,6 +86,14 @@ async def test_whole_inspection_reaches_the_group(h: Harness) -> None:
     await h.tap(INSPECTOR, "Xong")
     assert "Kết quả đạt được khác" in h.texts()
     await h.tap(INSPECTOR, "Bỏ qua")
+    assert "Đại diện đơn vị được kiểm tra" in h.texts()
+    await h.text(INSPECTOR, "Nguyễn Văn Bình")  # no position: asked again, nothing stored
+    assert "chưa có chức vụ" in h.texts()
+    await h.text(INSPECTOR, "Ông Nguyễn Văn Bình - Chủ tịch UBND xã")
+    assert "Đã ghi (1): <b>Ông Nguyễn Văn Bình</b> – Chủ tịch UBND xã" in h.texts()
+    await h.tap(INSPECTOR, "Xong")
+    assert "Ý kiến của đơn vị được kiểm tra" in h.texts()
+    await h.tap(INSPECTOR, "Nhất trí")
     review = h.texts()
     assert "XEM LẠI" in review and "Kế hoạch ban hành muộn &lt;3 tháng" in review
     replies = await h.tap(INSPECTOR, "Gửi")
@@ -105,6 +114,7 @@ async def test_whole_inspection_reaches_the_group(h: Harness) -> None:
     async with h.store.transaction() as tx:
         inspection = await tx.inspections.get(1)
         answers = await tx.inspections.answers(1)
+        remarks = await tx.inspections.remarks(1)
     assert inspection is not None and inspection.status is Status.SUBMITTED
     assert inspection.latitude == pytest.approx(21.59)
     assert {k: v.value for k, v in answers.items()} == {
@@ -114,6 +124,11 @@ async def test_whole_inspection_reaches_the_group(h: Harness) -> None:
         "ty-le": "97.5",
     }
     assert answers["ke-hoach"].note == "Kế hoạch ban hành muộn <3 tháng"
+    voice = [(r.kind, r.text) for r in remarks if r.kind in (RemarkKind.REPRESENTATIVE, RemarkKind.OPINION)]
+    assert voice == [
+        (RemarkKind.REPRESENTATIVE, "Ông Nguyễn Văn Bình – Chủ tịch UBND xã"),
+        (RemarkKind.OPINION, VI.OPINION_AGREED),
+    ]
 
 
 async def test_redelivered_update_changes_nothing(h: Harness) -> None:

@@ -206,7 +206,7 @@ ACTION_LETTERS = "vukdbscynxz"  # the engine's actions plus two that mean nothin
 # What each stage's own buttons carry, so that mangled presses often get past the first checks.
 EXPECTED_ACTIONS = {
     "unit": "u", "location": "k", "item": "vk", "note": "k", "photos": "d",
-    "recommendations": "dk", "strengths": "dk", "review": "s",
+    "recommendations": "dk", "strengths": "dk", "review": "s", "representatives": "dk", "opinion": "dkv",
 }  # fmt: skip
 # The button format allows 20 digits; beyond 2**63 - 1 SQLite cannot bind the number (see KNOWN_BUGS).
 LARGEST_ARG = 2**63 - 1 if "unit-tap-huge-number" in KNOWN_BUGS else 10**20 - 1
@@ -294,7 +294,7 @@ def cursor_problem(inspection: Row, checklist: Checklist, answers: dict[str, Row
         return f"stage {stage} without a unit"
     if stage in ("unit", "location"):
         return None if pos == 0 else f"{stage} at pos {pos}"
-    if stage in ("recommendations", "strengths", "review"):
+    if stage in ("recommendations", "strengths", "representatives", "opinion", "review"):
         return None if pos == count else f"{stage} at pos {pos} of {count}"
     if stage not in ("item", "note", "photos"):
         return f"unknown stage {stage}"
@@ -590,9 +590,15 @@ class EngineMachine(RuleBasedStateMachine):
                 step = self._photo(sample_jpegs()[index])
             else:
                 step = _tap(live("d"))
-        elif stage in ("recommendations", "strengths"):
+        elif stage in ("recommendations", "strengths", "opinion"):
             if data.draw(st.integers(0, 2), label="remark") == 0:
                 step = Text(text=data.draw(vietnamese_phrase, label="remark text"))
+            else:
+                step = _tap(live("d") or live("k") or live("v"))
+        elif stage == "representatives":
+            if data.draw(st.integers(0, 2), label="representative") == 0:
+                name = data.draw(vietnamese_phrase, label="representative text")
+                step = Text(text=f"{name} – {data.draw(vietnamese_phrase, label='position')}")
             else:
                 step = _tap(live("d") or live("k"))
         else:
@@ -723,7 +729,12 @@ class EngineMachine(RuleBasedStateMachine):
             count = sum(1 for p in photos if p["item_id"] == item_id)
             assert int(m[1]) == count, f"{m[0]!r} but {item_id} has {count} photos"
         for m in (m for html in says if (m := REMARK_COUNT_LINE.search(html))):
-            kind = {"recommendations": "recommendation", "strengths": "strength"}.get(draft["stage"])
+            kind = {
+                "recommendations": "recommendation",
+                "strengths": "strength",
+                "representatives": "representative",
+                "opinion": "opinion",
+            }.get(draft["stage"])
             count = sum(1 for r in tables["remarks"] if r["inspection_id"] == draft["id"] and r["kind"] == kind)
             assert int(m[1]) == count, f"{m[0]!r} but {count} {kind} remarks stored"
 

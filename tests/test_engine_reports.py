@@ -16,7 +16,7 @@ from bot.team.reminders import Reminders
 from bot.texts.formats import VIETNAM
 from storage.clock import utcnow
 from storage.models import Status
-from tests.engine_harness import ADMIN, GROUP, INSPECTOR, Harness
+from tests.engine_harness import ADMIN, GROUP, INSPECTOR, Harness, team_harness
 from tests.images import jpeg
 
 GROUP_CHAT = Chat(id=GROUP, kind=ChatKind.GROUP)
@@ -24,10 +24,8 @@ GROUP_CHAT = Chat(id=GROUP, kind=ChatKind.GROUP)
 
 @pytest.fixture
 async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = await Harness.open(tmp_path)
-    await harness.make_team_with_inspector()
-    yield harness
-    await harness.store.close()
+    async with team_harness(tmp_path) as harness:
+        yield harness
 
 
 async def in_group(h: Harness, name: str, args: str = "") -> str:
@@ -52,9 +50,8 @@ async def submit(h: Harness, unit: str, *, rating: str = "Không đạt") -> Non
     await h.tap(INSPECTOR, "Xong")
     await h.text(INSPECTOR, "90")
     await h.tap(INSPECTOR, "Xong")
-    await h.tap(INSPECTOR, "Bỏ qua")
-    await h.tap(INSPECTOR, "Bỏ qua")
-    await h.tap(INSPECTOR, "Bỏ qua")
+    for _ in range(5):  # a text answer, recommendations, strengths, representatives, opinion
+        await h.tap(INSPECTOR, "Bỏ qua")
     assert "Đã gửi kết quả" in h.texts(await h.tap(INSPECTOR, "Gửi"))
 
 
@@ -109,8 +106,9 @@ async def test_report_menu_asks_for_documents_and_splits_the_archive(h: Harness)
     await submit(h, "UBND xã Ngoài Đợt")
     assert "Chọn phiên để lấy biên bản" in await in_group(h, "report")  # no round yet: records only
     replies = await tap_in_group(h, "Ngoài Đợt")
-    assert [(r.request.kind, r.request.inspection_id) for r in replies if isinstance(r, ReportFile)] == [
-        (ReportKind.RECORD, 1)
+    assert [(r.request.kind, r.request.inspection_id, r.request.pdf) for r in replies if isinstance(r, ReportFile)] == [
+        (ReportKind.RECORD, 1, False),
+        (ReportKind.RECORD, 1, True),  # the same record as PDF, to print
     ]
     await in_group(h, "round", "Đợt một")
     assert "0 phiên đã gửi" in await in_group(h, "report")

@@ -14,6 +14,7 @@ from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist, parse_checkl
 from bot.checklist.model import Checklist, ItemType, PhotoRule
 from bot.conversation.inspection import REMARKS_MAX, TEXT_MAX
 from bot.events import Person, PhotoIn, Say
+from bot.findings.people import NAME_MAX, POSITION_MAX
 from bot.findings.summary import LIST_SHOWN
 from bot.photos.intake import PHOTOS_PER_INSPECTION, PHOTOS_PER_ITEM
 from bot.reports.record import write_record
@@ -203,9 +204,15 @@ async def fill_everything(h: Harness, checklist: Checklist, inspector: Person) -
                 await h.photo(inspector, jpeg(160, 120, label=f"{inspection.pos} {n}"))
             await h.command(inspector, "resume")
             await h.tap(inspector, "Xong")
-        elif stage in (Stage.RECOMMENDATIONS, Stage.STRENGTHS):
+        elif stage in (Stage.RECOMMENDATIONS, Stage.STRENGTHS, Stage.OPINION):
             for n in range(REMARKS_MAX + 1):
                 await h.text(inspector, long_text(TEXT_MAX, f"{stage.value} {n}"))
+            await h.tap(inspector, "Xong")
+        elif stage is Stage.REPRESENTATIVES:
+            for n in range(REMARKS_MAX):
+                name = (f"Nguyễn Văn {n} " * NAME_MAX)[: NAME_MAX - 1] + "A"
+                position = ("Phó Chủ tịch UBND xã " * POSITION_MAX)[: POSITION_MAX - 1] + "X"
+                await h.text(inspector, f"{name} – {position}")
             await h.tap(inspector, "Xong")
         else:
             await h.tap(inspector, "Bỏ qua")
@@ -232,7 +239,9 @@ async def test_the_largest_inspection_reaches_the_group_in_three_messages(tmp_pa
     assert len(split_html(review)) <= 3
     assert summary.count(VI.SUMMARY_MORE.split("{")[0]) == 3  # strengths, shortcomings, recommendations
     assert await rows(tmp_path, "SELECT kind, COUNT(*), MIN(length(text)) FROM remarks GROUP BY kind") == [
+        ("opinion", REMARKS_MAX, TEXT_MAX),
         ("recommendation", REMARKS_MAX, TEXT_MAX),
+        ("representative", REMARKS_MAX, NAME_MAX + len(" – ") + POSITION_MAX),
         ("strength", REMARKS_MAX, TEXT_MAX),
     ]
     notes = await rows(tmp_path, "SELECT note FROM answers WHERE note IS NOT NULL")

@@ -24,6 +24,7 @@ from bot.reports.archive import (
     write_archive,
 )
 from bot.reports.data import InspectionReport, RoundReport
+from bot.texts.formats import VIETNAM
 from storage.models import Photo
 from tests import report_samples as samples
 
@@ -38,7 +39,7 @@ MANIFEST_HEADER = [
     "cao",
     "phiên",
     "đơn vị",
-    "mục",
+    "lĩnh vực",
     "mã câu",
 ]
 NAME = re.compile(r"^[a-z0-9-]{1,60}-\d+/\d\d-[a-z0-9_-]+/[a-z0-9_-]+-\d+\.[a-z0-9]+$")
@@ -132,7 +133,7 @@ def test_every_photo_is_the_original_file_with_its_hash(tmp_path: Path, photo_di
     assert {row["đơn vị"] for row in rows} == set(samples.UNITS)
     assert {row["người gửi"] for row in rows} == {"Nguyễn Văn <An> & Co", "Lê Thị Hoa"}
     assert rows[0]["thời gian"] == "2026-11-20T08:33:30+07:00"
-    assert rows[0]["mục"] == "3. Công bố, công khai TTHC"
+    assert rows[0]["lĩnh vực"] == "3. Công bố, công khai TTHC"
 
 
 def test_sha256sums_checks_out(tmp_path: Path, photo_dir: Path, report: RoundReport) -> None:
@@ -145,6 +146,18 @@ def test_sha256sums_checks_out(tmp_path: Path, photo_dir: Path, report: RoundRep
         digest, name = line.split("  ", 1)
         assert re.fullmatch(r"[0-9a-f]{64}", digest)
         assert sha256(archive.read(name)) == digest
+
+
+def test_the_text_files_are_stamped_in_vietnam_time_like_the_photos(
+    tmp_path: Path, photo_dir: Path, report: RoundReport
+) -> None:
+    archive = written(report, photo_dir, tmp_path / "anh.zip")
+    made = samples.context(photo_dir).generated_at.astimezone(VIETNAM)  # 08:15 on the 21st in Vietnam
+    for name in ("manifest.csv", "SHA256SUMS", "DOC-TOI.txt"):
+        assert archive.getinfo(name).date_time == (made.year, made.month, made.day, made.hour, made.minute, 0)
+    first = archive_photos(report)[0][1]
+    taken = first.received_at.astimezone(VIETNAM)
+    assert archive.getinfo(archive_name(*archive_photos(report)[0])).date_time[3:5] == (taken.hour, taken.minute)
 
 
 def test_readme_explains_how_to_recheck(tmp_path: Path, photo_dir: Path, report: RoundReport) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import docx
@@ -10,9 +11,9 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 
-from bot.findings.results import area_results
+from bot.checklist.model import criterion
+from bot.findings.results import area_results, shortcomings
 from bot.reports.data import RoundReport
-from bot.reports.docx_layout import criterion
 from bot.reports.round_doc import write_round_report
 from bot.reports.round_results import common_shortcomings
 from bot.texts.catalogue import VI
@@ -58,21 +59,25 @@ def test_report_has_the_header_title_and_the_leads_signature_only(photo_dir: Pat
         "Độc lập - Tự do - Hạnh phúc",
         "Thái Nguyên, ngày 21 tháng 11 năm 2026",
         "BÁO CÁO",
-        "Kết quả kiểm tra công tác kiểm soát TTHC",
+        "Kết quả kiểm tra công tác kiểm soát thủ tục hành chính",
         "Đợt kiểm tra: Kiểm tra KSTTHC huyện Phú Lương 2018",
         "TRƯỞNG ĐOÀN KIỂM TRA",
         "Trần Trưởng Đoàn",
     ):
         assert expected in lines
     assert "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA" not in lines
-    headings = [line for line in lines if line.split(" ")[0] in ("I.", "II.", "III.", "IV.", "V.")]
+    headings = [line for line in lines if line.split(" ")[0] in ("I.", "II.", "III.", "IV.", "V.", "VI.", "VII.")]
     assert headings == [
         "I. ĐƠN VỊ ĐƯỢC KIỂM TRA",
         "II. KẾT QUẢ THEO LĨNH VỰC",
-        "III. TỒN TẠI, HẠN CHẾ CHUNG",
-        "IV. KIẾN NGHỊ CỦA CÁC ĐƠN VỊ",
-        "V. ĐỀ XUẤT",
+        "III. KẾT QUẢ ĐẠT ĐƯỢC",
+        "IV. TỒN TẠI, HẠN CHẾ",
+        "V. SỐ LIỆU CHỦ YẾU",
+        "VI. KIẾN NGHỊ CỦA CÁC ĐƠN VỊ",
+        "VII. ĐỀ XUẤT",
     ]
+    # One word for the eight parts, as in the chart and its caption.
+    assert not [line for line in lines if re.search(r"\b[Mm]ục \d|theo mục", line)]
     fonts = document.styles["Normal"].element.rPr.rFonts
     assert {fonts.get(qn(f"w:{slot}")) for slot in ("ascii", "hAnsi", "cs", "eastAsia")} == {"Times New Roman"}
 
@@ -103,11 +108,13 @@ def test_area_table_has_a_row_per_unit_and_a_column_per_area_with_verdict_counts
     for row, unit in zip(table.rows[1:], report.inspections, strict=True):
         assert row.cells[0].text == unit.unit
         for cell, result in zip(row.cells[1:], area_results(unit.snapshot), strict=True):
-            assert cell.text == f"{VI.RATING_LABELS[result.verdict]}\n{result.passed}/{result.rated}"
+            short = {"pass": "Đ", "partial": "MP", "fail": "KĐ", "na": "KAD"}[result.verdict]
+            assert cell.text == (f"{short} {result.passed}/{result.rated}" if result.rated else "KAD")
+            assert "\n" not in cell.text  # one line at 10 pt, never "Không / áp / dụng"
             assert fill(cell) == FILLS[result.verdict]
             seen.add(result.verdict)
     assert {"pass", "partial", "fail"} <= seen
-    assert "Không đạt\n0/4" in [cell.text for cell in table.rows[2].cells]
+    assert "KĐ 0/4" in [cell.text for cell in table.rows[2].cells]
 
 
 def test_area_numbers_are_explained_and_the_chart_follows(photo_dir: Path) -> None:
@@ -126,21 +133,82 @@ def test_common_shortcomings_name_the_criterion_the_units_and_their_notes(photo_
     report = round_report(photo_dir)
     lines = document_lines(write(report, photo_dir))
 
-    section = between(lines, "III. TỒN TẠI, HẠN CHẾ CHUNG", "IV. KIẾN NGHỊ CỦA CÁC ĐƠN VỊ")
+    section = between(lines, "1. Tồn tại, hạn chế chung", "2. Tồn tại, hạn chế của từng đơn vị")
     common = common_shortcomings(report)
     assert len(common) > 0
-    expected = []
-    for number, shortcoming in enumerate(common, start=1):
-        expected.append(
-            f"{number}. [Mục {shortcoming.area_number}] {criterion(shortcoming.item.prompt)} "
-            f"({len(shortcoming.units)}/3 đơn vị):"
+    assert len(section) == len(common)
+    for number, (line, shortcoming) in enumerate(zip(section, common, strict=True), start=1):
+        units = ", ".join(
+            f"{unit.unit} ({VI.RATING_LABELS[answer.value].lower()})" for unit, answer in shortcoming.units
         )
-        expected += [
-            f"- {unit.unit} – {VI.RATING_LABELS[answer.value]}: {answer.note}" for unit, answer in shortcoming.units
-        ]
-    assert section[1:-1] == expected
-    assert "- UBND xã Cổ Lũng <b>&</b> – Không đạt: Thiếu mẫu đơn <b>số 0</b> & tờ khai" in section
-    assert section[-1] == "Chi tiết từng đơn vị xem biên bản kiểm tra."
+        # The criterion is worded as what a unit should do: said as what falls short, not as a fact.
+        assert line.startswith((f"({number}) Chưa đạt tiêu chí «", f"({number}) Chưa đạt đầy đủ tiêu chí «"))
+        assert line.endswith(
+            f"«{criterion(shortcoming.item.prompt)}» (lĩnh vực {shortcoming.area_number}) – "
+            f"{len(shortcoming.units)}/3 đơn vị: {units}."
+        )
+    assert section[0] == (
+        "(1) Chưa đạt đầy đủ tiêu chí «Đã lấy ý kiến cơ quan, tổ chức, cá nhân chịu tác động về quy định TTHC "
+        "trong dự thảo» (lĩnh vực 2) – 2/3 đơn vị: UBND huyện Phú Lương (không đạt), UBND xã Cổ Lũng <b>&</b> "
+        "(một phần)."
+    )
+
+
+def test_every_units_own_findings_are_reported_by_area(photo_dir: Path) -> None:
+    report = round_report(photo_dir)
+    lines = document_lines(write(report, photo_dir))
+    section = between(lines, "2. Tồn tại, hạn chế của từng đơn vị", "V. SỐ LIỆU CHỦ YẾU")
+    for number, unit in enumerate(report.inspections, start=1):
+        assert f"{number}. {unit.unit}:" in section
+        for finding in shortcomings(unit.snapshot):  # not only those shared by two units or more
+            assert any(finding.answer.note in line and f"(lĩnh vực {finding.area_number})" in line for line in section)
+    first_unit = section[section.index(f"1. {UNITS[0]}:") + 1]
+    assert first_unit == (
+        "- Đánh giá tác động TTHC; tiếp thu, giải trình ý kiến về quy định TTHC (lĩnh vực 2): "
+        "Thiếu mẫu đơn <b>số 6</b> & tờ khai; Thiếu mẫu đơn <b>số 7</b> & tờ khai;"
+    )
+
+
+def test_what_went_well_and_the_key_figures(photo_dir: Path) -> None:
+    report = round_report(photo_dir)
+    document = write(report, photo_dir)
+    lines = document_lines(document)
+    well = between(lines, "III. KẾT QUẢ ĐẠT ĐƯỢC", "IV. TỒN TẠI, HẠN CHẾ")
+    assert well[0] == "Các tiêu chí đạt ở tất cả các đơn vị được đánh giá:"
+    assert any(line.startswith("- Tiếp nhận, xử lý phản ánh") for line in well)
+    assert f"- {UNITS[0]}: Cán bộ một cửa nhiệt tình, đeo thẻ đầy đủ;" in well
+    figures = next(table for table in document.tables if table.cell(0, 0).text == "Đơn vị" and len(table.columns) == 3)
+    assert [cell.text for cell in figures.rows[0].cells] == [
+        "Đơn vị",
+        "Tỷ lệ hồ sơ giải quyết đúng hạn trong kỳ (%)",
+        "Số hồ sơ giải quyết quá hạn trong kỳ (hồ sơ)",
+    ]
+    # as the record states them: decimal comma and the unit from the checklist item
+    assert [[cell.text for cell in row.cells] for row in figures.rows[1:]] == [
+        [unit, "95 %", "95 hồ sơ"] for unit in UNITS
+    ]
+
+
+def test_recipients_the_signature_and_page_numbers(photo_dir: Path) -> None:
+    context_ = context(photo_dir).model_copy(
+        update={"recipients": ["Chủ tịch UBND tỉnh (để b/c)", "Sở Nội vụ;", "Lưu: VT"]}
+    )
+    target = photo_dir.parent / "r.docx"
+    write_round_report(round_report(photo_dir), context_, target, CHART)
+    document = docx.Document(str(target))
+    block = document.tables[-1]
+    assert block.cell(0, 0).text.split("\n") == [
+        "Nơi nhận:",
+        "- Chủ tịch UBND tỉnh (để b/c);",
+        "- Sở Nội vụ;",
+        "- Lưu: VT.",
+    ]
+    assert block.cell(0, 1).text.split("\n")[0] == "TRƯỞNG ĐOÀN KIỂM TRA"
+    closing = document.paragraphs[-1]
+    assert closing.paragraph_format.keep_with_next  # the last paragraph goes with the signature
+    header = document.sections[0].header.paragraphs[0]
+    assert [code.text for code in header._p.iter(qn("w:instrText"))] == [" PAGE "]
+    assert document.core_properties.title == "Báo cáo kết quả kiểm tra – Kiểm tra KSTTHC huyện Phú Lương 2018"
 
 
 def test_recommendations_are_grouped_by_unit(photo_dir: Path) -> None:
@@ -154,8 +222,8 @@ def test_recommendations_are_grouped_by_unit(photo_dir: Path) -> None:
     inspections = [report.inspections[0], quiet.model_copy(update={"snapshot": without}), report.inspections[2]]
     lines = document_lines(write(report.model_copy(update={"inspections": inspections}), photo_dir))
 
-    section = between(lines, "IV. KIẾN NGHỊ CỦA CÁC ĐƠN VỊ", "V. ĐỀ XUẤT")
-    asked = ["- Bổ sung trang thiết bị <máy scan> & máy tính", "- Tập huấn phần mềm một cửa cho công chức"]
+    section = between(lines, "VI. KIẾN NGHỊ CỦA CÁC ĐƠN VỊ", "VII. ĐỀ XUẤT")
+    asked = ["- Bổ sung trang thiết bị <máy scan> & máy tính;", "- Tập huấn phần mềm một cửa cho công chức."]
     assert section == [
         f"1. {UNITS[0]}:",
         *asked,
@@ -170,7 +238,7 @@ def test_a_round_without_inspections_says_so(photo_dir: Path) -> None:
     document = write(RoundReport(team=TEAM, round=ROUND, inspections=[]), photo_dir)
     lines = document_lines(document)
 
-    section = between(lines, "I. ĐƠN VỊ ĐƯỢC KIỂM TRA", "TRƯỞNG ĐOÀN KIỂM TRA")
+    section = between(lines, "I. ĐƠN VỊ ĐƯỢC KIỂM TRA", "Nơi nhận:")
     assert [line for line in section if line] == ["Chưa có phiên kiểm tra nào được gửi trong đợt này."]
     assert "Trần Trưởng Đoàn" in lines  # the round was opened by the lead
     assert len(document.inline_shapes) == 0

@@ -20,11 +20,13 @@ ANSWER_HEADER = (
     "Đợt",
     "Phiên",
     "Đơn vị",
-    "Mục",
+    "Lĩnh vực",
     "Mã câu",
     "Câu hỏi",
     "Trả lời",
-    "Giá trị",
+    "Số",
+    "Đơn vị tính",
+    "Mã trả lời",
     "Ghi chú",
     "Người kiểm tra",
     "Thời gian",
@@ -33,7 +35,7 @@ ANSWER_HEADER = (
 PHOTO_HEADER = (
     "Phiên",
     "Đơn vị",
-    "Mục",
+    "Lĩnh vực",
     "Mã câu",
     "Người gửi",
     "Thời gian",
@@ -70,7 +72,7 @@ def with_answers(unit: InspectionReport, **changes: tuple[str, str | None]) -> I
 def test_sheets_and_headers(tmp_path: Path, report: RoundReport) -> None:
     book = written(tmp_path, report)
 
-    assert book.sheetnames == ["Trả lời", "Tổng hợp", "Ảnh"]
+    assert book.sheetnames == ["Trả lời", "Tổng hợp", "Số liệu", "Ảnh"]
     assert next(book["Trả lời"].values) == ANSWER_HEADER
     assert next(book["Ảnh"].values) == PHOTO_HEADER
     assert book["Trả lời"].freeze_panes == "A2"
@@ -94,16 +96,16 @@ def test_answers_in_vietnamese_with_notes_and_photos(tmp_path: Path, report: Rou
 
     for row in (row for row in rows if row[1] == unit.inspection.id):
         answer = unit.snapshot.answers[str(row[4])]
-        assert row[7] == answer.value
+        assert row[9] == answer.value
         if answer.value in LABELS:
             assert row[6] == LABELS[answer.value]
-        assert row[8] == answer.note
-        assert row[11] == len(unit.snapshot.photos_of(answer.item_id))
-    notes = [str(row[8]) for row in rows if row[8]]
+        assert row[10] == answer.note
+        assert row[13] == len(unit.snapshot.photos_of(answer.item_id))
+    notes = [str(row[10]) for row in rows if row[10]]
     assert any("<b>số" in note and "& tờ khai" in note for note in notes)
     assert any(row[6] == "Không đạt" for row in rows) and any(row[6] == "Một phần" for row in rows)
-    assert sum(int(str(row[11])) for row in rows) == sum(len(unit.snapshot.photos) for unit in report.inspections)
-    assert {row[9] for row in rows} == {"Nguyễn Văn <An> & Co", "Lê Thị Hoa"}
+    assert sum(int(str(row[13])) for row in rows) == sum(len(unit.snapshot.photos) for unit in report.inspections)
+    assert {row[11] for row in rows} == {"Nguyễn Văn <An> & Co", "Lê Thị Hoa"}
     assert any(str(row[3]).startswith("3. Công bố, công khai TTHC") for row in rows)
 
 
@@ -112,12 +114,12 @@ def test_times_are_excel_dates_in_vietnam_time(tmp_path: Path, report: RoundRepo
     unit = report.inspections[0]
 
     for row in sheet.iter_rows(min_row=2):
-        assert isinstance(row[10].value, datetime)
-        assert row[10].number_format == "dd/mm/yyyy hh:mm"
+        assert isinstance(row[12].value, datetime)
+        assert row[12].number_format == "dd/mm/yyyy hh:mm"
     first = next(sheet.iter_rows(min_row=2, max_row=2, values_only=True))
     answered = unit.snapshot.answers[str(first[4])].answered_at
-    assert first[10] == answered.astimezone(HANOI).replace(tzinfo=None)
-    assert first[10] == datetime(2026, 11, 20, 8, 15)  # 01:15 UTC
+    assert first[12] == answered.astimezone(HANOI).replace(tzinfo=None)
+    assert first[12] == datetime(2026, 11, 20, 8, 15)  # 01:15 UTC
 
 
 def test_answers_are_a_table_covering_every_row(tmp_path: Path, report: RoundReport) -> None:
@@ -126,7 +128,7 @@ def test_answers_are_a_table_covering_every_row(tmp_path: Path, report: RoundRep
 
     assert list(sheet.tables) == ["TraLoi"]
     table = sheet.tables["TraLoi"]
-    assert table.ref == f"A1:L{rows + 1}"
+    assert table.ref == f"A1:N{rows + 1}"
     assert [column.name for column in table.tableColumns] == list(ANSWER_HEADER)
     assert table.autoFilter is not None and table.autoFilter.ref == table.ref
     assert table.tableStyleInfo is not None and table.tableStyleInfo.name
@@ -153,7 +155,7 @@ def test_summary_has_pass_rates_coloured_by_verdict(tmp_path: Path, report: Roun
     sheet = written(tmp_path, report)["Tổng hợp"]
     header = [cell.value for cell in sheet[2]]
 
-    assert header == ["Phiên", "Đơn vị", *(f"Mục {n}" for n in range(1, 9)), "Chung"]
+    assert header == ["Phiên", "Đơn vị", *(f"Lĩnh vực {n}" for n in range(1, 9)), "Chung"]
     verdicts_seen = set()
     for row_number, unit in enumerate(report.inspections, start=3):
         cells = sheet[row_number]
@@ -167,7 +169,7 @@ def test_summary_has_pass_rates_coloured_by_verdict(tmp_path: Path, report: Roun
         overall = sum(r.passed for r in results) / sum(r.rated for r in results)
         assert cells[10].value == pytest.approx(overall)
     assert verdicts_seen >= {"pass", "partial", "fail"}
-    legend = [row for row in sheet.iter_rows(min_row=6, values_only=True) if row[0] == "Mục 3"]
+    legend = [row for row in sheet.iter_rows(min_row=6, values_only=True) if row[0] == "Lĩnh vực 3"]
     assert legend and legend[0][1] == "Công bố, công khai TTHC"
 
 
@@ -188,7 +190,7 @@ def test_empty_round_gives_headers_only(tmp_path: Path) -> None:
 
     book = written(tmp_path, empty)
 
-    assert book.sheetnames == ["Trả lời", "Tổng hợp", "Ảnh"]
+    assert book.sheetnames == ["Trả lời", "Tổng hợp", "Số liệu", "Ảnh"]
     assert list(book["Trả lời"].values) == [ANSWER_HEADER]
     assert list(book["Ảnh"].values) == [PHOTO_HEADER]
     assert not book["Trả lời"].tables and not book["Ảnh"].tables
@@ -210,7 +212,7 @@ def test_typed_text_stays_text(tmp_path: Path, report: RoundReport) -> None:
     row = next(sheet.iter_rows(min_row=2, max_row=2))
 
     assert (row[2].value, row[2].data_type) == ("=1+1 xã Đu", "s")
-    assert (row[8].value, row[8].data_type) == ('=HYPERLINK("http://x","bấm")', "s")
+    assert (row[10].value, row[10].data_type) == ('=HYPERLINK("http://x","bấm")', "s")
 
 
 TYPED = {
@@ -250,7 +252,48 @@ def test_everything_people_typed_is_a_string_cell_shown_as_typed(tmp_path: Path,
     assert by_value[TYPED["answer"]] == {"s"}  # both the answer and its label ("Trả lời", "Giá trị")
     for typed in TYPED.values():
         assert by_value.get(typed) == {"s"}, typed
-    assert f"Tỷ lệ tiêu chí đạt theo mục – {TYPED['round']}" in by_value
+    assert f"Tỷ lệ tiêu chí đạt theo lĩnh vực – {TYPED['round']}" in by_value
     assert not [cell.coordinate for cell in cells if cell.data_type in ("f", "e")]
     answers = list(book["Trả lời"].values)
-    assert sum(row[6] == row[7] == TYPED["answer"] for row in answers) == 1
+    assert sum(row[6] == row[9] == TYPED["answer"] for row in answers) == 1
+
+
+def test_numbers_are_numbers_with_their_unit_beside_them(tmp_path: Path, report: RoundReport) -> None:
+    """SUM and AVERAGE work on the figures as they are; the unit is in the header or its own column."""
+    unit = report.inspections[0]
+    report = report.model_copy(update={"inspections": [with_answers(unit, **{"ty-le-dung-han": ("97.5", None)})]})
+    book = written(tmp_path, report)
+    rows = [row for row in book["Trả lời"].iter_rows(min_row=2) if row[4].value == "ty-le-dung-han"]
+    assert [(c.value, c.data_type) for c in rows[0][6:10]] == [("97,5 %", "s"), (97.5, "n"), ("%", "s"), ("97.5", "s")]
+    other = next(row for row in book["Trả lời"].iter_rows(min_row=2) if row[4].value == "ke-hoach-kstthc")
+    assert other[7].value is None and other[8].value is None
+    figures = book["Số liệu"]
+    header = [cell.value for cell in next(figures.iter_rows(max_row=1))]
+    assert header == [
+        "Phiên",
+        "Đơn vị",
+        "Tỷ lệ hồ sơ giải quyết đúng hạn trong kỳ (%)",
+        "Số hồ sơ giải quyết quá hạn trong kỳ (hồ sơ)",
+    ]
+    values = list(figures.iter_rows(min_row=2, values_only=True))
+    assert values == [(unit.inspection.id, unit.unit, 97.5, 95)]
+    assert isinstance(values[0][3], int)
+
+
+def test_every_sheet_prints_on_a4_landscape_one_page_wide_with_its_header(tmp_path: Path, report: RoundReport) -> None:
+    book = written(tmp_path, report)
+    for sheet in book:
+        setup = sheet.page_setup
+        assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+        assert sheet.sheet_properties.pageSetUpPr is not None and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.print_title_rows == ("$2:$2" if sheet.title == "Tổng hợp" else "$1:$1")
+
+
+def test_people_read_vietnamese_labels_and_codes_stay_in_their_own_column(tmp_path: Path, report: RoundReport) -> None:
+    book = written(tmp_path, report)
+    codes = {"pass", "fail", "partial", "na", "yes", "no"}
+    for sheet in book:
+        for row in sheet.iter_rows(values_only=True):
+            for index, value in enumerate(row):
+                if value in codes:
+                    assert sheet.title == "Trả lời" and index == 9, (sheet.title, row)

@@ -11,7 +11,7 @@ from bot.findings.summary import TEXT_SHOWN, photo_album, render_review, render_
 from bot.texts.catalogue import VI
 from bot.texts.html import esc
 from handlers.split import split_html, visible_length
-from storage.models import Answer, Inspection, Photo, Remark, RemarkKind, Stage, Status, Team
+from storage.models import Answer, Inspection, Photo, Remark, RemarkKind, Round, Stage, Status, Team
 from tests.engine_harness import SMALL_CHECKLIST
 
 AT = datetime(2026, 11, 25, 2, 30, tzinfo=UTC)  # 09:30 in Vietnam
@@ -84,15 +84,43 @@ def test_summary_names_everything_and_escapes_user_text() -> None:
     assert "09:30 – 09:30 ngày 25/11/2026" in text
     assert "Thiếu &lt;mẫu&gt; &amp; tờ khai" in text and "<b>Không đạt</b>" in text and "<b>Một phần</b>" in text
     assert "Cấp máy scan &lt;A4&gt;" in text and "Cán bộ nhiệt tình" in text
-    assert "98.5" in text and "Ảnh minh chứng: 2" in text
-    for heading in ("Kết quả đạt được", "Tồn tại, hạn chế", "Kiến nghị của đơn vị"):
+    assert "Tỷ lệ hồ sơ đúng hạn (%): <b>98,5 %</b>" in text and "Ảnh minh chứng: 2" in text
+    for heading in ("Kết quả đạt được khác", "Tồn tại, hạn chế", "Kiến nghị của đơn vị"):
         assert heading in text
+
+
+def test_shortcomings_come_first_and_the_round_is_named() -> None:
+    """On a phone the group reads what needs acting on before what went well."""
+    named = Round(
+        id=3, team_id=1, name="Đợt <1> & 2026", opened_by=100, opened_by_name="A", opened_at=AT, closed_by=None,
+        closed_at=None,
+    )  # fmt: skip
+    text = render_summary(VI, snapshot().model_copy(update={"round": named}))
+    assert "🗂 Đợt: Đợt &lt;1&gt; &amp; 2026" in text
+    assert text.index("Tồn tại, hạn chế") < text.index("Kết quả theo lĩnh vực") < text.index("Kết quả đạt được khác")
+    base = snapshot()
+    passed = base.answers["ke-hoach"].model_copy(update={"value": "pass", "note": None})
+    text = render_summary(VI, base.model_copy(update={"answers": {**base.answers, "ke-hoach": passed}}))
+    assert "✅ Đạt 1/1 tiêu chí" in text and "kế hoạch" not in text  # criteria met are counted, not listed
+
+
+def test_the_units_representatives_and_opinion_take_a_line_each() -> None:
+    voice = [
+        Remark(kind=RemarkKind.REPRESENTATIVE, text="Ông Nguyễn Văn Bình – Chủ tịch UBND xã", created_at=AT),
+        Remark(kind=RemarkKind.REPRESENTATIVE, text="Lê Thị <Mai> – Công chức", created_at=AT),
+        Remark(kind=RemarkKind.OPINION, text="Đơn vị nhất trí.", created_at=AT),
+    ]
+    base = snapshot()
+    text = render_summary(VI, base.model_copy(update={"remarks": base.remarks + voice}))
+    assert "👤 Đại diện đơn vị: Ông Nguyễn Văn Bình, Lê Thị &lt;Mai&gt;" in text
+    assert "💬 Ý kiến của đơn vị: Đơn vị nhất trí." in text
+    assert "Đại diện đơn vị" not in render_summary(VI, base)
 
 
 def test_counts_per_area() -> None:
     text = render_summary(VI, snapshot())
-    assert "<b>1/2. Chỉ đạo, điều hành</b>\n   ✅ 0 · 🟡 0 · ❌ 1 · ➖ 0" in text
-    assert "<b>2/2. Công khai, niêm yết TTHC</b>\n   ✅ 0 · 🟡 1 · ❌ 0 · ➖ 0 · 📷 2" in text
+    assert "<b>1/2. Chỉ đạo, điều hành</b>\n   ✅ Đạt 0/1 tiêu chí · ❌ 1" in text
+    assert "<b>2/2. Công khai, niêm yết TTHC</b>\n   ✅ Đạt 0/1 tiêu chí · 🟡 1 · 📷 2" in text
 
 
 def test_a_huge_note_is_cut_in_the_summary_which_stays_one_message() -> None:
@@ -112,7 +140,7 @@ def test_album_captions_name_the_item() -> None:
     album = photo_album(VI, snapshot(photos=3), Path("/data/photos"))
     assert len(album) == 3
     assert album[0].path == Path("/data/photos/12/1.jpg")
-    assert "Mục 2 · Câu 1: Bảng niêm yết TTHC dễ quan sát" in album[0].caption
+    assert "Tiêu chí 2.1: Bảng niêm yết TTHC dễ quan sát" in album[0].caption
     assert "Lê &lt;Thị&gt; Hoa" in album[0].caption
 
 

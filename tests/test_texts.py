@@ -195,6 +195,9 @@ async def test_lang_en_then_a_whole_inspection_in_english_while_the_group_reads_
     await h.tap(INSPECTOR, "Done")
     assert "The unit's recommendations" in h.texts(await h.tap(INSPECTOR, "Skip"))
     await h.tap(INSPECTOR, "Skip")
+    assert "Representatives of the inspected unit" in h.texts(await h.tap(INSPECTOR, "Skip"))
+    assert "The inspected unit's opinion" in h.texts(await h.tap(INSPECTOR, "Skip"))
+    assert labels(h)[:2] == ["👍 Agrees", "Skip ⏭"]
     await h.tap(INSPECTOR, "Skip")
     review = h.texts()
     assert "REVIEW OF INSPECTION" in review and "Was the annual plan issued — <b>Fail</b>" in review

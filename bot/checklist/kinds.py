@@ -18,6 +18,10 @@ from bot.texts.catalogue import Messages
 from bot.texts.html import esc
 
 _PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
+# The unit a number is counted in, in brackets at the end of its question: "Tỷ lệ … đúng hạn (%)?".
+_UNIT = re.compile(r"\(([^()]{1,20})\)\s*\??\s*$")
+# How each language writes 1234567.5: the thousands separator, then the decimal one.
+_SEPARATORS = {"vi": (".", ","), "en": (",", ".")}
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,10 @@ class Kind:
     def label(self, t: Messages, value: str) -> str:
         return value
 
+    def worded(self, t: Messages, item: Item, value: str) -> str:
+        """The answer as a document or a summary states it; a number adds the unit its question names."""
+        return self.label(t, value)
+
     def read(self, t: Messages, text: str) -> Reading:
         return Reading(None, t.NEEDS_BUTTON)
 
@@ -76,11 +84,19 @@ class Number(Kind):
     def hint(self, t: Messages) -> str | None:
         return t.QUESTION_NUMBER
 
+    def label(self, t: Messages, value: str) -> str:
+        """Stored as `97.5`, read as the inspector writes it: `97,5` in Vietnamese, `97.5` in English."""
+        return number_text(value, t.lang)
+
+    def worded(self, t: Messages, item: Item, value: str) -> str:
+        unit = unit_of(item.prompt_in(t.lang))
+        return f"{self.label(t, value)} {unit}" if unit else self.label(t, value)
+
     def read(self, t: Messages, text: str) -> Reading:
         value = parse_number(text)
         if value is None:
             return Reading(None, t.NEEDS_NUMBER.format(text=esc(text[:50])))
-        return Reading(value, t.NOTED_NUMBER.format(value=esc(value)))
+        return Reading(value, t.NOTED_NUMBER.format(value=esc(self.label(t, value))))
 
 
 class Text(Kind):
@@ -115,8 +131,27 @@ def kind_of(item: Item) -> Kind:
 
 
 def value_label(t: Messages, item: Item, value: str) -> str:
-    """An answer as people read it: "Đạt", "Có", "95", "3 ảnh"."""
-    return kind_of(item).label(t, value)
+    """An answer as people read it: "Đạt", "Có", "97,5 %", "3 ảnh"."""
+    return kind_of(item).worded(t, item, value)
+
+
+def unit_of(prompt: str) -> str | None:
+    """'%' for "Tỷ lệ hồ sơ giải quyết đúng hạn (%)?", 'hồ sơ' for "Số hồ sơ quá hạn (hồ sơ)?"."""
+    found = _UNIT.search(prompt)
+    unit = found[1].strip() if found else None
+    return None if unit is None or unit.lower() in ("nếu có", "if any") else unit
+
+
+def number_text(value: str, lang: str) -> str:
+    """A stored number (`1234567.5`) grouped and pointed the way `lang` writes it (`1.234.567,5`); a value
+    that is not a stored number is shown as it is."""
+    if not _PLAIN.match(value):
+        return value
+    thousands, point = _SEPARATORS.get(lang, _SEPARATORS["vi"])
+    sign, digits = ("-", value[1:]) if value.startswith("-") else ("", value)
+    whole, _, fraction = digits.partition(".")
+    grouped = f"{int(whole):,}".replace(",", thousands)
+    return sign + grouped + (point + fraction if fraction else "")
 
 
 def parse_number(text: str) -> str | None:

@@ -16,6 +16,11 @@ def in_language(lang: str, vietnamese: str, english: str | None) -> str:
     return english if lang == "en" and english else vietnamese
 
 
+def criterion(prompt: str) -> str:
+    """Checklist prompts are questions to the inspector; documents and summaries state them as criteria."""
+    return prompt.rstrip(" ?")
+
+
 class ItemType(StrEnum):
     RATING = "rating"
     YESNO = "yesno"

@@ -53,7 +53,20 @@ def back(checklist: Checklist, stage: Stage, pos: int) -> Cursor | None:
         return entry(checklist, checklist.item_count - 1)
     if stage is Stage.STRENGTHS:
         return Stage.RECOMMENDATIONS, checklist.item_count
-    return Stage.STRENGTHS, checklist.item_count
+    if stage is Stage.REPRESENTATIVES:
+        return Stage.STRENGTHS, checklist.item_count
+    if stage is Stage.OPINION:
+        return Stage.REPRESENTATIVES, checklist.item_count
+    return Stage.OPINION, checklist.item_count
+
+
+# After the checklist, what is typed item by item comes in this order, then the review.
+AFTER_REMARKS = {
+    Stage.RECOMMENDATIONS: Stage.STRENGTHS,
+    Stage.STRENGTHS: Stage.REPRESENTATIVES,
+    Stage.REPRESENTATIVES: Stage.OPINION,
+    Stage.OPINION: Stage.REVIEW,
+}
 
 
 def accepts_photos(checklist: Checklist, stage: Stage, pos: int) -> bool:

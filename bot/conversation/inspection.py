@@ -15,9 +15,11 @@ from bot.checklist.model import Checklist, PhotoRule
 from bot.checklist.versions import ChecklistVersions
 from bot.conversation import flow, prompts
 from bot.events import Location
+from bot.findings.people import representative
 from bot.findings.summary import render_review
 from bot.team.followups import FollowUps
 from bot.team.publishing import Publisher
+from bot.texts.catalogue import VI
 from bot.texts.html import esc
 from bot.turn import Turn
 from storage.models import Inspection, NewInspection, RemarkKind, Stage, Status
@@ -30,7 +32,14 @@ UNIT_MIN, UNIT_MAX = 3, 200
 # refused, not cut: cutting would put half a sentence in a signed record, while the inspector still has
 # the whole text in the chat to shorten or split.
 TEXT_MAX = 1000
-TYPED = (Stage.ITEM, Stage.NOTE, Stage.RECOMMENDATIONS, Stage.STRENGTHS)
+TYPED = (Stage.ITEM, Stage.NOTE, Stage.RECOMMENDATIONS, Stage.STRENGTHS, Stage.REPRESENTATIVES, Stage.OPINION)
+# The stages after the checklist where each message is one remark of a kind, until Xong or Bỏ qua.
+REMARK_KINDS = {
+    Stage.RECOMMENDATIONS: RemarkKind.RECOMMENDATION,
+    Stage.STRENGTHS: RemarkKind.STRENGTH,
+    Stage.REPRESENTATIVES: RemarkKind.REPRESENTATIVE,
+    Stage.OPINION: RemarkKind.OPINION,
+}
 # Recommendations, and other strengths, per inspection: ten of each. A real unit makes two to five
 # recommendations; ten of 1,000 characters fill about three pages of the record.
 REMARKS_MAX = 10
@@ -120,13 +129,16 @@ class Conversation:
         elif stage in (Stage.RECOMMENDATIONS, Stage.STRENGTHS):
             _, count = await self._remarks(tx, inspection)
             turn.say(*prompts.remarks_request(turn.t, inspection, count), free_text=True)
+        elif stage in (Stage.REPRESENTATIVES, Stage.OPINION):
+            _, count = await self._remarks(tx, inspection)
+            turn.say(*prompts.unit_voice_request(turn.t, inspection, count), free_text=True)
         else:
             snapshot = await self.publisher.snapshot(tx, inspection)
             turn.say(render_review(turn.t, snapshot), prompts.review_buttons(turn.t, inspection))
 
     async def _remarks(self, tx: Tx, inspection: Inspection) -> tuple[RemarkKind, int]:
         """The kind of remark the cursor stands at, and how many of that kind there are."""
-        kind = RemarkKind.RECOMMENDATION if inspection.stage is Stage.RECOMMENDATIONS else RemarkKind.STRENGTH
+        kind = REMARK_KINDS[inspection.stage]
         return kind, sum(1 for remark in await tx.inspections.remarks(inspection.id) if remark.kind is kind)
 
     async def _round_line(self, turn: Turn, inspection: Inspection) -> str:
@@ -209,6 +221,8 @@ class Conversation:
             Stage.RECOMMENDATIONS: self._tap_remarks,
             Stage.STRENGTHS: self._tap_remarks,
             Stage.REVIEW: self._tap_review,
+            Stage.REPRESENTATIVES: self._tap_remarks,
+            Stage.OPINION: self._tap_remarks,
         }[stage]
         return await handler(turn, inspection, checklist, token)
 
@@ -283,9 +297,12 @@ class Conversation:
         return True
 
     async def _tap_remarks(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
-        if token.action not in (Action.DONE, Action.SKIP):
+        agreed = inspection.stage is Stage.OPINION and token.action is Action.VALUE and token.arg == prompts.AGREE
+        if agreed:  # the usual opinion in one tap, worded for the record, which is in Vietnamese
+            await turn.tx.inspections.add_remark(inspection.id, RemarkKind.OPINION, VI.OPINION_AGREED)
+        elif token.action not in (Action.DONE, Action.SKIP):
             return False
-        following = Stage.STRENGTHS if inspection.stage is Stage.RECOMMENDATIONS else Stage.REVIEW
+        following = flow.AFTER_REMARKS[inspection.stage]
         await turn.carry(inspection.id)
         await self.prompt(turn, await turn.tx.inspections.move(inspection, following, checklist.item_count))
         return True
@@ -341,7 +358,7 @@ class Conversation:
             await self.prompt(turn, inspection)
             return
         if stage in TYPED and len(text) > TEXT_MAX:
-            remark = stage in (Stage.RECOMMENDATIONS, Stage.STRENGTHS)
+            remark = stage in REMARK_KINDS
             refusal = turn.t.REMARK_TOO_LONG if remark else turn.t.TEXT_TOO_LONG
             turn.say(refusal.format(length=len(text), limit=TEXT_MAX))
             await self.prompt(turn, inspection)
@@ -358,14 +375,8 @@ class Conversation:
             _, _, _, item = checklist.at(inspection.pos)
             await turn.tx.inspections.save_note(inspection.id, item.id, text)
             await self.prompt(turn, await self._move(turn, inspection, flow.after_note(checklist, inspection.pos)))
-        elif stage in (Stage.RECOMMENDATIONS, Stage.STRENGTHS):
-            kind, count = await self._remarks(turn.tx, inspection)
-            done = [[prompts.button(inspection, turn.t.DONE, Action.DONE)]]
-            if count >= REMARKS_MAX:
-                turn.say(turn.t.REMARKS_FULL.format(limit=REMARKS_MAX), done, free_text=True)
-                return
-            await turn.tx.inspections.add_remark(inspection.id, kind, text)
-            turn.say(turn.t.REMARK_SAVED.format(count=count + 1), done, free_text=True)
+        elif stage in REMARK_KINDS:
+            await self._remark(turn, inspection, text)
         elif stage is Stage.PHOTOS:
             turn.say(turn.t.NEEDS_TEXT_PHOTO_STAGE)
             await self.prompt(turn, inspection)
@@ -374,6 +385,25 @@ class Conversation:
         else:
             turn.say(turn.t.NEEDS_REVIEW_BUTTON)
             await self.prompt(turn, inspection)
+
+    async def _remark(self, turn: Turn, inspection: Inspection, text: str) -> None:
+        kind, count = await self._remarks(turn.tx, inspection)
+        done = [[prompts.button(inspection, turn.t.DONE, Action.DONE)]]
+        if count >= REMARKS_MAX:
+            turn.say(turn.t.REMARKS_FULL.format(limit=REMARKS_MAX), done, free_text=True)
+            return
+        saved = turn.t.REMARK_SAVED.format(count=count + 1)
+        if kind is RemarkKind.REPRESENTATIVE:
+            person = representative(text)
+            if person is None:
+                turn.say(turn.t.REPRESENTATIVE_FORMAT.format(text=esc(text[:80])), done, free_text=True)
+                return
+            text = f"{person.name} – {person.position}"
+            saved = turn.t.REPRESENTATIVE_SAVED.format(
+                count=count + 1, name=esc(person.name), position=esc(person.position)
+            )
+        await turn.tx.inspections.add_remark(inspection.id, kind, text)
+        turn.say(saved, done, free_text=True)
 
     async def _typed_answer(self, turn: Turn, inspection: Inspection, checklist: Checklist, text: str) -> None:
         _, area, _, item = checklist.at(inspection.pos)

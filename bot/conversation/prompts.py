@@ -103,6 +103,23 @@ def remarks_request(t: Messages, inspection: Inspection, count: int) -> tuple[st
     return text, [[first], [button(inspection, t.BACK, Action.BACK)]]
 
 
+AGREE = "agree"  # the opinion button's argument: the unit agrees with the findings
+
+
+def unit_voice_request(t: Messages, inspection: Inspection, count: int) -> tuple[str, list[list[Button]]]:
+    """The unit's representatives, then its opinion on the findings: the record's own words from the unit.
+    Its usual opinion, agreement, is one tap."""
+    representatives = inspection.stage is Stage.REPRESENTATIVES
+    text = t.ASK_REPRESENTATIVES if representatives else t.ASK_OPINION
+    first = button(inspection, t.DONE, Action.DONE) if count else button(inspection, t.SKIP, Action.SKIP)
+    rows = [[first], [button(inspection, t.BACK, Action.BACK)]]
+    if count:
+        text += "\n" + t.REMARKS_SO_FAR.format(count=count)
+    elif not representatives:
+        rows.insert(0, [button(inspection, t.OPINION_AGREE, Action.VALUE, AGREE)])
+    return text, rows
+
+
 def review_buttons(t: Messages, inspection: Inspection) -> list[list[Button]]:
     return [
         [button(inspection, t.SUBMIT, Action.SUBMIT)],

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.checklist.model import Checklist
 from bot.checklist.versions import ChecklistVersions
-from storage.models import Answer, Inspection, Photo, Remark, RemarkKind, Team
+from storage.models import Answer, Inspection, Photo, Remark, RemarkKind, Round, Team
 from storage.port import Tx
 
 
@@ -20,6 +20,7 @@ class Snapshot(BaseModel):
     answers: dict[str, Answer]
     photos: list[Photo]
     remarks: list[Remark]
+    round: Round | None = None
 
     def remarks_of(self, kind: RemarkKind) -> list[str]:
         return [remark.text for remark in self.remarks if remark.kind is kind]
@@ -39,4 +40,5 @@ async def read_snapshot(tx: Tx, versions: ChecklistVersions, inspection: Inspect
         answers=await tx.inspections.answers(inspection.id),
         photos=await tx.photos.of(inspection.id),
         remarks=await tx.inspections.remarks(inspection.id),
+        round=await tx.rounds.get(inspection.round_id) if inspection.round_id is not None else None,
     )

@@ -4,16 +4,15 @@ Both are built from one `Snapshot` so that what the inspector confirms is exactl
 receives, each in the catalogue it is rendered with: the review in the inspector's language, the summary
 in Vietnamese for the group. Output is Telegram HTML; every user-supplied string passes through `esc`.
 
-Both stay a few messages long whatever was entered; the record has everything in full. Each list
-(strengths, shortcomings, figures, recommendations) shows its first LIST_SHOWN entries and then how many
-more there are, and each note, text answer or remark is cut at TEXT_SHOWN characters. With the bundled
-checklist (8 areas, prompts of at most 89 characters) the longest summary is then about 8,500
-characters: the header with unit, inspector and team (570), the areas (880), 8 strengths of up to 202
-characters (1,660 with the line saying how many more), 8 shortcomings of up to 313 (2,550), the 6 figures
-(1,030) and 8 recommendations (1,660). Telegram takes that in 3 messages of 4,096, a cut wasting at most
-one line; the fullest inspection of the tests gives 6,700 characters, 2 messages. Uncapped, one
-inspection of 500 photos and 500 remarks filled 1,003 messages, holding the group's later messages back
-for 50 minutes at 20 a minute.
+Both are read on a phone, so what needs acting on comes first: the shortcomings, then each area as a
+count of the criteria it met ("Đạt 22/26 tiêu chí"; the record lists them all), the strengths the inspector
+noted, the figures (numbers as typed: "97,5 %"), the unit's recommendations, its representatives and its
+opinion. Both stay a few messages long whatever was entered. Each list shows its first LIST_SHOWN entries
+and then how many more there are, and each note, text answer or remark is cut at TEXT_SHOWN characters;
+the representatives and the opinion take one line each. With the bundled checklist the longest summary
+stays within Telegram's 3 messages of 4,096 characters (`tests/test_limits.py` fills every field to its
+cap). Uncapped, one inspection of 500 photos and 500 remarks filled 1,003 messages, holding the group's
+later messages back for 50 minutes at 20 a minute.
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from bot.answers import SHORTCOMINGS, VERDICTS, Value
 from bot.checklist.kinds import kind_of, value_label
 from bot.checklist.model import Area
 from bot.events import OutPhoto
+from bot.findings.people import stored_representative
 from bot.findings.snapshot import Snapshot
 from bot.texts import catalogue as texts
 from bot.texts import formats
@@ -46,11 +46,18 @@ def area_counts(snapshot: Snapshot, area: Area) -> Counter[str]:
 
 
 def _area_line(t: Messages, index: int, total: int, snapshot: Snapshot, area: Area) -> str:
+    """'Đạt 3/4 tiêu chí · 🟡 1', the criteria met folded into a count (the record lists them)."""
     counts = area_counts(snapshot, area)
-    rated = " · ".join(f"{texts.RATING_ICONS[key]} {counts[key]}" for key in VERDICTS)
+    rated = sum(counts[key] for key in VERDICTS if key != Value.NA)
+    if rated:
+        shown = t.SUMMARY_AREA_MET.format(passed=counts[Value.PASS], rated=rated)
+        short = [f"{texts.RATING_ICONS[key]} {counts[key]}" for key in (Value.PARTIAL, Value.FAIL) if counts[key]]
+        shown = " · ".join([shown, *short])
+    else:
+        shown = t.SUMMARY_AREA_NONE
     photos = sum(len(snapshot.photos_of(item.id)) for item in area.items)
     extra = f" · 📷 {photos}" if photos else ""
-    return f"<b>{index}/{total}. {esc(area.title_in(t.lang))}</b>\n   {rated}{extra}"
+    return f"<b>{index}/{total}. {esc(area.title_in(t.lang))}</b>\n   {shown}{extra}"
 
 
 def _strip_question(prompt: str) -> str:
@@ -77,15 +84,16 @@ def _shortcomings(t: Messages, snapshot: Snapshot) -> list[str]:
     return lines
 
 
-def _achievements(t: Messages, snapshot: Snapshot) -> list[str]:
-    lines = [
-        f"• {esc(_strip_question(item.prompt_in(t.lang)))}"
-        for area in snapshot.checklist.areas
-        for item in area.items
-        if (answer := snapshot.answers.get(item.id)) and kind_of(item).rated and answer.value == Value.PASS
-    ]
-    lines += [f"• {_brief(text)}" for text in snapshot.remarks_of(RemarkKind.STRENGTH)]
-    return lines
+def _unit_voice(t: Messages, snapshot: Snapshot) -> list[str]:
+    """The unit's representatives and opinion, a line each, only where the inspector entered them."""
+    lines = []
+    people = [stored_representative(text).name for text in snapshot.remarks_of(RemarkKind.REPRESENTATIVE)]
+    if people:
+        lines.append(t.SUMMARY_REPRESENTATIVES.format(names=_brief(", ".join(people))))
+    opinion = snapshot.remarks_of(RemarkKind.OPINION)
+    if opinion:
+        lines.append(t.SUMMARY_OPINION.format(opinion=_brief(" ".join(opinion))))
+    return ["", *lines] if lines else []
 
 
 def _figures(t: Messages, snapshot: Snapshot) -> list[str]:
@@ -116,6 +124,8 @@ def _header(t: Messages, snapshot: Snapshot, title: str) -> list[str]:
         t.SUMMARY_TEAM.format(team=esc(snapshot.team.name)),
         t.SUMMARY_TIME.format(time=formats.time_range(t, inspection.created_at, inspection.submitted_at)),
     ]
+    if snapshot.round is not None:
+        lines.append(t.SUMMARY_ROUND.format(round=esc(snapshot.round.name)))
     if inspection.latitude is not None and inspection.longitude is not None:
         lines.append(t.SUMMARY_PLACE.format(latitude=inspection.latitude, longitude=inspection.longitude))
     return lines
@@ -123,15 +133,18 @@ def _header(t: Messages, snapshot: Snapshot, title: str) -> list[str]:
 
 def _body(t: Messages, snapshot: Snapshot) -> list[str]:
     areas = snapshot.checklist.areas
-    lines = ["", t.SUMMARY_AREAS]
+    lines = _section(t, t.SECTION_SHORTCOMINGS, _shortcomings(t, snapshot), t.NOTHING)
+    lines += ["", t.SUMMARY_AREAS]
     lines += [_area_line(t, i, len(areas), snapshot, area) for i, area in enumerate(areas, start=1)]
-    lines += _section(t, t.SECTION_ACHIEVEMENTS, _achievements(t, snapshot), t.NOTHING_NOTED)
-    lines += _section(t, t.SECTION_SHORTCOMINGS, _shortcomings(t, snapshot), t.NOTHING)
+    strengths = [f"• {_brief(text)}" for text in snapshot.remarks_of(RemarkKind.STRENGTH)]
+    if strengths:
+        lines += _section(t, t.SECTION_ACHIEVEMENTS, strengths, "")
     figures = _figures(t, snapshot)
     if figures:
         lines += _section(t, t.SECTION_FIGURES, figures, "")
     recommendations = [f"• {_brief(text)}" for text in snapshot.remarks_of(RemarkKind.RECOMMENDATION)]
     lines += _section(t, t.SECTION_RECOMMENDATIONS, recommendations, t.NOTHING)
+    lines += _unit_voice(t, snapshot)
     lines += ["", t.SUMMARY_PHOTOS.format(count=len(snapshot.photos))]
     return lines
 

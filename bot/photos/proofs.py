@@ -24,7 +24,7 @@ class ProofIntake:
 
         async def decide(tx: Tx) -> Decision:
             prompt = await self.followups.current_prompt(tx, chat.id, msg.person.id)
-            if prompt is None:
+            if prompt is None or prompt.followup_id is None:
                 return Decision(t)  # people share photos in their group; only an awaited proof is ours
             if prompt.stage is not PromptStage.PHOTO:
                 waiting = t.FOLLOWUP_WAITING_TEXT if prompt.stage is PromptStage.NOTE else t.FOLLOWUP_WAITING_DATE

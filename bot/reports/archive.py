@@ -16,6 +16,7 @@ import unicodedata
 import zipfile
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from bot.events import clean_text
@@ -48,7 +49,7 @@ MANIFEST_COLUMNS = (
     "cao",
     "phiên",
     "đơn vị",
-    "mục",
+    "lĩnh vực",
     "mã câu",
 )
 
@@ -133,9 +134,10 @@ def write_archive(
     try:
         with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as archive:
             entries, changed = _add_photos(archive, chosen, ctx.photo_dir)
-            _add_text(archive, MANIFEST, _manifest(entries), bom=True)
-            _add_text(archive, CHECKSUMS, _checksums(entries), bom=False)
-            _add_text(archive, README, _readme(report, ctx, entries, changed, part), bom=True)
+            written = ctx.generated_at
+            _add_text(archive, MANIFEST, _manifest(entries), written, bom=True)
+            _add_text(archive, CHECKSUMS, _checksums(entries), written, bom=False)
+            _add_text(archive, README, _readme(report, ctx, entries, changed, part), written, bom=True)
     except BaseException:
         target.unlink(missing_ok=True)  # a half-written archive must not be sent as evidence
         raise
@@ -161,7 +163,7 @@ def _add_photos(
 
 def _copy(archive: zipfile.ZipFile, source: Path, name: str, photo: Photo) -> str:
     """Streams one file into the archive, uncompressed, and returns the SHA-256 of what was copied."""
-    info = zipfile.ZipInfo(name, date_time=photo.received_at.astimezone(VIETNAM).timetuple()[:6])
+    info = zipfile.ZipInfo(name, date_time=_stamp(photo.received_at))
     info.compress_type = zipfile.ZIP_STORED
     info.external_attr = 0o644 << 16
     info.file_size = source.stat().st_size
@@ -173,12 +175,21 @@ def _copy(archive: zipfile.ZipFile, source: Path, name: str, photo: Photo) -> st
     return digest.hexdigest()
 
 
-def _add_text(archive: zipfile.ZipFile, name: str, text: str, *, bom: bool) -> None:
+def _stamp(moment: datetime) -> tuple[int, int, int, int, int, int]:
+    """A ZIP entry's time has no zone and unzip tools show it as it is: Vietnam time, as the team reads it."""
+    local = moment.astimezone(VIETNAM)
+    return (local.year, local.month, local.day, local.hour, local.minute, local.second)
+
+
+def _add_text(archive: zipfile.ZipFile, name: str, text: str, written: datetime, *, bom: bool) -> None:
     """Text files are small and compress well; a BOM lets Excel and old Notepad see UTF-8. Control
     characters an older database may hold in names and notes are dropped (`clean_text`): a lone
-    surrogate cannot be written as UTF-8 at all, and the others only garble the manifest in Excel."""
+    surrogate cannot be written as UTF-8 at all, and the others only garble the manifest in Excel.
+    They are stamped with the moment the archive was made, in Vietnam time like the photos."""
     data = clean_text(text).encode("utf-8-sig" if bom else "utf-8")
-    archive.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
+    info = zipfile.ZipInfo(name, date_time=_stamp(written))
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
 
 
 def _manifest(entries: list[_Entry]) -> str:
@@ -247,8 +258,9 @@ def _readme(
 def _explanation() -> Iterator[str]:
     yield "Tệp này gồm:"
     yield "- Ảnh gốc do thành viên đoàn gửi qua bot, giữ nguyên từng byte (không nén lại, không chỉnh sửa),"
-    yield "  xếp theo thư mục <đơn vị>-<số phiên>/<số mục>-<mã mục>/<mã câu>-<số ảnh>."
-    yield f"- {MANIFEST}: mỗi ảnh một dòng – ai gửi, lúc nào, phiên, đơn vị, mục, câu hỏi, mã SHA-256 (mở bằng Excel)."
+    yield "  xếp theo thư mục <đơn vị>-<số phiên>/<số lĩnh vực>-<mã lĩnh vực>/<mã câu>-<số ảnh>."
+    yield f"- {MANIFEST}: mỗi ảnh một dòng – ai gửi, lúc nào, phiên, đơn vị, lĩnh vực, câu hỏi, mã SHA-256"
+    yield "  (mở bằng Excel)."
     yield f"- {CHECKSUMS}: danh sách mã SHA-256 để máy tự kiểm tra."
     yield ""
     yield "Cách kiểm tra ảnh chưa bị sửa:"

@@ -38,7 +38,7 @@ def round_chart(report: RoundReport) -> bytes:
     """Per area, how many of the round's units got each verdict, as stacked horizontal bars."""
     counts = round_verdict_counts(report)
     figure = _figure(max(9.0, 1.1 * len(counts)))  # a longer checklist gets a taller chart, not smaller text
-    _title(figure, f"Kết quả theo mục – {report.title}")
+    _title(figure, f"Kết quả theo lĩnh vực – {report.title}")
     if not counts:
         _no_data(figure)
         return _png(figure)

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.checklist.model import Checklist
 from bot.findings.snapshot import Snapshot
 from bot.texts.plain import fold
 from storage.models import FollowUp, Inspection, Member, Round, Team
+
+# Whom a round's report goes to ("Nơi nhận"), when REPORT_RECIPIENTS does not say.
+DEFAULT_RECIPIENTS = ["Lãnh đạo UBND tỉnh (để báo cáo)", "Các đơn vị được kiểm tra", "Lưu: VT, Đoàn kiểm tra"]
+# What people type in front of a basis, which the documents write themselves ("Căn cứ …;").
+_LEAD_IN = re.compile(r"^\s*căn\s+cứ\s*:?\s*", re.IGNORECASE)
+
+
+def basis_lines(text: str) -> list[str]:
+    """A typed basis as the documents state it, one decision or plan per line, without the "Căn cứ"
+    and the closing punctuation each document adds."""
+    lines = (_LEAD_IN.sub("", " ".join(line.split())).rstrip(" ;.,") for line in text.splitlines())
+    return [line for line in lines if line]
 
 
 class InspectionReport(BaseModel):
@@ -80,7 +93,8 @@ class RoundReport(BaseModel):
 
 
 class ReportContext(BaseModel):
-    """Where and by whom documents are issued, and where the photo files live."""
+    """Where and by whom documents are issued, and where the photo files live; the basis of rounds that
+    have none of their own, how many copies of a record are signed, and whom the round's report goes to."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -88,3 +102,12 @@ class ReportContext(BaseModel):
     place: str
     photo_dir: Path
     generated_at: datetime
+    basis: str | None = None
+    copies: int = Field(default=2, ge=2, le=20)
+    recipients: list[str] = DEFAULT_RECIPIENTS
+
+    def basis_of(self, chosen: Round | None) -> list[str]:
+        """The "Căn cứ" lines of a document: the round's own, else the agency's general one, else none."""
+        if chosen is not None and chosen.basis:
+            return basis_lines(chosen.basis)
+        return basis_lines(self.basis or "")

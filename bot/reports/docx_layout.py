@@ -19,7 +19,8 @@ from typing import TypeAlias
 import docx
 from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -35,15 +36,22 @@ from bot.texts.formats import VIETNAM
 
 FONT = "Times New Roman"
 BODY_SIZE = Pt(13)
+SMALL_SIZE = Pt(11)
+# Word's spell checker and hyphenation follow the language of the text; without it every word is underlined.
+LANGUAGE = "vi-VN"
+PROPERTY_MAX = 255
 # Word shows what a theme font maps to, not Times New Roman, as long as any of these stays on a style.
 THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
-STYLES_IN_USE = ("Normal", "Heading 1", "Heading 2", "Table Grid")
+STYLES_IN_USE = ("Normal", "Heading 1", "Heading 2", "Table Grid", "Header")
 # A4 is 210 mm wide; 30 mm and 15 mm margins leave 165 mm, split for the header and the signatures.
+TEXT_WIDTH = Mm(165)
 HEADER_COLUMNS = (Mm(62), Mm(103))
 SIGNATURE_COLUMNS = (Mm(82.5), Mm(82.5))
 PHOTO_MAX_PX = 1000
-PHOTO_WIDTH = Cm(15)
-PHOTO_MAX_HEIGHT = Cm(11)
+CLOSING_MARKS = (".", ";", "!", "?", "…", ":")
+# Two photos with their captions fill a page, the appendix's first one too under its heading.
+PHOTO_WIDTH = Cm(11.5)
+PHOTO_MAX_HEIGHT = Cm(8.6)
 
 Container: TypeAlias = Document | _Cell
 
@@ -57,6 +65,7 @@ class Line:
     italic: bool = False
     underline: bool = False
     size: Length | None = None
+    left: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,19 +76,84 @@ class Signature:
     name: str | None = None
 
 
-def new_document(title: str, author: str, created: datetime) -> Document:
-    """A blank A4 document whose styles already carry the decree's font, size and margins."""
+def new_document(title: str, author: str, created: datetime, subject: str = "") -> Document:
+    """A blank A4 document whose styles already carry the decree's font, size, margins and language, with
+    the page numbers the decree places at the top from page 2, and properties that name it."""
     document = docx.Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
     section.left_margin, section.right_margin = Mm(30), Mm(15)
     _use_times_new_roman(document)
-    properties = document.core_properties
-    # Word stores this in UTC and labels it so; python-docx writes the clock digits as given.
-    properties.title, properties.author = clean_text(title), clean_text(author)
-    properties.created = created.astimezone(UTC)
+    _speak_vietnamese(document)
+    _describe(document, title, author, created, subject)
+    _number_pages(document)
     return document
+
+
+def _describe(document: Document, title: str, author: str, created: datetime, subject: str) -> None:
+    """File > Properties as a clerk filing the document expects it: what it is and who issued it, not
+    python-docx's template (its 2013 date, its comment, its thumbnail of an empty page)."""
+    properties = document.core_properties
+    properties.title, properties.subject = _property(title), _property(subject)
+    properties.author = properties.last_modified_by = _property(author)
+    properties.comments = properties.keywords = properties.category = ""
+    properties.revision = 1
+    # Word stores these in UTC and labels them so; python-docx writes the clock digits as given.
+    properties.created = properties.modified = created.astimezone(UTC)
+    package = document.part.package
+    for key, relation in list(package.rels.items()):
+        if relation.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
+            package.rels.pop(key)
+
+
+def _property(text: str) -> str:
+    """A core property holds 255 characters at most; a unit's name may take 200 of them."""
+    clean = clean_text(text)
+    return clean if len(clean) <= PROPERTY_MAX else clean[: PROPERTY_MAX - 1] + "…"
+
+
+def _speak_vietnamese(document: Document) -> None:
+    """The language of every run, set once on the defaults and on the styles in use."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    targets = [document.styles[name].element.get_or_add_rPr() for name in STYLES_IN_USE]
+    if defaults is not None:
+        targets += list(defaults.iter(qn("w:rPr")))
+    for properties in targets:
+        language = properties.find(qn("w:lang"))
+        if language is None:
+            language = OxmlElement("w:lang")
+            properties.append(language)
+        language.set(qn("w:val"), LANGUAGE)
+
+
+def _number_pages(document: Document) -> None:
+    """Decree 30: the page number centred in the top margin, from the second page on."""
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    section.header_distance = Mm(10)
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_field(paragraph, "PAGE", "")
+
+
+def add_field(paragraph: Paragraph, instruction: str, shown: str) -> None:
+    """A field Word and LibreOffice work out as they lay the pages out (PAGE, NUMPAGES); `shown` is what a
+    reader that does not compute fields displays."""
+    _field_mark(paragraph, "begin")
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    paragraph.add_run()._r.append(code)
+    _field_mark(paragraph, "separate")
+    paragraph.add_run(shown)
+    _field_mark(paragraph, "end")
+
+
+def _field_mark(paragraph: Paragraph, kind: str) -> None:
+    mark = OxmlElement("w:fldChar")
+    mark.set(qn("w:fldCharType"), kind)
+    paragraph.add_run()._r.append(mark)
 
 
 def _use_times_new_roman(document: Document) -> None:
@@ -119,27 +193,22 @@ def dated_line(place: str, day: date) -> str:
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def criterion(prompt: str) -> str:
-    """Checklist prompts are questions to the inspector; a document states them as criteria."""
-    return prompt.rstrip(" ?")
-
-
 def add_header_block(document: Document, issuer: str, number_suffix: str, place: str, day: date) -> None:
     """The two-column block over the title: issuer and number on the left, the national motto and the
     place and date on the right, in a borderless table so both sides stay level in any word processor."""
     table = _borderless_table(document, rows=2, widths=HEADER_COLUMNS)
     left, right = table.cell(0, 0), table.cell(0, 1)
-    _write_lines(left, [Line(issuer.upper()), Line("ĐOÀN KIỂM TRA", bold=True)])
+    write_lines(left, [Line(issuer.upper()), Line("ĐOÀN KIỂM TRA", bold=True)])
     _add_rule(left)
-    _write_lines(
+    write_lines(
         right,
         [
             Line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=Pt(12)),
             Line("Độc lập - Tự do - Hạnh phúc", bold=True, underline=True),
         ],
     )
-    _write_lines(table.cell(1, 0), [Line(f"Số: …/{number_suffix}")])
-    _write_lines(table.cell(1, 1), [Line(dated_line(place, day), italic=True)])
+    write_lines(table.cell(1, 0), [Line(f"Số: …/{number_suffix}")])
+    write_lines(table.cell(1, 1), [Line(dated_line(place, day), italic=True)])
 
 
 def _add_rule(cell: _Cell) -> None:
@@ -169,6 +238,15 @@ def add_title(document: Document, title: str, subject_lines: list[str]) -> None:
     for text in subject_lines:
         add_paragraph(document, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     document.add_paragraph()
+
+
+def add_basis(document: Document, lines: list[str]) -> None:
+    """ "Căn cứ …" before the body, one paragraph per decision or plan; without any, a line of dots to
+    write it in, since a record with no basis cannot be filed."""
+    if not lines:
+        add_fill_line(document, "Căn cứ ", end=".", indent=Cm(1))
+    for index, line in enumerate(lines):
+        add_body(document, f"Căn cứ {line}{'.' if index == len(lines) - 1 else ';'}")
 
 
 def add_heading(document: Document, text: str, level: int = 1) -> Paragraph:
@@ -214,20 +292,61 @@ def add_item(document: Document, text: str) -> Paragraph:
     return paragraph
 
 
-def add_signatures(document: Document, left: Signature | None, right: Signature) -> None:
-    """Signature blocks side by side; the row never splits across pages, so a title is never parted
-    from the space to sign under it."""
+def add_list(container: Document, lines: Sequence[str]) -> None:
+    """Points of one list end in ';' and the last in '.', as lists in official documents do; a point
+    typed with its own closing mark keeps it, since what people typed is printed as typed."""
+    for index, line in enumerate(lines):
+        text = line.rstrip()
+        if not text.endswith(CLOSING_MARKS):
+            text += "." if index == len(lines) - 1 else ";"
+        add_item(container, text)
+
+
+def add_signatures(document: Document, closing: Paragraph, left: Signature | list[Line], right: Signature) -> Table:
+    """Signature blocks side by side, kept on the page of `closing`, the paragraph before them: the row
+    never splits, and every paragraph from `closing` to the last line of the row keeps with the next, so
+    the signatures never stand on a page of their own. `left` may be other lines (the round report's
+    "Nơi nhận")."""
+    closing.paragraph_format.keep_with_next = closing.paragraph_format.keep_together = True
     table = _borderless_table(document, rows=1, widths=SIGNATURE_COLUMNS)
-    row_properties = table.rows[0]._tr.get_or_add_trPr()
-    row_properties.append(OxmlElement("w:cantSplit"))
-    for cell, signature in ((table.cell(0, 0), left), (table.cell(0, 1), right)):
-        if signature is None:
-            continue
-        lines = [Line(signature.title, bold=True), Line("(Ký, ghi rõ họ tên)", italic=True)]
-        lines += [Line("")] * 4
-        if signature.name:
-            lines.append(Line(signature.name, bold=True))
-        _write_lines(cell, lines)
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    write_lines(table.cell(0, 0), _signature_lines(left) if isinstance(left, Signature) else left)
+    write_lines(table.cell(0, 1), _signature_lines(right))
+    for cell in table.rows[0].cells:
+        cell.paragraphs[0].paragraph_format.space_before = Pt(9)
+        for paragraph in cell.paragraphs[:-1]:
+            paragraph.paragraph_format.keep_with_next = True
+    return table
+
+
+def _signature_lines(signature: Signature) -> list[Line]:
+    lines = [Line(signature.title, bold=True), Line("(Ký, ghi rõ họ tên)", italic=True)]
+    lines += [Line("")] * 4
+    if signature.name:
+        lines.append(Line(signature.name, bold=True))
+    return lines
+
+
+def add_fill_line(container: Container, lead: str = "", *, end: str = "", indent: Length | None = None) -> Paragraph:
+    """`lead` then dots to the right margin, for what is written in by hand at signing: a right-aligned
+    tab with a dotted leader, so the dots fill the line and never wrap; `end` closes it at the margin."""
+    paragraph = add_paragraph(container, lead)
+    paragraph.paragraph_format.first_line_indent = indent
+    paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    paragraph.add_run("\t" + end)
+    return paragraph
+
+
+def add_person_blank(container: Container, lead: str, second: str) -> Paragraph:
+    """'- Ông/Bà: ……… Chức vụ: ………' on one line whatever the font: both gaps are dotted tabs, the second
+    ending at the right margin, so 'Chức vụ' can never wrap back under the margin."""
+    paragraph = add_paragraph(container, lead)
+    paragraph.paragraph_format.first_line_indent = Cm(1)
+    stops = paragraph.paragraph_format.tab_stops
+    stops.add_tab_stop(Mm(92), WD_TAB_ALIGNMENT.LEFT, WD_TAB_LEADER.DOTS)
+    stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    paragraph.add_run(f"\t {second}\t")
+    return paragraph
 
 
 def _borderless_table(document: Document, rows: int, widths: tuple[Length, ...]) -> Table:
@@ -258,6 +377,8 @@ def add_grid(
     table: Table = document.add_table(rows=1 + len(rows), cols=len(header), style="Table Grid")
     set_column_widths(table, widths)
     table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for row in table.rows:  # a row torn across two pages leaves its criterion and its result apart
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for index, (row, texts) in enumerate(zip(table.rows, [header, *rows], strict=True)):
         for cell, text in zip(row.cells, texts, strict=True):
             paragraph = cell.paragraphs[0]
@@ -271,11 +392,11 @@ def add_grid(
     return table
 
 
-def _write_lines(cell: _Cell, lines: list[Line]) -> None:
+def write_lines(cell: _Cell, lines: list[Line]) -> None:
     """Fills the cell's own first paragraph before adding more, so no stray blank line opens the cell."""
     for index, line in enumerate(lines):
         paragraph = cell.paragraphs[0] if index == 0 and not cell.paragraphs[0].text else cell.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if line.left else WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(0)
         run = add_run(paragraph, line.text)
         # Only what is switched on is written, so the run follows its style otherwise.

@@ -1,4 +1,5 @@
-"""The machine-readable export: everything that was entered for one inspection, as JSON."""
+"""The machine-readable export: everything that was entered for one inspection, with its round (and the
+round's basis) and the follow-ups it opened, as JSON."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pydantic import BaseModel
 from bot.checklist.kinds import value_label
 from bot.checklist.model import Checklist
 from bot.texts.catalogue import VI
-from storage.models import Photo, RemarkKind
+from storage.models import FollowUp, Photo, RemarkKind
 from storage.port import Store
 
 
@@ -31,6 +32,12 @@ class Person(BaseModel):
     name: str
 
 
+class ExportedRound(BaseModel):
+    id: int
+    name: str
+    basis: str | None
+
+
 class ExportedInspection(BaseModel):
     id: int
     status: str
@@ -49,6 +56,10 @@ class ExportedInspection(BaseModel):
     photos: list[Photo]
     recommendations: list[str]
     strengths: list[str]
+    representatives: list[str]  # the unit's, "Họ tên – Chức vụ"
+    opinion: list[str]  # the unit's own opinion on the findings
+    round: ExportedRound | None
+    followups: list[FollowUp]
 
 
 async def export_json(store: Store, inspection_id: int) -> str | None:
@@ -62,6 +73,8 @@ async def export_json(store: Store, inspection_id: int) -> str | None:
         answers = await tx.inspections.answers(inspection_id)
         photos = await tx.photos.of(inspection_id)
         remarks = await tx.inspections.remarks(inspection_id)
+        chosen = await tx.rounds.get(inspection.round_id) if inspection.round_id is not None else None
+        followups = await tx.followups.of(inspection_id)
     assert body is not None and team is not None
     checklist = Checklist.model_validate_json(body)
     exported_answers = []
@@ -102,5 +115,9 @@ async def export_json(store: Store, inspection_id: int) -> str | None:
         photos=photos,
         recommendations=[r.text for r in remarks if r.kind is RemarkKind.RECOMMENDATION],
         strengths=[r.text for r in remarks if r.kind is RemarkKind.STRENGTH],
+        representatives=[r.text for r in remarks if r.kind is RemarkKind.REPRESENTATIVE],
+        opinion=[r.text for r in remarks if r.kind is RemarkKind.OPINION],
+        round=ExportedRound(id=chosen.id, name=chosen.name, basis=chosen.basis) if chosen else None,
+        followups=followups,
     )
     return document.model_dump_json(indent=2)

@@ -1,39 +1,53 @@
-"""The record (biên bản kiểm tra) of one inspected unit, as a Word file the team prints and both sides sign.
+"""The record (biên bản kiểm tra) of one inspected unit, as a Word file both sides sign on site, unedited.
 
-It follows the order of a biên bản under Decree 30/2020/NĐ-CP: who was present, what was checked, what
-was found, what the unit asks and what the team requires, then the signatures. The photo evidence
-follows as an appendix so the signed pages stay short. Results come from `bot.reports.results`, so the
+It follows the order of a biên bản under Decree 30/2020/NĐ-CP: the basis of the inspection, when and where,
+who was present on both sides, what was checked and what it came to, what the unit asks, what the team
+requires, the unit's own opinion, the closing line and the signatures; the photo evidence follows as an
+appendix. Each finding is said once, where the findings are, under its area's name and with a number that
+the checklist table and the team's requests point to. Results come from `bot.findings.results`, so the
 record, the round's report and the chat summary state the same verdicts.
 """
 
 from __future__ import annotations
 
 import tempfile
-from datetime import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from bot.answers import Value
 from bot.checklist.kinds import value_label
-from bot.checklist.model import Area, Checklist, Item
+from bot.checklist.model import Area, Checklist, Item, ItemType, criterion
+from bot.findings.people import described, member_line, stored_representative, without_salutation
 from bot.findings.results import AreaResult, Finding, achievements, area_results, shortcomings
+from bot.reports.archive import ordered_photos
 from bot.reports.data import InspectionReport, ReportContext
 from bot.reports.docx_layout import (
+    SMALL_SIZE,
     PhotoSpool,
     Signature,
+    add_basis,
     add_body,
+    add_field,
+    add_fill_line,
     add_grid,
     add_header_block,
     add_heading,
     add_item,
+    add_list,
     add_page_break,
     add_paragraph,
+    add_person_blank,
+    add_run,
     add_signatures,
     add_title,
-    criterion,
     new_document,
     vietnam,
 )
@@ -41,32 +55,63 @@ from bot.texts import catalogue as texts
 from storage.files import stored_file
 from storage.models import FollowUp, Member, Photo, RemarkKind, Role
 
-ITEM_COLUMNS = (Mm(14), Mm(83), Mm(28), Mm(40))
-UNIT_REPRESENTATIVE = "Ông/Bà: " + "…" * 28 + " Chức vụ: " + "…" * 22  # fits one line at 13 pt
+ITEM_COLUMNS = (Mm(13), Mm(79), Mm(33), Mm(40))
 UNIT_SIGNATURE = "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA"
 LEAD_SIGNATURE = "TRƯỞNG ĐOÀN KIỂM TRA"
+BLANK_REPRESENTATIVES = 2
+BLANK_OPINION_LINES = 3
+UNKNOWN_PAGES = "…"
 
 
-def write_record(report: InspectionReport, ctx: ReportContext, target: Path) -> None:
-    inspection = report.inspection
-    document = new_document(f"Biên bản kiểm tra {report.unit}", ctx.issuer, ctx.generated_at)
-    day = vietnam(inspection.submitted_at or inspection.created_at).date()
-    add_header_block(document, ctx.issuer, "BB-ĐKT", ctx.place, day)
+@dataclass(frozen=True)
+class Numbers:
+    """What the record numbers so that one part can point to another: each shortcoming ("tồn tại (3)") and
+    each photo ("Ảnh 5"), both in checklist order."""
+
+    shortcomings: dict[str, int]  # item id -> its number among the shortcomings
+    photos: dict[int, int]  # photo id -> its number in the appendix
+
+    @classmethod
+    def of(cls, report: InspectionReport) -> Numbers:
+        found = shortcomings(report.snapshot)
+        photos = ordered_photos(report)
+        return cls(
+            shortcomings={finding.item.id: number for number, finding in enumerate(found, start=1)},
+            photos={photo.id: number for number, photo in enumerate(photos, start=1)},
+        )
+
+
+def write_record(report: InspectionReport, ctx: ReportContext, target: Path, pages: int | None = None) -> None:
+    """`pages`: the page count a rendering of this same record found, written where the closing line
+    counts its pages; Word and LibreOffice compute it again as they lay the pages out."""
+    title = f"Biên bản kiểm tra công tác kiểm soát thủ tục hành chính tại {report.unit}"
+    document = new_document(title, ctx.issuer, ctx.generated_at, report.round.name if report.round else "")
+    add_header_block(document, ctx.issuer, "BB-ĐKT", ctx.place, record_day(report))
     subject = [f"Kiểm tra công tác kiểm soát thủ tục hành chính tại {report.unit}"]
     if report.round is not None:
         subject.append(f"Đợt kiểm tra: {report.round.name}")
     add_title(document, "BIÊN BẢN", subject)
+    add_basis(document, ctx.basis_of(report.round))
     _opening(document, report)
     _participants(document, report)
-    _content(document, report)
-    _results(document, report)
-    _requests(document, report)
-    add_body(document, _closing_sentence(inspection.submitted_at))
-    add_signatures(document, Signature(UNIT_SIGNATURE), Signature(LEAD_SIGNATURE, _lead_name(report.members)))
+    numbers = Numbers.of(report)
+    _content(document, report, numbers)
+    _results(document, report, numbers)
+    _requests(document, report, numbers)
+    _opinion(document, report)
+    closing = _closing(document, report, ctx.copies, pages)
+    unit_signer = _first_representative(report)
+    lead = Signature(LEAD_SIGNATURE, _lead_name(report.members))
+    add_signatures(document, closing, Signature(UNIT_SIGNATURE, unit_signer), lead)
     with tempfile.TemporaryDirectory(prefix="kiemtra-record-") as folder:
         spool = PhotoSpool(Path(folder))
         _appendix(document, report, ctx.photo_dir, spool)
         spool.save(document, target)
+
+
+def record_day(report: InspectionReport) -> date:
+    inspection = report.inspection
+    return vietnam(inspection.submitted_at or inspection.created_at).date()
 
 
 def _clock(moment: datetime) -> str:
@@ -89,24 +134,26 @@ def _opening(document: Document, report: InspectionReport) -> None:
 
 
 def _participants(document: Document, report: InspectionReport) -> None:
-    """The team from the bot's roster, leader first; the unit's representatives are written in by hand at
-    signing, since the bot never asks for them."""
+    """The team from the bot's roster, lead first, each with the position they gave (/chucvu); the unit's
+    representatives as the inspector typed them at the end of the visit, or lines to write them in."""
     add_heading(document, "I. THÀNH PHẦN")
     add_body(document, f"1. Đoàn kiểm tra ({report.team.name}):")
     inspector_id = report.inspection.inspector_id
     members = sorted(report.members, key=lambda member: member.role is not Role.LEAD)
-    for member in members:
-        role = "Trưởng đoàn" if member.role is Role.LEAD else "Thành viên"
-        performed = ", người trực tiếp kiểm tra" if member.user_id == inspector_id else ""
-        add_item(document, f"Ông/Bà {member.name} – {role}{performed}.")
+    lines = [member_line(member, inspected=member.user_id == inspector_id) for member in members]
     if all(member.user_id != inspector_id for member in members):
-        add_item(document, f"Ông/Bà {report.inspection.inspector_name} – người trực tiếp kiểm tra.")
+        lines.append(described(report.inspection.inspector_name, None, "người trực tiếp kiểm tra"))
+    add_list(document, lines)
     add_body(document, f"2. Đại diện {report.unit}:")
-    for _ in range(2):
-        add_item(document, UNIT_REPRESENTATIVE)
+    people = [stored_representative(text) for text in report.snapshot.remarks_of(RemarkKind.REPRESENTATIVE)]
+    if not people:
+        for _ in range(BLANK_REPRESENTATIVES):
+            add_person_blank(document, "- Ông/Bà:", "Chức vụ:")
+        return
+    add_list(document, [described(person.name, None, person.position) for person in people])
 
 
-def _content(document: Document, report: InspectionReport) -> None:
+def _content(document: Document, report: InspectionReport, numbers: Numbers) -> None:
     add_heading(document, "II. NỘI DUNG KIỂM TRA")
     checklist = report.checklist
     add_body(
@@ -116,8 +163,9 @@ def _content(document: Document, report: InspectionReport) -> None:
     )
     for result in area_results(report.snapshot):
         add_heading(document, f"{result.number}. {result.area.title}", level=2)
-        add_body(document, _verdict_sentence(result))
-        _item_table(document, report, result.number, result.area)
+        # The area's name and verdict go over a page break with its table, never left at a page's foot.
+        add_body(document, _verdict_sentence(result)).paragraph_format.keep_with_next = True
+        _item_table(document, report, result.number, result.area, numbers)
 
 
 def _verdict_sentence(result: AreaResult) -> str:
@@ -138,82 +186,195 @@ def _verdict_sentence(result: AreaResult) -> str:
     return f"Đánh giá chung: {label} – đạt {result.passed}/{result.rated} tiêu chí{extra}."
 
 
-def _item_table(document: Document, report: InspectionReport, area_number: int, area: Area) -> None:
+def _item_table(document: Document, report: InspectionReport, area_number: int, area: Area, numbers: Numbers) -> None:
+    """Every criterion with its result. A shortcoming's row points to the finding by number instead of
+    repeating it; a typed answer fills the width of the row, where a sentence has room."""
     rows = [
-        (f"{area_number}.{number}", criterion(item.prompt), *_answer_cells(report, item))
+        (f"{area_number}.{number}", criterion(item.prompt), *_answer_cells(report, item, numbers))
         for number, item in enumerate(area.items, start=1)
     ]
-    add_grid(document, ("TT", "Nội dung kiểm tra", "Kết quả", "Ghi chú"), rows, ITEM_COLUMNS)
+    table = add_grid(document, ("TT", "Nội dung kiểm tra", "Kết quả", "Ghi chú"), rows, ITEM_COLUMNS)
+    for row_index, item in enumerate(area.items, start=1):
+        if item.type is ItemType.TEXT and report.snapshot.answers.get(item.id) is not None:
+            _widen(table, row_index)
 
 
-def _answer_cells(report: InspectionReport, item: Item) -> tuple[str, str]:
-    """The answer in words, and the note with a pointer to the appendix when the item has photos."""
+def _widen(table: Table, row_index: int) -> None:
+    """The question, then the answer typed in italics under it, across the three wide columns."""
+    row = table.rows[row_index]
+    merged = row.cells[1].merge(row.cells[3])
+    for paragraph in merged.paragraphs[1:]:
+        if not paragraph.text:
+            paragraph._p.getparent().remove(paragraph._p)
+    for run in merged.paragraphs[-1].runs:
+        run.italic = True
+
+
+def _answer_cells(report: InspectionReport, item: Item, numbers: Numbers) -> tuple[str, str]:
+    """The answer in words, and what the row points to: its finding's number, its photos' numbers."""
     answer = report.snapshot.answers.get(item.id)
     if answer is None:
         return "—", ""
-    notes = [answer.note] if answer.note else []
-    photos = len(report.snapshot.photos_of(item.id))
-    if photos:
-        notes.append(f"{photos} ảnh minh chứng (xem Phụ lục)")
+    notes = []
+    if item.id in numbers.shortcomings:
+        notes.append(f"Tồn tại ({numbers.shortcomings[item.id]})")
+    photo_numbers = [numbers.photos[photo.id] for photo in report.snapshot.photos_of(item.id)]
+    if photo_numbers:
+        notes.append(photo_span(sorted(photo_numbers)))
     return value_label(texts.VI, item, answer.value), "; ".join(notes)
 
 
-def _results(document: Document, report: InspectionReport) -> None:
+def photo_span(numbers: list[int]) -> str:
+    """'Ảnh 3', 'Ảnh 3, 5', 'Ảnh 3–6' for consecutive ones."""
+    if len(numbers) > 2 and numbers[-1] - numbers[0] == len(numbers) - 1:
+        return f"Ảnh {numbers[0]}–{numbers[-1]}"
+    return "Ảnh " + ", ".join(map(str, numbers))
+
+
+def _results(document: Document, report: InspectionReport, numbers: Numbers) -> None:
     snapshot = report.snapshot
     add_heading(document, "III. KẾT QUẢ")
     add_heading(document, "1. Kết quả đạt được", level=2)
-    achieved = [f"[Mục {found.area_number}] {criterion(found.item.prompt)}." for found in achievements(snapshot)]
-    achieved += snapshot.remarks_of(RemarkKind.STRENGTH)
-    _items_or(document, achieved, "Chưa ghi nhận kết quả đạt được.")
+    achieved = [f"{area.title}: {'; '.join(found)}" for area, found in met_by_area(achievements(snapshot))]
+    _items_or(document, achieved + snapshot.remarks_of(RemarkKind.STRENGTH), "Chưa ghi nhận kết quả đạt được.")
     add_heading(document, "2. Tồn tại, hạn chế", level=2)
-    _items_or(document, [_shortcoming(found) for found in shortcomings(snapshot)], "Không có tồn tại, hạn chế.")
+    _shortcomings(document, report, numbers)
     add_heading(document, "3. Kiến nghị của đơn vị", level=2)
     _items_or(document, snapshot.remarks_of(RemarkKind.RECOMMENDATION), "Đơn vị không có kiến nghị.")
 
 
-def _shortcoming(found: Finding) -> str:
-    note = f": {found.answer.note}" if found.answer.note else ""
-    label = texts.VI.RATING_LABELS[found.answer.value]
-    return f"[Mục {found.area_number}] {criterion(found.item.prompt)} – {label}{note}."
+def met_by_area(found: list[Finding]) -> list[tuple[Area, list[str]]]:
+    """Criteria met, grouped under their area in checklist order, each stated once as a fact."""
+    grouped: dict[str, list[str]] = defaultdict(list)
+    areas: dict[str, Area] = {}
+    for finding in found:
+        areas[finding.area.id] = finding.area
+        grouped[finding.area.id].append(criterion(finding.item.prompt))
+    return [(areas[key], texts_of_area) for key, texts_of_area in grouped.items()]
+
+
+def _shortcomings(document: Document, report: InspectionReport, numbers: Numbers) -> None:
+    """Each finding once, under its area's name: the inspector's note where there is one, with the
+    criterion it answers as a small reference to the table."""
+    found = shortcomings(report.snapshot)
+    if not found:
+        add_item(document, "Không có tồn tại, hạn chế.")
+        return
+    area_id = None
+    for finding in found:
+        if finding.area.id != area_id:
+            area_id = finding.area.id
+            heading = add_paragraph(document, f"{finding.area_number}. {finding.area.title}", italic=True)
+            heading.paragraph_format.keep_with_next = True
+        text = finding_text(finding)
+        paragraph = add_body(document, f"({numbers.shortcomings[finding.item.id]}) {text}")
+        label = texts.VI.RATING_LABELS[finding.answer.value].lower()
+        reference = add_run(paragraph, f" (tiêu chí {_criterion_number(report.checklist, finding.item)}, {label})")
+        reference.italic, reference.font.size = True, SMALL_SIZE
+        if not text.endswith((".", "!", "?")):
+            add_run(paragraph, ".")
+
+
+def finding_text(finding: Finding) -> str:
+    """The note as the finding, as typed; without one, the criterion said as what is missing, never the
+    positive criterion followed by a contradicting verdict."""
+    note = (finding.answer.note or "").strip()
+    return note or falls_short(finding.item, {finding.answer.value})
+
+
+def falls_short(item: Item, values: set[str]) -> str:
+    """A criterion worded as what is missing, for the verdicts `values` (failed, partly met, or both at
+    several units): the criterion itself is worded as what a unit should have done."""
+    if values == {Value.PARTIAL}:
+        said = "Mới đạt một phần"
+    elif Value.PARTIAL in values:
+        said = "Chưa đạt đầy đủ"
+    else:
+        said = "Chưa đạt"
+    return f"{said} tiêu chí «{criterion(item.prompt)}»"
+
+
+def _criterion_number(checklist: Checklist, item: Item) -> str:
+    found = checklist.find(item.id)
+    if found is None:
+        return item.id
+    area_index, _, item_index, _ = checklist.at(found[0])
+    return f"{area_index + 1}.{item_index + 1}"
 
 
 def _items_or(document: Document, lines: list[str], empty: str) -> None:
-    for line in lines or [empty]:
-        add_item(document, line)
+    add_list(document, lines or [empty])
 
 
-def _requests(document: Document, report: InspectionReport) -> None:
+def _requests(document: Document, report: InspectionReport, numbers: Numbers) -> None:
+    """What the team requires points to the findings by number, grouped by due date."""
     add_heading(document, "IV. YÊU CẦU CỦA ĐOÀN KIỂM TRA")
     if not report.followups:
         add_body(document, "Đoàn kiểm tra không có yêu cầu khắc phục đối với đơn vị.")
         return
-    add_body(
-        document,
-        f"Đề nghị {report.unit} khắc phục các tồn tại, hạn chế sau trong thời hạn nêu dưới đây và báo cáo "
-        "kết quả khắc phục về Đoàn kiểm tra:",
-    )
-    for number, followup in enumerate(report.followups, start=1):
-        add_body(document, f"{number}. {_request(report, followup)}")
+    add_body(document, f"1. Đề nghị {report.unit} khắc phục các tồn tại, hạn chế nêu tại điểm 2 mục III:")
+    by_due: dict[date, list[str]] = defaultdict(list)
+    for followup in report.followups:
+        by_due[followup.due_on].append(_pointer(report, followup, numbers))
+    for due_on, pointers in sorted(by_due.items()):
+        add_item(document, f"Tồn tại {', '.join(pointers)}: hoàn thành trước ngày {due_on:%d/%m/%Y}.")
+    last = max(by_due)
+    add_body(document, f"2. Báo cáo kết quả khắc phục về Đoàn kiểm tra trước ngày {last:%d/%m/%Y}.")
 
 
-def _request(report: InspectionReport, followup: FollowUp) -> str:
-    found = _locate(report.checklist, followup.item_id)
-    if found is None:
-        what = followup.item_id
+def _pointer(report: InspectionReport, followup: FollowUp, numbers: Numbers) -> str:
+    """'(3)'; a follow-up whose item is no longer among the findings is named instead."""
+    number = numbers.shortcomings.get(followup.item_id)
+    if number is not None:
+        return f"({number})"
+    found = report.checklist.find(followup.item_id)
+    return f"«{criterion(found[2].prompt)}»" if found else f"«{followup.item_id}»"
+
+
+def _opinion(document: Document, report: InspectionReport) -> None:
+    """What the unit's representative said about the findings, as typed; otherwise lines to write it in.
+    It goes over a page break with the closing line and the signatures, so the signature page carries
+    what the unit signs under as well as the closing line."""
+    add_heading(document, "V. Ý KIẾN CỦA ĐƠN VỊ ĐƯỢC KIỂM TRA")
+    opinion = report.snapshot.remarks_of(RemarkKind.OPINION)
+    written = [add_body(document, text) for text in opinion]
+    written += [add_fill_line(document) for _ in range(0 if opinion else BLANK_OPINION_LINES)]
+    for paragraph in written:
+        paragraph.paragraph_format.keep_with_next = True
+
+
+def closing_words(report: InspectionReport, copies: int) -> tuple[str, str]:
+    """The closing line around its page count: 'Biên bản kết thúc lúc …, gồm' and 'trang, …'."""
+    submitted = report.inspection.submitted_at
+    closed = _clock(submitted) if submitted is not None else "…… giờ …… ngày ……"
+    with_photos = " (kể cả phụ lục ảnh)" if report.snapshot.photos else ""
+    if copies % 2 == 0:
+        kept = f"mỗi bên giữ {copies // 2:02d} bản"
     else:
-        area_number, _, item = found
-        what = f"[Mục {area_number}] {criterion(item.prompt)}"
-    note = f" ({followup.note})" if followup.note else ""
-    return f"{what}{note}: hoàn thành trước ngày {followup.due_on:%d/%m/%Y}."
-
-
-def _closing_sentence(submitted_at: datetime | None) -> str:
-    """An inspection not yet submitted has no closing time; the line is then left to fill in by hand."""
-    closed = _clock(submitted_at) if submitted_at is not None else "…… giờ …… ngày ……"
+        kept = f"đơn vị được kiểm tra giữ 01 bản, Đoàn kiểm tra giữ {copies - 1:02d} bản"
     return (
-        f"Biên bản kết thúc vào hồi {closed}, được lập thành 02 bản có giá trị như nhau, "
-        "đơn vị được kiểm tra giữ 01 bản, Đoàn kiểm tra giữ 01 bản."
+        f"Biên bản kết thúc lúc {closed}, gồm ",
+        f" trang{with_photos}, được lập thành {copies:02d} bản có giá trị như nhau, {kept}; các thành viên đã "
+        "đọc lại và nhất trí ký tên.",
     )
+
+
+def _closing(document: Document, report: InspectionReport, copies: int, pages: int | None) -> Paragraph:
+    """The page count is a field that Word and LibreOffice fill in; `pages` is what it shows until then."""
+    before, after = closing_words(report, copies)
+    paragraph = add_body(document, before)
+    # No "00" picture switch: LibreOffice ignores it, and the PDF and the Word file must read alike.
+    add_field(paragraph, "NUMPAGES", str(pages) if pages else UNKNOWN_PAGES)
+    add_run(paragraph, after)
+    return paragraph
+
+
+def _first_representative(report: InspectionReport) -> str | None:
+    """Who signs for the unit: the first representative named, without the 'Ông'/'Bà' typed before them."""
+    named = report.snapshot.remarks_of(RemarkKind.REPRESENTATIVE)
+    if not named:
+        return None
+    return without_salutation(stored_representative(named[0]).name)
 
 
 def _lead_name(members: list[Member]) -> str | None:
@@ -221,49 +382,35 @@ def _lead_name(members: list[Member]) -> str | None:
 
 
 def _appendix(document: Document, report: InspectionReport, photo_dir: Path, spool: PhotoSpool) -> None:
+    """Two photos to a page, each numbered as the table cites it. No photos, no appendix."""
+    photos = ordered_photos(report)
+    if not photos:
+        return
     add_page_break(document)
     add_paragraph(document, "PHỤ LỤC: ẢNH MINH CHỨNG", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     add_paragraph(
         document,
-        f"(Kèm theo Biên bản kiểm tra tại {report.unit}, phiên #{report.inspection.id})",
+        f"(Kèm theo Biên bản kiểm tra số …/BB-ĐKT ngày {record_day(report):%d/%m/%Y} của Đoàn kiểm tra "
+        f"tại {report.unit})",
         italic=True,
         align=WD_ALIGN_PARAGRAPH.CENTER,
     )
-    photos = _in_checklist_order(report)
-    if not photos:
-        add_body(document, "Không có ảnh minh chứng.")
-    for photo in photos:
+    for number, photo in enumerate(photos, start=1):
         source = stored_file(photo_dir, photo_dir / photo.path)
         if source is None or not spool.add(document, source):
-            add_paragraph(document, f"(Không đọc được tệp ảnh: {photo.path})", align=WD_ALIGN_PARAGRAPH.CENTER)
-        caption = add_paragraph(document, _caption(report, photo), italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+            missing = add_paragraph(
+                document, f"(Không đọc được tệp ảnh: {photo.path})", align=WD_ALIGN_PARAGRAPH.CENTER
+            )
+            missing.paragraph_format.keep_with_next = True
+        caption = add_paragraph(document, _caption(report, photo, number), italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         caption.paragraph_format.space_after = Pt(12)
 
 
-def _in_checklist_order(report: InspectionReport) -> list[Photo]:
-    """Photos of an item no longer in the checklist go last rather than being dropped."""
-    checklist = report.checklist
-
-    def position(photo: Photo) -> tuple[int, int]:
-        found = checklist.find(photo.item_id)
-        return (found[0] if found else checklist.item_count, photo.id)
-
-    return sorted(report.snapshot.photos, key=position)
-
-
-def _caption(report: InspectionReport, photo: Photo) -> str:
-    taken = f"{vietnam(photo.received_at):%H:%M %d/%m/%Y} · {photo.sender_name}"
-    found = _locate(report.checklist, photo.item_id)
+def _caption(report: InspectionReport, photo: Photo, number: int) -> str:
+    """'Ảnh 3. Tiêu chí 3.2: <criterion> (09:10 20/11/2026, <sender>)': the number points to the table's row."""
+    taken = f"{vietnam(photo.received_at):%H:%M %d/%m/%Y}, {photo.sender_name}"
+    found = report.checklist.find(photo.item_id)
     if found is None:
-        return f"Câu: {photo.item_id} · {taken}"
-    area_number, area, item = found
-    return f"Mục {area_number} · {area.title} — Câu: {criterion(item.prompt)} · {taken}"
-
-
-def _locate(checklist: Checklist, item_id: str) -> tuple[int, Area, Item] | None:
-    """The area number (from 1), area and item of an item id, numbered as the document numbers them."""
-    found = checklist.find(item_id)
-    if found is None:
-        return None
-    area_index, area, _, item = checklist.at(found[0])
-    return area_index + 1, area, item
+        return f"Ảnh {number}. Câu {photo.item_id} ({taken})"
+    item = found[2]
+    return f"Ảnh {number}. Tiêu chí {_criterion_number(report.checklist, item)}: {criterion(item.prompt)} ({taken})"

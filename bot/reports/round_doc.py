@@ -1,13 +1,17 @@
 """The round's report (báo cáo kết quả kiểm tra): one Word document over every unit the team visited.
 
-The team lead sends it up to the province, so it answers what a reader there asks: which units were
-checked, how each fared area by area, which shortcomings recur across units, and what the units ask for.
-Every verdict comes from `bot.reports.results`, so the report agrees with each unit's record and the chart.
+The team lead sends it up to the province, and it must stand on its own there: on what basis the team
+went, which units it checked and when, how each fared area by area (table and chart), what went well across
+the round, what each unit fell short of (the shortcomings shared by several first), the figures the
+checklist collects, what the units ask for and what the team proposes, then whom it goes to and the
+signature. The eight parts of the checklist are "lĩnh vực" throughout, as in the chart and its caption.
+Every verdict comes from `bot.findings.results`, so the report agrees with each record and the chart.
 """
 
 from __future__ import annotations
 
 import io
+from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
@@ -16,26 +20,30 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Length, Mm, Pt
 from PIL import Image
 
-from bot.answers import Value
-from bot.checklist.model import Area
-from bot.findings.results import AreaResult, area_results
+from bot.answers import VERDICTS, Value
+from bot.checklist.kinds import kind_of, value_label
+from bot.checklist.model import Area, Item, ItemType, criterion
+from bot.findings.results import AreaResult, Finding, area_results, shortcomings
 from bot.reports.data import InspectionReport, ReportContext, RoundReport
 from bot.reports.docx_layout import (
+    Line,
     Signature,
+    add_basis,
     add_body,
     add_grid,
     add_header_block,
     add_heading,
     add_item,
+    add_list,
     add_paragraph,
     add_picture,
     add_signatures,
     add_title,
-    criterion,
     new_document,
     shade,
     vietnam,
 )
+from bot.reports.record import falls_short, finding_text, met_by_area
 from bot.reports.round_results import common_shortcomings
 from bot.texts import catalogue as texts
 from storage.models import RemarkKind
@@ -46,11 +54,14 @@ VERDICT_FILLS: dict[str, str] = {
     Value.FAIL: "FFC7CE",
     Value.NA: "E7E6E6",
 }
+# A cell of the units × areas table holds one line at 10 pt: a short verdict and the count behind it.
+VERDICT_SHORT: dict[str, str] = {Value.PASS: "Đ", Value.PARTIAL: "MP", Value.FAIL: "KĐ", Value.NA: "KAD"}
 UNIT_COLUMN_MM = 45
 AREA_COLUMNS_MM = 120  # what the 165 mm between the margins leaves beside the unit column
 MATRIX_TEXT = Pt(10)  # eight verdict columns side by side only fit below the body size
-CHART_WIDTH = Cm(16)
-CHART_MAX_HEIGHT = Cm(20)
+FIGURES_UNIT_MM = 55
+CHART_WIDTH = Cm(15)
+CHART_MAX_HEIGHT = Cm(17)
 EMPTY_ROUND = "Chưa có phiên kiểm tra nào được gửi trong đợt này."
 LEAD_SIGNATURE = "TRƯỞNG ĐOÀN KIỂM TRA"
 PROPOSALS = (
@@ -62,20 +73,25 @@ PROPOSALS = (
 
 
 def write_round_report(report: RoundReport, ctx: ReportContext, target: Path, chart_png: bytes) -> None:
-    document = new_document(f"Báo cáo kết quả kiểm tra {report.title}", ctx.issuer, ctx.generated_at)
-    add_header_block(document, ctx.issuer, "BC-ĐKT", ctx.place, vietnam(ctx.generated_at).date())
     subject = f"Đợt kiểm tra: {report.round.name}" if report.round is not None else report.title
-    add_title(document, "BÁO CÁO", ["Kết quả kiểm tra công tác kiểm soát TTHC", subject])
+    document = new_document(f"Báo cáo kết quả kiểm tra – {report.title}", ctx.issuer, ctx.generated_at, subject)
+    add_header_block(document, ctx.issuer, "BC-ĐKT", ctx.place, vietnam(ctx.generated_at).date())
+    add_title(document, "BÁO CÁO", ["Kết quả kiểm tra công tác kiểm soát thủ tục hành chính", subject])
+    add_basis(document, ctx.basis_of(report.round))
     _units(document, report)
     if report.inspections:
         _area_matrix(document, report)
         _chart(document, chart_png)
-        _common_shortcomings(document, report)
+        _achievements(document, report)
+        _shortcomings(document, report)
+        _figures(document, report)
         _recommendations(document, report)
-        add_heading(document, "V. ĐỀ XUẤT")
+        add_heading(document, "VII. ĐỀ XUẤT")
         for text in PROPOSALS:
-            add_body(document, text)
-    add_signatures(document, None, Signature(LEAD_SIGNATURE, _lead_name(report)))
+            last = add_body(document, text)
+    else:
+        last = add_body(document, EMPTY_ROUND)
+    add_signatures(document, last, _recipients(ctx.recipients), Signature(LEAD_SIGNATURE, _lead_name(report)))
     document.save(str(target))
 
 
@@ -87,8 +103,6 @@ def _units(document: Document, report: RoundReport) -> None:
             f"thủ tục hành chính tại {len(report.inspections)} đơn vị. Kết quả cụ thể như sau:",
         )
     add_heading(document, "I. ĐƠN VỊ ĐƯỢC KIỂM TRA")
-    if not report.inspections:
-        add_body(document, EMPTY_ROUND)
     for number, unit in enumerate(report.inspections, start=1):
         inspection = unit.inspection
         add_body(
@@ -118,11 +132,7 @@ def _area_matrix(document: Document, report: RoundReport) -> None:
     eight area titles would not fit across an A4 page."""
     areas = report.inspections[0].checklist.areas
     add_heading(document, "II. KẾT QUẢ THEO LĨNH VỰC")
-    add_body(
-        document,
-        "Kết quả chung của từng lĩnh vực tại từng đơn vị; số ghi dưới là số tiêu chí đạt/số tiêu chí được "
-        "đánh giá (không tính tiêu chí không áp dụng):",
-    )
+    add_body(document, "Kết quả chung của từng lĩnh vực tại từng đơn vị:")
     results = [{result.area.id: result for result in area_results(unit.snapshot)} for unit in report.inspections]
     rows = [
         [unit.unit, *(_cell_text(by_area.get(area.id)) for area in areas)]
@@ -144,17 +154,25 @@ def _matrix_widths(area_count: int) -> tuple[Length, ...]:
 
 
 def _cell_text(result: AreaResult | None) -> str:
-    """A unit inspected with an older checklist may lack an area; its cell then says so rather than guess."""
+    """'Đ 4/4', 'KĐ 0/3', 'KAD': one line, readable in black and white; a unit inspected with an older
+    checklist may lack an area, and its cell says so rather than guess."""
     if result is None:
         return "—"
-    return f"{texts.VI.RATING_LABELS[result.verdict]}\n{result.passed}/{result.rated}"
+    if result.rated == 0:
+        return VERDICT_SHORT[Value.NA]
+    return f"{VERDICT_SHORT[result.verdict]} {result.passed}/{result.rated}"
 
 
 def _legend(document: Document, areas: list[Area]) -> None:
-    add_paragraph(document, f"Ghi chú: cột 1–{len(areas)} là các lĩnh vực kiểm tra:", italic=True)
+    short = "; ".join(f"{VERDICT_SHORT[verdict]} – {texts.VI.RATING_LABELS[verdict]}" for verdict in VERDICTS)
+    add_paragraph(
+        document,
+        f"Ghi chú: {short} (ô tô màu xanh, vàng, đỏ, xám theo kết quả); số ghi sau là số tiêu chí đạt/số tiêu chí "
+        f"được đánh giá, không tính tiêu chí không áp dụng. Cột 1–{len(areas)} là các lĩnh vực kiểm tra:",
+        italic=True,
+    )
     for number, area in enumerate(areas, start=1):
         add_item(document, f"{number}: {area.title}")
-    add_paragraph(document, "Màu ô: xanh – Đạt; vàng – Một phần; đỏ – Không đạt; xám – Không áp dụng.", italic=True)
 
 
 def _chart(document: Document, chart_png: bytes) -> None:
@@ -166,32 +184,119 @@ def _chart(document: Document, chart_png: bytes) -> None:
     )
 
 
-def _common_shortcomings(document: Document, report: RoundReport) -> None:
-    add_heading(document, "III. TỒN TẠI, HẠN CHẾ CHUNG")
+def _achievements(document: Document, report: RoundReport) -> None:
+    """What went well across the round: the criteria met wherever they applied, by area, then what each
+    unit's inspector noted besides."""
+    add_heading(document, "III. KẾT QUẢ ĐẠT ĐƯỢC")
+    everywhere = _met_everywhere(report)
+    if everywhere:
+        add_body(document, "Các tiêu chí đạt ở tất cả các đơn vị được đánh giá:")
+    else:
+        add_body(document, "Không có tiêu chí nào đạt ở tất cả các đơn vị được đánh giá.")
+    add_list(document, [f"{area.title}: {'; '.join(met)}" for area, met in met_by_area(everywhere)])
+    noted = [
+        f"{unit.unit}: {text}" for unit in report.inspections for text in unit.snapshot.remarks_of(RemarkKind.STRENGTH)
+    ]
+    if noted:
+        add_body(document, "Kết quả khác được ghi nhận tại các đơn vị:")
+    add_list(document, noted)
+
+
+def _met_everywhere(report: RoundReport) -> list[Finding]:
+    """Rated criteria that every unit where they applied met, at one unit at least, in checklist order."""
+    first = report.inspections[0].snapshot
+    met: list[Finding] = []
+    for area_number, area in enumerate(first.checklist.areas, start=1):
+        for item in area.items:
+            if not kind_of(item).rated:
+                continue
+            answers = [unit.snapshot.answers.get(item.id) for unit in report.inspections]
+            rated = [answer for answer in answers if answer is not None and answer.value != Value.NA]
+            if rated and all(answer.value == Value.PASS for answer in rated):
+                met.append(Finding(area_number, area, item, rated[0]))
+    return met
+
+
+def _shortcomings(document: Document, report: RoundReport) -> None:
+    """Those shared by several units first (which units, how), then every unit's own, by area, each with
+    the inspector's note: a finding that only one unit has is still a finding the province should read."""
+    add_heading(document, "IV. TỒN TẠI, HẠN CHẾ")
+    add_heading(document, "1. Tồn tại, hạn chế chung", level=2)
     common = common_shortcomings(report)
+    total = len(report.inspections)
     if not common:
         add_body(document, "Không có tồn tại, hạn chế nào lặp lại ở từ hai đơn vị trở lên.")
-    else:
-        add_body(document, "Các tiêu chí chưa đạt hoặc chỉ đạt một phần ở từ hai đơn vị trở lên:")
-    total = len(report.inspections)
-    for number, shortcoming in enumerate(common, start=1):
+    for number, shared in enumerate(common, start=1):
+        units = ", ".join(
+            f"{unit.unit} ({texts.VI.RATING_LABELS[answer.value].lower()})" for unit, answer in shared.units
+        )
         add_body(
             document,
-            f"{number}. [Mục {shortcoming.area_number}] {criterion(shortcoming.item.prompt)} "
-            f"({len(shortcoming.units)}/{total} đơn vị):",
+            f"({number}) {falls_short(shared.item, {answer.value for _, answer in shared.units})} "
+            f"(lĩnh vực {shared.area_number}) – "
+            f"{len(shared.units)}/{total} đơn vị: {units}.",
         )
-        for unit, answer in shortcoming.units:
-            note = f": {answer.note}" if answer.note else ""
-            add_item(document, f"{unit.unit} – {texts.VI.RATING_LABELS[answer.value]}{note}")
-    add_body(document, "Chi tiết từng đơn vị xem biên bản kiểm tra.")
+    add_heading(document, "2. Tồn tại, hạn chế của từng đơn vị", level=2)
+    for number, unit in enumerate(report.inspections, start=1):
+        found = shortcomings(unit.snapshot)
+        heading = add_paragraph(document, f"{number}. {unit.unit}:", italic=True)
+        heading.paragraph_format.keep_with_next = True
+        if not found:
+            add_item(document, "Không có tồn tại, hạn chế.")
+        grouped: dict[str, list[Finding]] = defaultdict(list)
+        for finding in found:
+            grouped[finding.area.id].append(finding)
+        add_list(
+            document,
+            [
+                f"{findings[0].area.title} (lĩnh vực {findings[0].area_number}): "
+                + "; ".join(finding_text(finding).rstrip(" .;") for finding in findings)
+                for findings in grouped.values()
+            ],
+        )
+
+
+def _figures(document: Document, report: RoundReport) -> None:
+    """The numbers the checklist collects (on-time rate, late dossiers…), a row per unit, as typed and
+    with their unit ("97,5 %"), as the record states them."""
+    items = [item for area in report.inspections[0].checklist.areas for item in area.items if _is_figure(item)]
+    add_heading(document, "V. SỐ LIỆU CHỦ YẾU")
+    if not items:
+        add_body(document, "Bảng kiểm của đợt không thu thập số liệu.")
+        return
+    add_body(document, "Số liệu do các đơn vị cung cấp tại thời điểm kiểm tra:")
+    rows = [[unit.unit, *(_figure_text(unit, item) for item in items)] for unit in report.inspections]
+    other = Mm((165 - FIGURES_UNIT_MM) / len(items))
+    widths = (Mm(FIGURES_UNIT_MM), *(other for _ in items))
+    table = add_grid(document, ["Đơn vị", *(criterion(item.prompt) for item in items)], rows, widths, size=MATRIX_TEXT)
+    for row in table.rows[1:]:
+        for cell in row.cells[1:]:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _is_figure(item: Item) -> bool:
+    return item.type is ItemType.NUMBER
+
+
+def _figure_text(unit: InspectionReport, item: Item) -> str:
+    answer = unit.snapshot.answers.get(item.id)
+    return value_label(texts.VI, item, answer.value) if answer is not None else "—"
 
 
 def _recommendations(document: Document, report: RoundReport) -> None:
-    add_heading(document, "IV. KIẾN NGHỊ CỦA CÁC ĐƠN VỊ")
+    add_heading(document, "VI. KIẾN NGHỊ CỦA CÁC ĐƠN VỊ")
     for number, unit in enumerate(report.inspections, start=1):
         add_body(document, f"{number}. {unit.unit}:")
-        for text in unit.snapshot.remarks_of(RemarkKind.RECOMMENDATION) or ["Không có kiến nghị."]:
-            add_item(document, text)
+        add_list(document, unit.snapshot.remarks_of(RemarkKind.RECOMMENDATION) or ["Không có kiến nghị"])
+
+
+def _recipients(recipients: list[str]) -> list[Line]:
+    """'Nơi nhận:' as Decree 30 sets it: bold italic at 12 pt, then one recipient a line at 11 pt."""
+    lines = [Line("Nơi nhận:", bold=True, italic=True, size=Pt(12), left=True)]
+    for index, recipient in enumerate(recipients):
+        end = "." if index == len(recipients) - 1 else ";"
+        lines.append(Line(f"- {recipient.rstrip(' ;.')}{end}", size=Pt(11), left=True))
+    return lines
 
 
 def _lead_name(report: RoundReport) -> str | None:

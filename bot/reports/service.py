@@ -1,12 +1,15 @@
 """Reading what a report needs and building its file; shared by the bot's delivery and the command line.
 
 Data is read in one snapshot on the given store (the bot gives it a connection of its own), then the
-file is built in a worker thread, so a 1,000-inspection workbook never holds up an inspector.
+file is built in a worker thread, so a 1,000-inspection workbook never holds up an inspector. A PDF is
+the Word file rendered by LibreOffice in a process of its own (`bot.reports.pdf`), one at a time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -18,12 +21,15 @@ from bot.events import ReportKind, ReportRequest
 from bot.findings.results import area_rates
 from bot.findings.snapshot import read_snapshot
 from bot.reports.archive import slug, write_archive
-from bot.reports.data import InspectionReport, ReportContext, RoundReport, latest_per_unit
+from bot.reports.data import DEFAULT_RECIPIENTS, InspectionReport, ReportContext, RoundReport, latest_per_unit
+from bot.reports.pdf import TIMEOUT_SECONDS, PdfError, page_count, soffice, to_pdf
 from bot.texts import catalogue as texts
 from bot.texts.html import esc
 from storage.clock import utcnow
 from storage.models import Inspection, Status
 from storage.port import Store, Tx
+
+log = logging.getLogger(__name__)
 
 
 class ReportUnavailable(Exception):
@@ -38,15 +44,40 @@ class BuiltFile(BaseModel):
 
 
 class ReportService:
-    def __init__(self, store: Store, checklist: Checklist, *, issuer: str, place: str, photo_dir: Path) -> None:
+    def __init__(
+        self,
+        store: Store,
+        checklist: Checklist,
+        *,
+        issuer: str,
+        place: str,
+        photo_dir: Path,
+        basis: str | None = None,
+        copies: int = 2,
+        recipients: list[str] | None = None,
+        pdf_timeout: float = TIMEOUT_SECONDS,
+    ) -> None:
         self.store = store
         self.versions = ChecklistVersions(checklist)
         self.issuer = issuer
         self.place = place
         self.photo_dir = photo_dir
+        self.basis = basis
+        self.copies = copies
+        self.recipients = recipients or DEFAULT_RECIPIENTS
+        self.pdf_timeout = pdf_timeout
+        self._rendering = asyncio.Semaphore(1)  # LibreOffice takes some 200 MB: one document at a time
 
     def context(self) -> ReportContext:
-        return ReportContext(issuer=self.issuer, place=self.place, photo_dir=self.photo_dir, generated_at=utcnow())
+        return ReportContext(
+            issuer=self.issuer,
+            place=self.place,
+            photo_dir=self.photo_dir,
+            generated_at=utcnow(),
+            basis=self.basis,
+            copies=self.copies,
+            recipients=self.recipients,
+        )
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -110,20 +141,64 @@ class ReportService:
         """Writes the requested file into `folder` and says how to present it."""
         kind = request.kind
         if kind is ReportKind.RECORD:
-            from bot.reports.record import write_record
-
             assert request.inspection_id is not None
-            unit = await self.inspection_report(request.inspection_id)
-            name = f"bien-ban-{unit.inspection.id}-{slug(unit.unit)}.docx"
-            await asyncio.to_thread(write_record, unit, self.context(), folder / name)
-            caption = texts.VI.CAPTION_RECORD.format(id=unit.inspection.id, unit=esc(unit.unit))
-            return BuiltFile(path=folder / name, filename=name, caption=caption)
+            return await self._record(request, await self.inspection_report(request.inspection_id), folder)
         if kind is ReportKind.STATS:
             assert request.team_id is not None
             return await self._stats_file(request.team_id, folder)
         assert request.round_id is not None
         report = await self.round_report(request.round_id)
         return await self._round_file(request, report, folder)
+
+    async def _record(self, request: ReportRequest, unit: InspectionReport, folder: Path) -> BuiltFile:
+        """The Word file carries the page count of its own rendering where LibreOffice is there to render it
+        (Word counts again when it prints); the PDF is that rendering."""
+        from bot.reports.record import write_record
+
+        context = self.context()
+        stem = f"bien-ban-{unit.inspection.id}-{slug(unit.unit)}"
+        caption = texts.VI.CAPTION_RECORD.format(id=unit.inspection.id, unit=esc(unit.unit))
+
+        def write(target: Path, pages: int | None = None) -> None:
+            write_record(unit, context, target, pages)
+
+        if request.pdf:
+            return await self._pdf(folder, stem, write, caption)
+        path = folder / f"{stem}.docx"
+        await asyncio.to_thread(write, path)
+        pages = await self._pages(path, folder)
+        if pages is not None:
+            await asyncio.to_thread(write, path, pages)
+        return BuiltFile(path=path, filename=path.name, caption=caption)
+
+    async def _pdf(self, folder: Path, stem: str, write: Callable[[Path], None], caption: str) -> BuiltFile:
+        """The Word file built by `write`, rendered to `stem`.pdf; a missing LibreOffice or a rendering
+        that fails is a message for the person who asked."""
+        scratch = folder / "pdf"
+        scratch.mkdir()
+        source = scratch / f"{stem}.docx"
+        await asyncio.to_thread(write, source)
+        try:
+            async with self._rendering:
+                rendered = await to_pdf(source, scratch, self.pdf_timeout)
+        except PdfError as error:
+            raise ReportUnavailable(str(error)) from None
+        path = rendered.replace(folder / rendered.name)
+        return BuiltFile(path=path, filename=path.name, caption=f"{caption} {texts.VI.CAPTION_PDF}")
+
+    async def _pages(self, docx: Path, folder: Path) -> int | None:
+        """How many pages LibreOffice lays `docx` out on; None without it, or when it fails (the Word file
+        then keeps a field that Word fills in)."""
+        if soffice() is None:
+            return None
+        scratch = folder / "pages"
+        scratch.mkdir()
+        try:
+            async with self._rendering:
+                return page_count(await to_pdf(docx, scratch, self.pdf_timeout))
+        except PdfError as error:
+            log.warning("counting the pages of %s failed: %s", docx.name, error)
+            return None
 
     async def _round_file(self, request: ReportRequest, report: RoundReport, folder: Path) -> BuiltFile:
         from bot.reports.chart import round_chart
@@ -139,10 +214,18 @@ class ReportService:
                 path=path, filename=path.name, caption=texts.VI.CAPTION_CHART.format(name=name), as_photo=True
             )
         if request.kind is ReportKind.ROUND:
-            path = folder / f"bao-cao-{base}.docx"
             chart = await asyncio.to_thread(round_chart, report)
-            await asyncio.to_thread(write_round_report, report, self.context(), path, chart)
-            return BuiltFile(path=path, filename=path.name, caption=texts.VI.CAPTION_ROUND.format(name=name))
+            context = self.context()
+            caption = texts.VI.CAPTION_ROUND.format(name=name)
+
+            def write(target: Path) -> None:
+                write_round_report(report, context, target, chart)
+
+            if request.pdf:
+                return await self._pdf(folder, f"bao-cao-{base}", write, caption)
+            path = folder / f"bao-cao-{base}.docx"
+            await asyncio.to_thread(write, path)
+            return BuiltFile(path=path, filename=path.name, caption=caption)
         if request.kind is ReportKind.WORKBOOK:
             path = folder / f"bang-tinh-{base}.xlsx"
             await asyncio.to_thread(write_workbook, report, self.context(), path)

@@ -1,5 +1,6 @@
 """The round as an Excel workbook: every answer to filter and sort, the pass rates per unit and area,
-and the list of photos with the names they have in the evidence archive.
+the figures the checklist collects as numbers Excel can add up, and the list of photos with the names
+they have in the evidence archive. Every sheet prints on A4 landscape, one page wide, its header repeated.
 
 Written in openpyxl's write-only mode so that a year of inspections (tens of thousands of answers)
 streams to disk row by row instead of living in memory as cell objects. That mode cannot read cells
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -19,12 +21,13 @@ from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.answers import VERDICTS, Value
-from bot.checklist.kinds import value_label
-from bot.checklist.model import Area
+from bot.checklist.kinds import unit_of, value_label
+from bot.checklist.model import Area, Item, ItemType, criterion
 from bot.events import clean_text
 from bot.findings.results import AreaResult, area_results
 from bot.reports.archive import archive_name, area_number, ordered_photos
@@ -41,11 +44,13 @@ ANSWER_COLUMNS = (
     ("Đợt", 26),
     ("Phiên", 8),
     ("Đơn vị", 28),
-    ("Mục", 30),
+    ("Lĩnh vực", 30),
     ("Mã câu", 22),
     ("Câu hỏi", 60),
     ("Trả lời", 14),
-    ("Giá trị", 10),
+    ("Số", 10),
+    ("Đơn vị tính", 10),
+    ("Mã trả lời", 10),
     ("Ghi chú", 40),
     ("Người kiểm tra", 22),
     ("Thời gian", 17),
@@ -54,7 +59,7 @@ ANSWER_COLUMNS = (
 PHOTO_COLUMNS = (
     ("Phiên", 8),
     ("Đơn vị", 28),
-    ("Mục", 30),
+    ("Lĩnh vực", 30),
     ("Mã câu", 22),
     ("Người gửi", 22),
     ("Thời gian", 17),
@@ -65,6 +70,7 @@ PHOTO_COLUMNS = (
     ("Tệp", 60),
 )
 TIME_FORMAT = "dd/mm/yyyy hh:mm"
+A4 = "9"  # Excel's paper size code
 TABLE_STYLE = "TableStyleMedium2"
 BOLD = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=14)
@@ -86,10 +92,21 @@ def write_workbook(report: RoundReport, ctx: ReportContext, target: Path) -> Non
     book.properties.title = clean_text(report.title)
     book.properties.creator = ctx.issuer
     book.properties.created = ctx.generated_at.astimezone(UTC).replace(tzinfo=None)
-    _answers_sheet(book.create_sheet("Trả lời"), report)
-    _summary_sheet(book.create_sheet("Tổng hợp"), report)
-    _photos_sheet(book.create_sheet("Ảnh"), report)
+    _answers_sheet(_printable(book.create_sheet("Trả lời"), "1:1"), report)
+    _summary_sheet(_printable(book.create_sheet("Tổng hợp"), "2:2"), report)
+    _figures_sheet(_printable(book.create_sheet("Số liệu"), "1:1"), report)
+    _photos_sheet(_printable(book.create_sheet("Ảnh"), "1:1"), report)
     book.save(target)
+
+
+def _printable(sheet: Sheet, header_rows: str) -> Sheet:
+    """A4 landscape, scaled to one page wide (as many pages down as it takes), `header_rows` on each page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = header_rows
+    return sheet
 
 
 # --- "Trả lời": one row per answer ----------------------------------------------------------------
@@ -123,6 +140,8 @@ def _answer_rows(sheet: Sheet, unit: InspectionReport) -> Iterator[list[CellValu
                 _text(sheet, item.prompt, WRAP),
                 # A text answer is what the inspector typed, in both columns.
                 _text(sheet, value_label(VI, item, answer.value)),
+                _number(item, answer.value),
+                _text(sheet, unit_of(item.prompt) if item.type is ItemType.NUMBER else None),
                 _text(sheet, answer.value),
                 _text(sheet, answer.note, WRAP),
                 _text(sheet, names.get(answer.answered_by, unit.inspection.inspector_name)),
@@ -136,10 +155,10 @@ def _answer_rows(sheet: Sheet, unit: InspectionReport) -> Iterator[list[CellValu
 
 def _summary_sheet(sheet: Sheet, report: RoundReport) -> None:
     areas = report.inspections[0].checklist.areas if report.inspections else []
-    columns = [("Phiên", 8), ("Đơn vị", 34), *((f"Mục {n}", 9) for n in range(1, len(areas) + 1)), ("Chung", 9)]
+    columns = [("Phiên", 8), ("Đơn vị", 34), *((f"Lĩnh vực {n}", 9) for n in range(1, len(areas) + 1)), ("Chung", 9)]
     _widths(sheet, columns)
     sheet.freeze_panes = "C3"
-    sheet.append([_styled(sheet, f"Tỷ lệ tiêu chí đạt theo mục – {report.title}", font=TITLE_FONT)])
+    sheet.append([_styled(sheet, f"Tỷ lệ tiêu chí đạt theo lĩnh vực – {report.title}", font=TITLE_FONT)])
     sheet.append([_styled(sheet, name, font=BOLD, alignment=WRAP) for name, _ in columns])
     for unit in report.inspections:
         sheet.append(_summary_row(sheet, unit, areas))
@@ -168,7 +187,7 @@ def _rate_cell(sheet: Sheet, result: AreaResult | None) -> CellValue:
 def _legend(sheet: Sheet, areas: Sequence[Area]) -> Iterator[list[CellValue]]:
     yield [_styled(sheet, "Chú giải", font=BOLD)]
     for number, area in enumerate(areas, start=1):
-        yield [f"Mục {number}", _text(sheet, area.title)]
+        yield [f"Lĩnh vực {number}", _text(sheet, area.title)]
     yield ["Chung", "Tỷ lệ tiêu chí đạt trên mọi tiêu chí áp dụng của đơn vị"]
     for verdict in VERDICTS:
         yield [None, _styled(sheet, _verdict_meaning(verdict), fill=VERDICT_FILLS[verdict])]
@@ -182,6 +201,36 @@ def _verdict_meaning(verdict: str) -> str:
         Value.NA: "không tiêu chí nào áp dụng (ô để trống)",
     }
     return f"{VI.RATING_LABELS[verdict]}: {meanings[verdict]}"
+
+
+# --- "Số liệu": the figures of each unit, as numbers ---------------------------------------------------
+
+
+def _figures_sheet(sheet: Sheet, report: RoundReport) -> None:
+    """A row per unit, a column per number the checklist asks for, headed by its question (and so its
+    unit): SUM and AVERAGE work on the column as they are."""
+    areas = report.inspections[0].checklist.areas if report.inspections else []
+    items = [item for area in areas for item in area.items if item.type is ItemType.NUMBER]
+    columns = [("Phiên", 8), ("Đơn vị", 34), *((criterion(item.prompt), 24) for item in items)]
+    _widths(sheet, columns)
+    sheet.freeze_panes = "C2"
+    sheet.append([_styled(sheet, name, font=BOLD, alignment=WRAP) for name, _ in columns])
+    for unit in report.inspections:
+        answers = unit.snapshot.answers
+        row: list[CellValue] = [unit.inspection.id, _text(sheet, unit.unit)]
+        row += [_number(item, answers[item.id].value) if item.id in answers else None for item in items]
+        sheet.append(row)
+
+
+def _number(item: Item, value: str) -> float | int | None:
+    """A number answer as a number cell; any other answer has none."""
+    if item.type is not ItemType.NUMBER:
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return None
+    return int(number) if number == number.to_integral() else float(number)
 
 
 # --- "Ảnh": one row per photo ---------------------------------------------------------------------

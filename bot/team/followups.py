@@ -224,7 +224,7 @@ class FollowUps:
         """A reply in the group: the answer to what the bot asked this person, or nothing for the bot."""
         chat, person = turn.msg.chat, turn.msg.person
         prompt = await self.current_prompt(turn.tx, chat.id, person.id)
-        if prompt is None:
+        if prompt is None or prompt.followup_id is None:
             return
         followup = await turn.tx.followups.get(prompt.followup_id)
         if followup is None:

@@ -91,6 +91,7 @@ class Reports:
                 return
             turn.toast(turn.t.REPORT_COMING.format(what=turn.t.REPORT_WHAT["record"]), alert=False)
             _request(turn, ReportRequest(kind=ReportKind.RECORD, inspection_id=inspection.id))
+            _request(turn, ReportRequest(kind=ReportKind.RECORD, inspection_id=inspection.id, pdf=True))
             return
         chosen = await tx.rounds.get(token.subject)
         if chosen is None or chosen.team_id != team.id or token.arg not in CHOICES:

@@ -7,13 +7,16 @@ in it: they stay stored but can no longer be changed, so the round's reports are
 from __future__ import annotations
 
 from bot.buttons import GroupAction, GroupToken, group_button
+from bot.reports.data import basis_lines
+from bot.team.followups import mention
 from bot.team.teams import Teams
 from bot.texts import formats
 from bot.texts.html import esc
 from bot.turn import Turn, catalogue_of
-from storage.models import Round, Status, Team
+from storage.models import GroupPrompt, Round, Status, Team
 
 ROUND_MIN, ROUND_MAX = 3, 200
+BASIS_MIN, BASIS_MAX = 10, 1000
 
 
 class Rounds:
@@ -38,7 +41,46 @@ class Rounds:
             return
         person = turn.msg.person
         opened = await turn.tx.rounds.open(team.id, name, person.id, person.name)
-        turn.say(turn.t.ROUND_OPENED.format(name=esc(opened.name), id=opened.id))
+        await self._ask_basis(turn, opened, turn.t.ROUND_OPENED.format(name=esc(opened.name), id=opened.id) + "\n\n")
+
+    async def _ask_basis(self, turn: Turn, chosen: Round, before: str = "") -> None:
+        """Asked in the group, so the answer is a reply to this message (the bot sees only those)."""
+        person = turn.msg.person
+        await turn.tx.rounds.ask_basis(turn.msg.chat.id, person.id, chosen.id)
+        text = before + turn.t.ROUND_ASK_BASIS.format(who=mention(person.id, person.name))
+        turn.say(text, [[group_button(turn.t.SKIP, GroupAction.ROUND_BASIS, chosen.id, "skip")]])
+
+    async def basis_reply(self, turn: Turn, prompt: GroupPrompt, text: str) -> None:
+        """The lead's reply with the basis asked for by `_ask_basis`."""
+        chosen = await turn.tx.rounds.get(prompt.round_id) if prompt.round_id is not None else None
+        chat, person = turn.msg.chat, turn.msg.person
+        if chosen is None:
+            await turn.tx.followups.clear_prompt(chat.id, person.id)
+            return
+        basis = "\n".join(basis_lines(text))
+        if not BASIS_MIN <= len(basis) <= BASIS_MAX:
+            turn.say(turn.t.ROUND_BASIS_RULE, answer_from=person.id)
+            return
+        await turn.tx.rounds.set_basis(chosen.id, basis)
+        await turn.tx.followups.clear_prompt(chat.id, person.id)
+        turn.say(turn.t.ROUND_BASIS_SAVED.format(name=esc(chosen.name), basis=esc(basis)))
+
+    async def tap_basis(self, turn: Turn, team: Team, token: GroupToken) -> None:
+        """ "Nhập căn cứ" under /round asks again; "Bỏ qua" under the question leaves the round without one."""
+        chosen = await turn.tx.rounds.get(token.subject)
+        if not await self.teams.lead_pressed(turn, team, chosen.team_id if chosen else None) or not chosen:
+            return
+        if token.arg == "ask":
+            turn.retire_buttons()
+            await self._ask_basis(turn, chosen)
+            return
+        prompt = await turn.tx.followups.prompt_of(turn.msg.chat.id, turn.msg.person.id)
+        if token.arg != "skip" or prompt is None or prompt.round_id != chosen.id:
+            turn.toast(turn.t.GROUP_STALE)
+            return
+        await turn.tx.followups.clear_prompt(turn.msg.chat.id, turn.msg.person.id)
+        turn.retire_buttons()
+        turn.say(turn.t.ROUND_BASIS_SKIPPED.format(name=esc(chosen.name)))
 
     async def _show(self, turn: Turn, team: Team) -> None:
         current = await turn.tx.rounds.open_of(team.id)
@@ -51,9 +93,11 @@ class Rounds:
                 id=current.id,
                 opened=formats.local_time(turn.t, current.opened_at),
                 by=esc(current.opened_by_name),
+                basis=esc(current.basis) if current.basis else turn.t.ROUND_NO_BASIS,
                 submitted=len(await turn.tx.inspections.submitted_in_round(current.id)),
                 drafts=len(await turn.tx.inspections.drafts_in_round(current.id)),
-            )
+            ),
+            [[group_button(turn.t.ROUND_BASIS_BUTTON, GroupAction.ROUND_BASIS, current.id, "ask")]],
         )
 
     async def ask_end(self, turn: Turn, team: Team) -> None:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
 from bot.answers import VERDICTS, Value
 from bot.events import ReportKind
-from storage.models import FollowUpEventKind, Stage
+from storage.models import FollowUpEventKind, Salutation, Stage
 
 LANGUAGES = ("vi", "en")
 DEFAULT = "vi"
@@ -38,12 +38,11 @@ class Messages(BaseModel):
     KEYED: ClassVar[dict[str, frozenset[str]]] = {
         "RATING_LABELS": frozenset(VERDICTS),
         "YESNO_LABELS": frozenset({Value.YES, Value.NO}),
-        "STAGE_WHERE": frozenset(
-            stage.value for stage in (Stage.UNIT, Stage.LOCATION, Stage.RECOMMENDATIONS, Stage.STRENGTHS, Stage.REVIEW)
-        ),
+        "STAGE_WHERE": frozenset(stage.value for stage in Stage if stage not in (Stage.ITEM, Stage.NOTE, Stage.PHOTOS)),
         "REPORT_WHAT": frozenset(kind.value for kind in ReportKind),
         "UNDELIVERED": frozenset({"say", "photos", "report"}),
         "FOLLOWUP_EVENTS": frozenset(kind.value for kind in FollowUpEventKind),
+        "SALUTATION_LABELS": frozenset(salutation.value for salutation in Salutation),
     }
 
     RATING_LABELS: dict[str, str]
@@ -80,6 +79,11 @@ class Messages(BaseModel):
     TEAM_EXISTS: str
     NEWCODE_DONE: str
     REJOIN_REFUSED: str
+    TITLE_SHOW: str
+    TITLE_SAVED: str
+    POSITION_RULE: str
+    SALUTATION_ASK: str
+    SALUTATION_LABELS: dict[str, str]
     GROUP_ONLY: str
     PRIVATE_ONLY: str
     NOT_TEAM_GROUP: str
@@ -142,6 +146,12 @@ class Messages(BaseModel):
     PHOTO_COUNT: str
     ASK_RECOMMENDATIONS: str
     ASK_STRENGTHS: str
+    ASK_REPRESENTATIVES: str
+    REPRESENTATIVE_FORMAT: str
+    REPRESENTATIVE_SAVED: str
+    ASK_OPINION: str
+    OPINION_AGREE: str
+    OPINION_AGREED: str
     REMARK_SAVED: str
     REMARKS_SO_FAR: str
     REMARK_TOO_LONG: str
@@ -160,6 +170,11 @@ class Messages(BaseModel):
     SUMMARY_TIME: str
     SUMMARY_PLACE: str
     SUMMARY_AREAS: str
+    SUMMARY_AREA_MET: str
+    SUMMARY_AREA_NONE: str
+    SUMMARY_ROUND: str
+    SUMMARY_REPRESENTATIVES: str
+    SUMMARY_OPINION: str
     SECTION_ACHIEVEMENTS: str
     SECTION_SHORTCOMINGS: str
     SECTION_FIGURES: str
@@ -203,6 +218,12 @@ class Messages(BaseModel):
     ROUND_NONE_OPEN: str
     ROUND_SHOW: str
     ROUND_ALREADY_OPEN: str
+    ROUND_NO_BASIS: str
+    ROUND_ASK_BASIS: str
+    ROUND_BASIS_SAVED: str
+    ROUND_BASIS_SKIPPED: str
+    ROUND_BASIS_RULE: str
+    ROUND_BASIS_BUTTON: str
     ROUND_OPENED: str
     ENDROUND_NONE: str
     ENDROUND_CONFIRM: str
@@ -228,6 +249,7 @@ class Messages(BaseModel):
     REPORT_TOO_BIG: str
     REPORT_FAILED: str
     CAPTION_RECORD: str
+    CAPTION_PDF: str
     CAPTION_ROUND: str
     CAPTION_CHART: str
     CAPTION_WORKBOOK: str

@@ -110,8 +110,8 @@ class SqliteFollowUps(Queries):
     async def set_prompt(self, chat_id: int, person_id: int, followup_id: int, stage: PromptStage) -> None:
         await self._run(
             """INSERT INTO group_prompts (chat_id, person_id, followup_id, stage, created_at) VALUES (?, ?, ?, ?, ?)
-               ON CONFLICT (chat_id, person_id) DO UPDATE SET
-                   followup_id = excluded.followup_id, stage = excluded.stage, created_at = excluded.created_at""",
+               ON CONFLICT (chat_id, person_id) DO UPDATE SET followup_id = excluded.followup_id, round_id = NULL,
+                   stage = excluded.stage, created_at = excluded.created_at""",
             (chat_id, person_id, followup_id, stage.value, timestamp(utcnow())),
         )
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from storage.models import Identity
-from storage.sqlite.queries import Queries
+from storage.clock import utcnow
+from storage.models import Identity, Title
+from storage.sqlite.queries import Queries, timestamp
 
 # Ids the bot makes up itself (for channels whose ids are not integers) start here, far above any
 # Telegram id (those stay below 2^53), so both kinds share one column.
@@ -43,3 +44,15 @@ class SqlitePeople(Queries):
     async def language_of(self, person_id: int) -> str | None:
         row = await self._one("SELECT lang FROM people WHERE person_id = ?", (person_id,))
         return str(row[0]) if row else None
+
+    async def set_title(self, person_id: int, title: Title) -> None:
+        await self._run(
+            """INSERT INTO person_titles (person_id, position, salutation, updated_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (person_id) DO UPDATE SET
+                   position = excluded.position, salutation = excluded.salutation, updated_at = excluded.updated_at""",
+            (person_id, title.position, title.salutation, timestamp(utcnow())),
+        )
+
+    async def title_of(self, person_id: int) -> Title:
+        row = await self._one("SELECT position, salutation FROM person_titles WHERE person_id = ?", (person_id,))
+        return Title.model_validate(dict(row)) if row else Title()

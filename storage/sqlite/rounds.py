@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from storage.clock import utcnow
-from storage.models import (
-    Round,
-)
+from storage.models import PromptStage, Round
 from storage.sqlite.queries import Queries, timestamp
 
 
@@ -40,3 +38,14 @@ class SqliteRounds(Queries):
             (person_id, timestamp(utcnow()), round_id),
         )
         return changed != 0
+
+    async def set_basis(self, round_id: int, basis: str | None) -> None:
+        await self._run("UPDATE rounds SET basis = ? WHERE id = ?", (basis, round_id))
+
+    async def ask_basis(self, chat_id: int, person_id: int, round_id: int) -> None:
+        await self._run(
+            """INSERT INTO group_prompts (chat_id, person_id, round_id, stage, created_at) VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT (chat_id, person_id) DO UPDATE SET followup_id = NULL, round_id = excluded.round_id,
+                   stage = excluded.stage, created_at = excluded.created_at""",
+            (chat_id, person_id, round_id, PromptStage.BASIS.value, timestamp(utcnow())),
+        )

@@ -276,4 +276,46 @@ MIGRATIONS: list[list[str]] = [
         # told together, in one message at its end.
         "ALTER TABLE teams ADD COLUMN joins_told_at TEXT",
     ],
+    [
+        # The legal basis of a round (the decision or plan that set the inspection up), printed as the
+        # "Căn cứ …" of every record and of the round's report; NULL: REPORT_BASIS, else dots to fill in.
+        "ALTER TABLE rounds ADD COLUMN basis TEXT",
+        # A person's position and agency ("Phó Giám đốc Sở Nội vụ", set with /chucvu) and how the record
+        # addresses them ("Ông" or "Bà", /xungho); NULL where never set.
+        """CREATE TABLE person_titles (
+            person_id INTEGER PRIMARY KEY,
+            position TEXT,
+            salutation TEXT CHECK (salutation IN ('Ông', 'Bà')),
+            updated_at TEXT NOT NULL
+        )""",
+        # The unit's own voice at the end of an inspection: its representatives ("Họ tên – Chức vụ") and
+        # its opinion on the findings. SQLite cannot widen a CHECK, so the table is built anew.
+        """CREATE TABLE remarks_new (
+            id INTEGER PRIMARY KEY,
+            inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+            kind TEXT NOT NULL CHECK (kind IN ('recommendation', 'strength', 'representative', 'opinion')),
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        """INSERT INTO remarks_new (id, inspection_id, kind, text, created_at)
+           SELECT id, inspection_id, kind, text, created_at FROM remarks""",
+        "DROP TABLE remarks",
+        "ALTER TABLE remarks_new RENAME TO remarks",
+        # A question the bot put to one person in a group is about a follow-up or, now, about a round (its
+        # basis, asked after /round): exactly one of the two.
+        """CREATE TABLE group_prompts_new (
+            chat_id INTEGER NOT NULL,
+            person_id INTEGER NOT NULL,
+            followup_id INTEGER REFERENCES followups(id),
+            round_id INTEGER REFERENCES rounds(id),
+            stage TEXT NOT NULL CHECK (stage IN ('note', 'photo', 'due', 'basis')),
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (chat_id, person_id),
+            CHECK ((followup_id IS NULL) <> (round_id IS NULL))
+        )""",
+        """INSERT INTO group_prompts_new (chat_id, person_id, followup_id, stage, created_at)
+           SELECT chat_id, person_id, followup_id, stage, created_at FROM group_prompts""",
+        "DROP TABLE group_prompts",
+        "ALTER TABLE group_prompts_new RENAME TO group_prompts",
+    ],
 ]

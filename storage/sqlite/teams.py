@@ -12,6 +12,10 @@ from storage.models import (
 )
 from storage.sqlite.queries import Queries, timestamp
 
+# A member with what they said about themselves for the documents (/chucvu, /xungho).
+MEMBER_COLUMNS = "team_id, user_id, role, name, position, salutation"
+WITH_TITLES = "LEFT JOIN person_titles ON person_titles.person_id = members.user_id"
+
 
 class SqliteTeams(Queries):
     async def create(
@@ -69,8 +73,8 @@ class SqliteTeams(Queries):
 
     async def members(self, team_id: int) -> list[Member]:
         rows = await self._all(
-            """SELECT team_id, user_id, role, name FROM members WHERE team_id = ? AND removed_at IS NULL
-               ORDER BY role = 'inspector', joined_at, user_id""",
+            f"""SELECT {MEMBER_COLUMNS} FROM members {WITH_TITLES} WHERE team_id = ? AND removed_at IS NULL
+                ORDER BY role = 'inspector', joined_at, user_id""",
             (team_id,),
         )
         return [Member.model_validate(dict(r)) for r in rows]
@@ -108,8 +112,8 @@ class SqliteTeams(Queries):
 
     async def membership(self, team_id: int, user_id: int) -> Member | None:
         row = await self._one(
-            """SELECT team_id, user_id, role, name FROM members
-               WHERE team_id = ? AND user_id = ? AND removed_at IS NULL""",
+            f"""SELECT {MEMBER_COLUMNS} FROM members {WITH_TITLES}
+                WHERE team_id = ? AND user_id = ? AND removed_at IS NULL""",
             (team_id, user_id),
         )
         return Member.model_validate(dict(row)) if row else None
