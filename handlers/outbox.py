@@ -102,6 +102,7 @@ class OutboxWorker:
         self._wake = asyncio.Event()
         self._quiet = asyncio.Event()
         self._busy: dict[int, asyncio.Task[None]] = {}
+        self._again: set[int] = set()  # chats found due while busy: looked at again once their drain ends
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -141,13 +142,22 @@ class OutboxWorker:
         """Starts a sender for every chat with a reply due, then sleeps until the next one is due."""
         self._wake.clear()
         now = utcnow()
+        busy, stale = set(self._busy), False
         async with self.store.reading() as tx:
-            chats = await tx.delivery.outbox_due_chats(now)
+            due = await tx.delivery.outbox_due(now)
             wake_at = await tx.delivery.outbox_next_wakeup(now)
-        for chat_id in chats:
-            if chat_id not in self._busy and (channel := await self._channel(chat_id)) is not None:
-                self._busy[chat_id] = asyncio.create_task(self._drain(chat_id, channel), name=f"outbox:{chat_id}")
-        if not self._busy:
+        for row in due:
+            # Only this loop starts drains, so a chat nobody was draining when the rows were read has a
+            # current row; one being drained then may since have sent it.
+            if row.chat_id in self._busy:
+                self._again.add(row.chat_id)
+            elif row.chat_id in busy:
+                stale = True  # its drain ended meanwhile: read that chat again
+            elif (channel := await self._channel(row.chat_id)) is not None:
+                self._busy[row.chat_id] = asyncio.create_task(self._drain(row, channel), name=f"outbox:{row.chat_id}")
+        if stale:
+            self._wake.set()
+        elif not self._busy:
             self._quiet.set()
         timeout = IDLE_CHECK_SECONDS
         if wake_at is not None:
@@ -158,17 +168,21 @@ class OutboxWorker:
             async with asyncio.timeout(timeout):
                 await self._wake.wait()
 
-    async def _drain(self, chat_id: int, channel: Delivery) -> None:
+    async def _drain(self, first: OutboxRow, channel: Delivery) -> None:
+        """Delivers the chat's replies in order, starting with `first`, until none is due."""
+        chat_id = first.chat_id
+        row: OutboxRow | None = first
         try:
-            async with self.store.reading() as tx:
-                row = await tx.delivery.outbox_next(chat_id, utcnow())
             while row is not None:
                 row = await self._deliver(row, channel)
         except Exception:
             log.exception("outbox worker for chat %s stopped", chat_id)
         finally:
             del self._busy[chat_id]
-            self._wake.set()
+            # Looked at again only when a reply came due while this chat was busy, or for `idle`.
+            if chat_id in self._again or not self._busy:
+                self._again.discard(chat_id)
+                self._wake.set()
 
     async def _deliver(self, row: OutboxRow, channel: Delivery) -> OutboxRow | None:
         """Delivers `row`; returns the chat's next reply due once it is finished (sent or failed for good),

@@ -99,9 +99,9 @@ class DeliveryRepo(Protocol):
         `notice` goes out after every other reply due in its chat."""
         ...
 
-    async def outbox_due_chats(self, now: datetime) -> list[int]:
-        """Chats whose next reply (by the rule of `outbox_next`) may go out now; a chat held back by a
-        reply waiting for its retry is not due, however many replies queue behind it."""
+    async def outbox_due(self, now: datetime) -> list[OutboxRow]:
+        """The next reply (by the rule of `outbox_next`) of every chat whose next reply may go out now; a
+        chat held back by a reply waiting for its retry is not due, however many replies queue behind it."""
         ...
 
     async def outbox_next(self, chat_id: int, now: datetime) -> OutboxRow | None:
@@ -115,7 +115,7 @@ class DeliveryRepo(Protocol):
 
     async def outbox_next_wakeup(self, now: datetime) -> datetime | None:
         """When a reply not sendable now becomes sendable (a retry or a burst coming due); replies due
-        already are found by `outbox_due_chats`."""
+        already are found by `outbox_due`."""
         ...
 
     async def outbox_finish(self, outbox_id: int, status: OutboxStatus, error: str | None = None) -> None: ...

@@ -21,6 +21,7 @@ class SqliteDelivery(Queries):
     _SENDABLE = "status = 'pending' AND (coalesce_key IS NULL OR not_before <= :now)"
     # In the order decided, notices after everything else.
     _ORDER = "ORDER BY notice, id"
+    _COLUMNS = "id, chat_id, body, coalesce_key, not_before, attempts, progress, status, last_error, notice"
 
     async def claim_update(self, key: str) -> bool:
         changed = await self._run(
@@ -69,19 +70,19 @@ class SqliteDelivery(Queries):
             (chat_id, body, coalesce_key, timestamp(not_before), timestamp(utcnow()), int(notice)),
         )
 
-    async def outbox_due_chats(self, now: datetime) -> list[int]:
+    async def outbox_due(self, now: datetime) -> list[OutboxRow]:
         rows = await self._all(
-            f"""SELECT chat_id FROM (
-                    SELECT chat_id, not_before, ROW_NUMBER() OVER (PARTITION BY chat_id {self._ORDER}) AS place
+            f"""SELECT {self._COLUMNS} FROM (
+                    SELECT *, ROW_NUMBER() OVER (PARTITION BY chat_id {self._ORDER}) AS place
                     FROM outbox WHERE {self._SENDABLE})
                 WHERE place = 1 AND not_before <= :now""",
             {"now": timestamp(now)},
         )
-        return [int(r["chat_id"]) for r in rows]
+        return [OutboxRow.model_validate(dict(r)) for r in rows]
 
     async def outbox_next(self, chat_id: int, now: datetime) -> OutboxRow | None:
         row = await self._one(
-            f"""SELECT id, chat_id, body, coalesce_key, not_before, attempts, progress, status, last_error, notice
+            f"""SELECT {self._COLUMNS}
                 FROM outbox WHERE chat_id = :chat AND {self._SENDABLE} {self._ORDER} LIMIT 1""",
             {"chat": chat_id, "now": timestamp(now)},
         )
