@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -23,7 +24,7 @@ STRANGER = FakeUser(id=5999, first_name="Người", last_name="Lạ")
 GROUP_ID = -1001234567890
 
 
-async def rows(data_dir: Path, sql: str, name: str = "kiemtra.sqlite3") -> list[tuple[object, ...]]:
+async def rows(data_dir: Path, sql: str, name: str = "kiemtra.sqlite3") -> list[tuple[Any, ...]]:
     """Reads what the bot stored through a second connection, as an auditor would."""
     async with aiosqlite.connect(data_dir / name) as db, db.execute(sql) as cursor:
         return [tuple(row) for row in await cursor.fetchall()]
@@ -31,7 +32,7 @@ async def rows(data_dir: Path, sql: str, name: str = "kiemtra.sqlite3") -> list[
 
 def settings_for(standin: BotApiStandIn, data_dir: Path, overrides: dict[str, object] | None = None) -> Settings:
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         TELEGRAM_BOT_TOKEN=standin.TOKEN,
         TELEGRAM_BASE_URL=standin.base_url,
         TELEGRAM_BASE_FILE_URL=standin.base_file_url,

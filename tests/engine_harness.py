@@ -162,7 +162,8 @@ class Harness:
     def texts(self, replies: list[Reply] | None = None) -> str:
         """What the person reads: messages sent, and the tapped message rewritten to show the next step."""
         shown = self.last if replies is None else replies
-        return "\n---\n".join(r.html for r in shown if isinstance(r, Say) or (isinstance(r, Edit) and r.buttons))
+        read = [r.html if isinstance(r, Say) else r.html if isinstance(r, Edit) and r.buttons else None for r in shown]
+        return "\n---\n".join(html for html in read if html is not None)
 
     async def make_team_with_inspector(self) -> str:
         replies = await self.command(ADMIN, "newteam", "Đoàn kiểm tra số 1", group=True)

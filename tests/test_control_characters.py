@@ -13,8 +13,10 @@ import io
 import json
 import sqlite3
 import zipfile
+from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import docx
 import openpyxl
@@ -38,11 +40,11 @@ def dirty(text: str) -> str:
     return " ".join(word + next(marks) for word in text.split(" "))
 
 
-def clean_everywhere(values: list[object]) -> bool:
+def clean_everywhere(values: Sequence[object]) -> bool:
     return not any(char in str(value) for value in values for char in FORBIDDEN)
 
 
-def table(database: Path, sql: str) -> list[tuple[object, ...]]:
+def table(database: Path, sql: str) -> list[tuple[Any, ...]]:
     with closing(sqlite3.connect(database)) as connection:
         return list(connection.execute(sql))
 

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_default_is_the_sqlite_file_in_data_dir(tmp_path: Path) -> None:
-    database = Settings(_env_file=None, DATA_DIR=tmp_path).database  # type: ignore[call-arg]
+    database = Settings(_env_file=None, DATA_DIR=tmp_path).database
     assert isinstance(database, SqliteDatabase) and database.path == tmp_path / "kiemtra.sqlite3"
 
 
@@ -30,14 +30,14 @@ def test_the_default_is_the_sqlite_file_in_data_dir(tmp_path: Path) -> None:
     ],
 )
 def test_a_sqlite_url_names_the_file(url: str, path: Path) -> None:
-    database = Settings(_env_file=None, DATABASE_URL=url).database  # type: ignore[call-arg]
+    database = Settings(_env_file=None, DATABASE_URL=url).database
     assert isinstance(database, SqliteDatabase) and database.path == path
 
 
 @pytest.mark.parametrize("url", ["postgresql://kiemtra@localhost/kiemtra", "sqlite://host/x.db", "sqlite:///"])
 def test_other_urls_are_refused_when_the_settings_are_read(url: str) -> None:
     with pytest.raises(ValidationError, match=r"DATABASE_URL|sqlite:///"):
-        Settings(_env_file=None, DATABASE_URL=url)  # type: ignore[call-arg]
+        Settings(_env_file=None, DATABASE_URL=url)
 
 
 async def _make_database(directory: Path) -> None:

@@ -86,9 +86,9 @@ async def test_killed_mid_inspection_nothing_is_lost(tg: BotApiStandIn, tmp_path
     assert bot.returncode == 0, log.read_text()
     async with aiosqlite.connect(data / "kiemtra.sqlite3") as db:
         async with db.execute("SELECT note FROM answers WHERE item_id = 'pho-bien-van-ban'") as cursor:
-            assert await cursor.fetchall() == [("Chưa phổ biến cho công chức Một cửa",)]
+            assert [tuple(row) for row in await cursor.fetchall()] == [("Chưa phổ biến cho công chức Một cửa",)]
         async with db.execute("PRAGMA integrity_check") as cursor:
-            assert await cursor.fetchall() == [("ok",)]
+            assert [tuple(row) for row in await cursor.fetchall()] == [("ok",)]
     assert tg.TOKEN not in log.read_text()  # the token never reaches the log
 
 
@@ -131,7 +131,7 @@ async def test_killed_during_an_album_keeps_every_stored_photo_once(tg: BotApiSt
         aiosqlite.connect(data / "kiemtra.sqlite3") as db,
         db.execute("SELECT sha256, COUNT(*) FROM photos GROUP BY sha256") as cursor,
     ):
-        counts = dict(await cursor.fetchall())
+        counts: dict[str, int] = {sha: count for sha, count in await cursor.fetchall()}
     # Whatever the dead process had fetched was in its inbox; the rest Telegram delivered again:
     # every photo of the album is stored, each exactly once.
     assert counts == {hashlib.sha256(image).hexdigest(): 1 for image in images}

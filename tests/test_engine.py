@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.events import Edit, Photos, Say, Tap, Toast
 from bot.texts.catalogue import VI
-from storage.models import RemarkKind, Stage, Status
+from storage.models import Inspection, RemarkKind, Stage, Status
 from tests.engine_harness import ADMIN, GROUP, INSPECTOR, STRANGER, Harness
 from tests.images import PDF, jpeg
 
 
 @pytest.fixture
-async def h(tmp_path: Path) -> Harness:
+async def h(tmp_path: Path) -> AsyncIterator[Harness]:
     harness = await Harness.open(tmp_path)
     yield harness
     await harness.store.close()
 
 
-async def draft(h: Harness):
+async def draft_or_none(h: Harness) -> Inspection | None:
     async with h.store.transaction() as tx:
         return await tx.inspections.draft_of(INSPECTOR.id)
+
+
+async def draft(h: Harness) -> Inspection:
+    inspection = await draft_or_none(h)
+    assert inspection is not None
+    return inspection
 
 
 async def test_strangers_get_a_polite_refusal_and_nothing_is_stored(h: Harness) -> None:
@@ -219,10 +226,10 @@ async def test_cancel_needs_confirmation(h: Harness) -> None:
     await h.command(INSPECTOR, "cancel")
     assert "Hủy phiên #1" in h.texts()
     await h.tap(INSPECTOR, "Tiếp tục")
-    assert (await draft(h)) is not None
+    assert (await draft_or_none(h)) is not None
     await h.command(INSPECTOR, "cancel")
     await h.tap(INSPECTOR, "Hủy phiên")
-    assert (await draft(h)) is None
+    assert (await draft_or_none(h)) is None
     replies = await h.send(INSPECTOR, Tap(data="v:1:3:pass"))
     assert isinstance(replies[0], Toast) and "đã kết thúc" in replies[0].text
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tarfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -156,7 +156,7 @@ async def test_reminders_are_derived_from_the_database_and_sent_once(h: Harness)
         moment = today + timedelta(days=day)
         return datetime(moment.year, moment.month, moment.day, hour, minute, tzinfo=VIETNAM)
 
-    def said(owed: list[object], chat: int) -> list[str]:
+    def said(owed: Sequence[object], chat: int) -> list[str]:
         return [r.html for r in owed if isinstance(r, Say) and r.chat_id == chat]
 
     first = await reminders.tick(at(0, 7, 0))

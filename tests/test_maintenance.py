@@ -339,8 +339,7 @@ async def test_scheduled_job_forgets_week_old_updates_and_finished_replies(tmp_p
     """Not only at start: a bot that runs for months must not keep every update it ever processed."""
     h = await Harness.open(tmp_path)
     now = datetime.now(UTC)
-    old, recent = (now - timedelta(days=8), now - timedelta(days=6))
-    old, recent = old.isoformat(timespec="microseconds"), recent.isoformat(timespec="microseconds")
+    old, recent = ((now - timedelta(days=days)).isoformat(timespec="microseconds") for days in (8, 6))
     with closing(sqlite3.connect(tmp_path / "kiemtra.sqlite3")) as connection, connection:
         connection.executemany(
             "INSERT INTO processed_updates (key, processed_at) VALUES (?, ?)", [("tg:1", old), ("tg:2", recent)]

@@ -101,7 +101,7 @@ def test_the_signatures_never_stand_on_a_page_of_their_own(tmp_path: Path) -> No
     photo_dir = tmp_path / "photos"
     photo_dir.mkdir()
     report = inspection_report(photo_dir, 1)
-    sources = []
+    sources: list[str] = []
     for lines in range(0, 48, 1):
         source = tmp_path / f"bb-{lines:02d}.docx"
         write_record(padded(report, lines), context(photo_dir), source)
@@ -111,8 +111,8 @@ def test_the_signatures_never_stand_on_a_page_of_their_own(tmp_path: Path) -> No
     subprocess.run([*command, "--outdir", str(tmp_path), *sources], capture_output=True, timeout=300, check=True)
 
     counts = set()
-    for source in sources:
-        pages = pages_of(Path(source).with_suffix(".pdf"))
+    for name in sources:
+        pages = pages_of(Path(name).with_suffix(".pdf"))
         assert check_closing(pages) == len(pages)  # no appendix: the signatures end the record
         above = pages[-1].split(CLOSING)[0].split()[1:]  # after the page number, the record's own text
         assert above, "the closing line opens its page: the text before it is on the previous one"

@@ -30,17 +30,20 @@ UNIT = "UBND xã Cổ Lũng <b>&</b>"  # sample unit 1, with markup characters t
 FONT = "Times New Roman"
 
 
-def document_lines(document: Document | Table) -> list[str]:
+def document_lines(document: Document) -> list[str]:
     """Every paragraph's text in reading order, table cells included (row by row)."""
     lines: list[str] = []
     for block in document.iter_inner_content():
-        if isinstance(block, Table):
-            for row in block.rows:
-                for cell in row.cells:
-                    for inner in cell.iter_inner_content():
-                        lines += document_lines(inner) if isinstance(inner, Table) else [inner.text]
-        else:
-            lines.append(block.text)
+        lines += table_lines(block) if isinstance(block, Table) else [block.text]
+    return lines
+
+
+def table_lines(table: Table) -> list[str]:
+    lines: list[str] = []
+    for row in table.rows:
+        for cell in row.cells:
+            for inner in cell.iter_inner_content():
+                lines += table_lines(inner) if isinstance(inner, Table) else [inner.text]
     return lines
 
 
@@ -377,8 +380,14 @@ def test_styles_use_times_new_roman_on_a4_with_the_decree_margins(photo_dir: Pat
         assert fonts.get(qn("w:ascii")) in (None, FONT)
     section = document.sections[0]
     # Word stores lengths in twentieths of a point, so compare to the tenth of a millimetre.
-    measured = (section.page_width, section.page_height, section.top_margin, section.bottom_margin)
-    measured += (section.left_margin, section.right_margin)
+    measured = (
+        section.page_width,
+        section.page_height,
+        section.top_margin,
+        section.bottom_margin,
+        section.left_margin,
+        section.right_margin,
+    )
     assert [round(length.mm, 1) for length in measured if length is not None] == [210, 297, 20, 20, 30, 15]
 
 
@@ -420,8 +429,8 @@ def test_word_reads_it_as_vietnamese_with_its_own_properties_and_page_numbers(ph
     for name in ("Normal", "Heading 1", "Heading 2", "Table Grid"):
         language = document.styles[name].element.rPr.find(qn("w:lang"))
         assert language is not None and language.get(qn("w:val")) == "vi-VN"
-    defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))  # type: ignore[union-attr]
-    assert defaults.find(f"{qn('w:rPr')}/{qn('w:lang')}").get(qn("w:val")) == "vi-VN"  # type: ignore[union-attr]
+    defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    assert defaults.find(f"{qn('w:rPr')}/{qn('w:lang')}").get(qn("w:val")) == "vi-VN"
     properties = document.core_properties
     assert properties.title == f"Biên bản kiểm tra công tác kiểm soát thủ tục hành chính tại {UNIT}"
     assert properties.author == properties.last_modified_by == "UBND TỈNH THÁI NGUYÊN"

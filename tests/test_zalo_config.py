@@ -15,7 +15,7 @@ ZALO = "7319205417300000001:abc-xyz"
 
 def settings(**values: Any) -> Settings:
     base: dict[str, Any] = {"TELEGRAM_BOT_TOKEN": None, "ZALO_BOT_TOKEN": None}
-    return Settings(_env_file=None, **{**base, **values})  # type: ignore[call-arg]
+    return Settings(_env_file=None, **{**base, **values})
 
 
 def test_defaults() -> None:

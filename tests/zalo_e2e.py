@@ -40,7 +40,7 @@ def zalo_settings(
     """Zalo only. In webhook mode PUBLIC_BASE_URL is the HTTPS address Zalo is told to post to; the
     stand-in then forwards to the local port, as a reverse proxy would."""
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         TELEGRAM_BOT_TOKEN=None,
         ZALO_BOT_TOKEN=standin.TOKEN,
         ZALO_BASE_URL=standin.base_url,

@@ -168,8 +168,8 @@ def reply_markup(value: Any, *, strict: bool, inline_only: bool = False) -> Json
     if value.get("remove_keyboard") or value.get("hide_keyboard"):
         return {"remove_keyboard": True}
     if value.get("force_reply") or value.get("force_reply_keyboard"):
-        flags = ("selective", "input_field_placeholder")
-        return {"force_reply": True, **{key: value[key] for key in flags if key in value}}
+        reply_flags = ("selective", "input_field_placeholder")
+        return {"force_reply": True, **{key: value[key] for key in reply_flags if key in value}}
     return None
 
 
