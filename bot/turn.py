@@ -12,7 +12,8 @@ from bot.texts.catalogue import Messages
 from storage.clock import utcnow
 from storage.port import Tx
 
-# How long an album may keep arriving before its single acknowledgement goes out.
+# How long a burst (an album, its refusals) may keep arriving before its single answer goes out, while
+# more of it may still come; `bot.photos.receiving` shortens it once a channel says none is waiting.
 BURST_QUIET = timedelta(seconds=1.5)
 # A message carrying what was answered in it and the next question stays well inside Telegram's 4,096
 # characters; beyond this the next question goes out as a message of its own.

@@ -106,7 +106,7 @@ class PhotoReceiver:
             return await owed(tx, acknowledgement)
 
     async def examine(self, data: bytes) -> PhotoInfo:
-        """Size, then the decode, in the decoding thread (`bot.photos.images`)."""
+        """Size, then the decode, in the decoding thread (`bot.images`)."""
         if len(data) > self.max_photo_bytes:
             limit = self.max_photo_bytes // 2**20
             raise PhotoRejected(lambda t: t.PHOTO_TOO_BIG.format(limit=limit))
