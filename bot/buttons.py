@@ -29,6 +29,7 @@ class Action(StrEnum):
     CANCEL_ASK = "c"
     CANCEL_YES = "y"
     CANCEL_NO = "n"
+    AREA = "a"  # a shared inspection's area menu; tied to no step (see `bot.conversation.sharing`)
 
 
 class Token(BaseModel):
@@ -70,6 +71,8 @@ class GroupAction(StrEnum):
     MEMBER = "M"  # subject: team id; arg: roster version, "r" ask / "y" remove / "n" keep, place in the list
     ROUND_BASIS = "B"  # subject: round id; arg: "ask" to enter the basis, "skip" to go without
     TITLE = "T"  # in a private chat: subject: the person's id; arg: the salutation chosen for the record
+    JOIN = "J"  # subject: the shared inspection's id
+    TEAM = "P"  # in a private chat: subject: the team /inspect starts an inspection for
 
 
 class GroupToken(BaseModel):

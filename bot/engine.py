@@ -38,7 +38,7 @@ from bot.team.publishing import Publisher
 from bot.team.reporting import Reports
 from bot.team.roster import Roster
 from bot.team.rounds import Rounds
-from bot.team.teams import Teams
+from bot.team.teams import JOIN_LENGTH, Teams
 from bot.team.titles import Titles
 from bot.texts import catalogue as texts
 from bot.turn import Turn, catalogue_for, owe
@@ -46,6 +46,8 @@ from storage.models import PromptStage
 from storage.port import Store
 
 TEAM_COMMANDS = frozenset({"summary", "round", "endround", "report", "followups", "stats", "newcode", "members"})
+# Said in a private chat about one's own draft; /status in the group tells the team's drafts instead.
+DRAFT_COMMANDS = frozenset({"status", "resume", "cancel", "team", "leave"})
 
 
 class Engine:
@@ -133,9 +135,9 @@ class Engine:
             turn.say(turn.t.HELP)
         elif name == "myid":
             turn.say(turn.t.MYID.format(id=turn.msg.person.id))
-        elif name in ("inspect", "status", "resume", "cancel", "lang", "chucvu", "xungho"):
+        elif name in ("inspect", "resume", "cancel", "lang", "chucvu", "xungho", "team", "leave"):
             turn.say(turn.t.PRIVATE_ONLY)
-        elif name in TEAM_COMMANDS:
+        elif name in TEAM_COMMANDS or name == "status":
             await self._team_command(turn, name, event.args)
 
     async def _team_command(self, turn: Turn, name: str, args: str) -> None:
@@ -163,6 +165,8 @@ class Engine:
             await self.teams.renew(turn, team)
         elif name == "members":
             await self.roster.command(turn, team)
+        elif name == "status":
+            await self.conversation.sharing.group_status(turn, team)
 
     async def _group_tap(self, turn: Turn, data: str) -> None:
         token = decode_group(data)
@@ -181,6 +185,8 @@ class Engine:
             await self.rounds.tap_basis(turn, team, token)
         elif token.action is GroupAction.MEMBER:
             await self.roster.tap(turn, team, token)
+        elif token.action is GroupAction.JOIN:
+            await self.conversation.sharing.join(turn, team, token.subject)
         else:
             await self.followups.tap(turn, team, token)
 
@@ -192,6 +198,8 @@ class Engine:
             token = decode_group(event.data)
             if token is not None and token.action is GroupAction.TITLE:
                 await self.titles.tap(turn, token)
+            elif token is not None and token.action is GroupAction.TEAM:
+                await self.conversation.pick_team(turn, token)
             else:
                 await self.conversation.tap(turn, event.data)
         elif isinstance(event, Text):
@@ -208,8 +216,10 @@ class Engine:
         if name == "start" and command.args:
             await self.teams.join(turn, command.args.strip())
         elif name == "join":
-            code = command.args.strip()
-            if code:
+            code = command.args.strip().lstrip("#")
+            if code.isdigit() and len(code) < JOIN_LENGTH:
+                await self._join_inspection(turn, int(code))
+            elif code:
                 await self.teams.join(turn, code, short=True)
             else:
                 turn.say(turn.t.JOIN_USAGE)
@@ -231,7 +241,7 @@ class Engine:
             turn.say(turn.t.NEWTEAM_IN_PRIVATE)
         elif name in TEAM_COMMANDS:
             turn.say(turn.t.GROUP_ONLY)
-        elif name in ("status", "resume", "cancel"):
+        elif name in DRAFT_COMMANDS:
             inspection = await turn.tx.inspections.draft_of(person.id)
             if inspection is None:
                 turn.say(turn.t.NO_DRAFT)
@@ -239,10 +249,25 @@ class Engine:
                 await self.conversation.status(turn, inspection)
             elif name == "resume":
                 await self.conversation.prompt(turn, inspection)
+            elif name == "team":
+                await self.conversation.sharing.invite(turn, inspection)
+            elif name == "leave":
+                await self.conversation.sharing.leave(turn, inspection)
+            elif inspection.seat_of is not None:
+                turn.say(turn.t.SHARE_CANCEL_PARTICIPANT.format(id=inspection.id))
             else:
                 self.conversation.ask_cancel(turn, inspection)
         else:
             turn.say(turn.t.UNKNOWN_COMMAND)
+
+    async def _join_inspection(self, turn: Turn, inspection_id: int) -> None:
+        """`/join <id>`: where there are no buttons (Zalo), joining a shared inspection by its number."""
+        inspection = await turn.tx.inspections.get(inspection_id)
+        team = await turn.tx.teams.get(inspection.team_id) if inspection else None
+        if team is None:
+            turn.say(turn.t.SHARE_OTHER_TEAM.format(id=inspection_id))
+            return
+        await self.conversation.sharing.join(turn, team, inspection_id)
 
     async def _language(self, turn: Turn, args: str) -> None:
         """`/lang vi|en`: kept per person, and answered in the language just chosen."""

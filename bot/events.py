@@ -185,6 +185,9 @@ class Edit(BaseModel):
     message_id: int
     html: str | None = None
     buttons: list[list[Button]] = Field(default_factory=list)
+    # As a Say's: a later rewrite with the same key replaces one still waiting, sent at `held_until`.
+    coalesce: str | None = None
+    held_until: datetime | None = None
 
 
 class Toast(BaseModel):

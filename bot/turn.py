@@ -90,6 +90,31 @@ class Turn:
         if self.msg.tapped_message_id is not None:
             self.out.append(Edit(chat_id=self.msg.chat.id, message_id=self.msg.tapped_message_id, html=html))
 
+    def rewrite(self, html: str, buttons: list[list[Button]]) -> None:
+        """Shows `html` in place of the message whose button was pressed (a menu as it now stands), or
+        anew where messages cannot be rewritten."""
+        message_id = self.msg.tapped_message_id
+        if self.edits and message_id is not None:
+            self.out.append(Edit(chat_id=self.msg.chat.id, message_id=message_id, html=html, buttons=buttons))
+        else:
+            self.retire_buttons()
+            self.say(html, buttons)
+
+    def rewrite_later(
+        self,
+        chat_id: int,
+        message_id: int,
+        html: str,
+        buttons: list[list[Button]],
+        *,
+        key: str,
+        at: datetime | None,
+    ) -> None:
+        """Rewrites a message of another chat, at `at` (None: now), replacing a rewrite of `key` still
+        waiting."""
+        edit = Edit(chat_id=chat_id, message_id=message_id, html=html, buttons=buttons, coalesce=key, held_until=at)
+        self.out.append(edit)
+
     async def carry(self, inspection_id: int, line: str = "") -> None:
         """The message whose button was pressed keeps the questions answered in it, adds `line` for the
         one just answered, and shows the next question said in this chat below them: one Bot API call
@@ -148,10 +173,10 @@ async def owe(tx: Tx, replies: list[Reply]) -> None:
     for reply in ordered:
         if isinstance(reply, Toast):
             continue
-        say = reply if isinstance(reply, Say) else None
-        coalesce = say.coalesce if say else None
-        not_before = now + BURST_QUIET if coalesce else now
-        if say and say.held_until:
-            not_before = say.held_until
-        notice = say is not None and say.notice
+        timed = reply if isinstance(reply, Say | Edit) else None
+        coalesce = timed.coalesce if timed else None
+        not_before = now + BURST_QUIET if coalesce and isinstance(reply, Say) else now
+        if timed and timed.held_until:
+            not_before = timed.held_until
+        notice = isinstance(reply, Say) and reply.notice
         await tx.delivery.outbox_add(reply.chat_id, reply.model_dump_json(), coalesce, not_before, notice)

@@ -37,6 +37,8 @@ class Stage(StrEnum):
     # Appended after the first stages so stored cursors keep their meaning; asked after STRENGTHS.
     REPRESENTATIVES = "representatives"
     OPINION = "opinion"
+    # A participant of a shared inspection choosing the areas they take, or done with them.
+    AREAS = "areas"
 
 
 class RemarkKind(StrEnum):
@@ -119,6 +121,42 @@ class Inspection(Row):
     updated_at: datetime
     submitted_at: datetime | None
     round_id: int | None = None
+    shared: bool = False  # the owner invited the team: others may join and hold areas
+    # The person whose cursor `stage`, `pos` and `step` are: None for the owner's (the inspection's own
+    # row), a participant's id when the inspection is read as that participant walks it.
+    seat_of: int | None = None
+
+
+class Participant(Row):
+    """A team member who joined someone else's inspection, with their own cursor through their areas."""
+
+    inspection_id: int
+    user_id: int
+    name: str
+    stage: Stage
+    pos: int
+    step: int
+    joined_at: datetime
+    left_at: datetime | None = None
+
+
+class AreaHold(Row):
+    """Who holds an area of a shared inspection: only they answer its items."""
+
+    area_id: str
+    user_id: int
+    name: str
+    taken_at: datetime
+
+
+class SharedPost(Row):
+    """The invitation in the team's group: which message shows it (known once someone taps it) and
+    when it may next be rewritten (a group takes 20 messages a minute)."""
+
+    inspection_id: int
+    chat_id: int
+    message_id: int | None
+    next_edit_at: datetime | None
 
 
 class CarriedLog(Row):

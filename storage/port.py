@@ -21,6 +21,7 @@ from typing import Protocol
 
 from storage.models import (
     Answer,
+    AreaHold,
     CarriedLog,
     FollowUp,
     FollowUpEvent,
@@ -34,12 +35,14 @@ from storage.models import (
     NewPhoto,
     OutboxRow,
     OutboxStatus,
+    Participant,
     Photo,
     PromptStage,
     Remark,
     RemarkKind,
     Round,
     SentFile,
+    SharedPost,
     Stage,
     Status,
     Team,
@@ -194,6 +197,10 @@ class TeamsRepo(Protocol):
         """A person in several teams inspects for the one they joined last."""
         ...
 
+    async def teams_of(self, user_id: int) -> list[Team]:
+        """Every team someone is a member of, the one joined last first."""
+        ...
+
     async def join_failures_since(self, person_id: int, since: datetime) -> list[datetime]:
         """When this person gave a wrong join code or invitation since `since`, oldest first."""
         ...
@@ -237,7 +244,9 @@ class InspectionsRepo(Protocol):
 
     async def get(self, inspection_id: int) -> Inspection | None: ...
 
-    async def draft_of(self, inspector_id: int) -> Inspection | None: ...
+    async def draft_of(self, inspector_id: int) -> Inspection | None:
+        """The draft someone owns or, failing that, the one they joined, read with their own cursor."""
+        ...
 
     async def move(self, inspection: Inspection, stage: Stage, pos: int | None = None) -> Inspection:
         """Moves the cursor; the step counter makes every button of an earlier question stale."""
@@ -256,6 +265,8 @@ class InspectionsRepo(Protocol):
     async def submitted_of_team(self, team_id: int, limit: int = 200) -> list[Inspection]: ...
 
     async def submitted_in_round(self, round_id: int) -> list[Inspection]: ...
+
+    async def drafts_of_team(self, team_id: int) -> list[Inspection]: ...
 
     async def drafts_in_round(self, round_id: int) -> list[Inspection]: ...
 
@@ -355,6 +366,42 @@ class FollowUpsRepo(Protocol):
     async def clear_prompt(self, chat_id: int, person_id: int) -> None: ...
 
 
+class SharingRepo(Protocol):
+    """Who joined whose inspection, who holds which of its areas, and its invitation in the group."""
+
+    async def post(self, inspection_id: int, chat_id: int) -> None: ...
+
+    async def post_of(self, inspection_id: int) -> SharedPost | None: ...
+
+    async def seen_post(self, inspection_id: int, chat_id: int, message_id: int) -> None:
+        """The invitation's message, learnt from a tap on it, so later changes rewrite it in place."""
+        ...
+
+    async def post_edited(self, inspection_id: int, next_edit_at: datetime) -> None: ...
+
+    async def join(self, inspection_id: int, user_id: int, name: str) -> Participant:
+        """Joins, or joins again after leaving, choosing areas first."""
+        ...
+
+    async def participant(self, inspection_id: int, user_id: int) -> Participant | None: ...
+
+    async def participants(self, inspection_id: int) -> list[Participant]:
+        """Everyone who ever joined, those who left too, in the order they joined."""
+        ...
+
+    async def leave(self, inspection_id: int, user_id: int) -> list[str]:
+        """Leaves, handing back the areas held (returned)."""
+        ...
+
+    async def holds(self, inspection_id: int) -> dict[str, AreaHold]: ...
+
+    async def take(self, inspection_id: int, area_id: str, user_id: int, name: str) -> bool:
+        """False when someone holds the area already."""
+        ...
+
+    async def release(self, inspection_id: int, area_id: str) -> None: ...
+
+
 class Tx(Protocol):
     """One open transaction, its queries grouped by aggregate."""
 
@@ -372,6 +419,8 @@ class Tx(Protocol):
     def followups(self) -> FollowUpsRepo: ...
     @property
     def delivery(self) -> DeliveryRepo: ...
+    @property
+    def sharing(self) -> SharingRepo: ...
 
 
 class Store(Protocol):

@@ -6,6 +6,8 @@ tested without a database or a chat.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.answers import SHORTCOMINGS, Value
 from bot.checklist.kinds import kind_of
 from bot.checklist.model import Checklist
@@ -14,43 +16,70 @@ from storage.models import Stage
 Cursor = tuple[Stage, int]
 
 
-def entry(checklist: Checklist, pos: int) -> Cursor:
-    """The first stage of the item at `pos`; past the last item come the unit's recommendations."""
+@dataclass(frozen=True)
+class Walk:
+    """The areas one person walks through. The owner of an inspection nobody shares walks them all, and
+    after the last item come the unit's remarks; in a shared inspection the owner skips the areas others
+    hold, and a participant walks only their own, from and back to their choice of areas."""
+
+    areas: frozenset[str] | None = None  # None: every area
+    start: Cursor = (Stage.LOCATION, 0)
+    end: Stage = Stage.RECOMMENDATIONS
+
+    def allows(self, checklist: Checklist, pos: int) -> bool:
+        return self.areas is None or checklist.at(pos)[1].id in self.areas
+
+
+EVERYTHING = Walk()
+
+
+def entry(checklist: Checklist, pos: int, walk: Walk = EVERYTHING) -> Cursor:
+    """The first stage of the first item at or after `pos` on the walk; past its last item, its end."""
+    while pos < checklist.item_count and not walk.allows(checklist, pos):
+        pos += 1
     if pos >= checklist.item_count:
-        return Stage.RECOMMENDATIONS, checklist.item_count
+        return walk.end, checklist.item_count
     _, _, _, item = checklist.at(pos)
     return (Stage.PHOTOS if kind_of(item).answered_by_photos else Stage.ITEM), pos
 
 
-def after_value(checklist: Checklist, pos: int, value: str) -> Cursor:
+def after_value(checklist: Checklist, pos: int, value: str, walk: Walk = EVERYTHING) -> Cursor:
     rated = kind_of(checklist.at(pos)[3]).rated
     if rated and value in SHORTCOMINGS:
         return Stage.NOTE, pos
     if rated and value == Value.NA:
         # Evidence of something that does not apply makes no sense, even where photos are required.
-        return entry(checklist, pos + 1)
-    return after_note(checklist, pos)
+        return entry(checklist, pos + 1, walk)
+    return after_note(checklist, pos, walk)
 
 
-def after_note(checklist: Checklist, pos: int) -> Cursor:
+def after_note(checklist: Checklist, pos: int, walk: Walk = EVERYTHING) -> Cursor:
     _, _, _, item = checklist.at(pos)
     if item.takes_photos:
         return Stage.PHOTOS, pos
-    return entry(checklist, pos + 1)
+    return entry(checklist, pos + 1, walk)
 
 
-def back(checklist: Checklist, stage: Stage, pos: int) -> Cursor | None:
+def _last_before(checklist: Checklist, pos: int, walk: Walk) -> Cursor:
+    """The last item on the walk before `pos`, or where the walk starts."""
+    for earlier in range(pos - 1, -1, -1):
+        if walk.allows(checklist, earlier):
+            return entry(checklist, earlier, walk)
+    return walk.start
+
+
+def back(checklist: Checklist, stage: Stage, pos: int, walk: Walk = EVERYTHING) -> Cursor | None:
     """One step back along the path the inspector came; None at the very first step."""
-    if stage is Stage.UNIT:
+    if stage in (Stage.UNIT, Stage.AREAS):
         return None
     if stage is Stage.LOCATION:
         return Stage.UNIT, 0
     if stage in (Stage.NOTE, Stage.PHOTOS) and not kind_of(checklist.at(pos)[3]).answered_by_photos:
         return Stage.ITEM, pos
     if stage in (Stage.ITEM, Stage.PHOTOS):
-        return (Stage.LOCATION, 0) if pos == 0 else entry(checklist, pos - 1)
+        return _last_before(checklist, pos, walk)
     if stage is Stage.RECOMMENDATIONS:
-        return entry(checklist, checklist.item_count - 1)
+        return _last_before(checklist, checklist.item_count, walk)
     if stage is Stage.STRENGTHS:
         return Stage.RECOMMENDATIONS, checklist.item_count
     if stage is Stage.REPRESENTATIVES:

@@ -9,11 +9,12 @@ what each question looks like is `prompts`', how each type of question is answer
 from __future__ import annotations
 
 from bot.answers import Value
-from bot.buttons import Action, Token, decode
+from bot.buttons import Action, GroupAction, GroupToken, Token, decode, group_button
 from bot.checklist.kinds import kind_of, value_label
 from bot.checklist.model import Checklist, PhotoRule
 from bot.checklist.versions import ChecklistVersions
 from bot.conversation import flow, prompts
+from bot.conversation.sharing import GO, Sharing
 from bot.events import Location
 from bot.findings.people import representative
 from bot.findings.summary import render_review
@@ -22,7 +23,7 @@ from bot.team.publishing import Publisher
 from bot.texts.catalogue import VI
 from bot.texts.html import esc
 from bot.turn import Turn
-from storage.models import Inspection, NewInspection, RemarkKind, Stage, Status
+from storage.models import Inspection, NewInspection, RemarkKind, Stage, Status, Team
 from storage.port import Tx
 
 UNIT_MIN, UNIT_MAX = 3, 200
@@ -51,16 +52,37 @@ class Conversation:
         self.versions = versions
         self.publisher = publisher
         self.followups = followups
+        self.sharing = Sharing(versions)
 
     # --- starting and steering an inspection ---------------------------------------------------
 
     async def inspect(self, turn: Turn) -> None:
-        person = turn.msg.person
-        team = await turn.tx.teams.latest_of(person.id)
-        if team is None:
+        """`/inspect`: for the one team of the person, or the team they choose among theirs."""
+        teams = await turn.tx.teams.teams_of(turn.msg.person.id)
+        if not teams:
             turn.say(turn.t.NOT_MEMBER)
             return
-        draft = await turn.tx.inspections.draft_of(person.id)
+        if await self._refuse_second_draft(turn):
+            return
+        if len(teams) == 1:
+            await self._start(turn, teams[0])
+            return
+        rows = [[group_button(team.name[:60], GroupAction.TEAM, team.id)] for team in teams]
+        turn.say(turn.t.TEAM_PICK.format(count=len(teams)), rows)
+
+    async def pick_team(self, turn: Turn, token: GroupToken) -> None:
+        """The team chosen for a new inspection; a button for a team one has left is refused."""
+        team = await turn.tx.teams.get(token.subject)
+        if team is None or await turn.tx.teams.membership(team.id, turn.msg.person.id) is None:
+            turn.toast(turn.t.STALE_BUTTON)
+            return
+        if await self._refuse_second_draft(turn):
+            return
+        turn.retire_buttons(turn.t.TEAM_PICKED.format(team=esc(team.name)))
+        await self._start(turn, team)
+
+    async def _refuse_second_draft(self, turn: Turn) -> bool:
+        draft = await turn.tx.inspections.draft_of(turn.msg.person.id)
         if draft is not None:
             checklist = await self.versions.of(turn.tx, draft)
             answers = await turn.tx.inspections.answers(draft.id)
@@ -72,7 +94,11 @@ class Conversation:
                     total=checklist.item_count,
                 )
             )
-            return
+            return True
+        return False
+
+    async def _start(self, turn: Turn, team: Team) -> None:
+        person = turn.msg.person
         current = await turn.tx.rounds.open_of(team.id)
         inspection = await turn.tx.inspections.create(
             NewInspection(
@@ -132,6 +158,9 @@ class Conversation:
         elif stage in (Stage.REPRESENTATIVES, Stage.OPINION):
             _, count = await self._remarks(tx, inspection)
             turn.say(*prompts.unit_voice_request(turn.t, inspection, count), free_text=True)
+        elif stage is Stage.AREAS:
+            done = turn.t.SHARE_MENU_DONE if inspection.pos >= checklist.item_count else ""
+            turn.say(*await self.sharing.menu(tx, turn.t, inspection, checklist, done))
         else:
             snapshot = await self.publisher.snapshot(tx, inspection)
             turn.say(render_review(turn.t, snapshot), prompts.review_buttons(turn.t, inspection))
@@ -149,17 +178,20 @@ class Conversation:
     async def status(self, turn: Turn, inspection: Inspection) -> None:
         checklist = await self.versions.of(turn.tx, inspection)
         answers = await turn.tx.inspections.answers(inspection.id)
+        team = await turn.tx.teams.get(inspection.team_id)
         where = turn.t.STAGE_WHERE.get(inspection.stage.value) or prompts.position(turn.t, checklist, inspection.pos)
-        turn.say(
-            turn.t.STATUS.format(
-                id=inspection.id,
-                unit=esc(inspection.unit or turn.t.NO_UNIT),
-                where=where,
-                done=len(answers),
-                total=checklist.item_count,
-                photos=await turn.tx.photos.count(inspection.id),
-            )
+        text = turn.t.STATUS.format(
+            id=inspection.id,
+            team=esc(team.name if team else ""),
+            unit=esc(inspection.unit or turn.t.NO_UNIT),
+            where=where,
+            done=len(answers),
+            total=checklist.item_count,
+            photos=await turn.tx.photos.count(inspection.id),
         )
+        if inspection.shared:
+            text += "\n\n" + await self.sharing.status_lines(turn.tx, turn.t, inspection, checklist)
+        turn.say(text)
 
     def ask_cancel(self, turn: Turn, inspection: Inspection) -> None:
         turn.say(
@@ -181,6 +213,10 @@ class Conversation:
             finished = other is not None and other.inspector_id == person.id and other.status is not Status.DRAFT
             turn.toast(turn.t.FINISHED_BUTTON if finished else turn.t.FOREIGN_BUTTON)
             return
+        if token.action is Action.AREA:
+            if not await self._tap_area(turn, inspection, token.arg):
+                turn.toast(turn.t.STALE_BUTTON)
+            return
         if token.step != inspection.step:
             turn.toast(turn.t.STALE_BUTTON)
             return
@@ -191,6 +227,8 @@ class Conversation:
         """False when the press does not fit the stage it claims to answer (forged or mangled data)."""
         action, stage = token.action, inspection.stage
         checklist = await self.versions.of(turn.tx, inspection)
+        if action in (Action.CANCEL_ASK, Action.CANCEL_YES, Action.CANCEL_NO) and inspection.seat_of is not None:
+            return False  # only the owner cancels; a participant leaves
         if action is Action.CANCEL_ASK:
             turn.retire_buttons()
             self.ask_cancel(turn, inspection)
@@ -199,13 +237,16 @@ class Conversation:
             await turn.tx.inspections.finish(inspection.id, Status.CANCELLED)
             turn.retire_buttons()
             turn.say(turn.t.CANCELLED.format(id=inspection.id))
+            await self.sharing.closed(turn, inspection, Status.CANCELLED)
             return True
         if action is Action.CANCEL_NO:
             await turn.carry(inspection.id)
             await self.prompt(turn, inspection)
             return True
         if action is Action.BACK:
-            target = flow.back(checklist, stage, inspection.pos)
+            target = flow.back(
+                checklist, stage, inspection.pos, await self.sharing.walk(turn.tx, inspection, checklist)
+            )
             if target is None:
                 turn.toast(turn.t.FIRST_STEP, alert=False)
                 return True
@@ -223,8 +264,30 @@ class Conversation:
             Stage.REVIEW: self._tap_review,
             Stage.REPRESENTATIVES: self._tap_remarks,
             Stage.OPINION: self._tap_remarks,
+            Stage.AREAS: self._tap_nothing,
         }[stage]
         return await handler(turn, inspection, checklist, token)
+
+    async def _tap_nothing(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
+        """The choice of areas has only area buttons."""
+        return False
+
+    async def _tap_area(self, turn: Turn, inspection: Inspection, arg: str) -> bool:
+        if not inspection.shared:
+            return False
+        if arg != GO:
+            return await self.sharing.tap(turn, inspection, arg)
+        # «Bắt đầu» from the choice of areas into the first of one's own; «Tiếp tục»: back to the question.
+        checklist = await self.versions.of(turn.tx, inspection)
+        if inspection.stage is Stage.AREAS:
+            target = flow.entry(checklist, 0, await self.sharing.walk(turn.tx, inspection, checklist))
+            if target[0] is Stage.AREAS:
+                turn.toast(turn.t.SHARE_PICK_FIRST)
+                return True
+            inspection = await self._move(turn, inspection, target)
+        turn.retire_buttons()
+        await self.prompt(turn, inspection)
+        return True
 
     async def _tap_unit(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
         if token.action is not Action.UNIT or not token.arg.isdigit() or len(token.arg) > MAX_ID_DIGITS:
@@ -240,26 +303,48 @@ class Conversation:
         if token.action is not Action.SKIP:
             return False
         await turn.carry(inspection.id)
-        await self.prompt(turn, await self._move(turn, inspection, flow.entry(checklist, 0)))
+        walk = await self.sharing.walk(turn.tx, inspection, checklist)
+        await self.prompt(turn, await self._move(turn, inspection, flow.entry(checklist, 0, walk)))
         return True
 
     async def _tap_item(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
         _, area, _, item = checklist.at(inspection.pos)
-        if token.action is Action.SKIP and not item.required:
+        skips = token.action is Action.SKIP and not item.required
+        if not skips and (token.action is not Action.VALUE or token.arg not in kind_of(item).choices):
+            return False
+        walk = await self.sharing.walk(turn.tx, inspection, checklist)
+        if await self._turned_away(turn, inspection, checklist, walk):
+            return True
+        if skips:
             await turn.tx.inspections.delete_answer(inspection.id, item.id)
             await turn.carry(inspection.id, self._answered(turn, checklist, inspection, turn.t.SKIPPED))
-            await self.prompt(turn, await self._move(turn, inspection, flow.entry(checklist, inspection.pos + 1)))
+            await self.prompt(turn, await self._move(turn, inspection, flow.entry(checklist, inspection.pos + 1, walk)))
             return True
-        if token.action is not Action.VALUE or token.arg not in kind_of(item).choices:
-            return False
-        await turn.tx.inspections.save_answer(inspection.id, area.id, item.id, token.arg, turn.msg.person.id)
-        target = flow.after_value(checklist, inspection.pos, token.arg)
+        first = await self._save(turn, inspection, area.id, item.id, token.arg)
+        await self.sharing.answered(turn, inspection, checklist, first)
+        target = flow.after_value(checklist, inspection.pos, token.arg, walk)
         # A note asked next shows the question with its answer; its line comes when the note is skipped.
         asks_note = target == (Stage.NOTE, inspection.pos)
         chosen = value_label(turn.t, item, token.arg)
         await turn.carry(inspection.id, "" if asks_note else self._answered(turn, checklist, inspection, chosen))
         await self.prompt(turn, await self._move(turn, inspection, target))
         return True
+
+    async def _turned_away(self, turn: Turn, inspection: Inspection, checklist: Checklist, walk: flow.Walk) -> bool:
+        """In a shared inspection, an item someone else answered or an area someone else now holds: the
+        presser is told and taken on (of two presses at once, the second lands here)."""
+        elsewhere = await self.sharing.refusal(turn, inspection, checklist, walk)
+        if elsewhere is None:
+            return False
+        await turn.carry(inspection.id)
+        await self.prompt(turn, await self._move(turn, inspection, elsewhere))
+        return True
+
+    async def _save(self, turn: Turn, inspection: Inspection, area_id: str, item_id: str, value: str) -> bool:
+        """Saves an answer under the presser's name; True when the item had none before."""
+        first = inspection.shared and await turn.tx.inspections.answer(inspection.id, item_id) is None
+        await turn.tx.inspections.save_answer(inspection.id, area_id, item_id, value, turn.msg.person.id)
+        return first
 
     def _answered(self, turn: Turn, checklist: Checklist, inspection: Inspection, chosen: str) -> str:
         """The answered question's line in the message it was answered in, which the next question
@@ -275,7 +360,8 @@ class Conversation:
         answer = await turn.tx.inspections.answer(inspection.id, item.id)
         chosen = value_label(turn.t, item, answer.value) if answer else turn.t.SKIPPED
         await turn.carry(inspection.id, self._answered(turn, checklist, inspection, chosen))
-        await self.prompt(turn, await self._move(turn, inspection, flow.after_note(checklist, inspection.pos)))
+        walk = await self.sharing.walk(turn.tx, inspection, checklist)
+        await self.prompt(turn, await self._move(turn, inspection, flow.after_note(checklist, inspection.pos, walk)))
         return True
 
     async def _tap_photos(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
@@ -283,17 +369,21 @@ class Conversation:
             return False
         _, area, _, item = checklist.at(inspection.pos)
         count = await turn.tx.photos.count(inspection.id, item.id)
+        walk = await self.sharing.walk(turn.tx, inspection, checklist)
+        if await self._turned_away(turn, inspection, checklist, walk):
+            return True
         if count == 0 and item.photo is PhotoRule.REQUIRED:
             turn.toast(turn.t.PHOTO_REQUIRED)
             return True
         if kind_of(item).answered_by_photos:
             if count:
-                await turn.tx.inspections.save_answer(inspection.id, area.id, item.id, str(count), turn.msg.person.id)
+                first = await self._save(turn, inspection, area.id, item.id, str(count))
+                await self.sharing.answered(turn, inspection, checklist, first)
             else:
                 await turn.tx.inspections.delete_answer(inspection.id, item.id)
         line = turn.t.LOG_PHOTOS.format(where=prompts.number(checklist, inspection.pos), count=count) if count else ""
         await turn.carry(inspection.id, line)
-        await self.prompt(turn, await self._move(turn, inspection, flow.entry(checklist, inspection.pos + 1)))
+        await self.prompt(turn, await self._move(turn, inspection, flow.entry(checklist, inspection.pos + 1, walk)))
         return True
 
     async def _tap_remarks(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
@@ -314,6 +404,11 @@ class Conversation:
         if missing is not None:
             turn.retire_buttons()
             where = prompts.position(turn.t, checklist, missing)
+            holder = await self.sharing.holder_of(turn.tx, inspection, checklist.at(missing)[1].id)
+            if holder is not None:  # someone else's area: the owner waits for them, and hears when it is done
+                turn.say(turn.t.SHARE_WAITING.format(where=where, name=esc(holder)))
+                await self.prompt(turn, await self._move(turn, inspection, (Stage.REVIEW, inspection.pos)))
+                return True
             turn.say(turn.t.MISSING_REQUIRED.format(where=where))
             await self.prompt(turn, await self._move(turn, inspection, flow.entry(checklist, missing)))
             return True
@@ -325,6 +420,7 @@ class Conversation:
         turn.retire_buttons()
         turn.say(turn.t.SUBMITTED.format(id=submitted.id, unit=esc(submitted.unit or "")))
         await self.publisher.publish(turn, snapshot)
+        await self.sharing.closed(turn, submitted, Status.SUBMITTED)
         return True
 
     async def _first_missing(self, tx: Tx, inspection: Inspection, checklist: Checklist) -> int | None:
@@ -374,13 +470,16 @@ class Conversation:
         elif stage is Stage.NOTE:
             _, _, _, item = checklist.at(inspection.pos)
             await turn.tx.inspections.save_note(inspection.id, item.id, text)
-            await self.prompt(turn, await self._move(turn, inspection, flow.after_note(checklist, inspection.pos)))
+            walk = await self.sharing.walk(turn.tx, inspection, checklist)
+            await self.prompt(
+                turn, await self._move(turn, inspection, flow.after_note(checklist, inspection.pos, walk))
+            )
         elif stage in REMARK_KINDS:
             await self._remark(turn, inspection, text)
         elif stage is Stage.PHOTOS:
             turn.say(turn.t.NEEDS_TEXT_PHOTO_STAGE)
             await self.prompt(turn, inspection)
-        elif stage is Stage.LOCATION:
+        elif stage in (Stage.LOCATION, Stage.AREAS):
             await self.prompt(turn, inspection)
         else:
             turn.say(turn.t.NEEDS_REVIEW_BUTTON)
@@ -414,8 +513,13 @@ class Conversation:
         if value is None:
             await self.prompt(turn, inspection)
             return
-        await turn.tx.inspections.save_answer(inspection.id, area.id, item.id, value, turn.msg.person.id)
-        await self.prompt(turn, await self._move(turn, inspection, flow.after_value(checklist, inspection.pos, value)))
+        walk = await self.sharing.walk(turn.tx, inspection, checklist)
+        if await self._turned_away(turn, inspection, checklist, walk):
+            return
+        first = await self._save(turn, inspection, area.id, item.id, value)
+        await self.sharing.answered(turn, inspection, checklist, first)
+        target = flow.after_value(checklist, inspection.pos, value, walk)
+        await self.prompt(turn, await self._move(turn, inspection, target))
 
     async def _set_unit(self, turn: Turn, inspection: Inspection, unit: str) -> None:
         await turn.tx.inspections.set_unit(inspection.id, unit)
@@ -429,4 +533,5 @@ class Conversation:
         checklist = await self.versions.of(turn.tx, inspection)
         await turn.tx.inspections.set_location(inspection.id, location.latitude, location.longitude)
         turn.say(turn.t.LOCATION_SAVED)
-        await self.prompt(turn, await self._move(turn, inspection, flow.entry(checklist, 0)))
+        walk = await self.sharing.walk(turn.tx, inspection, checklist)
+        await self.prompt(turn, await self._move(turn, inspection, flow.entry(checklist, 0, walk)))

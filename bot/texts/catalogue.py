@@ -314,6 +314,57 @@ class Messages(BaseModel):
 
     _lang: str = PrivateAttr(default=DEFAULT)
 
+    # A shared inspection
+    TEAM_PICK: str
+    TEAM_PICKED: str
+    SHARE_NEEDS_UNIT: str
+    SHARE_NOT_OWNER: str
+    SHARE_INVITED: str
+    SHARE_POST: str
+    SHARE_POST_SUBMITTED: str
+    SHARE_POST_CANCELLED: str
+    SHARE_JOIN: str
+    SHARE_AREA_LINE: str
+    SHARE_AREA_FREE: str
+    SHARE_JOINED_TOAST: str
+    SHARE_ALREADY: str
+    SHARE_OWN: str
+    SHARE_BUSY: str
+    SHARE_CLOSED: str
+    SHARE_OTHER_TEAM: str
+    SHARE_WELCOME: str
+    SHARE_MENU_HEADING: str
+    SHARE_MENU_DONE: str
+    SHARE_MENU: str
+    SHARE_TAKE_LABEL: str
+    SHARE_MINE_LABEL: str
+    SHARE_HELD_LABEL: str
+    SHARE_START: str
+    SHARE_CONTINUE: str
+    SHARE_PICK_FIRST: str
+    SHARE_TAKEN: str
+    SHARE_RELEASED: str
+    SHARE_HELD_BY: str
+    SHARE_ASSIGN_ASK: str
+    SHARE_ASSIGN_FREE: str
+    SHARE_ASSIGNED: str
+    SHARE_ASSIGNED_TO_YOU: str
+    SHARE_TAKEN_FROM_YOU: str
+    SHARE_LOCKED: str
+    SHARE_NOT_YOURS: str
+    SHARE_MEMBER_JOINED: str
+    SHARE_MEMBER_LEFT: str
+    SHARE_LEFT: str
+    SHARE_LEAVE_OWNER: str
+    SHARE_CANCEL_PARTICIPANT: str
+    SHARE_READY: str
+    SHARE_WAITING: str
+    SHARE_SUBMITTED: str
+    SHARE_CANCELLED: str
+    SHARE_STATUS_TITLE: str
+    SHARE_STATUS_NONE: str
+    SHARE_STATUS_ONE: str
+
     @model_validator(mode="after")
     def _complete_mappings(self) -> Messages:
         for name, keys in self.KEYED.items():

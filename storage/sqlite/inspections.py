@@ -51,14 +51,40 @@ class SqliteInspections(Queries):
 
     async def draft_of(self, inspector_id: int) -> Inspection | None:
         row = await self._one("SELECT * FROM inspections WHERE inspector_id = ? AND status = 'draft'", (inspector_id,))
-        return Inspection.model_validate(dict(row)) if row else None
+        if row is not None:
+            return Inspection.model_validate(dict(row))
+        return await self._seat(inspector_id)
+
+    async def _seat(self, user_id: int, inspection_id: int | None = None) -> Inspection | None:
+        """The draft someone joined, with their own cursor in place of the owner's."""
+        row = await self._one(
+            """SELECT i.*, p.stage AS seat_stage, p.pos AS seat_pos, p.step AS seat_step FROM participants p
+               JOIN inspections i ON i.id = p.inspection_id
+               WHERE p.user_id = ? AND p.left_at IS NULL AND i.status = 'draft' AND (? IS NULL OR i.id = ?)
+               ORDER BY p.joined_at DESC LIMIT 1""",
+            (user_id, inspection_id, inspection_id),
+        )
+        if row is None:
+            return None
+        seat = dict(row)
+        cursor = {"stage": seat.pop("seat_stage"), "pos": seat.pop("seat_pos"), "step": seat.pop("seat_step")}
+        return Inspection.model_validate({**seat, **cursor, "seat_of": user_id})
 
     async def move(self, inspection: Inspection, stage: Stage, pos: int | None = None) -> Inspection:
-        await self._run(
-            "UPDATE inspections SET stage = ?, pos = ?, step = step + 1, updated_at = ? WHERE id = ?",
-            (stage.value, inspection.pos if pos is None else pos, timestamp(utcnow()), inspection.id),
-        )
-        moved = await self.get(inspection.id)
+        now, target = timestamp(utcnow()), inspection.pos if pos is None else pos
+        if inspection.seat_of is None:
+            await self._run(
+                "UPDATE inspections SET stage = ?, pos = ?, step = step + 1, updated_at = ? WHERE id = ?",
+                (stage.value, target, now, inspection.id),
+            )
+            moved = await self.get(inspection.id)
+        else:
+            await self._run(
+                "UPDATE participants SET stage = ?, pos = ?, step = step + 1 WHERE inspection_id = ? AND user_id = ?",
+                (stage.value, target, inspection.id, inspection.seat_of),
+            )
+            await self._run("UPDATE inspections SET updated_at = ? WHERE id = ?", (now, inspection.id))
+            moved = await self._seat(inspection.seat_of, inspection.id)
         assert moved is not None
         return moved
 
@@ -110,6 +136,12 @@ class SqliteInspections(Queries):
     async def drafts_in_round(self, round_id: int) -> list[Inspection]:
         rows = await self._all(
             "SELECT * FROM inspections WHERE round_id = ? AND status = 'draft' ORDER BY id", (round_id,)
+        )
+        return [Inspection.model_validate(dict(r)) for r in rows]
+
+    async def drafts_of_team(self, team_id: int) -> list[Inspection]:
+        rows = await self._all(
+            "SELECT * FROM inspections WHERE team_id = ? AND status = 'draft' ORDER BY id", (team_id,)
         )
         return [Inspection.model_validate(dict(r)) for r in rows]
 

@@ -318,4 +318,40 @@ MIGRATIONS: list[list[str]] = [
         "DROP TABLE group_prompts",
         "ALTER TABLE group_prompts_new RENAME TO group_prompts",
     ],
+    [
+        # A shared inspection: members who joined someone's inspection, each with their own cursor
+        # (stage, pos, step, as the owner's in `inspections`), written with each of their answers.
+        # `left_at`: they left and handed their areas back; their answers stay under their name.
+        """CREATE TABLE participants (
+            inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+            user_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            pos INTEGER NOT NULL DEFAULT 0,
+            step INTEGER NOT NULL DEFAULT 0,
+            joined_at TEXT NOT NULL,
+            left_at TEXT,
+            PRIMARY KEY (inspection_id, user_id)
+        )""",
+        "CREATE INDEX participants_user ON participants(user_id) WHERE left_at IS NULL",
+        # Which areas of a shared inspection someone holds: one holder per area at most.
+        """CREATE TABLE area_holds (
+            inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+            area_id TEXT NOT NULL,
+            user_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            taken_at TEXT NOT NULL,
+            PRIMARY KEY (inspection_id, area_id)
+        )""",
+        # Set once the owner invites the team: an inspection nobody shares reads no holds nor participants.
+        "ALTER TABLE inspections ADD COLUMN shared INTEGER NOT NULL DEFAULT 0",
+        # The invitation posted in the team's group; its message id is learnt from the first tap on it.
+        """CREATE TABLE shared_posts (
+            inspection_id INTEGER PRIMARY KEY REFERENCES inspections(id),
+            chat_id INTEGER NOT NULL,
+            message_id INTEGER,
+            next_edit_at TEXT,
+            posted_at TEXT NOT NULL
+        )""",
+    ],
 ]

@@ -33,6 +33,7 @@ from storage.sqlite.people import SqlitePeople
 from storage.sqlite.photos import SqlitePhotos
 from storage.sqlite.rounds import SqliteRounds
 from storage.sqlite.schema import MIGRATIONS
+from storage.sqlite.sharing import SqliteSharing
 from storage.sqlite.teams import SqliteTeams
 
 PRAGMAS = (
@@ -69,6 +70,7 @@ class SqliteTx:
         self.rounds = SqliteRounds(db)
         self.followups = SqliteFollowUps(db)
         self.delivery = SqliteDelivery(db)
+        self.sharing = SqliteSharing(db)
 
 
 class SqliteStore:

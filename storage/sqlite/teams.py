@@ -133,6 +133,14 @@ class SqliteTeams(Queries):
         )
         return Team.model_validate(dict(row)) if row else None
 
+    async def teams_of(self, user_id: int) -> list[Team]:
+        rows = await self._all(
+            """SELECT t.* FROM teams t JOIN members m ON m.team_id = t.id
+               WHERE m.user_id = ? AND m.removed_at IS NULL ORDER BY m.joined_at DESC, t.id DESC""",
+            (user_id,),
+        )
+        return [Team.model_validate(dict(r)) for r in rows]
+
     async def join_failures_since(self, person_id: int, since: datetime) -> list[datetime]:
         rows = await self._all(
             "SELECT at FROM join_failures WHERE person_id = ? AND at >= ? ORDER BY at", (person_id, timestamp(since))
