@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.buttons import Action, GroupAction, GroupToken, Token
-from bot.events import Chat, ChatKind, Command, Edit, Say, Tap
+from bot.events import Chat, ChatKind, Command, Edit, Person, Say, Tap
 from storage.models import Stage, Status
-from tests.engine_harness import ADMIN, GROUP, INSPECTOR, STRANGER, Harness, Person
+from tests.engine_harness import ADMIN, GROUP, INSPECTOR, STRANGER, Harness
 from tests.images import jpeg
 
 BINH = Person(id=201, name="Trần Thị Bình")

@@ -159,7 +159,8 @@ class Conversation:
             _, count = await self._remarks(tx, inspection)
             turn.say(*prompts.unit_voice_request(turn.t, inspection, count), free_text=True)
         elif stage is Stage.AREAS:
-            done = turn.t.SHARE_MENU_DONE if inspection.pos >= checklist.item_count else ""
+            walk = await self.sharing.walk(tx, inspection, checklist)
+            done = turn.t.SHARE_MENU_DONE if inspection.pos >= checklist.item_count and walk.areas else ""
             turn.say(*await self.sharing.menu(tx, turn.t, inspection, checklist, done))
         else:
             snapshot = await self.publisher.snapshot(tx, inspection)

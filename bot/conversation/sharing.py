@@ -112,7 +112,12 @@ class Sharing:
     # --- inviting and joining ------------------------------------------------------------------
 
     async def invite(self, turn: Turn, inspection: Inspection) -> None:
-        """`/team` in the owner's private chat: the invitation goes to the team's group."""
+        """`/team`: the owner's first one posts the invitation in the team's group; after that, and for
+        everyone on the inspection, it shows the areas and who holds them, to take, give back or give."""
+        checklist = await self.versions.of(turn.tx, inspection)
+        if inspection.shared:
+            turn.say(*await self.menu(turn.tx, turn.t, inspection, checklist))
+            return
         if inspection.seat_of is not None:
             turn.say(turn.t.SHARE_NOT_OWNER.format(id=inspection.id))
             return
@@ -126,6 +131,7 @@ class Sharing:
         text, buttons = await self._post(turn.tx, shared)
         turn.say(text, buttons, chat_id=team.group_chat_id)
         turn.say(turn.t.SHARE_INVITED.format(id=inspection.id, team=esc(team.name)))
+        turn.say(*await self.menu(turn.tx, turn.t, shared, checklist))
 
     async def join(self, turn: Turn, team: Team, inspection_id: int) -> None:
         """A member joins from the group's button or with `/join <id>`; every refusal changes nothing."""
@@ -391,6 +397,9 @@ class Sharing:
         if inspection.status is Status.CANCELLED:
             return VI.SHARE_POST_CANCELLED.format(owner=owner, unit=unit, id=inspection.id), []
         text = VI.SHARE_POST.format(owner=owner, unit=unit, id=inspection.id, areas=lines)
+        joined = [name for _, name in view.people[1:]]
+        if joined:
+            text += "\n\n" + VI.SHARE_POST_PEOPLE.format(names=esc(", ".join(joined)))
         return text, [[group_button(VI.SHARE_JOIN, GroupAction.JOIN, inspection.id)]]
 
 

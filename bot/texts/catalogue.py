@@ -321,6 +321,7 @@ class Messages(BaseModel):
     SHARE_NOT_OWNER: str
     SHARE_INVITED: str
     SHARE_POST: str
+    SHARE_POST_PEOPLE: str
     SHARE_POST_SUBMITTED: str
     SHARE_POST_CANCELLED: str
     SHARE_JOIN: str
