@@ -50,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="chạy thử một phiên kiểm tra trong cửa sổ dòng lệnh, không cần token")
     demo.add_argument("--data-dir", type=Path, help="giữ dữ liệu thử trong thư mục này (mặc định: một thư mục tạm)")
     demo.add_argument("--sample-photos", action="store_true", help="vẽ vài ảnh mẫu; gõ «mẫu» ở câu hỏi ảnh để gửi")
+    demo.add_argument(
+        "--as",
+        dest="speaker",
+        metavar="TÊN",
+        help="một thành viên khác cùng làm phiên đã mời đoàn (/team) trong --data-dir",
+    )
     return parser
 
 
@@ -137,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             from app.demo import run_demo
 
-            return run_demo(args.data_dir, sample_photos=args.sample_photos)
+            return run_demo(args.data_dir, sample_photos=args.sample_photos, speaker=args.speaker)
         settings = load_settings()
         configure_logging(settings.telegram_bot_token or "", settings.zalo_bot_token or "")
         if args.command == "backup":

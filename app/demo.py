@@ -42,7 +42,9 @@ EXIT_UNFINISHED = 1
 EXIT_INTERRUPTED = 130
 
 
-async def demo(data_dir: Path, *, sample_photos: bool, read: Reader, out: TextIO, interactive: bool) -> int:
+async def demo(
+    data_dir: Path, *, sample_photos: bool, read: Reader, out: TextIO, interactive: bool, speaker: str | None = None
+) -> int:
     """The whole demo on `data_dir` (an existing directory); the exit code."""
     # The usual DATA_DIR layout, without reading .env: the demo needs no setting at all.
     settings = Settings.model_construct(data_dir=data_dir)
@@ -54,9 +56,14 @@ async def demo(data_dir: Path, *, sample_photos: bool, read: Reader, out: TextIO
         show(out, T.DEMO_SAMPLES_READY.format(count=len(samples), folder=data_dir / SAMPLE_DIR))
     store = await settings.database.open()
     try:
-        submitted = await _inspect(settings, store, checklist, read, out, interactive=interactive, samples=samples)
+        submitted, part_done = await _inspect(
+            settings, store, checklist, read, out, interactive=interactive, samples=samples, speaker=speaker
+        )
     finally:
         await store.close()
+    if part_done:
+        show(out, "\n" + T.DEMO_PART_DONE.format(data_dir=data_dir))
+        return 0
     if submitted is None:
         show(out, "\n" + T.DEMO_NOT_FINISHED.format(data_dir=data_dir))
         return EXIT_UNFINISHED
@@ -82,10 +89,12 @@ async def _inspect(
     *,
     interactive: bool,
     samples: list[Path] | None,
-) -> int | None:
-    """The terminal as the one channel, wired like the bot's own (`app.serve`); the submitted id."""
+    speaker: str | None,
+) -> tuple[int | None, bool]:
+    """The terminal as the one channel, wired like the bot's own (`app.serve`); the submitted id, and
+    whether a member of `--as` finished their part."""
     identities = Identities(store)
-    terminal = TerminalChannel(store, identities, read, out, interactive=interactive, samples=samples)
+    terminal = TerminalChannel(store, identities, read, out, interactive=interactive, samples=samples, speaker=speaker)
     await terminal.open()
     engine = await start_engine(
         settings,
@@ -99,14 +108,14 @@ async def _inspect(
     outbox.start()
     try:
         await terminal.start(engine, outbox)
-        return await terminal.finished()
+        return await terminal.finished(), terminal.part_done
     finally:
         await terminal.stop()
         await outbox.stop()
         await terminal.close()
 
 
-def run_demo(data_dir: Path | None, *, sample_photos: bool) -> int:
+def run_demo(data_dir: Path | None, *, sample_photos: bool, speaker: str | None = None) -> int:
     """`python -m bot demo`: stdin and stdout, a temporary data directory unless one is given."""
     directory = (data_dir or Path(tempfile.mkdtemp(prefix="kiemtra-demo-"))).resolve()
     directory.mkdir(parents=True, exist_ok=True)
@@ -120,6 +129,7 @@ def run_demo(data_dir: Path | None, *, sample_photos: bool) -> int:
                 read=stdin_reader(sys.stdin),
                 out=sys.stdout,
                 interactive=sys.stdin.isatty(),
+                speaker=speaker,
             )
         )
     except KeyboardInterrupt:

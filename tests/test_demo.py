@@ -224,3 +224,34 @@ def test_without_a_data_dir_a_temporary_one_is_used_and_kept(tmp_path: Path) -> 
     assert (used / "kiemtra.sqlite3").is_file()
     assert flat(result.stdout).endswith(flat(VI.DEMO_NOT_FINISHED.format(data_dir=used.resolve())))
     assert list(work.iterdir()) == [work / ".env"]
+
+
+def test_a_second_member_takes_an_area_with_as_on_the_same_data_dir(tmp_path: Path) -> None:
+    (tmp_path / PHOTO).write_bytes(jpeg(label="bang niem yet"))
+    (tmp_path / OTHER_PHOTO).write_bytes(png(1024, 768))
+    data = (tmp_path / "du-lieu").resolve()
+    area_two = slice(ANSWERS.index("Có"), ANSWERS.index("Dự thảo quy định cấp giấy phép xây dựng") + 1)
+    nobody = play(tmp_path, [], "--as", "Trần Thị Bình", "--data-dir", str(data))
+    assert nobody.returncode == 1 and flat(VI.DEMO_NOTHING_SHARED) in flat(nobody.stdout)
+
+    started = play(tmp_path, [ANSWERS[0], "/team"], "--data-dir", str(data))
+    assert started.returncode == 1 and "Đã gửi lời mời" in started.stdout
+
+    helper = play(tmp_path, ["2", "Bắt đầu", *ANSWERS[area_two]], "--as", "Trần Thị Bình", "--data-dir", str(data))
+    assert helper.returncode == 0, helper.stdout[-2000:] + helper.stderr
+    assert "Bạn đã tham gia phiên #1 của Người dùng thử" in flat(helper.stdout)
+    assert "Mục 2/8 · Câu 1/" in helper.stdout
+    assert flat(VI.DEMO_PART_DONE.format(data_dir=data)) in flat(helper.stdout)
+
+    rest = [*ANSWERS[1 : area_two.start], *ANSWERS[area_two.stop :]]
+    owner = play(tmp_path, ["/resume", *rest], "--sample-photos", "--data-dir", str(data))
+    assert owner.returncode == 0, owner.stdout[-2000:] + owner.stderr
+    assert "Mục 2/8" not in owner.stdout.split("/resume", 1)[1]  # the owner's walk skips Bình's area
+    with sqlite3.connect(data / "kiemtra.sqlite3") as db:
+        authors = dict(db.execute("SELECT area_id, COUNT(DISTINCT answered_by) FROM answers GROUP BY area_id"))
+        by_binh = db.execute(
+            "SELECT COUNT(*) FROM answers a JOIN participants p ON p.user_id = a.answered_by WHERE p.name = ?",
+            ("Trần Thị Bình",),
+        ).fetchone()
+        assert db.execute("SELECT status FROM inspections WHERE id = 1").fetchone() == ("submitted",)
+    assert set(authors.values()) == {1} and by_binh == (5,)

@@ -287,8 +287,8 @@ async def test_the_invitation_is_rewritten_at_most_once_a_minute(h: Harness, tmp
         pending = db.execute(
             "SELECT body, not_before FROM outbox WHERE coalesce_key = 'post:1' AND status = 'pending'"
         ).fetchall()
-    # One rewrite waits for the minute's end, showing both areas taken.
-    assert len(pending) == 1 and pending[0][0].count("Trần Thị Bình") == 2
+    # One rewrite waits for the minute's end, showing both areas taken and who joined.
+    assert len(pending) == 1 and pending[0][0].count("Trần Thị Bình") == 3
 
 
 async def test_a_person_in_two_teams_chooses_the_team(h: Harness) -> None:

@@ -297,6 +297,9 @@ class Messages(BaseModel):
     DEMO_INTRO: str
     DEMO_SAMPLES_READY: str
     DEMO_TEAM_READY: str
+    DEMO_MEMBER_READY: str
+    DEMO_NOTHING_SHARED: str
+    DEMO_PART_DONE: str
     DEMO_LOCATION_HINT: str
     DEMO_PHOTO_HINT: str
     DEMO_PHOTO_HINT_SAMPLES: str

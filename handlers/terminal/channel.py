@@ -47,7 +47,7 @@ from handlers.identities import Identities
 from handlers.menus import Menu, fold, render
 from handlers.outbox import Failure, OutboxWorker, Step
 from handlers.terminal.console import PROMPT, Reader, existing_file, looks_like_path, show, typed_path
-from storage.models import Inspection, Stage, Status
+from storage.models import Inspection, Stage, Status, Team
 from storage.port import Store
 
 # What the demo says comes from the message catalogue (DEMO_* keys); the demo speaks Vietnamese.
@@ -74,8 +74,11 @@ class TerminalChannel:
         *,
         interactive: bool,
         samples: list[Path] | None,
+        speaker: str | None = None,
     ) -> None:
         self.store = store
+        # `--as NAME`: a second member at the same terminal, who joins the shared draft of an earlier run.
+        self.speaker = speaker
         self.identities = identities
         self.read = read
         self.out = out
@@ -84,7 +87,7 @@ class TerminalChannel:
         # A kept data directory remembers the keys of earlier runs, and the engine ignores a key it has seen.
         self.run = secrets.token_hex(4)
         self.numbers = itertools.count(1)
-        self.person = Person(id=0, name=T.DEMO_PERSON, language_code=T.lang)
+        self.person = Person(id=0, name=speaker or T.DEMO_PERSON, language_code=T.lang)
         self.private = Chat(id=0, kind=ChatKind.PRIVATE)
         self.group = Chat(id=0, kind=ChatKind.GROUP)
         self.menu: Menu | None = None
@@ -98,7 +101,8 @@ class TerminalChannel:
     # --- the Channel ---------------------------------------------------------------------------
 
     async def open(self) -> None:
-        person, group = await self.identities.ids(NAME, [PERSON, GROUP])
+        me = PERSON if self.speaker is None else f"{PERSON}:{fold(self.speaker)}"
+        person, group = await self.identities.ids(NAME, [me, GROUP])
         self.person = self.person.model_copy(update={"id": person})
         self.private = Chat(id=person, kind=ChatKind.PRIVATE)
         self.group = Chat(id=group, kind=ChatKind.GROUP)
@@ -113,6 +117,14 @@ class TerminalChannel:
         """The id of the inspection once it is submitted; None when the input ends first."""
         assert self._play is not None, "the channel was not started"
         return await self._play
+
+    @property
+    def part_done(self) -> bool:
+        """A member of `--as` who answered every area they took: the rest is the owner's to submit."""
+        draft, checklist = self.draft, self.checklist
+        if draft is None or checklist is None or draft.seat_of is None:
+            return False
+        return draft.stage is Stage.AREAS and draft.pos >= checklist.item_count
 
     async def stop(self) -> None:
         if self._play is not None and not self._play.done():
@@ -136,7 +148,7 @@ class TerminalChannel:
     def _deliver(self, reply: Owed) -> None:
         if isinstance(reply, Say | Photos) and reply.chat_id == self.group.id:
             self.to_group.append(reply)
-        elif isinstance(reply, Say) and self.printing:
+        elif isinstance(reply, Say) and self.printing and reply.chat_id == self.private.id:
             show(self.out, "\n" + html_to_text(reply.html))
             # Replaced by every message, so a reply is read against what the person saw last.
             self.menu, self.menu_id = Menu.of(reply), self.menu_id + 1
@@ -148,8 +160,16 @@ class TerminalChannel:
     # --- the inspection --------------------------------------------------------------------------
 
     async def _inspect(self, engine: Engine, outbox: OutboxWorker) -> int | None:
-        await self._form_team(engine, outbox)
-        submitted = await self._turn(engine, outbox, Command(name="inspect"))
+        team = await self._form_team(engine, outbox)
+        if self.speaker is None:
+            submitted = await self._turn(engine, outbox, Command(name="inspect"))
+        else:
+            async with self.store.reading() as tx:
+                shared = [draft.id for draft in await tx.inspections.drafts_of_team(team.id) if draft.shared]
+            if not shared:
+                show(self.out, T.DEMO_NOTHING_SHARED)
+                return None
+            submitted = await self._turn(engine, outbox, Command(name="join", args=str(shared[-1])))
         while submitted is None:
             line = await self._ask()
             if line is None:
@@ -159,7 +179,7 @@ class TerminalChannel:
                 submitted = await self._turn(engine, outbox, event)
         return submitted
 
-    async def _form_team(self, engine: Engine, outbox: OutboxWorker) -> None:
+    async def _form_team(self, engine: Engine, outbox: OutboxWorker) -> Team:
         """As on Telegram: an administrator sends /newteam in the team's group, the inspector opens the
         invitation. One line says so; what the bot says to them meanwhile would only distract."""
         self.printing = False
@@ -169,7 +189,9 @@ class TerminalChannel:
         assert team is not None, "the engine made no team of the demo group"
         await self._send(engine, outbox, self.private, Command(name="start", args=team.invite_code))
         self.printing = True
-        show(self.out, T.DEMO_TEAM_READY.format(team=team.name))
+        ready = T.DEMO_TEAM_READY if self.speaker is None else T.DEMO_MEMBER_READY
+        show(self.out, ready.format(team=team.name, name=self.person.name))
+        return team
 
     async def _ask(self) -> str | None:
         """The next line that says something; None at the end of input. A piped line is echoed after the
