@@ -346,3 +346,48 @@ async def to_tap(data_dir: Path, chat: int, text: str) -> str | None:
     menu = Menu.model_validate_json(stored) if stored else Menu(items=[])
     chosen = choose(text, menu.items, by_number=menu.by_number)
     return chosen.data if chosen else None
+
+
+async def test_a_zalo_member_joins_a_shared_inspection_by_its_number(
+    tg: BotApiStandIn, zalo: ZaloStandIn, tmp_path: Path
+) -> None:
+    """The owner inspects on Telegram and invites the team; a member on Zalo, who has no buttons, joins
+    with /join and the inspection's number and takes an area from a numbered menu."""
+    port = free_port()
+    both = {
+        "zalo_bot_token": zalo.TOKEN,
+        "zalo_base_url": zalo.base_url,
+        "public_base_url": f"http://127.0.0.1:{port}",
+        "public_listen": "127.0.0.1",
+        "public_port": port,
+    }
+    member = ZaloPhone(zalo, INSPECTOR)
+    async with running_bot(tg, tmp_path, SMALL, overrides=both) as task:
+        await wait_until_called(zalo, "getUpdates", task)
+        created = await Phone(tg, ADMIN, GROUP_ID).say("/newteam Đoàn kiểm tra số 2", "Đã tạo đoàn")
+        code = created.text.split("/join ")[1].split()[0]
+        await member.say(f"/join {code}", "tham gia đoàn")
+        owner = Phone(tg, ADMIN)
+        await owner.say("/inspect", "Đơn vị được kiểm tra")
+        await owner.say("UBND xã Cổ Lũng", "Gửi vị trí")
+        await owner.say("/team", "Đã gửi lời mời")
+        post = await tg.wait_for(GROUP_ID, "/join 1")
+        assert "Tham gia" in str(post.buttons)
+
+        menu = await member.say("/join 1", "Bạn đã tham gia phiên #1 của Trần Trưởng Đoàn")
+        assert "1. 1. Chỉ đạo, điều hành" in menu.text and "3. ▶ Bắt đầu" in menu.text
+        await member.say("1", "Chỉ đạo, điều hành — Nguyễn Văn An · 0/2")
+        await member.say("bắt đầu", "Mục 1/2 · Câu 1/2")
+        await member.say("đạt", "Mục 1/2 · Câu 2/2")
+        await member.say("có", "làm xong các mục của mình")
+
+        await owner.say("/resume", "Gửi vị trí")
+        await owner.tap("Bỏ qua", "Mục 2/2 · Câu 1/4")  # area 1 is the Zalo member's
+        status = await owner.say("/status", "Đã trả lời 2/6")
+        assert "Chỉ đạo, điều hành — Nguyễn Văn An · 2/2" in status.text
+        await zalo.wait_idle()
+    assert zalo.errors_returned == []
+    assert await rows(tmp_path, "SELECT item_id, answered_by FROM answers ORDER BY item_id") == [
+        ("co-du-thao", await zalo_person(tmp_path, INSPECTOR)),
+        ("ke-hoach", await zalo_person(tmp_path, INSPECTOR)),
+    ]

@@ -51,13 +51,14 @@ async def test_a_large_team_gets_buttons_for_those_who_joined_last(h: Harness) -
 
 
 async def test_removal_closes_only_the_draft_for_that_team(h: Harness, tmp_path: Path) -> None:
-    """Someone in two teams inspects for the one they joined last; removing them from the other leaves
-    that inspection alone."""
+    """Someone in two teams inspects for the one they choose; removing them from the other leaves that
+    inspection alone."""
     await h.make_team_with_inspector()
     created = await h.send(ADMIN, Command(name="newteam", args="Đoàn kiểm tra số 2"), OTHER_GROUP)
     second_code = h.texts(created).split("start=")[1].split()[0]
     await h.command(INSPECTOR, "start", second_code)
     await h.command(INSPECTOR, "inspect")
+    await h.tap(INSPECTOR, "Đoàn kiểm tra số 2")
     assert "Đoàn kiểm tra số 2" in h.texts()
 
     await h.command(ADMIN, "members", group=True)
