@@ -431,7 +431,10 @@ def _parse_area_arg(arg: str, areas: int) -> tuple[str, int, int] | None:
 
 
 def _short(title: str) -> str:
-    return title if len(title) <= TITLE_SHOWN else title[: TITLE_SHOWN - 1].rstrip() + "…"
+    """Cut at a word: a button or a line of the invitation that ends mid-word reads as a typo."""
+    if len(title) <= TITLE_SHOWN:
+        return title
+    return title[:TITLE_SHOWN].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _number(checklist: Checklist, area: Area) -> int:
