@@ -300,3 +300,32 @@ async def test_a_person_in_two_teams_chooses_the_team(h: Harness) -> None:
     async with h.store.reading() as tx:
         draft = await tx.inspections.draft_of(BINH.id)
     assert draft is not None and draft.team_id == 2
+
+
+async def test_removing_a_participant_from_the_team_leaves_the_owner_s_inspection_open(h: Harness) -> None:
+    await invite(h)
+    await join(h, BINH)
+    await h.tap(BINH, "2. Công khai")
+    group = Chat(id=GROUP, kind=ChatKind.GROUP)
+    await h.send(ADMIN, Command(name="members"), group)
+    await h.send(ADMIN, Tap(data=h.button("Trần Thị Bình")), group)
+    assert "sẽ được đóng lại" not in h.texts()  # the inspection is not theirs to lose
+    await h.send(ADMIN, Tap(data=h.button("Đưa ra khỏi đoàn")), group)
+    async with h.store.reading() as tx:
+        inspection = await tx.inspections.get(1)
+        assert inspection is not None and inspection.status is Status.DRAFT
+        assert await tx.inspections.draft_of(BINH.id) is None
+        assert await tx.sharing.holds(1) == {}
+
+
+async def test_a_join_button_of_another_team_s_inspection_changes_nothing(h: Harness) -> None:
+    await invite(h)
+    other = Chat(id=-1002, kind=ChatKind.GROUP)
+    created = h.texts(await h.send(ADMIN, Command(name="newteam", args="Đoàn số 2"), other))
+    await h.command(CUONG, "start", created.split("start=")[1].split()[0])
+    await h.send(CUONG, Tap(data=join_data(1)), other, tapped=POST_ID)  # team 1's inspection, team 2's group
+    assert "Không tham gia được phiên #1" in toasts(h)
+    async with h.store.reading() as tx:
+        assert await tx.sharing.participants(1) == []
+        post = await tx.sharing.post_of(1)
+    assert post is not None and post.message_id is None  # a tap elsewhere is not the invitation's message

@@ -88,12 +88,13 @@ class Roster:
         """The list keeps its buttons: the lead who keeps this person may remove another from it."""
         text = turn.t.REMOVE_CONFIRM.format(name=esc(member.name), team=esc(team.name))
         draft = await self._draft(turn, team, member)
-        if draft is not None:
+        if draft is not None and draft.seat_of is None:
             text += "\n" + turn.t.REMOVE_DRAFT.format(id=draft.id, unit=esc(draft.unit or turn.t.NO_UNIT))
         rows = [[_button(turn.t.REMOVE_YES, team, REMOVE, place)], [_button(turn.t.REMOVE_NO, team, KEEP, place)]]
         turn.say(text, rows)
 
     async def _draft(self, turn: Turn, team: Team, member: Member) -> Inspection | None:
+        """Their open inspection for this team: their own, or someone else's they joined (`seat_of`)."""
         draft = await turn.tx.inspections.draft_of(member.user_id)
         return draft if draft is not None and draft.team_id == team.id else None
 
@@ -104,7 +105,10 @@ class Roster:
         t = await catalogue_of(tx, member.user_id)
         told = t.REMOVED_YOU.format(team=esc(team.name))
         said = turn.t.MEMBER_REMOVED.format(name=esc(member.name))
-        if draft is not None:
+        if draft is not None and draft.seat_of is not None:
+            # Someone else's inspection they helped with goes on without them; their answers stay.
+            await tx.sharing.leave(draft.id, member.user_id)
+        elif draft is not None:
             await tx.inspections.finish(draft.id, Status.CANCELLED)
             told += "\n" + t.REMOVED_YOUR_DRAFT.format(id=draft.id, unit=esc(draft.unit or t.NO_UNIT))
             said += "\n" + turn.t.MEMBER_REMOVED_DRAFT.format(id=draft.id, unit=esc(draft.unit or turn.t.NO_UNIT))
