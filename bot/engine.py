@@ -17,6 +17,7 @@ from bot.buttons import GroupAction, decode_group
 from bot.checklist.model import Checklist
 from bot.checklist.versions import ChecklistVersions
 from bot.conversation.inspection import Conversation
+from bot.conversation.sharing import Sharing
 from bot.events import (
     Abilities,
     ChatKind,
@@ -69,14 +70,15 @@ class Engine:
         self.teams = Teams(admins, invite_link)
         self.publisher = Publisher(self.versions, photo_dir, abilities)
         receiver = PhotoReceiver(store, photo_dir, max_photo_bytes)
-        self.intake = PhotoIntake(self.versions, receiver)
+        self.sharing = Sharing(self.versions)
+        self.intake = PhotoIntake(self.versions, receiver, self.sharing)
         self.rounds = Rounds(self.teams)
         self.titles = Titles()
         self.roster = Roster(self.teams)
         self.followups = FollowUps(self.versions, self.teams, followup_days)
         self.proofs = ProofIntake(self.followups, receiver)
         self.reports = Reports(self.versions)
-        self.conversation = Conversation(self.versions, self.publisher, self.followups)
+        self.conversation = Conversation(self.versions, self.publisher, self.followups, self.sharing)
 
     async def start(self) -> None:
         """Records the checklist in use, so inspections keep the questions they were asked."""
@@ -166,7 +168,7 @@ class Engine:
         elif name == "members":
             await self.roster.command(turn, team)
         elif name == "status":
-            await self.conversation.sharing.group_status(turn, team)
+            await self.sharing.group_status(turn, team)
 
     async def _group_tap(self, turn: Turn, data: str) -> None:
         token = decode_group(data)
@@ -186,7 +188,7 @@ class Engine:
         elif token.action is GroupAction.MEMBER:
             await self.roster.tap(turn, team, token)
         elif token.action is GroupAction.JOIN:
-            await self.conversation.sharing.join(turn, team, token.subject)
+            await self.sharing.join(turn, team, token.subject)
         else:
             await self.followups.tap(turn, team, token)
 
@@ -250,9 +252,9 @@ class Engine:
             elif name == "resume":
                 await self.conversation.prompt(turn, inspection)
             elif name == "team":
-                await self.conversation.sharing.invite(turn, inspection)
+                await self.sharing.invite(turn, inspection)
             elif name == "leave":
-                await self.conversation.sharing.leave(turn, inspection)
+                await self.sharing.leave(turn, inspection)
             elif inspection.seat_of is not None:
                 turn.say(turn.t.SHARE_CANCEL_PARTICIPANT.format(id=inspection.id))
             else:
@@ -267,7 +269,7 @@ class Engine:
         if team is None:
             turn.say(turn.t.SHARE_OTHER_TEAM.format(id=inspection_id))
             return
-        await self.conversation.sharing.join(turn, team, inspection_id)
+        await self.sharing.join(turn, team, inspection_id)
 
     async def _language(self, turn: Turn, args: str) -> None:
         """`/lang vi|en`: kept per person, and answered in the language just chosen."""

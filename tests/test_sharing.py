@@ -198,12 +198,15 @@ async def test_an_item_someone_answered_is_locked_for_the_others(h: Harness) -> 
     await h.tap(CUONG, "Bắt đầu")
     shown = h.texts(await h.tap(CUONG, "Không đạt"))
     assert "Câu 2.1 đã được Trần Thị Bình trả lời: Đạt" in shown
-    # Bình, whose area it no longer is, is turned away from it too.
+    # Bình, whose area it no longer is, is turned away from it too: a photo is not recorded.
+    assert "ảnh không được ghi" in h.texts(await h.photo(BINH, jpeg()))
     await h.command(BINH, "resume")
     shown = h.texts(await h.tap(BINH, "Xong"))
     assert "Mục 2 nay do Lê Văn Cường làm" in shown
     answers, holds = await stored(h)
     assert answers["bang-niem-yet"] == ("pass", BINH.id) and holds == {"niem-yet": CUONG.id}
+    async with h.store.reading() as tx:
+        assert await tx.photos.count(1) == 0
 
 
 async def test_an_area_held_by_someone_cannot_be_taken_and_a_forged_area_is_refused(h: Harness) -> None:

@@ -48,11 +48,13 @@ MAX_ID_DIGITS = 12  # what a row id can be; longer digits in a button are forged
 
 
 class Conversation:
-    def __init__(self, versions: ChecklistVersions, publisher: Publisher, followups: FollowUps) -> None:
+    def __init__(
+        self, versions: ChecklistVersions, publisher: Publisher, followups: FollowUps, sharing: Sharing
+    ) -> None:
         self.versions = versions
         self.publisher = publisher
         self.followups = followups
-        self.sharing = Sharing(versions)
+        self.sharing = sharing
 
     # --- starting and steering an inspection ---------------------------------------------------
 

@@ -17,6 +17,7 @@ from bot.checklist.kinds import kind_of
 from bot.checklist.model import PhotoRule
 from bot.checklist.versions import ChecklistVersions
 from bot.conversation import flow, prompts
+from bot.conversation.sharing import Sharing
 from bot.events import ChatKind, Incoming, PhotoIn, Reply, Say
 from bot.photos.receiving import Decision, PhotoReceiver, Wanted
 from bot.texts.catalogue import Messages
@@ -29,9 +30,10 @@ PHOTOS_PER_INSPECTION = 40
 
 
 class PhotoIntake:
-    def __init__(self, versions: ChecklistVersions, receiver: PhotoReceiver) -> None:
+    def __init__(self, versions: ChecklistVersions, receiver: PhotoReceiver, sharing: Sharing) -> None:
         self.versions = versions
         self.receiver = receiver
+        self.sharing = sharing
 
     async def receive(self, msg: Incoming, photo: PhotoIn) -> list[Reply]:
         if msg.chat.kind is ChatKind.GROUP:
@@ -88,6 +90,8 @@ class PhotoIntake:
         checklist = await self.versions.of(tx, inspection)
         if not flow.accepts_photos(checklist, inspection.stage, inspection.pos):
             return t.PHOTO_NOT_NOW
+        if not (await self.sharing.walk(tx, inspection, checklist)).allows(checklist, inspection.pos):
+            return t.PHOTO_NOT_YOURS  # the area was given to someone else meanwhile
         item = checklist.at(inspection.pos)[3]
         on_item = await tx.photos.count(inspection.id, item.id)
         if on_item >= PHOTOS_PER_ITEM:

@@ -124,6 +124,7 @@ class Messages(BaseModel):
     NEEDS_REVIEW_BUTTON: str
     PHOTO_REQUIRED: str
     PHOTO_NOT_NOW: str
+    PHOTO_NOT_YOURS: str
     PHOTO_NO_DRAFT: str
     PHOTO_TOO_BIG: str
     PHOTO_NOT_IMAGE: str
