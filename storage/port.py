@@ -173,6 +173,11 @@ class TeamsRepo(Protocol):
         """The lead first, then inspectors in the order they joined; removed ones are not members."""
         ...
 
+    async def names(self, team_id: int) -> dict[int, str]:
+        """The name of everyone who ever was a member, removed ones included, by person id: work done by
+        someone since removed stays under their name."""
+        ...
+
     async def add_member(self, team_id: int, user_id: int, name: str, joined_at: datetime) -> None:
         """Joins, or joins again after being removed."""
         ...

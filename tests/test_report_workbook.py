@@ -231,14 +231,12 @@ def typed_by_people(report: RoundReport) -> RoundReport:
     text_item = next(item.id for area in unit.checklist.areas for item in area.items if item.type is ItemType.TEXT)
     rated_item = unit.checklist.areas[0].items[0].id
     changed = with_answers(unit, **{text_item: (TYPED["answer"], None), rated_item: ("fail", TYPED["note"])})
-    inspector = changed.inspection.inspector_id
-    members = [m.model_copy(update={"name": TYPED["inspector"]}) if m.user_id == inspector else m for m in unit.members]
+    # The owner, who answered every item here, is named as the inspection was started.
+    inspection = changed.inspection.model_copy(update={"unit": TYPED["unit"], "inspector_name": TYPED["inspector"]})
     photos = [photo.model_copy(update={"sender_name": TYPED["sender"]}) for photo in changed.snapshot.photos]
-    snapshot = changed.snapshot.model_copy(
-        update={"inspection": changed.inspection.model_copy(update={"unit": TYPED["unit"]}), "photos": photos}
-    )
+    snapshot = changed.snapshot.model_copy(update={"inspection": inspection, "photos": photos})
     round_ = samples.ROUND.model_copy(update={"name": TYPED["round"]})
-    changed = changed.model_copy(update={"snapshot": snapshot, "members": members, "round": round_})
+    changed = changed.model_copy(update={"snapshot": snapshot, "round": round_})
     return report.model_copy(update={"inspections": [changed], "round": round_})
 
 

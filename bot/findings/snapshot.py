@@ -1,7 +1,13 @@
 """Everything entered for one inspection, read in one transaction: what the review, the group's summary
-and every document are made from, so what the inspector confirms is exactly what the team receives."""
+and every document are made from, so what the inspector confirms is exactly what the team receives.
+
+Several members of the team may answer different areas of one inspection; each answer records who gave
+it, and the snapshot carries the names of everyone who ever was a member, so the summary, the record and
+the workbook can say who answered what, even of someone removed from the team since."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
@@ -21,6 +27,7 @@ class Snapshot(BaseModel):
     photos: list[Photo]
     remarks: list[Remark]
     round: Round | None = None
+    names: dict[int, str] = {}  # person id -> name, of everyone who ever was a member of the team
 
     def remarks_of(self, kind: RemarkKind) -> list[str]:
         return [remark.text for remark in self.remarks if remark.kind is kind]
@@ -28,17 +35,76 @@ class Snapshot(BaseModel):
     def photos_of(self, item_id: str) -> list[Photo]:
         return [photo for photo in self.photos if photo.item_id == item_id]
 
+    def answerer_of(self, answer: Answer) -> int:
+        """Who an answer is attributed to: the person who gave it where the team knows them, else the
+        inspection's owner, who submitted it and answers for it (every answer stored before inspections
+        were shared is the owner's)."""
+        known = answer.answered_by == self.inspection.inspector_id or answer.answered_by in self.names
+        return answer.answered_by if known else self.inspection.inspector_id
+
+    def name_of(self, person_id: int) -> str:
+        """The owner is named as the inspection was started; anyone else by their name in the team."""
+        if person_id == self.inspection.inspector_id:
+            return self.inspection.inspector_name
+        return self.names.get(person_id, self.inspection.inspector_name)
+
+    def answered_by_name(self, answer: Answer) -> str:
+        return self.name_of(self.answerer_of(answer))
+
+    def answers_in_order(self) -> list[Answer]:
+        """The answers in the order they were given; ones given at the same moment in checklist order."""
+
+        def given(answer: Answer) -> tuple[datetime, int]:
+            found = self.checklist.find(answer.item_id)
+            return answer.answered_at, found[0] if found else self.checklist.item_count
+
+        return sorted(self.answers.values(), key=given)
+
+    def participants(self) -> list[int]:
+        """The owner, then everyone else who answered, in the order of their first answer."""
+        answered = (self.answerer_of(answer) for answer in self.answers_in_order())
+        return list(dict.fromkeys([self.inspection.inspector_id, *answered]))
+
+    @property
+    def shared(self) -> bool:
+        """Whether anyone but the owner answered: only then do the documents name who answered what, so
+        an inspection made alone reads as it always did."""
+        return any(self.answerer_of(answer) != self.inspection.inspector_id for answer in self.answers.values())
+
+
+def answerer_ids_by_area(snapshot: Snapshot) -> dict[str, list[int]]:
+    """Area id -> who answered its items, in the order of their first answer there, for the areas in
+    checklist order; an area nobody answered is left out."""
+    by_area: dict[str, dict[int, None]] = {area.id: {} for area in snapshot.checklist.areas}
+    for answer in snapshot.answers_in_order():
+        if answer.area_id in by_area:
+            by_area[answer.area_id][snapshot.answerer_of(answer)] = None
+    return {area: list(people) for area, people in by_area.items() if people}
+
+
+def answerers_by_area(snapshot: Snapshot) -> dict[str, list[str]]:
+    """`answerer_ids_by_area` with each person named as the documents name them."""
+    return {
+        area: [snapshot.name_of(person) for person in people] for area, people in answerer_ids_by_area(snapshot).items()
+    }
+
 
 async def read_snapshot(tx: Tx, versions: ChecklistVersions, inspection: Inspection) -> Snapshot:
     """Everything entered for one inspection, as the summary, the review and the documents show it."""
+    return await snapshot_with(tx, inspection, await versions.of(tx, inspection))
+
+
+async def snapshot_with(tx: Tx, inspection: Inspection, checklist: Checklist) -> Snapshot:
+    """The snapshot of an inspection whose checklist the caller has already read."""
     team = await tx.teams.get(inspection.team_id)
     assert team is not None
     return Snapshot(
         inspection=inspection,
         team=team,
-        checklist=await versions.of(tx, inspection),
+        checklist=checklist,
         answers=await tx.inspections.answers(inspection.id),
         photos=await tx.photos.of(inspection.id),
         remarks=await tx.inspections.remarks(inspection.id),
         round=await tx.rounds.get(inspection.round_id) if inspection.round_id is not None else None,
+        names=await tx.teams.names(inspection.team_id),
     )

@@ -25,7 +25,7 @@ from bot.checklist.kinds import kind_of, value_label
 from bot.checklist.model import Area
 from bot.events import OutPhoto
 from bot.findings.people import stored_representative
-from bot.findings.snapshot import Snapshot
+from bot.findings.snapshot import Snapshot, answerer_ids_by_area
 from bot.texts import catalogue as texts
 from bot.texts import formats
 from bot.texts.catalogue import Messages
@@ -115,12 +115,31 @@ def _section(t: Messages, title: str, lines: list[str], empty: str) -> list[str]
     return ["", f"<b>{title}</b>", *(shown or [f"<i>{empty}</i>"])]
 
 
+def _inspectors(t: Messages, snapshot: Snapshot) -> str:
+    """The owner, or, where others answered too, each person with the areas they answered, so the lead
+    knows whom to ask about what: "Nguyễn Văn An (lĩnh vực 1–3, 5); Lê Thị Hoa (lĩnh vực 4)"."""
+    if not snapshot.shared:
+        return t.SUMMARY_INSPECTOR.format(name=esc(snapshot.inspection.inspector_name))
+    numbers = {area.id: number for number, area in enumerate(snapshot.checklist.areas, start=1)}
+    areas: dict[int, list[int]] = {}
+    for area_id, people in answerer_ids_by_area(snapshot).items():
+        for person in people:
+            areas.setdefault(person, []).append(numbers[area_id])
+    said = [
+        (t.SUMMARY_PERSON_AREA if len(answered) == 1 else t.SUMMARY_PERSON_AREAS).format(
+            name=esc(snapshot.name_of(person)), areas=formats.spans(answered)
+        )
+        for person, answered in areas.items()
+    ]
+    return t.SUMMARY_INSPECTORS.format(people="; ".join(said))
+
+
 def _header(t: Messages, snapshot: Snapshot, title: str) -> list[str]:
     inspection = snapshot.inspection
     lines = [
         f"<b>{title} #{inspection.id}</b>",
         t.SUMMARY_UNIT.format(unit=esc(inspection.unit or t.UNIT_MISSING)),
-        t.SUMMARY_INSPECTOR.format(name=esc(inspection.inspector_name)),
+        _inspectors(t, snapshot),
         t.SUMMARY_TEAM.format(team=esc(snapshot.team.name)),
         t.SUMMARY_TIME.format(time=formats.time_range(t, inspection.created_at, inspection.submitted_at)),
     ]

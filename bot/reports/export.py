@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from bot.checklist.kinds import value_label
 from bot.checklist.model import Checklist
+from bot.findings.snapshot import snapshot_with
 from bot.texts.catalogue import VI
 from storage.models import FollowUp, Photo, RemarkKind
 from storage.port import Store
@@ -24,6 +25,7 @@ class ExportedAnswer(BaseModel):
     value_label: str
     note: str | None
     answered_by: int
+    answered_by_name: str  # as the documents name them; the owner's for an answer by someone unknown
     answered_at: datetime
 
 
@@ -43,7 +45,7 @@ class ExportedInspection(BaseModel):
     status: str
     team: str
     unit: str | None
-    inspectors: list[Person]
+    inspectors: list[Person]  # the owner, then everyone else who answered
     checklist_id: str
     checklist_version: int
     checklist_title: str
@@ -63,24 +65,20 @@ class ExportedInspection(BaseModel):
 
 
 async def export_json(store: Store, inspection_id: int) -> str | None:
-    """None when there is no such inspection."""
+    """None when there is no such inspection. The checklist is the one stored with the inspection."""
     async with store.reading() as tx:
         inspection = await tx.inspections.get(inspection_id)
         if inspection is None:
             return None
-        team = await tx.teams.get(inspection.team_id)
         body = await tx.inspections.checklist_body(inspection.checklist_id, inspection.checklist_version)
-        answers = await tx.inspections.answers(inspection_id)
-        photos = await tx.photos.of(inspection_id)
-        remarks = await tx.inspections.remarks(inspection_id)
-        chosen = await tx.rounds.get(inspection.round_id) if inspection.round_id is not None else None
+        assert body is not None
+        snapshot = await snapshot_with(tx, inspection, Checklist.model_validate_json(body))
         followups = await tx.followups.of(inspection_id)
-    assert body is not None and team is not None
-    checklist = Checklist.model_validate_json(body)
+    checklist = snapshot.checklist
     exported_answers = []
     for area in checklist.areas:
         for item in area.items:
-            answer = answers.get(item.id)
+            answer = snapshot.answers.get(item.id)
             if answer is None:
                 continue
             exported_answers.append(
@@ -94,15 +92,17 @@ async def export_json(store: Store, inspection_id: int) -> str | None:
                     value_label=value_label(VI, item, answer.value),
                     note=answer.note,
                     answered_by=answer.answered_by,
+                    answered_by_name=snapshot.answered_by_name(answer),
                     answered_at=answer.answered_at,
                 )
             )
+    chosen = snapshot.round
     document = ExportedInspection(
         id=inspection.id,
         status=inspection.status.value,
-        team=team.name,
+        team=snapshot.team.name,
         unit=inspection.unit,
-        inspectors=[Person(id=inspection.inspector_id, name=inspection.inspector_name)],
+        inspectors=[Person(id=person, name=snapshot.name_of(person)) for person in snapshot.participants()],
         checklist_id=checklist.id,
         checklist_version=checklist.version,
         checklist_title=checklist.title,
@@ -112,11 +112,11 @@ async def export_json(store: Store, inspection_id: int) -> str | None:
         updated_at=inspection.updated_at,
         submitted_at=inspection.submitted_at,
         answers=exported_answers,
-        photos=photos,
-        recommendations=[r.text for r in remarks if r.kind is RemarkKind.RECOMMENDATION],
-        strengths=[r.text for r in remarks if r.kind is RemarkKind.STRENGTH],
-        representatives=[r.text for r in remarks if r.kind is RemarkKind.REPRESENTATIVE],
-        opinion=[r.text for r in remarks if r.kind is RemarkKind.OPINION],
+        photos=snapshot.photos,
+        recommendations=snapshot.remarks_of(RemarkKind.RECOMMENDATION),
+        strengths=snapshot.remarks_of(RemarkKind.STRENGTH),
+        representatives=snapshot.remarks_of(RemarkKind.REPRESENTATIVE),
+        opinion=snapshot.remarks_of(RemarkKind.OPINION),
         round=ExportedRound(id=chosen.id, name=chosen.name, basis=chosen.basis) if chosen else None,
         followups=followups,
     )

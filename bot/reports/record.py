@@ -27,6 +27,7 @@ from bot.checklist.kinds import value_label
 from bot.checklist.model import Area, Checklist, Item, ItemType, criterion
 from bot.findings.people import described, member_line, stored_representative, without_salutation
 from bot.findings.results import AreaResult, Finding, achievements, area_results, shortcomings
+from bot.findings.snapshot import answerers_by_area
 from bot.reports.archive import ordered_photos
 from bot.reports.data import InspectionReport, ReportContext
 from bot.reports.docx_layout import (
@@ -52,6 +53,7 @@ from bot.reports.docx_layout import (
     vietnam,
 )
 from bot.texts import catalogue as texts
+from bot.texts.formats import spans
 from storage.files import stored_file
 from storage.models import FollowUp, Member, Photo, RemarkKind, Role
 
@@ -138,11 +140,14 @@ def _participants(document: Document, report: InspectionReport) -> None:
     representatives as the inspector typed them at the end of the visit, or lines to write them in."""
     add_heading(document, "I. THÀNH PHẦN")
     add_body(document, f"1. Đoàn kiểm tra ({report.team.name}):")
-    inspector_id = report.inspection.inspector_id
+    snapshot = report.snapshot
+    inspected = snapshot.participants()
     members = sorted(report.members, key=lambda member: member.role is not Role.LEAD)
-    lines = [member_line(member, inspected=member.user_id == inspector_id) for member in members]
-    if all(member.user_id != inspector_id for member in members):
-        lines.append(described(report.inspection.inspector_name, None, "người trực tiếp kiểm tra"))
+    lines = [member_line(member, inspected=member.user_id in inspected) for member in members]
+    # Whoever answered was there, even if no longer on the roster (removed since, or never a member).
+    on_roster = {member.user_id for member in members}
+    absent = [person for person in inspected if person not in on_roster]
+    lines += [described(snapshot.name_of(person), None, "người trực tiếp kiểm tra") for person in absent]
     add_list(document, lines)
     add_body(document, f"2. Đại diện {report.unit}:")
     people = [stored_representative(text) for text in report.snapshot.remarks_of(RemarkKind.REPRESENTATIVE)]
@@ -161,8 +166,12 @@ def _content(document: Document, report: InspectionReport, numbers: Numbers) -> 
         f"Đoàn kiểm tra đã kiểm tra theo bảng kiểm «{checklist.title}» (phiên bản {checklist.version}), "
         f"gồm {len(checklist.areas)} lĩnh vực, kết quả như sau:",
     )
+    answerers = answerers_by_area(report.snapshot) if report.snapshot.shared else {}
     for result in area_results(report.snapshot):
         add_heading(document, f"{result.number}. {result.area.title}", level=2)
+        if result.area.id in answerers:
+            names = ", ".join(answerers[result.area.id])
+            add_body(document, f"Người kiểm tra: {names}.").paragraph_format.keep_with_next = True
         # The area's name and verdict go over a page break with its table, never left at a page's foot.
         add_body(document, _verdict_sentence(result)).paragraph_format.keep_with_next = True
         _item_table(document, report, result.number, result.area, numbers)
@@ -225,10 +234,8 @@ def _answer_cells(report: InspectionReport, item: Item, numbers: Numbers) -> tup
 
 
 def photo_span(numbers: list[int]) -> str:
-    """'Ảnh 3', 'Ảnh 3, 5', 'Ảnh 3–6' for consecutive ones."""
-    if len(numbers) > 2 and numbers[-1] - numbers[0] == len(numbers) - 1:
-        return f"Ảnh {numbers[0]}–{numbers[-1]}"
-    return "Ảnh " + ", ".join(map(str, numbers))
+    """'Ảnh 3', 'Ảnh 3, 5', 'Ảnh 3–6, 9' for three or more consecutive ones."""
+    return "Ảnh " + spans(numbers)
 
 
 def _results(document: Document, report: InspectionReport, numbers: Numbers) -> None:

@@ -105,9 +105,10 @@ def _units(document: Document, report: RoundReport) -> None:
     add_heading(document, "I. ĐƠN VỊ ĐƯỢC KIỂM TRA")
     for number, unit in enumerate(report.inspections, start=1):
         inspection = unit.inspection
+        inspectors = ", ".join(map(unit.snapshot.name_of, unit.snapshot.participants()))
         add_body(
             document,
-            f"{number}. {unit.unit} – phiên #{inspection.id}, người kiểm tra: {inspection.inspector_name}, "
+            f"{number}. {unit.unit} – phiên #{inspection.id}, người kiểm tra: {inspectors}, "
             f"ngày {_when(unit):%d/%m/%Y}.",
         )
     for old, new in sorted(report.superseded.items()):

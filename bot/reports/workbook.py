@@ -124,7 +124,6 @@ def _answers_sheet(sheet: Sheet, report: RoundReport) -> None:
 
 def _answer_rows(sheet: Sheet, unit: InspectionReport) -> Iterator[list[CellValue]]:
     round_name = unit.round.name if unit.round else ""
-    names = {member.user_id: member.name for member in unit.members}
     photos = Counter(photo.item_id for photo in unit.snapshot.photos)
     for number, area in enumerate(unit.checklist.areas, start=1):
         for item in area.items:
@@ -144,7 +143,7 @@ def _answer_rows(sheet: Sheet, unit: InspectionReport) -> Iterator[list[CellValu
                 _text(sheet, unit_of(item.prompt) if item.type is ItemType.NUMBER else None),
                 _text(sheet, answer.value),
                 _text(sheet, answer.note, WRAP),
-                _text(sheet, names.get(answer.answered_by, unit.inspection.inspector_name)),
+                _text(sheet, unit.snapshot.answered_by_name(answer)),
                 _when(sheet, answer.answered_at),
                 photos[item.id],
             ]

@@ -167,6 +167,9 @@ class Messages(BaseModel):
     SUMMARY_UNIT: str
     UNIT_MISSING: str
     SUMMARY_INSPECTOR: str
+    SUMMARY_INSPECTORS: str
+    SUMMARY_PERSON_AREA: str
+    SUMMARY_PERSON_AREAS: str
     SUMMARY_TEAM: str
     SUMMARY_TIME: str
     SUMMARY_PLACE: str

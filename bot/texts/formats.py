@@ -40,3 +40,15 @@ def day(value: date) -> str:
 
 def percent(rate: float | None) -> str:
     return "—" if rate is None else f"{round(rate * 100)} %"
+
+
+def spans(numbers: list[int]) -> str:
+    """'1–3, 5, 7, 8' for [1, 2, 3, 5, 7, 8] (sorted): three or more in a row are said as a range."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    said = [f"{run[0]}–{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs]
+    return ", ".join(said)

@@ -79,6 +79,10 @@ class SqliteTeams(Queries):
         )
         return [Member.model_validate(dict(r)) for r in rows]
 
+    async def names(self, team_id: int) -> dict[int, str]:
+        rows = await self._all("SELECT user_id, name FROM members WHERE team_id = ?", (team_id,))
+        return {int(row["user_id"]): str(row["name"]) for row in rows}
+
     async def add_member(self, team_id: int, user_id: int, name: str, joined_at: datetime) -> None:
         await self._run(
             """INSERT INTO members (team_id, user_id, role, name, joined_at) VALUES (?, ?, ?, ?, ?)
