@@ -107,6 +107,8 @@ async def test_three_members_inspect_one_unit_and_submit_one_result(tg: BotApiSt
         await binh.next("Nguyễn Văn An đã gửi kết quả phiên #1", 0)
         summary = await Phone(tg, INSPECTOR, GROUP_ID).next("KẾT QUẢ KIỂM TRA", 0)
         assert "UBND xã Phấn Mễ" in summary.text
+        # Who answered which areas, in the order they first answered.
+        assert "Nguyễn Văn An (lĩnh vực 1); Lê Thị Hoa (lĩnh vực 2, 3); Phạm Văn Cường (lĩnh vực 3)" in summary.text
     finally:
         if bot.returncode is None:
             bot.send_signal(signal.SIGTERM)
