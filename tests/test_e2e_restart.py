@@ -41,6 +41,13 @@ async def kill(process: asyncio.subprocess.Process) -> None:
     await process.wait()
 
 
+async def stop(process: asyncio.subprocess.Process) -> None:
+    """SIGTERM, as a service manager stops the bot, unless it already stopped."""
+    if process.returncode is None:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 20)
+
+
 async def answers(data_dir: Path) -> dict[str, str]:
     async with (
         aiosqlite.connect(data_dir / "kiemtra.sqlite3") as db,
@@ -80,9 +87,7 @@ async def test_killed_mid_inspection_nothing_is_lost(tg: BotApiStandIn, tmp_path
         status = await phone.say("/status", "Đã trả lời 4/40")
         assert "UBND xã Phấn Mễ" in status.text
     finally:
-        if bot.returncode is None:
-            bot.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(bot.wait(), 20)
+        await stop(bot)
     assert bot.returncode == 0, log.read_text()
     async with aiosqlite.connect(data / "kiemtra.sqlite3") as db:
         async with db.execute("SELECT note FROM answers WHERE item_id = 'pho-bien-van-ban'") as cursor:
@@ -124,9 +129,7 @@ async def test_killed_during_an_album_keeps_every_stored_photo_once(tg: BotApiSt
         assert any("Đã nhận 4 ảnh" in m.text for m in tg.sent(INSPECTOR.id))
         await phone.tap("Xong")  # the inspector can go on
     finally:
-        if bot.returncode is None:
-            bot.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(bot.wait(), 20)
+        await stop(bot)
     async with (
         aiosqlite.connect(data / "kiemtra.sqlite3") as db,
         db.execute("SELECT sha256, COUNT(*) FROM photos GROUP BY sha256") as cursor,

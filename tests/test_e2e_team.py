@@ -4,12 +4,11 @@ is killed with SIGKILL in the middle, and the team still submits one result."""
 from __future__ import annotations
 
 import asyncio
-import signal
 from pathlib import Path
 
 from tests.e2e import GROUP_ID, INSPECTOR, SECOND, Phone, rows, team_with
 from tests.standin import BotApiStandIn, FakeUser
-from tests.test_e2e_restart import kill, start_bot
+from tests.test_e2e_restart import kill, start_bot, stop
 
 THIRD = FakeUser(id=5004, first_name="Phạm", last_name="Văn Cường")
 CHECKLIST = """
@@ -110,9 +109,7 @@ async def test_three_members_inspect_one_unit_and_submit_one_result(tg: BotApiSt
         # Who answered which areas, in the order they first answered.
         assert "Nguyễn Văn An (lĩnh vực 1); Lê Thị Hoa (lĩnh vực 2, 3); Phạm Văn Cường (lĩnh vực 3)" in summary.text
     finally:
-        if bot.returncode is None:
-            bot.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(bot.wait(), 20)
+        await stop(bot)
     assert bot.returncode == 0, log.read_text()
     stored = await rows(data, "SELECT item_id, value, answered_by FROM answers ORDER BY item_id")
     assert stored == [

@@ -238,16 +238,21 @@ async def test_zalo_troubles_are_retried_and_a_refusal_is_recorded(zalo: ZaloSta
     assert statuses == ["sent", "failed", "sent", "sent", "sent", "sent"]
 
 
-async def test_telegram_and_zalo_from_one_process(tg: BotApiStandIn, zalo: ZaloStandIn, tmp_path: Path) -> None:
-    """A team made in its Telegram group; an inspector joins and inspects on Zalo; the group gets the result."""
+def with_zalo(zalo: ZaloStandIn) -> dict[str, object]:
+    """The settings that add Zalo, on a port of its own, to a Telegram bot."""
     port = free_port()
-    both = {
+    return {
         "zalo_bot_token": zalo.TOKEN,
         "zalo_base_url": zalo.base_url,
         "public_base_url": f"http://127.0.0.1:{port}",
         "public_listen": "127.0.0.1",
         "public_port": port,
     }
+
+
+async def test_telegram_and_zalo_from_one_process(tg: BotApiStandIn, zalo: ZaloStandIn, tmp_path: Path) -> None:
+    """A team made in its Telegram group; an inspector joins and inspects on Zalo; the group gets the result."""
+    both = with_zalo(zalo)
     phone = ZaloPhone(zalo, INSPECTOR)
     async with running_bot(tg, tmp_path, SMALL, overrides=both) as task:
         await wait_until_called(zalo, "getUpdates", task)
@@ -353,14 +358,7 @@ async def test_a_zalo_member_joins_a_shared_inspection_by_its_number(
 ) -> None:
     """The owner inspects on Telegram and invites the team; a member on Zalo, who has no buttons, joins
     with /join and the inspection's number and takes an area from a numbered menu."""
-    port = free_port()
-    both = {
-        "zalo_bot_token": zalo.TOKEN,
-        "zalo_base_url": zalo.base_url,
-        "public_base_url": f"http://127.0.0.1:{port}",
-        "public_listen": "127.0.0.1",
-        "public_port": port,
-    }
+    both = with_zalo(zalo)
     member = ZaloPhone(zalo, INSPECTOR)
     async with running_bot(tg, tmp_path, SMALL, overrides=both) as task:
         await wait_until_called(zalo, "getUpdates", task)

@@ -52,6 +52,23 @@ def toasts(h: Harness) -> str:
     return " ".join(getattr(r, "text", "") for r in h.last)
 
 
+async def binh_holds_area_two(h: Harness, *, answers: bool = False) -> None:
+    """Bình joins and takes area 2; with `answers`, he starts it and answers 2.1 «Đạt»."""
+    await invite(h)
+    await join(h, BINH)
+    await h.tap(BINH, "2. Công khai")
+    if answers:
+        await h.tap(BINH, "Bắt đầu")
+        await h.tap(BINH, "Đạt")
+
+
+async def owner_through_area_one(h: Harness) -> None:
+    await h.command(INSPECTOR, "resume")
+    await h.tap(INSPECTOR, "Bỏ qua")
+    await h.tap(INSPECTOR, "Đạt")
+    await h.tap(INSPECTOR, "Có")
+
+
 async def stored(h: Harness) -> tuple[dict[str, tuple[str, int]], dict[str, int]]:
     """The answers (value, who) and who holds which area."""
     async with h.store.reading() as tx:
@@ -163,13 +180,8 @@ async def test_two_walk_their_own_areas_and_the_owner_submits_once_all_is_answer
 
 
 async def test_the_owner_waits_for_an_area_someone_else_holds(h: Harness) -> None:
-    await invite(h)
-    await join(h, BINH)
-    await h.tap(BINH, "2. Công khai")
-    await h.command(INSPECTOR, "resume")
-    await h.tap(INSPECTOR, "Bỏ qua")
-    await h.tap(INSPECTOR, "Đạt")
-    await h.tap(INSPECTOR, "Có")
+    await binh_holds_area_two(h)
+    await owner_through_area_one(h)
     for _ in range(4):
         await h.tap(INSPECTOR, "Bỏ qua")
     shown = h.texts(await h.tap(INSPECTOR, "Gửi kết quả"))
@@ -226,11 +238,7 @@ async def test_an_area_held_by_someone_cannot_be_taken_and_a_forged_area_is_refu
 
 
 async def test_leaving_hands_the_areas_back_and_keeps_the_answers(h: Harness) -> None:
-    await invite(h)
-    await join(h, BINH)
-    await h.tap(BINH, "2. Công khai")
-    await h.tap(BINH, "Bắt đầu")
-    await h.tap(BINH, "Đạt")
+    await binh_holds_area_two(h, answers=True)
     assert "gửi /leave" in h.texts(await h.command(BINH, "cancel"))
     shown = h.texts(await h.command(BINH, "leave"))
     assert "Bạn đã rời phiên #1" in shown and "mục trả lại: 2" in shown
@@ -244,11 +252,7 @@ async def test_leaving_hands_the_areas_back_and_keeps_the_answers(h: Harness) ->
 
 
 async def test_cancelling_a_shared_draft_tells_everyone_and_keeps_it_stored(h: Harness) -> None:
-    await invite(h)
-    await join(h, BINH)
-    await h.tap(BINH, "2. Công khai")
-    await h.tap(BINH, "Bắt đầu")
-    await h.tap(BINH, "Đạt")
+    await binh_holds_area_two(h, answers=True)
     # A participant's forged cancel press, with their own step, cancels nothing.
     async with h.store.reading() as tx:
         seat = await tx.inspections.draft_of(BINH.id)
@@ -267,9 +271,7 @@ async def test_cancelling_a_shared_draft_tells_everyone_and_keeps_it_stored(h: H
 
 
 async def test_status_in_the_group_shows_who_holds_each_area(h: Harness) -> None:
-    await invite(h)
-    await join(h, BINH)
-    await h.tap(BINH, "2. Công khai")
+    await binh_holds_area_two(h)
     shown = h.texts(await h.command(ADMIN, "status", group=True))
     assert "#1 · UBND xã Cổ Lũng</b> · Nguyễn Văn An · 0/6 câu" in shown
     assert "1. Chỉ đạo, điều hành — chưa có người nhận · 0/2" in shown
@@ -306,9 +308,7 @@ async def test_a_person_in_two_teams_chooses_the_team(h: Harness) -> None:
 
 
 async def test_removing_a_participant_from_the_team_leaves_the_owner_s_inspection_open(h: Harness) -> None:
-    await invite(h)
-    await join(h, BINH)
-    await h.tap(BINH, "2. Công khai")
+    await binh_holds_area_two(h)
     group = Chat(id=GROUP, kind=ChatKind.GROUP)
     await h.send(ADMIN, Command(name="members"), group)
     await h.send(ADMIN, Tap(data=h.button("Trần Thị Bình")), group)
