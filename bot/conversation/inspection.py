@@ -15,6 +15,7 @@ from bot.checklist.model import Checklist, PhotoRule
 from bot.checklist.versions import ChecklistVersions
 from bot.conversation import flow, prompts
 from bot.events import Location
+from bot.findings import trail
 from bot.findings.people import representative
 from bot.findings.summary import render_review
 from bot.team.followups import FollowUps
@@ -196,7 +197,7 @@ class Conversation:
             self.ask_cancel(turn, inspection)
             return True
         if action is Action.CANCEL_YES:
-            await turn.tx.inspections.finish(inspection.id, Status.CANCELLED)
+            await trail.finish(turn.tx, inspection, Status.CANCELLED, turn.msg.person)
             turn.retire_buttons()
             turn.say(turn.t.CANCELLED.format(id=inspection.id))
             return True
@@ -317,7 +318,7 @@ class Conversation:
             turn.say(turn.t.MISSING_REQUIRED.format(where=where))
             await self.prompt(turn, await self._move(turn, inspection, flow.entry(checklist, missing)))
             return True
-        await turn.tx.inspections.finish(inspection.id, Status.SUBMITTED)
+        await trail.finish(turn.tx, inspection, Status.SUBMITTED, turn.msg.person)
         submitted = await turn.tx.inspections.get(inspection.id)
         assert submitted is not None
         await self.followups.create_for(turn.tx, submitted)

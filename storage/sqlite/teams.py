@@ -118,6 +118,10 @@ class SqliteTeams(Queries):
         )
         return Member.model_validate(dict(row)) if row else None
 
+    async def names(self, team_id: int) -> dict[int, str]:
+        rows = await self._all("SELECT user_id, name FROM members WHERE team_id = ?", (team_id,))
+        return {int(r["user_id"]): str(r["name"]) for r in rows}
+
     async def removed_at(self, team_id: int, user_id: int) -> datetime | None:
         row = await self._one(
             "SELECT removed_at FROM members WHERE team_id = ? AND user_id = ? AND removed_at IS NOT NULL",
