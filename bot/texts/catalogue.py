@@ -182,6 +182,7 @@ class Messages(BaseModel):
     NOTHING_NOTED: str
     NOTHING: str
     SUMMARY_PHOTOS: str
+    SUMMARY_CORRECTED: str
     SUMMARY_MORE: str
     STALE_BUTTON: str
     FOREIGN_BUTTON: str
