@@ -1,5 +1,5 @@
 """The machine-readable export: everything that was entered for one inspection, with its round (and the
-round's basis) and the follow-ups it opened, as JSON."""
+round's basis), the follow-ups it opened, the corrections made after submit and its whole trail, as JSON."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from pydantic import BaseModel
 
 from bot.checklist.kinds import value_label
 from bot.checklist.model import Checklist
+from bot.findings.trail import HistoryEntry, read_history
 from bot.texts.catalogue import VI
-from storage.models import FollowUp, Photo, RemarkKind
+from storage.models import Amendment, FollowUp, Photo, RemarkKind
 from storage.port import Store
 
 
@@ -25,6 +26,7 @@ class ExportedAnswer(BaseModel):
     note: str | None
     answered_by: int
     answered_at: datetime
+    amended: bool  # value and note are the latest correction's; `amendments` has every one
 
 
 class Person(BaseModel):
@@ -60,6 +62,8 @@ class ExportedInspection(BaseModel):
     opinion: list[str]  # the unit's own opinion on the findings
     round: ExportedRound | None
     followups: list[FollowUp]
+    amendments: list[Amendment]
+    history: list[HistoryEntry]  # answers as given and the trail, in time order
 
 
 async def export_json(store: Store, inspection_id: int) -> str | None:
@@ -75,8 +79,10 @@ async def export_json(store: Store, inspection_id: int) -> str | None:
         remarks = await tx.inspections.remarks(inspection_id)
         chosen = await tx.rounds.get(inspection.round_id) if inspection.round_id is not None else None
         followups = await tx.followups.of(inspection_id)
-    assert body is not None and team is not None
-    checklist = Checklist.model_validate_json(body)
+        amendments = await tx.amendments.of(inspection_id)
+        assert body is not None and team is not None
+        checklist = Checklist.model_validate_json(body)
+        history = await read_history(tx, inspection, checklist)
     exported_answers = []
     for area in checklist.areas:
         for item in area.items:
@@ -95,6 +101,7 @@ async def export_json(store: Store, inspection_id: int) -> str | None:
                     note=answer.note,
                     answered_by=answer.answered_by,
                     answered_at=answer.answered_at,
+                    amended=answer.amended,
                 )
             )
     document = ExportedInspection(
@@ -119,5 +126,7 @@ async def export_json(store: Store, inspection_id: int) -> str | None:
         opinion=[r.text for r in remarks if r.kind is RemarkKind.OPINION],
         round=ExportedRound(id=chosen.id, name=chosen.name, basis=chosen.basis) if chosen else None,
         followups=followups,
+        amendments=amendments,
+        history=history,
     )
     return document.model_dump_json(indent=2)
