@@ -24,7 +24,6 @@ from bot.texts import catalogue as texts
 from bot.texts.catalogue import Messages
 from bot.texts.html import esc
 from bot.turn import Turn
-from storage.clock import utcnow
 from storage.models import Amendment, AmendStage, AmendState, Answer, Inspection, NewAmendment, Status, TrailKind
 from storage.port import Tx
 
@@ -48,12 +47,14 @@ def _short(text: str) -> str:
     return text if len(text) <= PROMPT_IN_BUTTON else text[: PROMPT_IN_BUTTON - 1].rstrip() + "…"
 
 
+def _said(t: Messages, item: Item, value: str, note: str | None) -> str:
+    """A value with its note, as the person correcting it reads it."""
+    label = value_label(t, item, value)
+    return f"{label}: {note}" if note else label
+
+
 def _worded(t: Messages, item: Item, answer: Answer | None) -> str:
-    """An answer with its note, as the person correcting it reads it."""
-    if answer is None:
-        return "—"
-    label = value_label(t, item, answer.value)
-    return f"{label}: {answer.note}" if answer.note else label
+    return _said(t, item, answer.value, answer.note) if answer is not None else "—"
 
 
 class Amender:
@@ -145,7 +146,7 @@ class Amender:
                 id=inspection.id,
                 where=self._where(checklist, state),
                 old=esc(_worded(t, item, before)),
-                new=esc(_worded(t, item, self._after(state, item, before))),
+                new=esc(_said(t, item, state.new_value or "", state.new_note)),
             )
             turn.say(text, [[back]], free_text=True)
 
@@ -178,20 +179,6 @@ class Amender:
         assert state.pos is not None
         area_index, _, item_index, _ = checklist.at(state.pos)
         return f"{area_index + 1}.{item_index + 1}"
-
-    @staticmethod
-    def _after(state: AmendState, item: Item, before: Answer | None) -> Answer:
-        """The answer as the correction would leave it."""
-        assert state.new_value is not None
-        return Answer(
-            item_id=item.id,
-            area_id=before.area_id if before is not None else "",
-            value=state.new_value,
-            note=state.new_note,
-            answered_by=before.answered_by if before is not None else 0,
-            answered_at=before.answered_at if before is not None else utcnow(),
-            amended=True,
-        )
 
     # --- buttons -------------------------------------------------------------------------------
 
