@@ -1,5 +1,6 @@
 """`python -m bot` runs the bot (Telegram, Zalo or both); `python -m bot demo` runs an inspection in the
-terminal with no token; `python -m bot export <id> --format json` prints an inspection;
+terminal with no token; `python -m bot export <id> --format json` prints an inspection, `history <id>`
+its trail (answers, joins, areas, corrections, submit) in time order;
 `report <id> | --round <id> --format docx|pdf|xlsx|zip -o FILE` writes the team lead's documents;
 `backup FILE`, `restore FILE` and `check` look after DATA_DIR (see bot/upkeep.py).
 
@@ -36,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("inspection_id", type=int)
     export.add_argument("--format", choices=["json"], default="json")
     export.add_argument("-o", "--output", type=Path, help="ghi ra tệp thay vì in ra màn hình")
+    history = commands.add_parser("history", help="in lịch sử của một phiên kiểm tra theo thời gian")
+    history.add_argument("inspection_id", type=int)
     report = commands.add_parser("report", help="xuất biên bản, báo cáo đợt, bảng tính hoặc ảnh minh chứng")
     report.add_argument("inspection_id", type=int, nargs="?", help="mã phiên kiểm tra (biên bản của một đơn vị)")
     report.add_argument("--round", type=int, dest="round_id", help="mã đợt kiểm tra (báo cáo của cả đợt)")
@@ -81,6 +84,16 @@ def _export(inspection_id: int, output: Path | None) -> int:
         output.write_text(document + "\n", encoding="utf-8")
     else:
         sys.stdout.write(document + "\n")
+    return 0
+
+
+def _history(inspection_id: int) -> int:
+    settings = load_settings()
+    lines = asyncio.run(operator.history(settings, inspection_id))
+    if lines is None:
+        print(f"Không có phiên kiểm tra #{inspection_id} trong {settings.database.name}.", file=sys.stderr)
+        return 1
+    sys.stdout.write(lines + "\n")
     return 0
 
 
@@ -134,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "export":
             return _export(args.inspection_id, args.output)
+        if args.command == "history":
+            return _history(args.inspection_id)
         if args.command == "check":
             return _check()
         if args.command == "report":

@@ -1,4 +1,4 @@
-"""What an operator runs on the server beside the bot: export, report, backup, restore and check.
+"""What an operator runs on the server beside the bot: export, history, report, backup, restore and check.
 
 Each takes the settings, opens what it needs and closes it again; the command line (`app.cli`) only
 prints what these return. The team lead's documents come out the same as in the group chat, without
@@ -12,7 +12,9 @@ from pathlib import Path
 
 from app.settings import Settings
 from bot.checklist.loader import load_checklist
+from bot.checklist.model import Checklist
 from bot.events import ReportKind, ReportRequest
+from bot.findings.trail import read_history, render_history
 from bot.reports.archive import write_archive
 from bot.reports.export import export_json
 from bot.reports.service import ReportService, ReportUnavailable
@@ -36,6 +38,24 @@ async def export(settings: Settings, inspection_id: int) -> str | None:
         return await export_json(store, inspection_id)
     finally:
         await store.close()
+
+
+async def history(settings: Settings, inspection_id: int) -> str | None:
+    """The inspection's trail in time order, one line each, or None when there is no such inspection."""
+    if not settings.database.exists():
+        return None
+    store = await settings.database.open()
+    try:
+        async with store.reading() as tx:
+            inspection = await tx.inspections.get(inspection_id)
+            if inspection is None:
+                return None
+            body = await tx.inspections.checklist_body(inspection.checklist_id, inspection.checklist_version)
+            assert body is not None
+            entries = await read_history(tx, inspection, Checklist.model_validate_json(body))
+    finally:
+        await store.close()
+    return render_history(inspection, entries)
 
 
 async def write_report(

@@ -1,5 +1,8 @@
 """Button data: `<action>:<inspection>:<step>:<arg>` in private chats, `<ACTION>:<subject>:<arg>` in
-team groups; ASCII, well under Telegram's 64-byte limit.
+team groups, `A<action>:<inspection>:<step>:<arg>` for a correction after submit (`/amend`); ASCII, well
+under Telegram's 64-byte limit. The three patterns exclude one another, so no press of one kind is ever
+read as another: a draft's action is one lower-case letter, a group's one upper-case letter followed by
+two fields, a correction's two letters.
 
 The step is the inspection's cursor counter at the time the question was asked. A press is honoured
 only if it names the presser's own open inspection and the current step, so double taps, presses
@@ -102,3 +105,39 @@ def decode_group(data: str) -> GroupToken | None:
     except ValueError:
         return None
     return GroupToken(action=action, subject=int(match[2]), arg=match[3])
+
+
+_AMEND_PATTERN = re.compile(r"^A([a-z]):(\d{1,12}):(\d{1,9}):([a-z0-9]{0,20})$")
+
+
+class AmendAction(StrEnum):
+    """Buttons of a correction. Its step counter is the person's correction cursor, not the draft's."""
+
+    AREA = "a"  # arg: the area's number, from 1
+    ITEM = "i"  # arg: the item's position in the checklist
+    VALUE = "v"  # arg: the value chosen
+    SKIP = "k"  # no note for the shortcoming
+    BACK = "b"  # one step back; at the choice of area, no correction after all
+
+
+class AmendToken(BaseModel):
+    action: AmendAction
+    inspection_id: int
+    step: int
+    arg: str = ""
+
+    def encode(self) -> str:
+        data = f"A{self.action.value}:{self.inspection_id}:{self.step}:{self.arg}"
+        assert len(data.encode()) <= MAX_BYTES
+        return data
+
+
+def decode_amend(data: str) -> AmendToken | None:
+    match = _AMEND_PATTERN.match(data)
+    if not match:
+        return None
+    try:
+        action = AmendAction(match[1])
+    except ValueError:
+        return None
+    return AmendToken(action=action, inspection_id=int(match[2]), step=int(match[3]), arg=match[4])

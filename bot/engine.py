@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from bot.buttons import GroupAction, decode_group
+from bot.buttons import GroupAction, decode_amend, decode_group
 from bot.checklist.model import Checklist
 from bot.checklist.versions import ChecklistVersions
+from bot.conversation.amend import Amender
 from bot.conversation.inspection import Conversation
 from bot.conversation.sharing import Sharing
 from bot.events import (
@@ -79,6 +80,7 @@ class Engine:
         self.proofs = ProofIntake(self.followups, receiver)
         self.reports = Reports(self.versions)
         self.conversation = Conversation(self.versions, self.publisher, self.followups, self.sharing)
+        self.amender = Amender(self.versions, self.teams, self.followups)
 
     async def start(self) -> None:
         """Records the checklist in use, so inspections keep the questions they were asked."""
@@ -137,7 +139,7 @@ class Engine:
             turn.say(turn.t.HELP)
         elif name == "myid":
             turn.say(turn.t.MYID.format(id=turn.msg.person.id))
-        elif name in ("inspect", "resume", "cancel", "lang", "chucvu", "xungho", "team", "leave"):
+        elif name in ("inspect", "resume", "cancel", "amend", "lang", "chucvu", "xungho", "team", "leave"):
             turn.say(turn.t.PRIVATE_ONLY)
         elif name in TEAM_COMMANDS or name == "status":
             await self._team_command(turn, name, event.args)
@@ -202,10 +204,17 @@ class Engine:
                 await self.titles.tap(turn, token)
             elif token is not None and token.action is GroupAction.TEAM:
                 await self.conversation.pick_team(turn, token)
+            elif decode_amend(event.data) is not None:
+                await self.amender.tap(turn, event.data)
             else:
                 await self.conversation.tap(turn, event.data)
         elif isinstance(event, Text):
-            await self.conversation.text(turn, event.text)
+            # A correction under way takes what is typed (a value, a note, its reason) before the draft does.
+            amending = await self.amender.active(turn.tx, turn.msg.person.id)
+            if amending is not None:
+                await self.amender.text(turn, amending, event.text)
+            else:
+                await self.conversation.text(turn, event.text)
         elif isinstance(event, Location):
             await self.conversation.location(turn, event)
         elif isinstance(event, Edited):
@@ -239,10 +248,14 @@ class Engine:
             await self.titles.salutation(turn, command.args)
         elif name == "inspect":
             await self.conversation.inspect(turn)
+        elif name == "amend":
+            await self.amender.command(turn, command.args)
         elif name == "newteam":
             turn.say(turn.t.NEWTEAM_IN_PRIVATE)
         elif name in TEAM_COMMANDS:
             turn.say(turn.t.GROUP_ONLY)
+        elif name == "resume" and (amending := await self.amender.active(turn.tx, person.id)) is not None:
+            await self.amender.resume(turn, amending)
         elif name in DRAFT_COMMANDS:
             inspection = await turn.tx.inspections.draft_of(person.id)
             if inspection is None:

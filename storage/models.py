@@ -173,6 +173,7 @@ class Answer(Row):
     note: str | None
     answered_by: int
     answered_at: datetime
+    amended: bool = False  # corrected after submit: the value and note are the latest correction's
 
 
 class Remark(Row):
@@ -264,6 +265,7 @@ class FollowUpEventKind(StrEnum):
     DUE_CHANGED = "due_changed"
     DONE = "done"
     PHOTO = "photo"
+    REOPENED = "reopened"  # a correction after submit made the criterion a shortcoming again
 
 
 class FollowUpEvent(Row):
@@ -331,3 +333,71 @@ class OutboxRow(Row):
     status: OutboxStatus
     last_error: str | None
     notice: bool = False
+
+
+class NewAmendment(BaseModel):
+    """A correction of one answer after submit, about to be recorded; `old_value` None: it had none."""
+
+    inspection_id: int
+    area_id: str
+    item_id: str
+    old_value: str | None
+    new_value: str
+    old_note: str | None
+    new_note: str | None
+    reason: str
+    person_id: int
+    person_name: str
+
+
+class Amendment(NewAmendment):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    at: datetime
+
+
+class AmendStage(StrEnum):
+    """Where a correction (`/amend`) waits: an area, an item, the new value, its note, the reason."""
+
+    AREA = "area"
+    ITEM = "item"
+    VALUE = "value"
+    NOTE = "note"
+    REASON = "reason"
+    DONE = "done"
+
+
+class AmendState(Row):
+    """One person's correction in progress; `step` makes the buttons of every earlier step stale."""
+
+    person_id: int
+    inspection_id: int
+    stage: AmendStage
+    area_index: int | None
+    pos: int | None
+    new_value: str | None
+    new_note: str | None
+    step: int
+
+
+class TrailKind(StrEnum):
+    """What happened to an inspection besides its answers, in its trail (`python -m bot history`)."""
+
+    JOIN = "join"
+    LEAVE = "leave"
+    AREA_TAKE = "area_take"
+    AREA_RELEASE = "area_release"
+    AREA_ASSIGN = "area_assign"
+    CORRECTION = "correction"
+    SUBMIT = "submit"
+    CANCEL = "cancel"
+
+
+class TrailEntry(Row):
+    inspection_id: int
+    person_id: int
+    person_name: str
+    kind: TrailKind
+    detail: str | None
+    at: datetime

@@ -20,6 +20,9 @@ from pathlib import Path
 from typing import Protocol
 
 from storage.models import (
+    Amendment,
+    AmendStage,
+    AmendState,
     Answer,
     AreaHold,
     CarriedLog,
@@ -31,6 +34,7 @@ from storage.models import (
     InboxRow,
     Inspection,
     Member,
+    NewAmendment,
     NewInspection,
     NewPhoto,
     OutboxRow,
@@ -47,6 +51,8 @@ from storage.models import (
     Status,
     Team,
     Title,
+    TrailEntry,
+    TrailKind,
 )
 
 
@@ -291,9 +297,17 @@ class InspectionsRepo(Protocol):
 
     async def delete_answer(self, inspection_id: int, item_id: str) -> None: ...
 
-    async def answers(self, inspection_id: int) -> dict[str, Answer]: ...
+    async def answers(self, inspection_id: int) -> dict[str, Answer]:
+        """The current answers: as given, or as last corrected after submit (`Answer.amended`)."""
+        ...
 
-    async def answer(self, inspection_id: int, item_id: str) -> Answer | None: ...
+    async def given_answers(self, inspection_id: int) -> list[Answer]:
+        """The answers as given before submit, corrections aside, in the order they were last given."""
+        ...
+
+    async def answer(self, inspection_id: int, item_id: str) -> Answer | None:
+        """The current answer to one item, as `answers` has it."""
+        ...
 
     async def add_remark(self, inspection_id: int, kind: RemarkKind, text: str) -> None: ...
 
@@ -358,6 +372,12 @@ class FollowUpsRepo(Protocol):
         """Makes the buttons of earlier messages about this follow-up stale."""
         ...
 
+    async def reopen(
+        self, followup_id: int, answer: Answer, due_on: date, person_id: int, person_name: str, reason: str
+    ) -> None:
+        """Opens a follow-up again for the shortcoming a correction made of its criterion, due anew."""
+        ...
+
     async def add_photo(self, followup_id: int, photo: SentFile) -> None: ...
 
     async def photos(self, followup_id: int) -> list[FollowUpPhoto]: ...
@@ -407,6 +427,44 @@ class SharingRepo(Protocol):
     async def release(self, inspection_id: int, area_id: str) -> None: ...
 
 
+class AmendmentsRepo(Protocol):
+    """Corrections of submitted answers, and where each person stands in the one they are making."""
+
+    async def add(self, amendment: NewAmendment) -> Amendment: ...
+
+    async def of(self, inspection_id: int) -> list[Amendment]:
+        """In the order they were made."""
+        ...
+
+    async def state_of(self, person_id: int) -> AmendState | None: ...
+
+    async def move(
+        self,
+        person_id: int,
+        inspection_id: int,
+        stage: AmendStage,
+        area_index: int | None = None,
+        pos: int | None = None,
+        new_value: str | None = None,
+        new_note: str | None = None,
+    ) -> AmendState:
+        """Records where the person's correction stands now; the step counter makes every earlier
+        button stale, those of a correction already finished too."""
+        ...
+
+
+class TrailRepo(Protocol):
+    """What happened to an inspection besides its answers, with who and when."""
+
+    async def add(
+        self, inspection_id: int, person_id: int, person_name: str, kind: TrailKind, detail: str | None = None
+    ) -> None: ...
+
+    async def of(self, inspection_id: int) -> list[TrailEntry]:
+        """In the order they happened."""
+        ...
+
+
 class Tx(Protocol):
     """One open transaction, its queries grouped by aggregate."""
 
@@ -426,6 +484,10 @@ class Tx(Protocol):
     def delivery(self) -> DeliveryRepo: ...
     @property
     def sharing(self) -> SharingRepo: ...
+    @property
+    def amendments(self) -> AmendmentsRepo: ...
+    @property
+    def trail(self) -> TrailRepo: ...
 
 
 class Store(Protocol):

@@ -31,6 +31,8 @@ ANSWER_HEADER = (
     "Người kiểm tra",
     "Thời gian",
     "Số ảnh",
+    "Lý do sửa",
+    "Sửa sau khi kết thúc đợt",
 )
 PHOTO_HEADER = (
     "Phiên",
@@ -128,7 +130,7 @@ def test_answers_are_a_table_covering_every_row(tmp_path: Path, report: RoundRep
 
     assert list(sheet.tables) == ["TraLoi"]
     table = sheet.tables["TraLoi"]
-    assert table.ref == f"A1:N{rows + 1}"
+    assert table.ref == f"A1:P{rows + 1}"
     assert [column.name for column in table.tableColumns] == list(ANSWER_HEADER)
     assert table.autoFilter is not None and table.autoFilter.ref == table.ref
     assert table.tableStyleInfo is not None and table.tableStyleInfo.name

@@ -16,6 +16,7 @@ from bot.checklist.versions import ChecklistVersions
 from bot.conversation import flow, prompts
 from bot.conversation.sharing import GO, Sharing
 from bot.events import Location
+from bot.findings import trail
 from bot.findings.people import representative
 from bot.findings.summary import render_review
 from bot.team.followups import FollowUps
@@ -237,7 +238,7 @@ class Conversation:
             self.ask_cancel(turn, inspection)
             return True
         if action is Action.CANCEL_YES:
-            await turn.tx.inspections.finish(inspection.id, Status.CANCELLED)
+            await trail.finish(turn.tx, inspection, Status.CANCELLED, turn.msg.person)
             turn.retire_buttons()
             turn.say(turn.t.CANCELLED.format(id=inspection.id))
             await self.sharing.closed(turn, inspection, Status.CANCELLED)
@@ -415,7 +416,7 @@ class Conversation:
             turn.say(turn.t.MISSING_REQUIRED.format(where=where))
             await self.prompt(turn, await self._move(turn, inspection, flow.entry(checklist, missing)))
             return True
-        await turn.tx.inspections.finish(inspection.id, Status.SUBMITTED)
+        await trail.finish(turn.tx, inspection, Status.SUBMITTED, turn.msg.person)
         submitted = await turn.tx.inspections.get(inspection.id)
         assert submitted is not None
         await self.followups.create_for(turn.tx, submitted)

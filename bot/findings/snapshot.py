@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.checklist.model import Checklist
 from bot.checklist.versions import ChecklistVersions
-from storage.models import Answer, Inspection, Photo, Remark, RemarkKind, Round, Team
+from storage.models import Amendment, Answer, Inspection, Photo, Remark, RemarkKind, Round, Team
 from storage.port import Tx
 
 
@@ -28,6 +28,7 @@ class Snapshot(BaseModel):
     remarks: list[Remark]
     round: Round | None = None
     names: dict[int, str] = {}  # person id -> name, of everyone who ever was a member of the team
+    amendments: list[Amendment] = []  # corrections after submit, oldest first; `answers` has their result
 
     def remarks_of(self, kind: RemarkKind) -> list[str]:
         return [remark.text for remark in self.remarks if remark.kind is kind]
@@ -107,4 +108,12 @@ async def snapshot_with(tx: Tx, inspection: Inspection, checklist: Checklist) ->
         remarks=await tx.inspections.remarks(inspection.id),
         round=await tx.rounds.get(inspection.round_id) if inspection.round_id is not None else None,
         names=await tx.teams.names(inspection.team_id),
+        amendments=await tx.amendments.of(inspection.id),
     )
+
+
+def corrected_after_close(snapshot: Snapshot) -> list[Amendment]:
+    """The corrections made after the inspection's round was closed: what its documents, final by then,
+    must say changed."""
+    closed = snapshot.round.closed_at if snapshot.round is not None else None
+    return [a for a in snapshot.amendments if closed is not None and a.at > closed]

@@ -30,7 +30,7 @@ from bot.texts import catalogue as texts
 from bot.texts import formats
 from bot.texts.catalogue import Messages
 from bot.texts.html import esc
-from storage.models import RemarkKind
+from storage.models import Answer, RemarkKind
 
 LIST_SHOWN = 8
 TEXT_SHOWN = 200
@@ -60,6 +60,22 @@ def _area_line(t: Messages, index: int, total: int, snapshot: Snapshot, area: Ar
     return f"<b>{index}/{total}. {esc(area.title_in(t.lang))}</b>\n   {shown}{extra}"
 
 
+def _mark(t: Messages, answer: Answer) -> str:
+    """' (đã sửa)' after an answer corrected after submit, so nobody takes it for the one signed on site."""
+    return f" {t.AMENDED_MARK}" if answer.amended else ""
+
+
+def _corrections(t: Messages, snapshot: Snapshot) -> list[str]:
+    """The criteria corrected after submit, by number, so a shortcoming corrected away is not silently gone."""
+    numbers = []
+    for area_number, area in enumerate(snapshot.checklist.areas, start=1):
+        for item_number, item in enumerate(area.items, start=1):
+            answer = snapshot.answers.get(item.id)
+            if answer is not None and answer.amended:
+                numbers.append(f"{area_number}.{item_number}")
+    return ["", t.SUMMARY_CORRECTED.format(items=", ".join(numbers))] if numbers else []
+
+
 def _strip_question(prompt: str) -> str:
     return prompt.rstrip(" ?")
 
@@ -79,7 +95,7 @@ def _shortcomings(t: Messages, snapshot: Snapshot) -> list[str]:
             note = f": {_brief(answer.note)}" if answer.note else ""
             lines.append(
                 f"• [{t.AREA_NUMBER.format(area=number)}] {esc(_strip_question(item.prompt_in(t.lang)))} — "
-                f"<b>{t.RATING_LABELS[answer.value]}</b>{note}"
+                f"<b>{t.RATING_LABELS[answer.value]}</b>{_mark(t, answer)}{note}"
             )
     return lines
 
@@ -104,7 +120,7 @@ def _figures(t: Messages, snapshot: Snapshot) -> list[str]:
             answer = snapshot.answers.get(item.id)
             if answer and kind_of(item).figure:
                 prompt = esc(_strip_question(item.prompt_in(t.lang)))
-                lines.append(f"• {prompt}: <b>{_brief(value_label(t, item, answer.value))}</b>")
+                lines.append(f"• {prompt}: <b>{_brief(value_label(t, item, answer.value))}</b>{_mark(t, answer)}")
     return lines
 
 
@@ -165,6 +181,7 @@ def _body(t: Messages, snapshot: Snapshot) -> list[str]:
     lines += _section(t, t.SECTION_RECOMMENDATIONS, recommendations, t.NOTHING)
     lines += _unit_voice(t, snapshot)
     lines += ["", t.SUMMARY_PHOTOS.format(count=len(snapshot.photos))]
+    lines += _corrections(t, snapshot)
     return lines
 
 

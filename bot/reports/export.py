@@ -1,5 +1,5 @@
 """The machine-readable export: everything that was entered for one inspection, with its round (and the
-round's basis) and the follow-ups it opened, as JSON."""
+round's basis), the follow-ups it opened, the corrections made after submit and its whole trail, as JSON."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from pydantic import BaseModel
 from bot.checklist.kinds import value_label
 from bot.checklist.model import Checklist
 from bot.findings.snapshot import snapshot_with
+from bot.findings.trail import HistoryEntry, read_history
 from bot.texts.catalogue import VI
-from storage.models import FollowUp, Photo, RemarkKind
+from storage.models import Amendment, FollowUp, Photo, RemarkKind
 from storage.port import Store
 
 
@@ -27,6 +28,7 @@ class ExportedAnswer(BaseModel):
     answered_by: int
     answered_by_name: str  # as the documents name them; the owner's for an answer by someone unknown
     answered_at: datetime
+    amended: bool  # value and note are the latest correction's; `amendments` has every one
 
 
 class Person(BaseModel):
@@ -62,6 +64,8 @@ class ExportedInspection(BaseModel):
     opinion: list[str]  # the unit's own opinion on the findings
     round: ExportedRound | None
     followups: list[FollowUp]
+    amendments: list[Amendment]
+    history: list[HistoryEntry]  # answers as given and the trail, in time order
 
 
 async def export_json(store: Store, inspection_id: int) -> str | None:
@@ -74,6 +78,7 @@ async def export_json(store: Store, inspection_id: int) -> str | None:
         assert body is not None
         snapshot = await snapshot_with(tx, inspection, Checklist.model_validate_json(body))
         followups = await tx.followups.of(inspection_id)
+        history = await read_history(tx, inspection, snapshot.checklist)
     checklist = snapshot.checklist
     exported_answers = []
     for area in checklist.areas:
@@ -94,6 +99,7 @@ async def export_json(store: Store, inspection_id: int) -> str | None:
                     answered_by=answer.answered_by,
                     answered_by_name=snapshot.answered_by_name(answer),
                     answered_at=answer.answered_at,
+                    amended=answer.amended,
                 )
             )
     chosen = snapshot.round
@@ -119,5 +125,7 @@ async def export_json(store: Store, inspection_id: int) -> str | None:
         opinion=snapshot.remarks_of(RemarkKind.OPINION),
         round=ExportedRound(id=chosen.id, name=chosen.name, basis=chosen.basis) if chosen else None,
         followups=followups,
+        amendments=snapshot.amendments,
+        history=history,
     )
     return document.model_dump_json(indent=2)

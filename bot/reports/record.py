@@ -28,6 +28,7 @@ from bot.checklist.model import Area, Checklist, Item, ItemType, criterion
 from bot.findings.people import described, member_line, stored_representative, without_salutation
 from bot.findings.results import AreaResult, Finding, achievements, area_results, shortcomings
 from bot.findings.snapshot import answerers_by_area
+from bot.findings.trail import answer_words, item_words
 from bot.reports.archive import ordered_photos
 from bot.reports.data import InspectionReport, ReportContext
 from bot.reports.docx_layout import (
@@ -55,9 +56,11 @@ from bot.reports.docx_layout import (
 from bot.texts import catalogue as texts
 from bot.texts.formats import spans
 from storage.files import stored_file
-from storage.models import FollowUp, Member, Photo, RemarkKind, Role
+from storage.models import Answer, FollowUp, Member, Photo, RemarkKind, Role
 
 ITEM_COLUMNS = (Mm(13), Mm(79), Mm(33), Mm(40))
+CORRECTION_COLUMNS = (Mm(10), Mm(38), Mm(30), Mm(30), Mm(35), Mm(22))
+CORRECTIONS_TITLE = "PHỤ LỤC: CÁC NỘI DUNG ĐÃ SỬA SAU KHI GỬI KẾT QUẢ"
 UNIT_SIGNATURE = "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA"
 LEAD_SIGNATURE = "TRƯỞNG ĐOÀN KIỂM TRA"
 BLANK_REPRESENTATIVES = 2
@@ -107,6 +110,7 @@ def write_record(report: InspectionReport, ctx: ReportContext, target: Path, pag
     add_signatures(document, closing, Signature(UNIT_SIGNATURE, unit_signer), lead)
     with tempfile.TemporaryDirectory(prefix="kiemtra-record-") as folder:
         spool = PhotoSpool(Path(folder))
+        _corrections(document, report)
         _appendix(document, report, ctx.photo_dir, spool)
         spool.save(document, target)
 
@@ -230,7 +234,12 @@ def _answer_cells(report: InspectionReport, item: Item, numbers: Numbers) -> tup
     photo_numbers = [numbers.photos[photo.id] for photo in report.snapshot.photos_of(item.id)]
     if photo_numbers:
         notes.append(photo_span(sorted(photo_numbers)))
-    return value_label(texts.VI, item, answer.value), "; ".join(notes)
+    return value_label(texts.VI, item, answer.value) + amended_mark(answer), "; ".join(notes)
+
+
+def amended_mark(answer: Answer) -> str:
+    """' (đã sửa)' after a value corrected after submit; the annex says what it was and why."""
+    return f" {texts.VI.AMENDED_MARK}" if answer.amended else ""
 
 
 def photo_span(numbers: list[int]) -> str:
@@ -316,17 +325,25 @@ def _items_or(document: Document, lines: list[str], empty: str) -> None:
 def _requests(document: Document, report: InspectionReport, numbers: Numbers) -> None:
     """What the team requires points to the findings by number, grouped by due date."""
     add_heading(document, "IV. YÊU CẦU CỦA ĐOÀN KIỂM TRA")
-    if not report.followups:
+    followups = [f for f in report.followups if f.item_id in numbers.shortcomings or not _corrected(report, f)]
+    if not followups:
         add_body(document, "Đoàn kiểm tra không có yêu cầu khắc phục đối với đơn vị.")
         return
     add_body(document, f"1. Đề nghị {report.unit} khắc phục các tồn tại, hạn chế nêu tại điểm 2 mục III:")
     by_due: dict[date, list[str]] = defaultdict(list)
-    for followup in report.followups:
+    for followup in followups:
         by_due[followup.due_on].append(_pointer(report, followup, numbers))
     for due_on, pointers in sorted(by_due.items()):
         add_item(document, f"Tồn tại {', '.join(pointers)}: hoàn thành trước ngày {due_on:%d/%m/%Y}.")
     last = max(by_due)
     add_body(document, f"2. Báo cáo kết quả khắc phục về Đoàn kiểm tra trước ngày {last:%d/%m/%Y}.")
+
+
+def _corrected(report: InspectionReport, followup: FollowUp) -> bool:
+    """A follow-up whose shortcoming a correction after submit took away: no longer asked of the unit,
+    and the annex of corrections says why."""
+    answer = report.snapshot.answers.get(followup.item_id)
+    return answer is not None and answer.amended
 
 
 def _pointer(report: InspectionReport, followup: FollowUp, numbers: Numbers) -> str:
@@ -386,6 +403,42 @@ def _first_representative(report: InspectionReport) -> str | None:
 
 def _lead_name(members: list[Member]) -> str | None:
     return next((member.name for member in members if member.role is Role.LEAD), None)
+
+
+def _corrections(document: Document, report: InspectionReport) -> None:
+    """Every correction made after submit, oldest first, with what it was, what it became and why: the
+    signed record said the first, the tables above say the last. No corrections, no annex."""
+    amendments = report.snapshot.amendments
+    if not amendments:
+        return
+    add_page_break(document)
+    add_paragraph(document, CORRECTIONS_TITLE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_paragraph(
+        document,
+        f"(Kèm theo Biên bản kiểm tra số …/BB-ĐKT ngày {record_day(report):%d/%m/%Y} của Đoàn kiểm tra "
+        f"tại {report.unit})",
+        italic=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    checklist = report.checklist
+    rows = [
+        (
+            str(number),
+            item_words(checklist, amendment.item_id),
+            _stated(checklist, amendment.item_id, amendment.old_value, amendment.old_note),
+            _stated(checklist, amendment.item_id, amendment.new_value, amendment.new_note),
+            amendment.reason,
+            f"{amendment.person_name}, {vietnam(amendment.at):%H:%M %d/%m/%Y}",
+        )
+        for number, amendment in enumerate(amendments, start=1)
+    ]
+    header = ("TT", "Tiêu chí", "Trước khi sửa", "Sau khi sửa", "Lý do sửa", "Người sửa, thời gian")
+    add_grid(document, header, rows, CORRECTION_COLUMNS, size=SMALL_SIZE)
+
+
+def _stated(checklist: Checklist, item_id: str, value: str | None, note: str | None) -> str:
+    said = answer_words(checklist, item_id, value)
+    return f"{said}: {note}" if note else said
 
 
 def _appendix(document: Document, report: InspectionReport, photo_dir: Path, spool: PhotoSpool) -> None:

@@ -24,6 +24,8 @@ from bot.answers import VERDICTS, Value
 from bot.checklist.kinds import kind_of, value_label
 from bot.checklist.model import Area, Item, ItemType, criterion
 from bot.findings.results import AreaResult, Finding, area_results, shortcomings
+from bot.findings.snapshot import corrected_after_close
+from bot.findings.trail import item_words
 from bot.reports.data import InspectionReport, ReportContext, RoundReport
 from bot.reports.docx_layout import (
     Line,
@@ -43,7 +45,7 @@ from bot.reports.docx_layout import (
     shade,
     vietnam,
 )
-from bot.reports.record import falls_short, finding_text, met_by_area
+from bot.reports.record import amended_mark, falls_short, finding_text, met_by_area
 from bot.reports.round_results import common_shortcomings
 from bot.texts import catalogue as texts
 from storage.models import RemarkKind
@@ -106,13 +108,39 @@ def _units(document: Document, report: RoundReport) -> None:
     for number, unit in enumerate(report.inspections, start=1):
         inspection = unit.inspection
         inspectors = ", ".join(map(unit.snapshot.name_of, unit.snapshot.participants()))
+        corrected = len({amendment.item_id for amendment in unit.snapshot.amendments})
+        extra = f" (đã sửa {corrected} nội dung sau khi gửi)" if corrected else ""
         add_body(
             document,
             f"{number}. {unit.unit} – phiên #{inspection.id}, người kiểm tra: {inspectors}, "
-            f"ngày {_when(unit):%d/%m/%Y}.",
+            f"ngày {_when(unit):%d/%m/%Y}{extra}.",
         )
     for old, new in sorted(report.superseded.items()):
         add_item(document, f"Phiên #{old} được thay bằng phiên #{new} (bản sửa).")
+    _changed_after_close(document, report)
+
+
+def _changed_after_close(document: Document, report: RoundReport) -> None:
+    """A closed round's documents were final when it closed: the records corrected since are named, so a
+    copy filed earlier is known to differ."""
+    if report.round is None or report.round.closed_at is None:
+        return
+    changed = [(unit, corrected_after_close(unit.snapshot)) for unit in report.inspections]
+    changed = [(unit, late) for unit, late in changed if late]
+    if not changed:
+        return
+    add_body(
+        document,
+        f"Các biên bản có nội dung sửa sau khi kết thúc đợt ({vietnam(report.round.closed_at):%d/%m/%Y}):",
+    )
+    add_list(
+        document,
+        [
+            f"{unit.unit} – phiên #{unit.inspection.id}: "
+            + "; ".join(f"tiêu chí {item_words(unit.checklist, a.item_id)} (lý do: {a.reason})" for a in late)
+            for unit, late in changed
+        ],
+    )
 
 
 def _when(unit: InspectionReport) -> datetime:
@@ -251,7 +279,7 @@ def _shortcomings(document: Document, report: RoundReport) -> None:
             document,
             [
                 f"{findings[0].area.title} (lĩnh vực {findings[0].area_number}): "
-                + "; ".join(finding_text(finding).rstrip(" .;") for finding in findings)
+                + "; ".join(finding_text(finding).rstrip(" .;") + amended_mark(finding.answer) for finding in findings)
                 for findings in grouped.values()
             ],
         )
@@ -281,7 +309,7 @@ def _is_figure(item: Item) -> bool:
 
 def _figure_text(unit: InspectionReport, item: Item) -> str:
     answer = unit.snapshot.answers.get(item.id)
-    return value_label(texts.VI, item, answer.value) if answer is not None else "—"
+    return value_label(texts.VI, item, answer.value) + amended_mark(answer) if answer is not None else "—"
 
 
 def _recommendations(document: Document, report: RoundReport) -> None:

@@ -30,8 +30,10 @@ from bot.checklist.kinds import unit_of, value_label
 from bot.checklist.model import Area, Item, ItemType, criterion
 from bot.events import clean_text
 from bot.findings.results import AreaResult, area_results
+from bot.findings.snapshot import corrected_after_close
 from bot.reports.archive import archive_name, area_number, ordered_photos
 from bot.reports.data import InspectionReport, ReportContext, RoundReport
+from bot.reports.record import amended_mark
 from bot.texts.catalogue import VI
 from bot.texts.formats import VIETNAM
 
@@ -55,6 +57,8 @@ ANSWER_COLUMNS = (
     ("Người kiểm tra", 22),
     ("Thời gian", 17),
     ("Số ảnh", 8),
+    ("Lý do sửa", 40),
+    ("Sửa sau khi kết thúc đợt", 12),
 )
 PHOTO_COLUMNS = (
     ("Phiên", 8),
@@ -125,6 +129,8 @@ def _answers_sheet(sheet: Sheet, report: RoundReport) -> None:
 def _answer_rows(sheet: Sheet, unit: InspectionReport) -> Iterator[list[CellValue]]:
     round_name = unit.round.name if unit.round else ""
     photos = Counter(photo.item_id for photo in unit.snapshot.photos)
+    reasons = {amendment.item_id: amendment.reason for amendment in unit.snapshot.amendments}
+    late = {amendment.item_id for amendment in corrected_after_close(unit.snapshot)}
     for number, area in enumerate(unit.checklist.areas, start=1):
         for item in area.items:
             answer = unit.snapshot.answers.get(item.id)
@@ -138,7 +144,7 @@ def _answer_rows(sheet: Sheet, unit: InspectionReport) -> Iterator[list[CellValu
                 _text(sheet, item.id),
                 _text(sheet, item.prompt, WRAP),
                 # A text answer is what the inspector typed, in both columns.
-                _text(sheet, value_label(VI, item, answer.value)),
+                _text(sheet, value_label(VI, item, answer.value) + amended_mark(answer)),
                 _number(item, answer.value),
                 _text(sheet, unit_of(item.prompt) if item.type is ItemType.NUMBER else None),
                 _text(sheet, answer.value),
@@ -146,6 +152,9 @@ def _answer_rows(sheet: Sheet, unit: InspectionReport) -> Iterator[list[CellValu
                 _text(sheet, unit.snapshot.answered_by_name(answer)),
                 _when(sheet, answer.answered_at),
                 photos[item.id],
+                # The latest correction's reason: the value shown is the one it left.
+                _text(sheet, reasons.get(item.id) if answer.amended else None, WRAP),
+                _text(sheet, "Có" if item.id in late else None),
             ]
 
 

@@ -16,6 +16,7 @@ from bot.buttons import GroupAction, GroupToken, group_button
 from bot.checklist.kinds import kind_of
 from bot.checklist.model import Checklist
 from bot.checklist.versions import ChecklistVersions
+from bot.events import Person
 from bot.team.teams import Teams
 from bot.texts import catalogue as texts
 from bot.texts import formats
@@ -24,7 +25,7 @@ from bot.texts.html import esc
 from bot.texts.plain import all_words_in
 from bot.turn import Turn
 from storage.clock import utcnow
-from storage.models import FollowUp, FollowUpStatus, GroupPrompt, Inspection, PromptStage, Team
+from storage.models import Answer, FollowUp, FollowUpStatus, GroupPrompt, Inspection, PromptStage, Team
 from storage.port import Tx
 
 MAX_BUTTONS = 30
@@ -88,6 +89,32 @@ class FollowUps:
                 await tx.followups.add(inspection, answer, due_on)
                 count += 1
         return count
+
+    async def after_correction(
+        self, tx: Tx, inspection: Inspection, before: Answer | None, after: Answer, person: Person, reason: str
+    ) -> str:
+        """A correction after submit that makes a shortcoming Đạt (or anything not a shortcoming) closes its
+        follow-up with the correction's reason; one that makes a shortcoming of a criterion met opens one,
+        or opens again the one an earlier correction closed. Returns the line the group is told, or ''."""
+        checklist = await self.versions.of(tx, inspection)
+        found = checklist.find(after.item_id)
+        if found is None or not kind_of(found[2]).rated:
+            return ""
+        was = before is not None and before.value in SHORTCOMINGS
+        now = after.value in SHORTCOMINGS
+        existing = next((f for f in await tx.followups.of(inspection.id) if f.item_id == after.item_id), None)
+        if was and not now and existing is not None and existing.status is FollowUpStatus.OPEN:
+            await tx.followups.mark_done(existing.id, reason, person.id, person.name)
+            return texts.VI.AMEND_FOLLOWUP_CLOSED.format(id=existing.id)
+        if not now or was:
+            return ""
+        due_on = formats.local_date(utcnow()) + timedelta(days=self.days)
+        if existing is None:
+            await tx.followups.add(inspection, after, due_on)
+            existing = next(f for f in await tx.followups.of(inspection.id) if f.item_id == after.item_id)
+        else:
+            await tx.followups.reopen(existing.id, after, due_on, person.id, person.name, reason)
+        return texts.VI.AMEND_FOLLOWUP_OPENED.format(id=existing.id, due=formats.day(due_on))
 
     # --- describing them -----------------------------------------------------------------------
 

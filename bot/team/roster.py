@@ -21,6 +21,7 @@ import re
 
 from bot.buttons import GroupAction, GroupToken, group_button
 from bot.events import Button
+from bot.findings import trail
 from bot.team.teams import Teams
 from bot.texts.html import esc
 from bot.turn import Turn, catalogue_of
@@ -29,6 +30,7 @@ from storage.models import Inspection, Member, Role, Status, Team
 # Telegram refuses a keyboard of more than 100 buttons; a team is a handful of people.
 MAX_BUTTONS = 50
 NAME_IN_BUTTON = 40
+REMOVED_DETAIL = "người kiểm tra bị đưa ra khỏi đoàn"  # why the trail says the draft was closed
 ASK, REMOVE, KEEP = "r", "y", "n"
 _ARG = re.compile(r"^(?P<version>\d{1,9})(?P<step>[ryn])(?P<place>\d{1,3})$")
 
@@ -109,7 +111,7 @@ class Roster:
             # Someone else's inspection they helped with goes on without them; their answers stay.
             await tx.sharing.leave(draft.id, member.user_id)
         elif draft is not None:
-            await tx.inspections.finish(draft.id, Status.CANCELLED)
+            await trail.finish(tx, draft, Status.CANCELLED, turn.msg.person, REMOVED_DETAIL)
             told += "\n" + t.REMOVED_YOUR_DRAFT.format(id=draft.id, unit=esc(draft.unit or t.NO_UNIT))
             said += "\n" + turn.t.MEMBER_REMOVED_DRAFT.format(id=draft.id, unit=esc(draft.unit or turn.t.NO_UNIT))
         turn.say(told, chat_id=member.user_id)

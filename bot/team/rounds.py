@@ -7,6 +7,7 @@ in it: they stay stored but can no longer be changed, so the round's reports are
 from __future__ import annotations
 
 from bot.buttons import GroupAction, GroupToken, group_button
+from bot.findings import trail
 from bot.reports.data import basis_lines
 from bot.team.followups import mention
 from bot.team.teams import Teams
@@ -14,6 +15,8 @@ from bot.texts import formats
 from bot.texts.html import esc
 from bot.turn import Turn, catalogue_of
 from storage.models import GroupPrompt, Round, Status, Team
+
+ROUND_DETAIL = "đợt kiểm tra kết thúc"  # why the trail says a draft was closed with its round
 
 ROUND_MIN, ROUND_MAX = 3, 200
 BASIS_MIN, BASIS_MAX = 10, 1000
@@ -143,7 +146,7 @@ class Rounds:
         tx = turn.tx
         await tx.rounds.close(current.id, turn.msg.person.id)
         for draft in await tx.inspections.drafts_in_round(current.id):
-            await tx.inspections.finish(draft.id, Status.CANCELLED)
+            await trail.finish(tx, draft, Status.CANCELLED, turn.msg.person, ROUND_DETAIL)
             t = await catalogue_of(tx, draft.inspector_id)
             turn.say(
                 t.DRAFT_CLOSED_BY_ROUND.format(round=esc(current.name), id=draft.id, unit=esc(draft.unit or t.NO_UNIT)),

@@ -186,6 +186,7 @@ class Messages(BaseModel):
     NOTHING_NOTED: str
     NOTHING: str
     SUMMARY_PHOTOS: str
+    SUMMARY_CORRECTED: str
     SUMMARY_MORE: str
     STALE_BUTTON: str
     FOREIGN_BUTTON: str
@@ -271,6 +272,29 @@ class Messages(BaseModel):
     DUE_OVERDUE: str
     DUE_PLUS: str
     FOLLOWUP_EVENTS: dict[str, str]
+    AMEND_USAGE: str
+    AMEND_NOT_FOUND: str
+    AMEND_DRAFT: str
+    AMEND_CANCELLED: str
+    AMEND_NOT_PARTICIPANT: str
+    AMEND_ROUND_CLOSED: str
+    AMEND_CHOOSE_AREA: str
+    AMEND_CHOOSE_ITEM: str
+    AMEND_ASK_VALUE: str
+    AMEND_ASK_REASON: str
+    AMEND_REASON_EMPTY: str
+    AMEND_NOTHING: str
+    AMEND_DONE: str
+    AMEND_STOP: str
+    AMEND_STOPPED: str
+    AMEND_USE_BUTTONS: str
+    AMEND_OTHER_BUTTON: str
+    AMEND_FINISHED_BUTTON: str
+    AMEND_PHOTO_ITEM: str
+    AMEND_GROUP: str
+    AMEND_FOLLOWUP_CLOSED: str
+    AMEND_FOLLOWUP_OPENED: str
+    AMENDED_MARK: str
     FOLLOWUP_DONE: str
     FOLLOWUP_NO_PHOTO: str
     FOLLOWUP_TYPE_DATE: str

@@ -78,6 +78,16 @@ class SqliteFollowUps(Queries):
         )
         await self._event(followup_id, FollowUpEventKind.DONE, person_id, person_name, note)
 
+    async def reopen(
+        self, followup_id: int, answer: Answer, due_on: date, person_id: int, person_name: str, reason: str
+    ) -> None:
+        await self._run(
+            """UPDATE followups SET status = 'open', value = ?, note = ?, due_on = ?, done_at = NULL, done_by = NULL,
+                   done_by_name = NULL, done_note = NULL, version = version + 1 WHERE id = ?""",
+            (answer.value, answer.note, due_on.isoformat(), followup_id),
+        )
+        await self._event(followup_id, FollowUpEventKind.REOPENED, person_id, person_name, reason)
+
     async def bump(self, followup_id: int) -> None:
         await self._run("UPDATE followups SET version = version + 1 WHERE id = ?", (followup_id,))
 

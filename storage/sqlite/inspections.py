@@ -156,7 +156,7 @@ class SqliteInspections(Queries):
         self, team_id: int, values: Collection[str]
     ) -> list[tuple[int, str, datetime, str, str]]:
         rows = await self._all(
-            f"""SELECT i.id, i.unit, i.submitted_at, a.area_id, a.value FROM answers a
+            f"""SELECT i.id, i.unit, i.submitted_at, a.area_id, a.value FROM current_answers a
                 JOIN inspections i ON i.id = a.inspection_id
                 WHERE i.team_id = ? AND i.status = 'submitted' AND a.value IN ({", ".join("?" * len(values))})
                 ORDER BY i.submitted_at, i.id""",
@@ -184,15 +184,23 @@ class SqliteInspections(Queries):
 
     async def answers(self, inspection_id: int) -> dict[str, Answer]:
         rows = await self._all(
-            """SELECT item_id, area_id, value, note, answered_by, answered_at FROM answers
+            """SELECT item_id, area_id, value, note, answered_by, answered_at, amended FROM current_answers
                WHERE inspection_id = ?""",
             (inspection_id,),
         )
         return {str(r["item_id"]): Answer.model_validate(dict(r)) for r in rows}
 
+    async def given_answers(self, inspection_id: int) -> list[Answer]:
+        rows = await self._all(
+            """SELECT item_id, area_id, value, note, answered_by, answered_at FROM answers
+               WHERE inspection_id = ? ORDER BY answered_at""",
+            (inspection_id,),
+        )
+        return [Answer.model_validate(dict(r)) for r in rows]
+
     async def answer(self, inspection_id: int, item_id: str) -> Answer | None:
         row = await self._one(
-            """SELECT item_id, area_id, value, note, answered_by, answered_at FROM answers
+            """SELECT item_id, area_id, value, note, answered_by, answered_at, amended FROM current_answers
                WHERE inspection_id = ? AND item_id = ?""",
             (inspection_id, item_id),
         )

@@ -319,6 +319,85 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE group_prompts_new RENAME TO group_prompts",
     ],
     [
+        # Corrections after submit: the answer given stays in `answers` as it was; each correction is a row
+        # of its own (who, when, the value and note before and after, and why), and the latest one of an
+        # item is its current value.
+        """CREATE TABLE amendments (
+            id INTEGER PRIMARY KEY,
+            inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+            area_id TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            old_value TEXT,
+            new_value TEXT NOT NULL,
+            old_note TEXT,
+            new_note TEXT,
+            reason TEXT NOT NULL,
+            person_id INTEGER NOT NULL,
+            person_name TEXT NOT NULL,
+            at TEXT NOT NULL
+        )""",
+        "CREATE INDEX amendments_item ON amendments(inspection_id, item_id, id)",
+        # What every report, summary and count reads: the answer as given, or its latest correction.
+        """CREATE VIEW current_answers AS
+           SELECT a.inspection_id, a.item_id, a.area_id,
+                  CASE WHEN m.id IS NULL THEN a.value ELSE m.new_value END AS value,
+                  CASE WHEN m.id IS NULL THEN a.note ELSE m.new_note END AS note,
+                  a.answered_by, a.answered_at, m.id IS NOT NULL AS amended
+           FROM answers a
+           LEFT JOIN amendments m ON m.id = (
+               SELECT MAX(x.id) FROM amendments x WHERE x.inspection_id = a.inspection_id AND x.item_id = a.item_id)
+           UNION ALL
+           SELECT m.inspection_id, m.item_id, m.area_id, m.new_value, m.new_note, m.person_id, m.at, 1
+           FROM amendments m
+           WHERE m.id = (
+                   SELECT MAX(x.id) FROM amendments x WHERE x.inspection_id = m.inspection_id AND x.item_id = m.item_id)
+             AND NOT EXISTS (
+                 SELECT 1 FROM answers a WHERE a.inspection_id = m.inspection_id AND a.item_id = m.item_id)""",
+        # Where one person stands in a correction (`/amend`): which inspection, area and item, the new
+        # value and note so far. One row a person, kept after the correction ends (stage 'done') so the
+        # step counter goes on rising and every button of an earlier correction stays stale.
+        """CREATE TABLE amend_states (
+            person_id INTEGER PRIMARY KEY,
+            inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+            stage TEXT NOT NULL CHECK (stage IN ('area', 'item', 'value', 'note', 'reason', 'done')),
+            area_index INTEGER,
+            pos INTEGER,
+            new_value TEXT,
+            new_note TEXT,
+            step INTEGER NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        # The trail of an inspection besides its answers: who joined, took or handed back an area,
+        # corrected, submitted or cancelled it, and when. The kinds are `storage.models.TrailKind`, not a
+        # CHECK, so a kind added later needs no rebuilt table.
+        """CREATE TABLE trail (
+            id INTEGER PRIMARY KEY,
+            inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+            person_id INTEGER NOT NULL,
+            person_name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            detail TEXT,
+            at TEXT NOT NULL
+        )""",
+        "CREATE INDEX trail_of ON trail(inspection_id, id)",
+        # A correction can turn a criterion met back into a shortcoming: its follow-up, closed before,
+        # opens again. SQLite cannot widen a CHECK, so the table is built anew.
+        """CREATE TABLE followup_events_new (
+            id INTEGER PRIMARY KEY,
+            followup_id INTEGER NOT NULL REFERENCES followups(id),
+            kind TEXT NOT NULL CHECK (kind IN ('created', 'due_changed', 'done', 'photo', 'reopened')),
+            person_id INTEGER NOT NULL,
+            person_name TEXT NOT NULL,
+            detail TEXT,
+            at TEXT NOT NULL
+        )""",
+        """INSERT INTO followup_events_new (id, followup_id, kind, person_id, person_name, detail, at)
+           SELECT id, followup_id, kind, person_id, person_name, detail, at FROM followup_events""",
+        "DROP TABLE followup_events",
+        "ALTER TABLE followup_events_new RENAME TO followup_events",
+        "CREATE INDEX followup_events_of ON followup_events(followup_id, id)",
+    ],
+    [
         # A shared inspection: members who joined someone's inspection, each with their own cursor
         # (stage, pos, step, as the owner's in `inspections`), written with each of their answers.
         # `left_at`: they left and handed their areas back; their answers stay under their name.

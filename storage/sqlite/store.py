@@ -26,6 +26,7 @@ from pathlib import Path
 import aiosqlite
 
 from storage.files import PRIVATE_FILE, tighten
+from storage.sqlite.amendments import SqliteAmendments
 from storage.sqlite.delivery import SqliteDelivery
 from storage.sqlite.followups import SqliteFollowUps
 from storage.sqlite.inspections import SqliteInspections
@@ -35,6 +36,7 @@ from storage.sqlite.rounds import SqliteRounds
 from storage.sqlite.schema import MIGRATIONS
 from storage.sqlite.sharing import SqliteSharing
 from storage.sqlite.teams import SqliteTeams
+from storage.sqlite.trail import SqliteTrail
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -71,6 +73,8 @@ class SqliteTx:
         self.followups = SqliteFollowUps(db)
         self.delivery = SqliteDelivery(db)
         self.sharing = SqliteSharing(db)
+        self.amendments = SqliteAmendments(db)
+        self.trail = SqliteTrail(db)
 
 
 class SqliteStore:
