@@ -11,7 +11,8 @@ import pytest
 
 from bot.buttons import Action, GroupAction, GroupToken, Token
 from bot.events import Chat, ChatKind, Command, Edit, Person, Say, Tap
-from storage.models import Stage, Status
+from bot.findings.trail import read_history, render_history
+from storage.models import Stage, Status, TrailKind
 from tests.engine_harness import ADMIN, GROUP, INSPECTOR, STRANGER, Harness
 from tests.images import jpeg
 
@@ -332,3 +333,43 @@ async def test_a_join_button_of_another_team_s_inspection_changes_nothing(h: Har
         assert await tx.sharing.participants(1) == []
         post = await tx.sharing.post_of(1)
     assert post is not None and post.message_id is None  # a tap elsewhere is not the invitation's message
+
+
+async def test_the_history_tells_who_joined_took_gave_and_left(h: Harness) -> None:
+    await binh_holds_area_two(h, answers=True)
+    await join(h, CUONG)
+    await h.send(INSPECTOR, Tap(data=Token(action=Action.AREA, inspection_id=1, step=0, arg="a1p3").encode()))
+    await h.command(CUONG, "leave")
+    async with h.store.reading() as tx:
+        inspection = await tx.inspections.get(1)
+        assert inspection is not None
+        entries = await read_history(tx, inspection, h.engine.versions.current)
+    told = render_history(inspection, entries)
+    for line in (
+        "Trần Thị Bình · tham gia phiên",
+        "Trần Thị Bình · nhận lĩnh vực: 2. Công khai, niêm yết TTHC",
+        "Trần Thị Bình · trả lời: 2.1",
+        "Nguyễn Văn An · giao lĩnh vực: 2. Công khai, niêm yết TTHC → Lê Văn Cường",
+        "Lê Văn Cường · rời phiên: 2",
+    ):
+        assert line in told, told
+    assert [entry.kind for entry in entries].count(TrailKind.JOIN) == 2
+
+
+async def test_a_participant_may_correct_the_submitted_result(h: Harness) -> None:
+    await binh_holds_area_two(h)
+    await join(h, CUONG)
+    await h.command(CUONG, "leave")  # joined and left without answering: not a participant any more
+    await owner_through_area_one(h)
+    await h.command(BINH, "resume")
+    await h.tap(BINH, "Bắt đầu")
+    await h.tap(BINH, "Đạt")
+    await h.photo(BINH, jpeg())
+    await h.tap(BINH, "Xong")
+    await h.text(BINH, "95")
+    await h.command(INSPECTOR, "resume")
+    for _ in range(4):
+        await h.tap(INSPECTOR, "Bỏ qua")
+    await h.tap(INSPECTOR, "Gửi kết quả")
+    assert "Sửa kết quả phiên #1" in h.texts(await h.command(BINH, "amend", "1"))
+    assert "Chỉ người đã kiểm tra phiên #1" in h.texts(await h.command(CUONG, "amend", "1"))

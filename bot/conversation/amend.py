@@ -31,9 +31,12 @@ PROMPT_IN_BUTTON = 48  # an item's wording on its button, cut: the message above
 
 
 async def may_amend(tx: Tx, inspection: Inspection, person_id: int) -> bool:
-    """A participant of the inspection: its owner, or anyone who answered one of its items. The one
-    place that says who took part, so shared inspections widen it to their participants."""
+    """A participant of the inspection: its owner, someone who joined it and did not leave, or anyone
+    who answered one of its items (who left, or was removed from the team since, still answers for it)."""
     if person_id == inspection.inspector_id:
+        return True
+    joined = await tx.sharing.participant(inspection.id, person_id)
+    if joined is not None and joined.left_at is None:
         return True
     return any(answer.answered_by == person_id for answer in await tx.inspections.given_answers(inspection.id))
 

@@ -22,7 +22,7 @@ from bot.texts.catalogue import VI, Messages
 from bot.texts.html import esc
 from bot.turn import Turn, catalogue_of
 from storage.clock import utcnow
-from storage.models import Answer, AreaHold, Inspection, Participant, Stage, Status, Team
+from storage.models import Answer, AreaHold, Inspection, Participant, Stage, Status, Team, TrailKind
 from storage.port import Tx
 
 POST_EVERY = timedelta(minutes=1)
@@ -159,6 +159,7 @@ class Sharing:
             self._refuse(turn, in_group, turn.t.SHARE_BUSY.format(id=current.id))
             return
         await tx.sharing.join(inspection.id, person.id, person.name)
+        await tx.trail.add(inspection.id, person.id, person.name, TrailKind.JOIN)
         # The joiner's catalogue: a tap in the group is answered in Vietnamese, the private chat is theirs.
         own = await catalogue_of(tx, person.id, person.language_code)
         seat = await tx.inspections.draft_of(person.id)
@@ -227,10 +228,12 @@ class Sharing:
                 turn.toast(turn.t.SHARE_HELD_BY.format(number=number, name=hold.name))
             elif hold is None:
                 await turn.tx.sharing.take(inspection.id, area.id, me, view.name_of(me))
+                await self._trail(turn, inspection, view, TrailKind.AREA_TAKE, _area_words(checklist, index))
                 turn.toast(turn.t.SHARE_TAKEN.format(number=number), alert=False)
         elif verb == "r":
             if hold is not None and hold.user_id == me:
                 await turn.tx.sharing.release(inspection.id, area.id)
+                await self._trail(turn, inspection, view, TrailKind.AREA_RELEASE, _area_words(checklist, index))
                 turn.toast(turn.t.SHARE_RELEASED.format(number=number), alert=False)
         elif verb == "o":
             if hold is None or hold.user_id == me:
@@ -282,7 +285,13 @@ class Sharing:
             their = await catalogue_of(turn.tx, before.user_id)
             turn.say(their.SHARE_TAKEN_FROM_YOU.format(by=by, number=number, title=esc(title)), chat_id=before.user_id)
         name = target[1] if target else turn.t.SHARE_AREA_FREE
+        detail = f"{_area_words(checklist, index)} → {target[1] if target else VI.SHARE_AREA_FREE}"
+        await self._trail(turn, inspection, view, TrailKind.AREA_ASSIGN, detail)
         turn.toast(turn.t.SHARE_ASSIGNED.format(number=number, name=name), alert=False)
+
+    async def _trail(self, turn: Turn, inspection: Inspection, view: Crew, kind: TrailKind, detail: str) -> None:
+        me = turn.msg.person.id
+        await turn.tx.trail.add(inspection.id, me, view.name_of(me), kind, detail)
 
     async def _show_menu(self, turn: Turn, inspection: Inspection, checklist: Checklist) -> None:
         text, rows = await self.menu(turn.tx, turn.t, inspection, checklist)
@@ -297,6 +306,8 @@ class Sharing:
         checklist = await self.versions.of(turn.tx, inspection)
         released = await turn.tx.sharing.leave(inspection.id, inspection.seat_of)
         numbers = ", ".join(str(_index_of(checklist, area) + 1) for area in released)
+        person = turn.msg.person
+        await turn.tx.trail.add(inspection.id, person.id, person.name, TrailKind.LEAVE, numbers or None)
         turn.say(turn.t.SHARE_LEFT.format(id=inspection.id, areas=numbers or "—"))
         owner_t = await catalogue_of(turn.tx, inspection.inspector_id)
         text = owner_t.SHARE_MEMBER_LEFT.format(name=esc(turn.msg.person.name), id=inspection.id, areas=numbers or "—")
@@ -428,6 +439,11 @@ def _parse_area_arg(arg: str, areas: int) -> tuple[str, int, int] | None:
     if verb not in ("t", "r", "o", "a") or not rest.isdigit() or len(rest) > 3 or int(rest) >= areas:
         return None
     return verb, int(rest), whom
+
+
+def _area_words(checklist: Checklist, index: int) -> str:
+    """'3. Công bố, công khai TTHC': how the trail names an area, in the team's language."""
+    return f"{index + 1}. {checklist.areas[index].title_in(VI.lang)}"
 
 
 def _short(title: str) -> str:

@@ -25,7 +25,7 @@ from bot.findings import trail
 from bot.team.teams import Teams
 from bot.texts.html import esc
 from bot.turn import Turn, catalogue_of
-from storage.models import Inspection, Member, Role, Status, Team
+from storage.models import Inspection, Member, Role, Status, Team, TrailKind
 
 # Telegram refuses a keyboard of more than 100 buttons; a team is a handful of people.
 MAX_BUTTONS = 50
@@ -110,6 +110,7 @@ class Roster:
         if draft is not None and draft.seat_of is not None:
             # Someone else's inspection they helped with goes on without them; their answers stay.
             await tx.sharing.leave(draft.id, member.user_id)
+            await tx.trail.add(draft.id, member.user_id, member.name, TrailKind.LEAVE, REMOVED_DETAIL)
         elif draft is not None:
             await trail.finish(tx, draft, Status.CANCELLED, turn.msg.person, REMOVED_DETAIL)
             told += "\n" + t.REMOVED_YOUR_DRAFT.format(id=draft.id, unit=esc(draft.unit or t.NO_UNIT))
