@@ -118,6 +118,8 @@ class AmendAction(StrEnum):
     VALUE = "v"  # arg: the value chosen
     SKIP = "k"  # no note for the shortcoming
     BACK = "b"  # one step back; at the choice of area, no correction after all
+    PHOTO = "p"  # arg: a photo's id, marked to be withdrawn or kept again
+    DONE = "d"  # the photos are as they should be
 
 
 class AmendToken(BaseModel):

@@ -348,6 +348,8 @@ class NewAmendment(BaseModel):
     reason: str
     person_id: int
     person_name: str
+    photos_added: int = 0
+    photos_withdrawn: int = 0
 
 
 class Amendment(NewAmendment):
@@ -364,6 +366,7 @@ class AmendStage(StrEnum):
     ITEM = "item"
     VALUE = "value"
     NOTE = "note"
+    PHOTOS = "photos"  # photos of the item to add or to withdraw
     REASON = "reason"
     DONE = "done"
 
@@ -379,6 +382,7 @@ class AmendState(Row):
     new_value: str | None
     new_note: str | None
     step: int
+    withdraw: tuple[int, ...] = ()  # the item's photos marked to be withdrawn
 
 
 class TrailKind(StrEnum):

@@ -317,13 +317,31 @@ class InspectionsRepo(Protocol):
 class PhotosRepo(Protocol):
     """Evidence photos of inspections."""
 
-    async def add(self, photo: NewPhoto) -> int: ...
+    async def add(self, photo: NewPhoto, pending_of: int | None = None) -> int:
+        """`pending_of`: sent during this person's correction, shown once it is saved."""
+        ...
 
     async def of(self, inspection_id: int) -> list[Photo]: ...
 
     async def count(self, inspection_id: int, item_id: str | None = None) -> int: ...
 
     async def album_count(self, media_group_id: str) -> int: ...
+
+    async def pending(self, inspection_id: int, person_id: int) -> list[Photo]:
+        """Photos sent during this person's correction, not yet saved with it."""
+        ...
+
+    async def settle(self, inspection_id: int, person_id: int) -> int:
+        """The correction is saved: its photos count from now on. How many."""
+        ...
+
+    async def withdraw(self, inspection_id: int, photo_ids: Collection[int], person_id: int) -> int:
+        """Out of every document, kept stored with who withdrew it and when. How many."""
+        ...
+
+    async def drop_pending(self, inspection_id: int, person_id: int) -> None:
+        """The correction was given up: what was sent for it never counts."""
+        ...
 
 
 class RoundsRepo(Protocol):
@@ -447,6 +465,7 @@ class AmendmentsRepo(Protocol):
         pos: int | None = None,
         new_value: str | None = None,
         new_note: str | None = None,
+        withdraw: Collection[int] = (),
     ) -> AmendState:
         """Records where the person's correction stands now; the step counter makes every earlier
         button stale, those of a correction already finished too."""

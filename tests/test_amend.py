@@ -15,6 +15,7 @@ import pytest
 from bot.buttons import AmendAction, AmendToken
 from bot.checklist.loader import parse_checklist
 from bot.events import Chat, ChatKind, Command, Person, Reply, Say, Tap, Toast
+from bot.reports.record import write_record
 from bot.reports.round_doc import write_round_report
 from bot.reports.service import ReportService
 from bot.reports.workbook import write_workbook
@@ -22,7 +23,7 @@ from storage.clock import utcnow
 from storage.models import AmendStage, AmendState, FollowUpStatus, TrailKind
 from storage.sqlite.store import SqliteStore
 from tests.engine_harness import ADMIN, GROUP, INSPECTOR, SMALL_CHECKLIST, STRANGER, Harness, team_harness
-from tests.images import png
+from tests.images import jpeg, png
 from tests.old_schema import schema_up_to
 from tests.test_cli import run_bot
 from tests.test_engine_reports import submit
@@ -360,3 +361,89 @@ async def test_a_database_of_migration_9_keeps_its_follow_up_history(tmp_path: P
             assert await tx.trail.of(1) == [] and await tx.amendments.of(1) == []
     finally:
         await store.close()
+
+
+async def photos_of(h: Harness, item_id: str, folder: Path) -> list[tuple[int, bool, bool]]:
+    """(id, pending, withdrawn) of every photo stored for an item of inspection #1."""
+    with closing(sqlite3.connect(folder / "kiemtra.sqlite3")) as db:
+        rows = db.execute(
+            "SELECT id, pending_of IS NOT NULL, withdrawn_at IS NOT NULL FROM photos WHERE item_id = ? ORDER BY id",
+            (item_id,),
+        ).fetchall()
+    return [(int(i), bool(p), bool(w)) for i, p, w in rows]
+
+
+async def record_of(h: Harness, folder: Path) -> Path:
+    service = ReportService(
+        h.store, parse_checklist(SMALL_CHECKLIST), issuer="UBND TỈNH", place="Thái Nguyên", photo_dir=folder / "photos"
+    )
+    write_record(await service.inspection_report(1), service.context(), folder / "bien-ban.docx")
+    return folder / "bien-ban.docx"
+
+
+async def test_evidence_is_added_and_withdrawn_with_a_reason(h: Harness, tmp_path: Path) -> None:
+    await submit(h, "UBND xã Cổ Lũng")
+    await h.command(INSPECTOR, "amend", "1")
+    await h.tap(INSPECTOR, "2. Công khai")
+    await h.tap(INSPECTOR, "2.1")
+    shown = h.texts(await h.tap(INSPECTOR, "Đạt"))  # the same rating: only the evidence changes
+    assert "1 ảnh giữ lại, 0 ảnh mới, 0 ảnh rút" in shown
+    shown = h.texts(await h.photo(INSPECTOR, jpeg(label="anh moi")))
+    assert "1 ảnh giữ lại, 1 ảnh mới, 0 ảnh rút" in shown
+    assert (await photos_of(h, "bang-niem-yet", tmp_path))[1][1:] == (True, False)  # kept aside until saved
+    async with h.store.reading() as tx:
+        assert await tx.photos.count(1, "bang-niem-yet") == 1
+    shown = h.texts(await h.tap(INSPECTOR, "Rút ảnh 1"))
+    assert "0 ảnh giữ lại, 1 ảnh mới, 1 ảnh rút" in shown and h.button("Giữ lại ảnh 1")
+    reason = h.texts(await h.tap(INSPECTOR, "Xong"))
+    assert "lý do" in reason and "Đạt (thêm 1 ảnh, rút 1 ảnh)" in reason
+    replies = await h.text(INSPECTOR, "Ảnh cũ chụp nhầm bảng của xã khác")
+    group = next(r.html for r in replies if isinstance(r, Say) and r.chat_id == GROUP)
+    assert "Đạt (thêm 1 ảnh, rút 1 ảnh)" in group
+    stored = await photos_of(h, "bang-niem-yet", tmp_path)
+    assert [(pending, withdrawn) for _, pending, withdrawn in stored] == [(False, True), (False, False)]
+    async with h.store.reading() as tx:
+        (amendment,) = await tx.amendments.of(1)
+        shown_photos = [photo.id for photo in await tx.photos.of(1)]
+    assert (amendment.photos_added, amendment.photos_withdrawn, amendment.new_value) == (1, 1, "pass")
+    assert shown_photos == [stored[1][0]]  # every document now shows the new photo alone
+    record = docx.Document(str(await record_of(h, tmp_path)))
+    annex = "\n".join(cell.text for table in record.tables for row in table.rows for cell in row.cells)
+    assert "Đạt (thêm 1 ảnh, rút 1 ảnh)" in annex and "Ảnh cũ chụp nhầm bảng của xã khác" in annex
+
+
+async def test_required_evidence_keeps_one_photo_and_a_correction_given_up_drops_what_was_sent(
+    h: Harness, tmp_path: Path
+) -> None:
+    await submit(h, "UBND xã Cổ Lũng")
+    await h.command(INSPECTOR, "amend", "1")
+    await h.tap(INSPECTOR, "2. Công khai")
+    await h.tap(INSPECTOR, "2.1")
+    await h.tap(INSPECTOR, "Đạt")
+    await h.tap(INSPECTOR, "Rút ảnh 1")
+    await h.tap(INSPECTOR, "Xong")
+    assert any(isinstance(r, Toast) and "ít nhất một ảnh" in r.text for r in h.last)
+    await h.photo(INSPECTOR, jpeg(label="anh thu"))
+    await h.tap(INSPECTOR, "Quay lại")  # to the rating
+    await h.tap(INSPECTOR, "Quay lại")  # to the items
+    await h.tap(INSPECTOR, "Quay lại")  # to the areas
+    assert "không có gì thay đổi" in h.texts(await h.tap(INSPECTOR, "Thôi"))
+    stored = await photos_of(h, "bang-niem-yet", tmp_path)
+    assert [(pending, withdrawn) for _, pending, withdrawn in stored] == [(False, False), (True, True)]
+    assert await amendments(h) == []
+
+
+async def test_a_photo_question_is_corrected_by_its_photos(h: Harness) -> None:
+    await submit(h, "UBND xã Cổ Lũng")  # 2.3, optional evidence, was left without photos
+    await h.command(INSPECTOR, "amend", "1")
+    await h.tap(INSPECTOR, "2. Công khai")
+    shown = h.texts(await h.tap(INSPECTOR, "2.3"))
+    assert "0 ảnh giữ lại, 0 ảnh mới" in shown
+    await h.photo(INSPECTOR, png())
+    await h.photo(INSPECTOR, jpeg(label="quay mot cua"))
+    await h.tap(INSPECTOR, "Xong")
+    await h.text(INSPECTOR, "Bổ sung ảnh quầy Một cửa")
+    assert await amendments(h) == [("anh-quay", None, "2", None, None, "Bổ sung ảnh quầy Một cửa", INSPECTOR.id)]
+    async with h.store.reading() as tx:
+        assert await tx.photos.count(1, "anh-quay") == 2
+        assert (await tx.inspections.answer(1, "anh-quay")) is not None

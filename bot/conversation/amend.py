@@ -10,21 +10,32 @@ Who may correct is checked again at every step: a round can close, a member can 
 
 from __future__ import annotations
 
-from bot.answers import SHORTCOMINGS
+from bot.answers import SHORTCOMINGS, Value
 from bot.buttons import AmendAction, AmendToken, decode_amend
 from bot.checklist.kinds import kind_of, value_label
-from bot.checklist.model import Checklist, Item, criterion
+from bot.checklist.model import Checklist, Item, PhotoRule, criterion
 from bot.checklist.versions import ChecklistVersions
 from bot.conversation.inspection import MAX_ID_DIGITS, TEXT_MAX
 from bot.events import Button
-from bot.findings.trail import item_words
+from bot.findings.trail import item_words, photo_change
 from bot.team.followups import FollowUps
 from bot.team.teams import Teams
 from bot.texts import catalogue as texts
 from bot.texts.catalogue import Messages
+from bot.texts.formats import VIETNAM
 from bot.texts.html import esc
 from bot.turn import Turn
-from storage.models import Amendment, AmendStage, AmendState, Answer, Inspection, NewAmendment, Status, TrailKind
+from storage.models import (
+    Amendment,
+    AmendStage,
+    AmendState,
+    Answer,
+    Inspection,
+    NewAmendment,
+    Photo,
+    Status,
+    TrailKind,
+)
 from storage.port import Tx
 
 PROMPT_IN_BUTTON = 48  # an item's wording on its button, cut: the message above lists it whole
@@ -46,6 +57,11 @@ def _button(state: AmendState, label: str, action: AmendAction, arg: str = "") -
     return Button(label=label, data=token.encode())
 
 
+def _photos_said(t: Messages, added: int, withdrawn: int) -> str:
+    change = photo_change(added, withdrawn, t)
+    return f" ({change})" if change else ""
+
+
 def _short(text: str) -> str:
     return text if len(text) <= PROMPT_IN_BUTTON else text[: PROMPT_IN_BUTTON - 1].rstrip() + "…"
 
@@ -54,6 +70,32 @@ def _said(t: Messages, item: Item, value: str, note: str | None) -> str:
     """A value with its note, as the person correcting it reads it."""
     label = value_label(t, item, value)
     return f"{label}: {note}" if note else label
+
+
+def photo_step(
+    t: Messages, state: AmendState, checklist: Checklist, kept: list[Photo], pending: int
+) -> tuple[str, list[list[Button]]]:
+    """The item's photos, each a button that marks it to be withdrawn (or kept again), and what was sent
+    so far: the step where evidence is added or withdrawn. Photo intake shows it too, after each photo."""
+    assert state.pos is not None
+    area_index, _, item_index, item = checklist.at(state.pos)
+    marked = sum(1 for photo in kept if photo.id in state.withdraw)
+    text = t.AMEND_ASK_PHOTOS.format(
+        id=state.inspection_id,
+        where=f"{area_index + 1}.{item_index + 1}",
+        prompt=esc(item.prompt_in(t.lang)),
+        kept=len(kept) - marked,
+        added=pending,
+        withdrawn=marked,
+    )
+    rows = []
+    for number, photo in enumerate(kept, start=1):
+        label = t.AMEND_PHOTO_KEEP if photo.id in state.withdraw else t.AMEND_PHOTO_WITHDRAW
+        when = f"{photo.received_at.astimezone(VIETNAM):%H:%M %d/%m}"
+        rows.append([_button(state, label.format(number=number, when=when), AmendAction.PHOTO, str(photo.id))])
+    rows.append([_button(state, t.DONE, AmendAction.DONE)])
+    rows.append([_button(state, t.BACK, AmendAction.BACK)])
+    return text, rows
 
 
 def _worded(t: Messages, item: Item, answer: Answer | None) -> str:
@@ -142,16 +184,36 @@ class Amender:
             turn.say(f"{text}\n{hint}" if hint else text, rows, free_text=kind.typed)
         elif state.stage is AmendStage.NOTE:
             turn.say(t.ASK_NOTE, [[_button(state, t.SKIP, AmendAction.SKIP)], [back]], free_text=True)
+        elif state.stage is AmendStage.PHOTOS:
+            kept, pending = await self._photos(turn.tx, inspection, checklist, state)
+            turn.say(*photo_step(t, state, checklist, kept, len(pending)))
         else:
             item = self._item(checklist, state)
             before = await turn.tx.inspections.answer(inspection.id, item.id)
+            added, withdrawn = await self._photo_counts(turn.tx, inspection, checklist, state)
+            change = _photos_said(t, added, withdrawn)
             text = t.AMEND_ASK_REASON.format(
                 id=inspection.id,
                 where=self._where(checklist, state),
                 old=esc(_worded(t, item, before)),
-                new=esc(_said(t, item, state.new_value or "", state.new_note)),
+                new=esc(_said(t, item, state.new_value or "", state.new_note)) + change,
             )
             turn.say(text, [[back]], free_text=True)
+
+    async def _photos(
+        self, tx: Tx, inspection: Inspection, checklist: Checklist, state: AmendState
+    ) -> tuple[list[Photo], list[Photo]]:
+        """The item's photos as they count now, and those sent during this correction."""
+        item = self._item(checklist, state)
+        kept = [photo for photo in await tx.photos.of(inspection.id) if photo.item_id == item.id]
+        return kept, await tx.photos.pending(inspection.id, state.person_id)
+
+    async def _photo_counts(
+        self, tx: Tx, inspection: Inspection, checklist: Checklist, state: AmendState
+    ) -> tuple[int, int]:
+        """(added, withdrawn) by this correction so far."""
+        kept, pending = await self._photos(tx, inspection, checklist, state)
+        return len(pending), sum(1 for photo in kept if photo.id in state.withdraw)
 
     async def _items(self, turn: Turn, inspection: Inspection, checklist: Checklist, state: AmendState) -> None:
         """The area's items with their current answers, one button each, the way back last."""
@@ -219,7 +281,9 @@ class Amender:
         return None
 
     async def _end(self, turn: Turn, state: AmendState) -> AmendState:
+        """Photos sent for a correction that is not saved never count."""
         turn.retire_buttons()
+        await turn.tx.photos.drop_pending(state.inspection_id, state.person_id)
         return await turn.tx.amendments.move(state.person_id, state.inspection_id, AmendStage.DONE)
 
     async def _apply_tap(
@@ -238,17 +302,53 @@ class Amender:
             pos = int(arg)
             if pos >= checklist.item_count or checklist.at(pos)[0] != state.area_index:
                 return None
-            if kind_of(checklist.at(pos)[3]).answered_by_photos:
-                turn.toast(turn.t.AMEND_PHOTO_ITEM)
-                return state
-            return await tx.amendments.move(person_id, inspection.id, AmendStage.VALUE, state.area_index, pos)
+            following = AmendStage.PHOTOS if kind_of(checklist.at(pos)[3]).answered_by_photos else AmendStage.VALUE
+            return await tx.amendments.move(person_id, inspection.id, following, state.area_index, pos)
         if stage is AmendStage.VALUE and action is AmendAction.VALUE:
             if arg not in kind_of(self._item(checklist, state)).choices:
                 return None
             return await self._value(turn, inspection, checklist, state, arg)
         if stage is AmendStage.NOTE and action is AmendAction.SKIP:
             return await self._note(turn, inspection, checklist, state, None)
+        if stage is AmendStage.PHOTOS and action is AmendAction.PHOTO and arg.isdigit() and len(arg) <= MAX_ID_DIGITS:
+            kept, _ = await self._photos(tx, inspection, checklist, state)
+            if int(arg) not in {photo.id for photo in kept}:
+                return None
+            marked = set(state.withdraw) ^ {int(arg)}
+            return await self._stay(turn, state, withdraw=marked)
+        if stage is AmendStage.PHOTOS and action is AmendAction.DONE:
+            return await self._photos_done(turn, inspection, checklist, state)
         return None
+
+    async def _stay(self, turn: Turn, state: AmendState, **changes: object) -> AmendState:
+        """The same step again, with `changes`: new buttons, the old ones stale."""
+        moved = state.model_copy(update=changes)
+        return await turn.tx.amendments.move(
+            moved.person_id,
+            moved.inspection_id,
+            moved.stage,
+            moved.area_index,
+            moved.pos,
+            moved.new_value,
+            moved.new_note,
+            moved.withdraw,
+        )
+
+    async def _photos_done(
+        self, turn: Turn, inspection: Inspection, checklist: Checklist, state: AmendState
+    ) -> AmendState:
+        """Evidence as it should be; an item whose answer is its photos, or whose evidence is required,
+        keeps at least one."""
+        item = self._item(checklist, state)
+        kept, pending = await self._photos(turn.tx, inspection, checklist, state)
+        left = len(kept) - sum(1 for photo in kept if photo.id in state.withdraw) + len(pending)
+        photo_answer = kind_of(item).answered_by_photos
+        needs = photo_answer or (item.photo is PhotoRule.REQUIRED and state.new_value != Value.NA)
+        if left == 0 and needs:
+            turn.toast(turn.t.AMEND_PHOTO_KEEP_ONE)
+            return state
+        value = str(left) if photo_answer else state.new_value
+        return await self._complete(turn, inspection, checklist, state.model_copy(update={"new_value": value}))
 
     async def _back(self, turn: Turn, state: AmendState) -> AmendState:
         tx, person_id, inspection_id = turn.tx, state.person_id, state.inspection_id
@@ -258,9 +358,15 @@ class Amender:
             return done
         if state.stage is AmendStage.ITEM:
             return await tx.amendments.move(person_id, inspection_id, AmendStage.AREA)
-        if state.stage is AmendStage.VALUE:
+        inspection = await tx.inspections.get(inspection_id)
+        assert inspection is not None
+        item = self._item(await self.versions.of(tx, inspection), state)
+        if state.stage is AmendStage.VALUE or (state.stage is AmendStage.PHOTOS and kind_of(item).answered_by_photos):
+            await tx.photos.drop_pending(inspection_id, person_id)  # another item may be chosen next
             return await tx.amendments.move(person_id, inspection_id, AmendStage.ITEM, state.area_index)
-        if state.stage is AmendStage.REASON and state.new_value in SHORTCOMINGS:
+        if state.stage is AmendStage.REASON and item.takes_photos:
+            return await self._stay(turn, state, stage=AmendStage.PHOTOS)
+        if state.stage in (AmendStage.REASON, AmendStage.PHOTOS) and state.new_value in SHORTCOMINGS:
             return await tx.amendments.move(
                 person_id, inspection_id, AmendStage.NOTE, state.area_index, state.pos, state.new_value
             )
@@ -281,16 +387,25 @@ class Amender:
     async def _note(
         self, turn: Turn, inspection: Inspection, checklist: Checklist, state: AmendState, note: str | None
     ) -> AmendState:
+        """The new value and note given: its evidence next, where the item takes photos."""
+        noted = state.model_copy(update={"new_note": note})
+        if self._item(checklist, state).takes_photos:
+            return await self._stay(turn, noted, stage=AmendStage.PHOTOS)
+        return await self._complete(turn, inspection, checklist, noted)
+
+    async def _complete(
+        self, turn: Turn, inspection: Inspection, checklist: Checklist, state: AmendState
+    ) -> AmendState:
         """The new answer complete: unless it is what is recorded already, the reason is asked for."""
         item = self._item(checklist, state)
         before = await turn.tx.inspections.answer(inspection.id, item.id)
-        if before is not None and (before.value, before.note) == (state.new_value, note):
+        added, withdrawn = await self._photo_counts(turn.tx, inspection, checklist, state)
+        same = before is not None and (before.value, before.note) == (state.new_value, state.new_note)
+        if same and not added and not withdrawn:
             done = await self._end(turn, state)
             turn.say(turn.t.AMEND_NOTHING)
             return done
-        return await turn.tx.amendments.move(
-            state.person_id, inspection.id, AmendStage.REASON, state.area_index, state.pos, state.new_value, note
-        )
+        return await self._stay(turn, state, stage=AmendStage.REASON)
 
     # --- typed answers -------------------------------------------------------------------------
 
@@ -334,6 +449,10 @@ class Amender:
         before = await tx.inspections.answer(inspection.id, item.id)
         area = checklist.at(state.pos or 0)[1]
         assert state.new_value is not None
+        kept, _ = await self._photos(tx, inspection, checklist, state)
+        marked = [photo.id for photo in kept if photo.id in state.withdraw]
+        added = await tx.photos.settle(inspection.id, person.id)
+        withdrawn = await tx.photos.withdraw(inspection.id, marked, person.id) if marked else 0
         amendment = await tx.amendments.add(
             NewAmendment(
                 inspection_id=inspection.id,
@@ -346,11 +465,16 @@ class Amender:
                 reason=reason,
                 person_id=person.id,
                 person_name=person.name,
+                photos_added=added,
+                photos_withdrawn=withdrawn,
             )
         )
         after = await tx.inspections.answer(inspection.id, item.id)
         assert after is not None
-        old, new = _worded(texts.VI, item, before), _worded(texts.VI, item, after)
+        old, new = (
+            _worded(texts.VI, item, before),
+            _worded(texts.VI, item, after) + _photos_said(texts.VI, added, withdrawn),
+        )
         detail = f"{item_words(checklist, item.id)}: {old} → {new}. Lý do: {reason}"
         await tx.trail.add(inspection.id, person.id, person.name, TrailKind.CORRECTION, detail)
         followup = await self.followups.after_correction(tx, inspection, before, after, person, reason)
@@ -361,7 +485,7 @@ class Amender:
                 id=inspection.id,
                 where=where,
                 old=esc(_worded(turn.t, item, before)),
-                new=esc(_worded(turn.t, item, after)),
+                new=esc(_worded(turn.t, item, after) + _photos_said(turn.t, added, withdrawn)),
             )
         )
         await self._tell_group(turn, inspection, item, where, amendment, old, new, followup)

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from bot.checklist.kinds import value_label
 from bot.checklist.model import Checklist, criterion
 from bot.events import Person
-from bot.texts.catalogue import VI
+from bot.texts.catalogue import VI, Messages
 from bot.texts.formats import VIETNAM
 from storage.models import Inspection, Status, TrailKind
 from storage.port import Tx
@@ -50,6 +50,14 @@ async def finish(tx: Tx, inspection: Inspection, status: Status, person: Person,
     await tx.inspections.finish(inspection.id, status)
     kind = TrailKind.SUBMIT if status is Status.SUBMITTED else TrailKind.CANCEL
     await tx.trail.add(inspection.id, person.id, person.name, kind, detail)
+
+
+def photo_change(added: int, withdrawn: int, t: Messages = VI) -> str:
+    """'thêm 2 ảnh, rút 1 ảnh': what a correction did to the evidence (in the team's language unless
+    told otherwise); or nothing."""
+    parts = [t.AMEND_ADDED.format(count=added)] if added else []
+    parts += [t.AMEND_WITHDRAWN.format(count=withdrawn)] if withdrawn else []
+    return ", ".join(parts)
 
 
 def item_words(checklist: Checklist, item_id: str) -> str:

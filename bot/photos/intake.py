@@ -17,12 +17,13 @@ from bot.checklist.kinds import kind_of
 from bot.checklist.model import PhotoRule
 from bot.checklist.versions import ChecklistVersions
 from bot.conversation import flow, prompts
+from bot.conversation.amend import photo_step
 from bot.conversation.sharing import Sharing
 from bot.events import ChatKind, Incoming, PhotoIn, Reply, Say
 from bot.photos.receiving import Decision, PhotoReceiver, Wanted
 from bot.texts.catalogue import Messages
 from bot.turn import catalogue_for
-from storage.models import Inspection, NewPhoto, SentFile, Stage
+from storage.models import AmendStage, AmendState, Inspection, NewPhoto, SentFile, Stage
 from storage.port import Tx
 
 PHOTOS_PER_ITEM = 10
@@ -42,6 +43,9 @@ class PhotoIntake:
 
         async def decide(tx: Tx) -> Decision:
             t = await catalogue_for(tx, msg)
+            correcting = await tx.amendments.state_of(msg.person.id)
+            if correcting is not None and correcting.stage is AmendStage.PHOTOS:
+                return await self._for_correction(tx, t, msg, photo, correcting, refused)
             inspection = await tx.inspections.draft_of(msg.person.id)
             refusal = await self._refusal(t, tx, inspection, photo)
             if refusal or inspection is None:
@@ -50,6 +54,51 @@ class PhotoIntake:
             return Decision(t, Wanted(folder, lambda tx, kept: self._record(tx, t, msg, photo, inspection, kept)))
 
         return await self.receiver.receive(msg, photo, decide, refused)
+
+    async def _for_correction(
+        self, tx: Tx, t: Messages, msg: Incoming, photo: PhotoIn, state: AmendState, refused: str | None
+    ) -> Decision:
+        """Evidence sent while correcting a submitted inspection (`/amend`): kept aside until the
+        correction is saved with its reason."""
+        inspection = await tx.inspections.get(state.inspection_id)
+        assert inspection is not None and state.pos is not None
+        item = (await self.versions.of(tx, inspection)).at(state.pos)[3]
+        there = await tx.photos.count(inspection.id, item.id) + len(
+            await tx.photos.pending(inspection.id, msg.person.id)
+        )
+        refusal = t.AMEND_PHOTO_FULL.format(limit=PHOTOS_PER_ITEM) if there >= PHOTOS_PER_ITEM else None
+        refusal = refusal or self.receiver.too_big(t, photo)
+        if refusal:
+            return Decision(t, refusal=Say(chat_id=msg.chat.id, html=refusal, coalesce=refused))
+        folder = str(inspection.id)
+        return Decision(t, Wanted(folder, lambda tx, kept: self._record_correction(tx, t, msg, photo, state, kept)))
+
+    async def _record_correction(
+        self, tx: Tx, t: Messages, msg: Incoming, photo: PhotoIn, state: AmendState, kept: SentFile
+    ) -> Say:
+        now = await tx.amendments.state_of(msg.person.id)
+        if now is None or (now.stage, now.inspection_id, now.pos) != (
+            AmendStage.PHOTOS,
+            state.inspection_id,
+            state.pos,
+        ):
+            return Say(chat_id=msg.chat.id, html=t.PHOTO_NOT_NOW)
+        inspection = await tx.inspections.get(now.inspection_id)
+        assert inspection is not None and now.pos is not None
+        checklist = await self.versions.of(tx, inspection)
+        _, area, _, item = checklist.at(now.pos)
+        evidence = NewPhoto(
+            **kept.model_dump(),
+            inspection_id=inspection.id,
+            area_id=area.id,
+            item_id=item.id,
+            media_group_id=photo.media_group_id,
+        )
+        await tx.photos.add(evidence, pending_of=msg.person.id)
+        shown = [p for p in await tx.photos.of(inspection.id) if p.item_id == item.id]
+        text, buttons = photo_step(t, now, checklist, shown, len(await tx.photos.pending(inspection.id, msg.person.id)))
+        album = f"album:{photo.media_group_id}" if photo.media_group_id else None
+        return Say(chat_id=msg.chat.id, html=text, buttons=buttons, coalesce=album)
 
     async def _record(
         self, tx: Tx, t: Messages, msg: Incoming, photo: PhotoIn, inspection: Inspection, kept: SentFile

@@ -28,7 +28,7 @@ from bot.checklist.model import Area, Checklist, Item, ItemType, criterion
 from bot.findings.people import described, member_line, stored_representative, without_salutation
 from bot.findings.results import AreaResult, Finding, achievements, area_results, shortcomings
 from bot.findings.snapshot import answerers_by_area
-from bot.findings.trail import answer_words, item_words
+from bot.findings.trail import answer_words, item_words, photo_change
 from bot.reports.archive import ordered_photos
 from bot.reports.data import InspectionReport, ReportContext
 from bot.reports.docx_layout import (
@@ -426,7 +426,10 @@ def _corrections(document: Document, report: InspectionReport) -> None:
             str(number),
             item_words(checklist, amendment.item_id),
             _stated(checklist, amendment.item_id, amendment.old_value, amendment.old_note),
-            _stated(checklist, amendment.item_id, amendment.new_value, amendment.new_note),
+            _with_photos(
+                _stated(checklist, amendment.item_id, amendment.new_value, amendment.new_note),
+                photo_change(amendment.photos_added, amendment.photos_withdrawn),
+            ),
             amendment.reason,
             f"{amendment.person_name}, {vietnam(amendment.at):%H:%M %d/%m/%Y}",
         )
@@ -434,6 +437,10 @@ def _corrections(document: Document, report: InspectionReport) -> None:
     ]
     header = ("TT", "Tiêu chí", "Trước khi sửa", "Sau khi sửa", "Lý do sửa", "Người sửa, thời gian")
     add_grid(document, header, rows, CORRECTION_COLUMNS, size=SMALL_SIZE)
+
+
+def _with_photos(stated: str, change: str) -> str:
+    return f"{stated} ({change})" if change else stated
 
 
 def _stated(checklist: Checklist, item_id: str, value: str | None, note: str | None) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from storage.clock import utcnow
 from storage.models import Amendment, AmendStage, AmendState, NewAmendment
 from storage.sqlite.queries import Queries, timestamp
@@ -21,11 +23,15 @@ class SqliteAmendments(Queries):
 
     async def state_of(self, person_id: int) -> AmendState | None:
         row = await self._one(
-            """SELECT person_id, inspection_id, stage, area_index, pos, new_value, new_note, step
+            """SELECT person_id, inspection_id, stage, area_index, pos, new_value, new_note, step, withdraw
                FROM amend_states WHERE person_id = ?""",
             (person_id,),
         )
-        return AmendState.model_validate(dict(row)) if row else None
+        if row is None:
+            return None
+        state = dict(row)
+        state["withdraw"] = tuple(int(photo) for photo in str(state["withdraw"]).split(",") if photo)
+        return AmendState.model_validate(state)
 
     async def move(
         self,
@@ -36,16 +42,19 @@ class SqliteAmendments(Queries):
         pos: int | None = None,
         new_value: str | None = None,
         new_note: str | None = None,
+        withdraw: Collection[int] = (),
     ) -> AmendState:
+        marked = ",".join(str(photo) for photo in sorted(withdraw))
         await self._run(
             """INSERT INTO amend_states
-                   (person_id, inspection_id, stage, area_index, pos, new_value, new_note, step, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)
+                   (person_id, inspection_id, stage, area_index, pos, new_value, new_note, withdraw, step, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
                ON CONFLICT (person_id) DO UPDATE SET
                    inspection_id = excluded.inspection_id, stage = excluded.stage,
                    area_index = excluded.area_index, pos = excluded.pos, new_value = excluded.new_value,
-                   new_note = excluded.new_note, step = amend_states.step + 1, updated_at = excluded.updated_at""",
-            (person_id, inspection_id, stage.value, area_index, pos, new_value, new_note, timestamp(utcnow())),
+                   new_note = excluded.new_note, withdraw = excluded.withdraw, step = amend_states.step + 1,
+                   updated_at = excluded.updated_at""",
+            (person_id, inspection_id, stage.value, area_index, pos, new_value, new_note, marked, timestamp(utcnow())),
         )
         state = await self.state_of(person_id)
         assert state is not None

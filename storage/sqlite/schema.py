@@ -334,8 +334,16 @@ MIGRATIONS: list[list[str]] = [
             reason TEXT NOT NULL,
             person_id INTEGER NOT NULL,
             person_name TEXT NOT NULL,
-            at TEXT NOT NULL
+            at TEXT NOT NULL,
+            photos_added INTEGER NOT NULL DEFAULT 0,
+            photos_withdrawn INTEGER NOT NULL DEFAULT 0
         )""",
+        # Evidence corrected after submit: a photo sent during a correction counts only once the
+        # correction is saved (`pending_of`: whose correction it waits for); a withdrawn photo stays
+        # stored, and its file kept, but is out of every document.
+        "ALTER TABLE photos ADD COLUMN pending_of INTEGER",
+        "ALTER TABLE photos ADD COLUMN withdrawn_at TEXT",
+        "ALTER TABLE photos ADD COLUMN withdrawn_by INTEGER",
         "CREATE INDEX amendments_item ON amendments(inspection_id, item_id, id)",
         # What every report, summary and count reads: the answer as given, or its latest correction.
         """CREATE VIEW current_answers AS
@@ -359,11 +367,12 @@ MIGRATIONS: list[list[str]] = [
         """CREATE TABLE amend_states (
             person_id INTEGER PRIMARY KEY,
             inspection_id INTEGER NOT NULL REFERENCES inspections(id),
-            stage TEXT NOT NULL CHECK (stage IN ('area', 'item', 'value', 'note', 'reason', 'done')),
+            stage TEXT NOT NULL CHECK (stage IN ('area', 'item', 'value', 'note', 'photos', 'reason', 'done')),
             area_index INTEGER,
             pos INTEGER,
             new_value TEXT,
             new_note TEXT,
+            withdraw TEXT NOT NULL DEFAULT '',
             step INTEGER NOT NULL,
             updated_at TEXT NOT NULL
         )""",
