@@ -117,8 +117,10 @@ async def test_a_stranger_s_flood_is_capped_and_never_queues_others_behind_it(
         member_latency = time.perf_counter() - started
         await tg.wait_idle(quiet=1.0, timeout=60)
     answered = [m for m in tg.sent(STRANGER.id)]
-    # the same request as before the flood, on the same (maybe busy) machine: not held up behind it
-    assert member_latency < max(2.0, 10 * quiet_latency), (member_latency, quiet_latency)
+    # The same request as before the flood, on the same (maybe busy) machine: not held up behind it. The
+    # member's update is behind the 4,300 in Telegram's queue, so the bot fetches and triages them first
+    # (43 getUpdates): 1.5 to 3 s on a busy 2-core machine, where the bug this guards against took 90 s.
+    assert member_latency < max(5.0, 10 * quiet_latency), (member_latency, quiet_latency)
     assert len(answered) <= 10, [m.text for m in answered]  # a few answers at a stranger's rate, then silence
     assert sum("gửi quá nhanh" in m.text for m in answered) == 1
     # the dropped are finished; what still waits at the stranger's pace is kept for the next start

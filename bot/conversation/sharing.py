@@ -64,7 +64,7 @@ class Sharing:
 
     # --- reading -------------------------------------------------------------------------------
 
-    async def view(self, tx: Tx, inspection: Inspection) -> Crew:
+    async def crew(self, tx: Tx, inspection: Inspection) -> Crew:
         team = await tx.teams.get(inspection.team_id)
         return Crew(
             owner_id=inspection.inspector_id,
@@ -94,7 +94,7 @@ class Sharing:
             return None
         pos, person = inspection.pos, turn.msg.person.id
         _, area, _, item = checklist.at(pos)
-        view = await self.view(turn.tx, inspection)
+        view = await self.crew(turn.tx, inspection)
         if not walk.allows(checklist, pos):
             hold = view.holds.get(area.id)
             holder = hold.name if hold else view.owner_name
@@ -190,7 +190,7 @@ class Sharing:
         self, tx: Tx, t: Messages, inspection: Inspection, checklist: Checklist, heading: str = ""
     ) -> tuple[str, list[list[Button]]]:
         """One button per area, saying whose it is; the walk starts (or goes on) from the last one."""
-        view = await self.view(tx, inspection)
+        view = await self.crew(tx, inspection)
         me = inspection.seat_of if inspection.seat_of is not None else inspection.inspector_id
         answers = await tx.inspections.answers(inspection.id)
         rows: list[list[Button]] = []
@@ -219,7 +219,7 @@ class Sharing:
             return False
         verb, index, whom = parsed
         area = checklist.areas[index]
-        view = await self.view(turn.tx, inspection)
+        view = await self.crew(turn.tx, inspection)
         me = turn.msg.person.id
         hold = view.holds.get(area.id)
         number = index + 1
@@ -350,7 +350,7 @@ class Sharing:
     # --- progress ------------------------------------------------------------------------------
 
     async def status_lines(self, tx: Tx, t: Messages, inspection: Inspection, checklist: Checklist) -> str:
-        view = await self.view(tx, inspection)
+        view = await self.crew(tx, inspection)
         return _area_lines(t, checklist, view, await tx.inspections.answers(inspection.id))
 
     async def group_status(self, turn: Turn, team: Team) -> None:
@@ -400,7 +400,7 @@ class Sharing:
     async def _post(self, tx: Tx, inspection: Inspection) -> tuple[str, list[list[Button]]]:
         """The invitation as the group sees it, in the team's working language."""
         checklist = await self.versions.of(tx, inspection)
-        view = await self.view(tx, inspection)
+        view = await self.crew(tx, inspection)
         lines = _area_lines(VI, checklist, view, await tx.inspections.answers(inspection.id))
         owner, unit = esc(inspection.inspector_name), esc(inspection.unit or "")
         if inspection.status is Status.SUBMITTED:
