@@ -12,7 +12,7 @@ from pathlib import Path
 
 from app.settings import Settings
 from bot.checklist.loader import load_checklist
-from bot.checklist.model import Checklist
+from bot.checklist.versions import stored
 from bot.events import ReportKind, ReportRequest
 from bot.findings.trail import read_history, render_history
 from bot.reports.archive import write_archive
@@ -50,9 +50,7 @@ async def history(settings: Settings, inspection_id: int) -> str | None:
             inspection = await tx.inspections.get(inspection_id)
             if inspection is None:
                 return None
-            body = await tx.inspections.checklist_body(inspection.checklist_id, inspection.checklist_version)
-            assert body is not None
-            entries = await read_history(tx, inspection, Checklist.model_validate_json(body))
+            entries = await read_history(tx, inspection, await stored(tx, inspection))
     finally:
         await store.close()
     return render_history(inspection, entries)

@@ -24,7 +24,7 @@ from storage.models import AmendStage, AmendState, FollowUpStatus, TrailKind
 from storage.sqlite.store import SqliteStore
 from tests.engine_harness import ADMIN, GROUP, INSPECTOR, SMALL_CHECKLIST, STRANGER, Harness, team_harness
 from tests.images import jpeg, png
-from tests.old_schema import schema_up_to
+from tests.old_schema import schema_up_to, submitted_inspection
 from tests.test_cli import run_bot
 from tests.test_engine_reports import submit
 
@@ -332,18 +332,7 @@ async def test_a_database_of_migration_9_keeps_its_follow_up_history(tmp_path: P
     now = utcnow().isoformat()
     with closing(sqlite3.connect(path)) as db:
         schema_up_to(db, 9)
-        db.execute("INSERT INTO checklists VALUES ('c', 1, '{}', ?)", (now,))
-        db.execute(
-            "INSERT INTO teams (name, group_chat_id, lead_id, invite_code, join_code, created_at) "
-            "VALUES ('Đoàn', -5, 100, 'i', 'ABCDEFGH', ?)",
-            (now,),
-        )
-        db.execute(
-            "INSERT INTO inspections (team_id, inspector_id, inspector_name, checklist_id, checklist_version, "
-            "unit, status, stage, created_at, updated_at) VALUES (1, 200, 'An', 'c', 1, 'UBND xã', 'submitted', "
-            "'review', ?, ?)",
-            (now, now),
-        )
+        submitted_inspection(db, now)
         db.execute("INSERT INTO answers VALUES (1, 'i', 'a', 'fail', 'thiếu', 200, ?)", (now,))
         db.execute(
             "INSERT INTO followups (team_id, inspection_id, area_id, item_id, value, due_on, created_at) "

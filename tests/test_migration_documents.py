@@ -13,7 +13,7 @@ from storage.clock import utcnow
 from storage.models import PromptStage, RemarkKind, Salutation, Title
 from storage.sqlite.schema import MIGRATIONS
 from storage.sqlite.store import SqliteStore
-from tests.old_schema import schema_up_to
+from tests.old_schema import schema_up_to, submitted_inspection
 
 
 def database_before_this_change(path: Path) -> None:
@@ -22,18 +22,7 @@ def database_before_this_change(path: Path) -> None:
     now = utcnow().isoformat()
     with closing(sqlite3.connect(path)) as db:
         schema_up_to(db, 8)
-        db.execute("INSERT INTO checklists VALUES ('c', 1, '{}', ?)", (now,))
-        db.execute(
-            "INSERT INTO teams (name, group_chat_id, lead_id, invite_code, join_code, created_at) "
-            "VALUES ('Đoàn', -5, 100, 'i', 'ABCDEFGH', ?)",
-            (now,),
-        )
-        db.execute(
-            "INSERT INTO inspections (team_id, inspector_id, inspector_name, checklist_id, checklist_version, "
-            "unit, status, stage, created_at, updated_at) VALUES (1, 200, 'An', 'c', 1, 'UBND xã', 'submitted', "
-            "'review', ?, ?)",
-            (now, now),
-        )
+        submitted_inspection(db, now)
         db.execute(
             "INSERT INTO remarks (inspection_id, kind, text, created_at) VALUES (1, 'recommendation', 'A', ?)", (now,)
         )

@@ -7,6 +7,15 @@ from storage.models import Inspection
 from storage.port import Tx
 
 
+async def stored(tx: Tx, inspection: Inspection) -> Checklist:
+    """The checklist an inspection started with, read from the database, for one-off readers (the
+    export, the history) that keep no `ChecklistVersions`."""
+    body = await tx.inspections.checklist_body(inspection.checklist_id, inspection.checklist_version)
+    if body is None:
+        raise LookupError(f"checklist {(inspection.checklist_id, inspection.checklist_version)} is not in the database")
+    return Checklist.model_validate_json(body)
+
+
 class ChecklistVersions:
     """The checklist each inspection started with, read from the database once and kept.
 
@@ -24,8 +33,5 @@ class ChecklistVersions:
     async def of(self, tx: Tx, inspection: Inspection) -> Checklist:
         key = (inspection.checklist_id, inspection.checklist_version)
         if key not in self._known:
-            body = await tx.inspections.checklist_body(*key)
-            if body is None:
-                raise LookupError(f"checklist {key} is not in the database")
-            self._known[key] = Checklist.model_validate_json(body)
+            self._known[key] = await stored(tx, inspection)
         return self._known[key]

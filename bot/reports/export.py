@@ -8,7 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel
 
 from bot.checklist.kinds import value_label
-from bot.checklist.model import Checklist
+from bot.checklist.versions import stored
 from bot.findings.snapshot import snapshot_with
 from bot.findings.trail import HistoryEntry, read_history
 from bot.texts.catalogue import VI
@@ -74,9 +74,7 @@ async def export_json(store: Store, inspection_id: int) -> str | None:
         inspection = await tx.inspections.get(inspection_id)
         if inspection is None:
             return None
-        body = await tx.inspections.checklist_body(inspection.checklist_id, inspection.checklist_version)
-        assert body is not None
-        snapshot = await snapshot_with(tx, inspection, Checklist.model_validate_json(body))
+        snapshot = await snapshot_with(tx, inspection, await stored(tx, inspection))
         followups = await tx.followups.of(inspection_id)
         history = await read_history(tx, inspection, snapshot.checklist)
     checklist = snapshot.checklist

@@ -405,14 +405,10 @@ def _lead_name(members: list[Member]) -> str | None:
     return next((member.name for member in members if member.role is Role.LEAD), None)
 
 
-def _corrections(document: Document, report: InspectionReport) -> None:
-    """Every correction made after submit, oldest first, with what it was, what it became and why: the
-    signed record said the first, the tables above say the last. No corrections, no annex."""
-    amendments = report.snapshot.amendments
-    if not amendments:
-        return
+def _annex_heading(document: Document, report: InspectionReport, title: str) -> None:
+    """An annex starts a page, and names the record it belongs to, as the printed record is stapled."""
     add_page_break(document)
-    add_paragraph(document, CORRECTIONS_TITLE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_paragraph(document, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     add_paragraph(
         document,
         f"(Kèm theo Biên bản kiểm tra số …/BB-ĐKT ngày {record_day(report):%d/%m/%Y} của Đoàn kiểm tra "
@@ -420,6 +416,15 @@ def _corrections(document: Document, report: InspectionReport) -> None:
         italic=True,
         align=WD_ALIGN_PARAGRAPH.CENTER,
     )
+
+
+def _corrections(document: Document, report: InspectionReport) -> None:
+    """Every correction made after submit, oldest first, with what it was, what it became and why: the
+    signed record said the first, the tables above say the last. No corrections, no annex."""
+    amendments = report.snapshot.amendments
+    if not amendments:
+        return
+    _annex_heading(document, report, CORRECTIONS_TITLE)
     checklist = report.checklist
     rows = [
         (
@@ -453,15 +458,7 @@ def _appendix(document: Document, report: InspectionReport, photo_dir: Path, spo
     photos = ordered_photos(report)
     if not photos:
         return
-    add_page_break(document)
-    add_paragraph(document, "PHỤ LỤC: ẢNH MINH CHỨNG", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    add_paragraph(
-        document,
-        f"(Kèm theo Biên bản kiểm tra số …/BB-ĐKT ngày {record_day(report):%d/%m/%Y} của Đoàn kiểm tra "
-        f"tại {report.unit})",
-        italic=True,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-    )
+    _annex_heading(document, report, "PHỤ LỤC: ẢNH MINH CHỨNG")
     for number, photo in enumerate(photos, start=1):
         source = stored_file(photo_dir, photo_dir / photo.path)
         if source is None or not spool.add(document, source):
