@@ -373,3 +373,23 @@ async def test_a_participant_may_correct_the_submitted_result(h: Harness) -> Non
     await h.tap(INSPECTOR, "Gửi kết quả")
     assert "Sửa kết quả phiên #1" in h.texts(await h.command(BINH, "amend", "1"))
     assert "Chỉ người đã kiểm tra phiên #1" in h.texts(await h.command(CUONG, "amend", "1"))
+
+
+async def test_closing_the_round_tells_everyone_on_a_shared_draft(tmp_path: Path) -> None:
+    h = await Harness.open(tmp_path)
+    try:
+        code = await h.make_team_with_inspector()
+        await h.command(BINH, "start", code)
+        await h.command(ADMIN, "round", "Đợt tháng 12", group=True)
+        await h.command(INSPECTOR, "inspect")
+        await h.text(INSPECTOR, "UBND xã Cổ Lũng")
+        await binh_holds_area_two(h)
+        await h.command(ADMIN, "endround", group=True)
+        replies = await h.send(ADMIN, Tap(data=h.button("Kết thúc đợt")), Chat(id=GROUP, kind=ChatKind.GROUP))
+        told = {r.chat_id for r in replies if isinstance(r, Say) and "phiên #1 (UBND xã Cổ Lũng)" in r.html}
+        assert {INSPECTOR.id, BINH.id} <= told
+        async with h.store.reading() as tx:
+            closed = await tx.inspections.get(1)
+        assert closed is not None and closed.status is Status.CANCELLED
+    finally:
+        await h.store.close()

@@ -147,10 +147,13 @@ class Rounds:
         await tx.rounds.close(current.id, turn.msg.person.id)
         for draft in await tx.inspections.drafts_in_round(current.id):
             await trail.finish(tx, draft, Status.CANCELLED, turn.msg.person, ROUND_DETAIL)
-            t = await catalogue_of(tx, draft.inspector_id)
-            turn.say(
-                t.DRAFT_CLOSED_BY_ROUND.format(round=esc(current.name), id=draft.id, unit=esc(draft.unit or t.NO_UNIT)),
-                chat_id=draft.inspector_id,
-            )
+            # Everyone on a shared draft is told, as when its owner cancels it.
+            joined = [p.user_id for p in await tx.sharing.participants(draft.id) if p.left_at is None]
+            for person_id in (draft.inspector_id, *joined):
+                t = await catalogue_of(tx, person_id)
+                unit = esc(draft.unit or t.NO_UNIT)
+                turn.say(
+                    t.DRAFT_CLOSED_BY_ROUND.format(round=esc(current.name), id=draft.id, unit=unit), chat_id=person_id
+                )
         submitted = len(await tx.inspections.submitted_in_round(current.id))
         turn.say(turn.t.ROUND_ENDED.format(name=esc(current.name), id=current.id, submitted=submitted))
