@@ -190,6 +190,20 @@ async def test_the_owner_waits_for_an_area_someone_else_holds(h: Harness) -> Non
     async with h.store.reading() as tx:
         draft = await tx.inspections.get(1)
         assert draft is not None and draft.status is Status.DRAFT and draft.stage is Stage.REVIEW
+    # Bình's last required answer brings the owner, waiting at the review, the review again.
+    await h.command(BINH, "resume")
+    await h.tap(BINH, "Bắt đầu")
+    await h.tap(BINH, "Đạt")
+    await h.photo(BINH, jpeg())
+    await h.tap(BINH, "Xong")
+    replies = await h.text(BINH, "95")
+    to_owner = [r for r in replies if isinstance(r, Say) and r.chat_id == INSPECTOR.id]
+    assert "đã đủ các câu bắt buộc" in to_owner[0].html and "XEM LẠI PHIÊN #1" in to_owner[1].html
+    assert "Trần Thị Bình (lĩnh vực 2)" in to_owner[1].html
+    await h.send(INSPECTOR, Tap(data=to_owner[1].buttons[0][0].data))
+    async with h.store.reading() as tx:
+        submitted = await tx.inspections.get(1)
+    assert submitted is not None and submitted.status is Status.SUBMITTED
 
 
 async def test_an_item_someone_answered_is_locked_for_the_others(h: Harness) -> None:

@@ -23,7 +23,7 @@ from bot.team.followups import FollowUps
 from bot.team.publishing import Publisher
 from bot.texts.catalogue import VI
 from bot.texts.html import esc
-from bot.turn import Turn
+from bot.turn import Turn, catalogue_of
 from storage.models import Inspection, NewInspection, RemarkKind, Stage, Status, Team
 from storage.port import Tx
 
@@ -325,7 +325,7 @@ class Conversation:
             await self.prompt(turn, await self._move(turn, inspection, flow.entry(checklist, inspection.pos + 1, walk)))
             return True
         first = await self._save(turn, inspection, area.id, item.id, token.arg)
-        await self.sharing.answered(turn, inspection, checklist, first)
+        await self._answered_shared(turn, inspection, checklist, first)
         target = flow.after_value(checklist, inspection.pos, token.arg, walk)
         # A note asked next shows the question with its answer; its line comes when the note is skipped.
         asks_note = target == (Stage.NOTE, inspection.pos)
@@ -343,6 +343,18 @@ class Conversation:
         await turn.carry(inspection.id)
         await self.prompt(turn, await self._move(turn, inspection, elsewhere))
         return True
+
+    async def _answered_shared(self, turn: Turn, inspection: Inspection, checklist: Checklist, first: bool) -> None:
+        """The owner already waiting at the review gets it again, complete, once the last required
+        answer comes from someone else."""
+        if not await self.sharing.answered(turn, inspection, checklist, first):
+            return
+        owner = await turn.tx.inspections.get(inspection.id)
+        if owner is None or owner.stage is not Stage.REVIEW:
+            return
+        t = await catalogue_of(turn.tx, owner.inspector_id)
+        review = render_review(t, await self.publisher.snapshot(turn.tx, owner))
+        turn.say(review, prompts.review_buttons(t, owner), chat_id=owner.inspector_id)
 
     async def _save(self, turn: Turn, inspection: Inspection, area_id: str, item_id: str, value: str) -> bool:
         """Saves an answer under the presser's name; True when the item had none before."""
@@ -382,7 +394,7 @@ class Conversation:
         if kind_of(item).answered_by_photos:
             if count:
                 first = await self._save(turn, inspection, area.id, item.id, str(count))
-                await self.sharing.answered(turn, inspection, checklist, first)
+                await self._answered_shared(turn, inspection, checklist, first)
             else:
                 await turn.tx.inspections.delete_answer(inspection.id, item.id)
         line = turn.t.LOG_PHOTOS.format(where=prompts.number(checklist, inspection.pos), count=count) if count else ""
@@ -521,7 +533,7 @@ class Conversation:
         if await self._turned_away(turn, inspection, checklist, walk):
             return
         first = await self._save(turn, inspection, area.id, item.id, value)
-        await self.sharing.answered(turn, inspection, checklist, first)
+        await self._answered_shared(turn, inspection, checklist, first)
         target = flow.after_value(checklist, inspection.pos, value, walk)
         await self.prompt(turn, await self._move(turn, inspection, target))
 

@@ -314,20 +314,22 @@ class Sharing:
         turn.say(text, chat_id=inspection.inspector_id)
         await self.refresh(turn, inspection)
 
-    async def answered(self, turn: Turn, inspection: Inspection, checklist: Checklist, first: bool) -> None:
+    async def answered(self, turn: Turn, inspection: Inspection, checklist: Checklist, first: bool) -> bool:
         """After an answer in a shared inspection: the invitation shows it, and the owner hears when the
-        last required answer came from someone else (`first`: the item had no answer before)."""
+        last required answer came from someone else (`first`: the item had no answer before); True then."""
         if not inspection.shared:
-            return
+            return False
         await self.refresh(turn, inspection)
         if not first or inspection.seat_of is None:
-            return
+            return False
         answers = await turn.tx.inspections.answers(inspection.id)
         items = (checklist.at(pos)[3] for pos in range(checklist.item_count))
-        if all(item.id in answers for item in items if item.required):
-            owner_t = await catalogue_of(turn.tx, inspection.inspector_id)
-            text = owner_t.SHARE_READY.format(id=inspection.id, unit=esc(inspection.unit or ""))
-            turn.say(text, chat_id=inspection.inspector_id)
+        if not all(item.id in answers for item in items if item.required):
+            return False
+        owner_t = await catalogue_of(turn.tx, inspection.inspector_id)
+        text = owner_t.SHARE_READY.format(id=inspection.id, unit=esc(inspection.unit or ""))
+        turn.say(text, chat_id=inspection.inspector_id)
+        return True
 
     async def holder_of(self, tx: Tx, inspection: Inspection, area_id: str) -> str | None:
         """Someone other than the owner holding an area: the owner waits for them rather than walk it."""
