@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.buttons import Action, GroupAction, group_button
-from bot.checklist.kinds import kind_of
+from bot.checklist.kinds import value_label
 from bot.checklist.model import Area, Checklist
 from bot.checklist.versions import ChecklistVersions
 from bot.conversation import flow, prompts
@@ -104,7 +104,7 @@ class Sharing:
         if answer is None or answer.answered_by == person or view.steers(person):
             return None
         where = prompts.number(checklist, pos)
-        value = esc(_value(turn.t, checklist, pos, answer))
+        value = esc(value_label(turn.t, item, answer.value))
         name = esc(view.name_of(answer.answered_by))
         turn.say(turn.t.SHARE_LOCKED.format(where=where, name=name, value=value))
         return flow.entry(checklist, pos + 1, walk)
@@ -461,7 +461,3 @@ def _number(checklist: Checklist, area: Area) -> int:
 
 def _index_of(checklist: Checklist, area_id: str) -> int:
     return next(index for index, area in enumerate(checklist.areas) if area.id == area_id)
-
-
-def _value(t: Messages, checklist: Checklist, pos: int, answer: Answer) -> str:
-    return kind_of(checklist.at(pos)[3]).label(t, answer.value)
