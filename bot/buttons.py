@@ -32,6 +32,7 @@ class Action(StrEnum):
     CANCEL_ASK = "c"
     CANCEL_YES = "y"
     CANCEL_NO = "n"
+    HELP = "h"  # the «❓» under a question: its guidance, the cursor unmoved
     AREA = "a"  # a shared inspection's area menu; tied to no step (see `bot.conversation.sharing`)
 
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from bot.buttons import Action, GroupAction, GroupToken, Token
 from bot.checklist.kinds import kind_of
 from bot.events import Chat, ChatKind, Person, Tap, Text
+from bot.texts.catalogue import VI
 from storage.models import Stage
 from tests.engine_harness import GROUP, INSPECTOR, Harness
 
@@ -69,7 +70,8 @@ async def press(h: Harness, who: Person, verb: str, arg: int) -> None:
     action = {"value": Action.VALUE, "skip": Action.SKIP, "back": Action.BACK}[verb]
     value = ""
     if verb == "value" and seat.stage is Stage.ITEM and seat.pos < checklist.item_count:
-        choices = kind_of(checklist.at(seat.pos)[3]).choices
+        item = checklist.at(seat.pos)[3]
+        choices = [press for press, _ in kind_of(item).buttons(VI, item, None)]
         value = choices[arg % len(choices)] if choices else ""
     await h.send(who, Tap(data=Token(action=action, inspection_id=1, step=seat.step, arg=value).encode()))
 

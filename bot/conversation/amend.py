@@ -15,6 +15,7 @@ from bot.buttons import AmendAction, AmendToken, decode_amend
 from bot.checklist.kinds import kind_of, value_label
 from bot.checklist.model import Checklist, Item, PhotoRule, criterion
 from bot.checklist.versions import ChecklistVersions
+from bot.conversation import prompts
 from bot.conversation.inspection import MAX_ID_DIGITS, TEXT_MAX
 from bot.events import Button
 from bot.findings.trail import item_words, photo_change
@@ -177,9 +178,12 @@ class Amender:
             text = t.AMEND_ASK_VALUE.format(
                 id=inspection.id, where=where, prompt=prompt, current=esc(_worded(t, item, answer))
             )
-            hint = kind.hint(t)
-            choices = [_button(state, kind.label(t, value), AmendAction.VALUE, value) for value in kind.choices]
-            rows = [choices[i : i + 2] for i in range(0, len(choices), 2)]
+            hint = kind.hint(t, item)
+            chosen = state.new_value if state.new_value is not None else answer.value if answer else None
+            pressed = kind.buttons(t, item, chosen)
+            rows = prompts.choice_rows([_button(state, label, AmendAction.VALUE, arg) for arg, label in pressed])
+            if kind.toggled:
+                rows.append([_button(state, t.DONE, AmendAction.DONE)])
             rows.append([back])
             turn.say(f"{text}\n{hint}" if hint else text, rows, free_text=kind.typed)
         elif state.stage is AmendStage.NOTE:
@@ -304,10 +308,8 @@ class Amender:
                 return None
             following = AmendStage.PHOTOS if kind_of(checklist.at(pos)[3]).answered_by_photos else AmendStage.VALUE
             return await tx.amendments.move(person_id, inspection.id, following, state.area_index, pos)
-        if stage is AmendStage.VALUE and action is AmendAction.VALUE:
-            if arg not in kind_of(self._item(checklist, state)).choices:
-                return None
-            return await self._value(turn, inspection, checklist, state, arg)
+        if stage is AmendStage.VALUE and action in (AmendAction.VALUE, AmendAction.DONE):
+            return await self._press(turn, inspection, checklist, state, action, arg)
         if stage is AmendStage.NOTE and action is AmendAction.SKIP:
             return await self._note(turn, inspection, checklist, state, None)
         if stage is AmendStage.PHOTOS and action is AmendAction.PHOTO and arg.isdigit() and len(arg) <= MAX_ID_DIGITS:
@@ -372,6 +374,34 @@ class Amender:
             )
         return await tx.amendments.move(person_id, inspection_id, AmendStage.VALUE, state.area_index, state.pos)
 
+    async def _press(
+        self,
+        turn: Turn,
+        inspection: Inspection,
+        checklist: Checklist,
+        state: AmendState,
+        action: AmendAction,
+        arg: str,
+    ) -> AmendState | None:
+        """A new answer pressed; for several choices, one in or out of the new answer until «Xong»."""
+        item = self._item(checklist, state)
+        kind = kind_of(item)
+        answer = await turn.tx.inspections.answer(inspection.id, item.id)
+        chosen = state.new_value if state.new_value is not None else answer.value if answer else None
+        if action is AmendAction.DONE:
+            if not kind.toggled:
+                return None
+            if not chosen:
+                turn.toast(turn.t.CHOICES_NONE)
+                return state
+            return await self._value(turn, inspection, checklist, state, chosen)
+        value = kind.pressed(item, arg, chosen)
+        if value is None:
+            return None
+        if kind.toggled:
+            return await self._stay(turn, state, new_value=value)
+        return await self._value(turn, inspection, checklist, state, value)
+
     async def _value(
         self, turn: Turn, inspection: Inspection, checklist: Checklist, state: AmendState, value: str
     ) -> AmendState:
@@ -422,7 +452,7 @@ class Amender:
         elif len(text) > TEXT_MAX:
             turn.say(turn.t.TEXT_TOO_LONG.format(length=len(text), limit=TEXT_MAX))
         elif state.stage is AmendStage.VALUE and kind_of(self._item(checklist, state)).typed:
-            reading = kind_of(self._item(checklist, state)).read(turn.t, text)
+            reading = kind_of(self._item(checklist, state)).read(turn.t, self._item(checklist, state), text)
             if reading.reply is not None:
                 turn.say(reading.reply)
             if reading.value is not None:

@@ -20,14 +20,21 @@ Cursor = tuple[Stage, int]
 class Walk:
     """The areas one person walks through. The owner of an inspection nobody shares walks them all, and
     after the last item come the unit's remarks; in a shared inspection the owner skips the areas others
-    hold, and a participant walks only their own, from and back to their choice of areas."""
+    hold, and a participant walks only their own, from and back to their choice of areas. Everyone
+    skips the items the answers so far rule out."""
 
     areas: frozenset[str] | None = None  # None: every area
     start: Cursor = (Stage.LOCATION, 0)
     end: Stage = Stage.RECOMMENDATIONS
+    hidden: frozenset[str] = frozenset()  # items not asked by rule (`show_if`), given the answers so far
+
+    def takes(self, checklist: Checklist, pos: int) -> bool:
+        """Whether the item's area is this person's to walk."""
+        return self.areas is None or checklist.at(pos)[1].id in self.areas
 
     def allows(self, checklist: Checklist, pos: int) -> bool:
-        return self.areas is None or checklist.at(pos)[1].id in self.areas
+        """Whether this person is asked the item: in their areas and not skipped by rule."""
+        return self.takes(checklist, pos) and checklist.at(pos)[3].id not in self.hidden
 
 
 EVERYTHING = Walk()

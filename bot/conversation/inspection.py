@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bot.answers import Value
 from bot.buttons import Action, GroupAction, GroupToken, Token, decode, group_button
+from bot.checklist import conditions
 from bot.checklist.kinds import kind_of, value_label
 from bot.checklist.model import Checklist, PhotoRule
 from bot.checklist.versions import ChecklistVersions
@@ -313,26 +314,88 @@ class Conversation:
 
     async def _tap_item(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
         _, area, _, item = checklist.at(inspection.pos)
+        kind = kind_of(item)
+        answer = await turn.tx.inspections.answer(inspection.id, item.id)
+        current = answer.value if answer else None
+        if token.action is Action.HELP and item.guided:
+            await turn.carry(inspection.id)
+            turn.say(*prompts.question(turn.t, checklist, inspection, answer, guidance=True), free_text=kind.typed)
+            return True
+        if token.action is Action.DONE and kind.toggled:
+            return await self._chosen(turn, inspection, checklist, current)
         skips = token.action is Action.SKIP and not item.required
-        if not skips and (token.action is not Action.VALUE or token.arg not in kind_of(item).choices):
+        value = kind.pressed(item, token.arg, current) if token.action is Action.VALUE else None
+        if not skips and value is None:
             return False
         walk = await self.sharing.walk(turn.tx, inspection, checklist)
         if await self._turned_away(turn, inspection, checklist, walk):
             return True
-        if skips:
+        if skips or not value:  # skipped, or the last of several choices pressed out again
             await turn.tx.inspections.delete_answer(inspection.id, item.id)
-            await turn.carry(inspection.id, self._answered(turn, checklist, inspection, turn.t.SKIPPED))
+            walk, notice = await self._ruled(turn, inspection, checklist, walk, current, None)
+        else:
+            first = await self._save(turn, inspection, area.id, item.id, value)
+            await self._answered_shared(turn, inspection, checklist, first)
+            walk, notice = await self._ruled(turn, inspection, checklist, walk, current, value)
+        if kind.toggled and not skips:  # the same question again, its buttons showing what is chosen
+            await turn.carry(inspection.id, notice)
+            await self.prompt(turn, await self._move(turn, inspection, (Stage.ITEM, inspection.pos)))
+            return True
+        if skips:
+            await turn.carry(inspection.id, self._answered(turn, checklist, inspection, turn.t.SKIPPED, notice))
             await self.prompt(turn, await self._move(turn, inspection, flow.entry(checklist, inspection.pos + 1, walk)))
             return True
-        first = await self._save(turn, inspection, area.id, item.id, token.arg)
-        await self._answered_shared(turn, inspection, checklist, first)
-        target = flow.after_value(checklist, inspection.pos, token.arg, walk)
+        assert value is not None
+        target = flow.after_value(checklist, inspection.pos, value, walk)
         # A note asked next shows the question with its answer; its line comes when the note is skipped.
         asks_note = target == (Stage.NOTE, inspection.pos)
-        chosen = value_label(turn.t, item, token.arg)
-        await turn.carry(inspection.id, "" if asks_note else self._answered(turn, checklist, inspection, chosen))
+        chosen = value_label(turn.t, item, value)
+        line = notice if asks_note else self._answered(turn, checklist, inspection, chosen, notice)
+        await turn.carry(inspection.id, line)
         await self.prompt(turn, await self._move(turn, inspection, target))
         return True
+
+    async def _chosen(self, turn: Turn, inspection: Inspection, checklist: Checklist, current: str | None) -> bool:
+        """«Xong» under a question of several choices: on with what is chosen, which may be nothing only
+        where the question may be skipped."""
+        _, _, _, item = checklist.at(inspection.pos)
+        if not current and item.required:
+            turn.toast(turn.t.CHOICES_NONE)
+            return True
+        walk = await self.sharing.walk(turn.tx, inspection, checklist)
+        chosen = value_label(turn.t, item, current) if current else turn.t.SKIPPED
+        await turn.carry(inspection.id, self._answered(turn, checklist, inspection, chosen))
+        target = flow.after_value(checklist, inspection.pos, current or "", walk)
+        await self.prompt(turn, await self._move(turn, inspection, target))
+        return True
+
+    async def _ruled(
+        self,
+        turn: Turn,
+        inspection: Inspection,
+        checklist: Checklist,
+        walk: flow.Walk,
+        before: str | None,
+        after: str | None,
+    ) -> tuple[flow.Walk, str]:
+        """The walk once an answer changed, and what to tell the inspector where the change hides answered
+        items or brings back items skipped by rule: a first answer only decides what comes next."""
+        if not checklist.conditional:
+            return walk, ""
+        fresh = await self.sharing.walk(turn.tx, inspection, checklist)
+        if before is None or before == after:
+            return fresh, ""
+        answers = await turn.tx.inspections.answers(inspection.id)
+        gone = [item for item in fresh.hidden - walk.hidden if item in answers]
+        back = list(walk.hidden - fresh.hidden)
+        lines = []
+        for said, items in ((turn.t.RULE_HIDDEN, gone), (turn.t.RULE_SHOWN, back)):
+            if items:
+                numbers = sorted((checklist.find(item) or (0,))[0] for item in items)
+                lines.append(
+                    said.format(count=len(items), items=", ".join(prompts.number(checklist, n) for n in numbers))
+                )
+        return fresh, "\n".join(lines)
 
     async def _turned_away(self, turn: Turn, inspection: Inspection, checklist: Checklist, walk: flow.Walk) -> bool:
         """In a shared inspection, an item someone else answered or an area someone else now holds: the
@@ -362,12 +425,13 @@ class Conversation:
         await turn.tx.inspections.save_answer(inspection.id, area_id, item_id, value, turn.msg.person.id)
         return first
 
-    def _answered(self, turn: Turn, checklist: Checklist, inspection: Inspection, chosen: str) -> str:
+    def _answered(self, turn: Turn, checklist: Checklist, inspection: Inspection, chosen: str, notice: str = "") -> str:
         """The answered question's line in the message it was answered in, which the next question
-        replaces: the chat stays a record of what was answered."""
+        replaces: the chat stays a record of what was answered, and of what the answer hid or brought back."""
         _, _, _, item = checklist.at(inspection.pos)
         where = prompts.number(checklist, inspection.pos)
-        return turn.t.LOG_ANSWER.format(where=where, prompt=esc(item.prompt_in(turn.t.lang)), answer=esc(chosen))
+        line = turn.t.LOG_ANSWER.format(where=where, prompt=esc(item.prompt_in(turn.t.lang)), answer=esc(chosen))
+        return f"{line}\n{notice}" if notice else line
 
     async def _tap_note(self, turn: Turn, inspection: Inspection, checklist: Checklist, token: Token) -> bool:
         if token.action is not Action.SKIP:
@@ -442,8 +506,11 @@ class Conversation:
     async def _first_missing(self, tx: Tx, inspection: Inspection, checklist: Checklist) -> int | None:
         """Back-and-forth navigation could in principle leave a required answer or photo behind."""
         answers = await tx.inspections.answers(inspection.id)
+        out = conditions.ruled_out(checklist, answers)
         for pos in range(checklist.item_count):
             _, _, _, item = checklist.at(pos)
+            if item.id in out:
+                continue
             answer = answers.get(item.id)
             if item.required and answer is None:
                 return pos
@@ -522,7 +589,7 @@ class Conversation:
 
     async def _typed_answer(self, turn: Turn, inspection: Inspection, checklist: Checklist, text: str) -> None:
         _, area, _, item = checklist.at(inspection.pos)
-        reading = kind_of(item).read(turn.t, text)
+        reading = kind_of(item).read(turn.t, item, text)
         if reading.reply is not None:
             turn.say(reading.reply)
         value = reading.value
@@ -532,6 +599,7 @@ class Conversation:
         walk = await self.sharing.walk(turn.tx, inspection, checklist)
         if await self._turned_away(turn, inspection, checklist, walk):
             return
+        # A typed answer is never tested by a condition (`model.CHOSEN`), so the walk stands.
         first = await self._save(turn, inspection, area.id, item.id, value)
         await self._answered_shared(turn, inspection, checklist, first)
         target = flow.after_value(checklist, inspection.pos, value, walk)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from bot.buttons import Action, Token
 from bot.checklist.kinds import kind_of
-from bot.checklist.model import Checklist, PhotoRule
+from bot.checklist.model import Checklist, Item, PhotoRule
 from bot.events import Button
 from bot.texts.catalogue import Messages
 from bot.texts.html import esc
 from storage.models import Answer, Inspection, Stage
+
+CHOICE_PAIRED = 18  # the longest answer that still shares a row of buttons with another
 
 
 def button(inspection: Inspection, label: str, action: Action, arg: str = "") -> Button:
@@ -47,25 +49,55 @@ def item_header(t: Messages, checklist: Checklist, pos: int) -> str:
 
 
 def question(
-    t: Messages, checklist: Checklist, inspection: Inspection, answer: Answer | None
+    t: Messages, checklist: Checklist, inspection: Inspection, answer: Answer | None, guidance: bool = False
 ) -> tuple[str, list[list[Button]]]:
+    """The question at the cursor, its buttons and how to answer it; `guidance`: with its help and basis
+    opened below it (the «❓» button pressed), in place of the button."""
     pos = inspection.pos
     _, _, _, item = checklist.at(pos)
-    lines = [item_header(t, checklist, pos), "", esc(item.prompt_in(t.lang))]
+    lines = [item_header(t, checklist, pos), ""]
+    intro = item.intro_in(t.lang)
+    if intro:
+        lines += [f"<i>{esc(intro)}</i>", ""]
+    lines.append(esc(item.prompt_in(t.lang)))
     if item.photo is PhotoRule.REQUIRED:
         lines.append(t.QUESTION_PHOTO_REQUIRED)
     elif item.photo is PhotoRule.OPTIONAL:
         lines.append(t.QUESTION_PHOTO_OPTIONAL)
     kind = kind_of(item)
-    hint = kind.hint(t)
+    hint = kind.hint(t, item)
     if hint:
         lines.append(hint)
-    if answer:
-        lines.append(t.ANSWERED.format(value=esc(kind.label(t, answer.value))))
-    choices = [button(inspection, kind.label(t, value), Action.VALUE, value) for value in kind.choices]
-    rows: list[list[Button]] = [choices[i : i + 2] for i in range(0, len(choices), 2)]
+    current = answer.value if answer else None
+    if current is not None:
+        lines.append(t.ANSWERED.format(value=esc(kind.label(t, item, current))))
+    if guidance:
+        lines += ["", *guidance_lines(t, item)]
+    rows = choice_rows([button(inspection, label, Action.VALUE, arg) for arg, label in kind.buttons(t, item, current)])
+    if kind.toggled:
+        rows.append([button(inspection, t.DONE, Action.DONE)])
+    if item.guided and not guidance:
+        rows.append([button(inspection, t.HELP_BUTTON, Action.HELP)])
     rows.append(nav_row(t, inspection, not item.required))
     return "\n".join(lines), rows
+
+
+def choice_rows(choices: list[Button]) -> list[list[Button]]:
+    """Two answers a row where both fit a phone's width, else one a row."""
+    if any(len(choice.label) > CHOICE_PAIRED for choice in choices):
+        return [[choice] for choice in choices]
+    return [choices[i : i + 2] for i in range(0, len(choices), 2)]
+
+
+def guidance_lines(t: Messages, item: Item) -> list[str]:
+    """What the «❓» button opens: what to look at and how to judge, then the legal text it rests on."""
+    lines = []
+    help_text = item.help_in(t.lang)
+    if help_text:
+        lines.append(esc(help_text))
+    if item.basis:
+        lines.append(t.HELP_BASIS.format(basis=esc(item.basis)))
+    return lines
 
 
 def photo_request(

@@ -9,10 +9,11 @@ otherwise spend them all on it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot.buttons import Action, GroupAction, group_button
+from bot.checklist import conditions
 from bot.checklist.kinds import value_label
 from bot.checklist.model import Area, Checklist
 from bot.checklist.versions import ChecklistVersions
@@ -75,6 +76,15 @@ class Sharing:
         )
 
     async def walk(self, tx: Tx, inspection: Inspection, checklist: Checklist) -> flow.Walk:
+        """The items the person at the inspection's cursor is asked: those of their areas, less the ones
+        the answers so far rule out (read only where the checklist has conditions)."""
+        walk = await self._areas(tx, inspection, checklist)
+        if not checklist.conditional:
+            return walk
+        answers = await tx.inspections.answers(inspection.id)
+        return replace(walk, hidden=conditions.ruled_out(checklist, answers))
+
+    async def _areas(self, tx: Tx, inspection: Inspection, checklist: Checklist) -> flow.Walk:
         if not inspection.shared:
             return flow.EVERYTHING
         holds = await tx.sharing.holds(inspection.id)
@@ -95,7 +105,7 @@ class Sharing:
         pos, person = inspection.pos, turn.msg.person.id
         _, area, _, item = checklist.at(pos)
         view = await self.crew(turn.tx, inspection)
-        if not walk.allows(checklist, pos):
+        if not walk.takes(checklist, pos):
             hold = view.holds.get(area.id)
             holder = hold.name if hold else view.owner_name
             turn.say(turn.t.SHARE_NOT_YOURS.format(number=_number(checklist, area), name=esc(holder)))
@@ -323,8 +333,9 @@ class Sharing:
         if not first or inspection.seat_of is None:
             return False
         answers = await turn.tx.inspections.answers(inspection.id)
+        out = conditions.ruled_out(checklist, answers)
         items = (checklist.at(pos)[3] for pos in range(checklist.item_count))
-        if not all(item.id in answers for item in items if item.required):
+        if not all(item.id in answers for item in items if item.required and item.id not in out):
             return False
         owner_t = await catalogue_of(turn.tx, inspection.inspector_id)
         text = owner_t.SHARE_READY.format(id=inspection.id, unit=esc(inspection.unit or ""))

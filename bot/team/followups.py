@@ -36,21 +36,6 @@ PROMPT_LIFETIME = timedelta(hours=1)
 NOTE_MAX = 1000
 # A follow-up button's argument: the version it was shown at, then for a due-date button what to do.
 _ARG = re.compile(r"^(?P<version>\d{1,9})(?:d(?P<days>\d{1,3})|(?P<typed>t))?$")
-_DATE = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{2}|\d{4})\s*$")
-
-
-def parse_day(text: str) -> date | None:
-    """'31/12/2026', '31-12-26', '1.2.2027': the ways people write a date in Vietnam (day first)."""
-    match = _DATE.match(text)
-    if not match:
-        return None
-    day_, month, year = int(match[1]), int(match[2]), int(match[3])
-    if year < 100:
-        year += 2000
-    try:
-        return date(year, month, day_)
-    except ValueError:
-        return None
 
 
 def due_phrase(t: Messages, due_on: date, today: date) -> str:
@@ -279,7 +264,7 @@ class FollowUps:
                 [[finish]],
             )
         elif prompt.stage is PromptStage.DUE:
-            due_on = parse_day(text)
+            due_on = formats.parse_day(text)
             if due_on is None or due_on < formats.local_date(utcnow()):
                 turn.say(turn.t.FOLLOWUP_BAD_DATE.format(text=esc(text[:40])), answer_from=person.id)
                 return

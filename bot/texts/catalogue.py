@@ -120,6 +120,21 @@ class Messages(BaseModel):
     NEEDS_NUMBER: str
     NEEDS_TEXT_PHOTO_STAGE: str
     NOTED_NUMBER: str
+    QUESTION_INTEGER: str
+    QUESTION_DATE: str
+    QUESTION_CHOICES: str
+    NEEDS_INTEGER: str
+    NEEDS_DATE: str
+    NOTED_DATE: str
+    NUMBER_BETWEEN: str
+    NUMBER_AT_LEAST: str
+    NUMBER_AT_MOST: str
+    CHOICES_NONE: str
+    HELP_BUTTON: str
+    HELP_TEXT: str
+    HELP_BASIS: str
+    RULE_HIDDEN: str
+    RULE_SHOWN: str
     ASK_NOTE: str
     NEEDS_REVIEW_BUTTON: str
     PHOTO_REQUIRED: str
@@ -176,6 +191,11 @@ class Messages(BaseModel):
     SUMMARY_AREAS: str
     SUMMARY_AREA_MET: str
     SUMMARY_AREA_NONE: str
+    SKIPPED_BY_RULE: str
+    SUMMARY_AREA_RULED: str
+    SUMMARY_AREA_SKIPPED: str
+    SUMMARY_SCORE: str
+    SUMMARY_AREA_SCORE: str
     SUMMARY_ROUND: str
     SUMMARY_REPRESENTATIVES: str
     SUMMARY_OPINION: str

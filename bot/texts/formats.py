@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 
 from bot.texts.catalogue import Messages
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
+_DATE = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{2}|\d{4})\s*$")
 
 
 def local_time(t: Messages, moment: datetime) -> str:
@@ -52,3 +54,17 @@ def spans(numbers: list[int]) -> str:
             runs.append([number])
     said = [f"{run[0]}–{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs]
     return ", ".join(said)
+
+
+def parse_day(text: str) -> date | None:
+    """'31/12/2026', '31-12-26', '1.2.2027': the ways people write a date in Vietnam (day first)."""
+    match = _DATE.match(text)
+    if not match:
+        return None
+    day_, month, year = int(match[1]), int(match[2]), int(match[3])
+    if year < 100:
+        year += 2000
+    try:
+        return date(year, month, day_)
+    except ValueError:
+        return None

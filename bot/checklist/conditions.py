@@ -1,0 +1,56 @@
+"""Which items a unit is asked, from its answers so far: the `show_if` of each area and item.
+
+A pure function of the checklist and the stored answers, so the conversation, the review and every
+document agree on it, and an answer changed later (going back, or a correction after submit) moves the
+items it governs in or out everywhere at once. An item out by rule keeps any answer it had, stored but
+out of the result: changing the answer back brings it back as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.checklist.model import AllOf, AnyOf, Checklist, Condition, ItemType, Rule
+from storage.models import Answer
+
+
+def chosen(item_type: ItemType, value: str) -> frozenset[str]:
+    """The values an answer stands for: several choices are stored space-separated."""
+    return frozenset(value.split()) if item_type is ItemType.CHOICES else frozenset({value})
+
+
+def holds(condition: Condition | None, values: Mapping[str, frozenset[str]]) -> bool:
+    """Whether a condition holds over the answers in force (item id -> the values answered)."""
+    if condition is None:
+        return True
+    if isinstance(condition, Rule):
+        answered = values.get(condition.item, frozenset())
+        hit = bool(answered & set(condition.values))
+        return hit if condition.in_ is not None else not hit
+    if isinstance(condition, AllOf):
+        return all(holds(part, values) for part in condition.all)
+    assert isinstance(condition, AnyOf)
+    return any(holds(part, values) for part in condition.any)
+
+
+def hidden(checklist: Checklist, answers: Mapping[str, str]) -> frozenset[str]:
+    """The ids of the items not asked, given `answers` (item id -> stored value). Conditions only test
+    items asked before them, so one pass in checklist order decides each item on the answers in force
+    (an answer to a hidden item counts for nothing)."""
+    if not checklist.conditional:
+        return frozenset()
+    out: set[str] = set()
+    in_force: dict[str, frozenset[str]] = {}
+    for area in checklist.areas:
+        area_shown = holds(area.show_if, in_force)
+        for item in area.items:
+            if not area_shown or not holds(item.show_if, in_force):
+                out.add(item.id)
+            elif item.id in answers:
+                in_force[item.id] = chosen(item.type, answers[item.id])
+    return frozenset(out)
+
+
+def ruled_out(checklist: Checklist, answers: Mapping[str, Answer]) -> frozenset[str]:
+    """`hidden` over stored answers."""
+    return hidden(checklist, {item: answer.value for item, answer in answers.items()})
