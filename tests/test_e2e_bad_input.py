@@ -111,7 +111,7 @@ async def test_edited_messages_and_redelivered_updates(tg: BotApiStandIn, tmp_pa
         tg.redeliver(photo_update)
         await tg.wait_idle()
         assert len(tg.sent(INSPECTOR.id)) == before  # no second reply
-        typed = next(m for m in reversed(tg.sent(INSPECTOR.id)) if m.text == "Đã ghi: 98")
+        typed = next(m for m in reversed(tg.sent(INSPECTOR.id)) if m.text == "Đã ghi: 98 %")
         seen = phone.seen()
         tg.edit_text(INSPECTOR, typed.message_id - 1, "99")
         await phone.next("Bot không ghi nhận tin nhắn đã sửa", seen)

@@ -84,7 +84,7 @@ async def test_whole_inspection_reaches_the_group(h: Harness) -> None:
     await h.text(INSPECTOR, "chín mươi")
     assert "không phải là một số" in h.texts()
     await h.text(INSPECTOR, "97,5%")
-    assert "Đã ghi: <b>97,5</b>" in h.texts()
+    assert "Đã ghi: <b>97,5 %</b>" in h.texts()  # with the unit its question names
     await h.tap(INSPECTOR, "Xong")  # optional photo item, no photo: skipped
     await h.tap(INSPECTOR, "Bỏ qua")  # optional text item
     assert "Kiến nghị của đơn vị" in h.texts()

@@ -89,6 +89,47 @@ def achievements(snapshot: Snapshot) -> list[Finding]:
     return findings(snapshot, frozenset({Value.PASS}))
 
 
+@dataclass(frozen=True)
+class Score:
+    """What applicable criteria earned under the checklist's `scoring`, of what they would had all passed."""
+
+    earned: float = 0.0
+    possible: float = 0.0
+
+    @property
+    def rate(self) -> float | None:
+        return self.earned / self.possible if self.possible else None
+
+    def __add__(self, other: Score) -> Score:
+        return Score(self.earned + other.earned, self.possible + other.possible)
+
+
+def area_score(snapshot: Snapshot, area: Area) -> Score:
+    """An area's score: each rated answer in force counts its item's weight times its rating's score;
+    "Không áp dụng", an item ruled out and an unanswered one count for nothing either way."""
+    scoring = snapshot.checklist.scoring
+    score = Score()
+    for item in area.items:
+        answer = snapshot.answers.get(item.id)
+        worth = scoring.of(answer.value) if scoring and answer and kind_of(item).rated else None
+        if scoring is not None and worth is not None:
+            score += Score(item.weighs * worth, item.weighs * scoring.pass_)
+    return score
+
+
+def scores(snapshot: Snapshot) -> tuple[list[Score], Score] | None:
+    """Each area's score and the inspection's, or None for a checklist that scores nothing."""
+    if snapshot.checklist.scoring is None:
+        return None
+    by_area = [area_score(snapshot, area) for area in snapshot.checklist.areas]
+    return by_area, sum(by_area, Score())
+
+
+def ruled_out_of(snapshot: Snapshot, area: Area) -> list[Item]:
+    """An area's items not asked by rule, in checklist order."""
+    return [item for item in area.items if item.id in snapshot.ruled_out]
+
+
 def area_rates(
     answers: list[tuple[int, str, datetime, str, str]], areas: list[Area]
 ) -> list[tuple[Area, tuple[int, int]]]:

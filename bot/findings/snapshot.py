@@ -3,7 +3,10 @@ and every document are made from, so what the inspector confirms is exactly what
 
 Several members of the team may answer different areas of one inspection; each answer records who gave
 it, and the snapshot carries the names of everyone who ever was a member, so the summary, the record and
-the workbook can say who answered what, even of someone removed from the team since."""
+the workbook can say who answered what, even of someone removed from the team since.
+
+The checklist's conditions are applied here, once: `answers` holds only the answers in force, so every
+reader (results, follow-ups, documents) leaves an item ruled out by the answers out of the result."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.checklist import conditions
 from bot.checklist.model import Checklist
 from bot.checklist.versions import ChecklistVersions
 from storage.models import Amendment, Answer, Inspection, Photo, Remark, RemarkKind, Round, Team
@@ -23,12 +27,14 @@ class Snapshot(BaseModel):
     inspection: Inspection
     team: Team
     checklist: Checklist
-    answers: dict[str, Answer]
+    answers: dict[str, Answer]  # in force: the answers of the items the answers ask (see `ruled_out`)
     photos: list[Photo]
     remarks: list[Remark]
     round: Round | None = None
     names: dict[int, str] = {}  # person id -> name, of everyone who ever was a member of the team
     amendments: list[Amendment] = []  # corrections after submit, oldest first; `answers` has their result
+    ruled_out: frozenset[str] = frozenset()  # items not asked by rule (`show_if`): not applicable
+    set_aside: dict[str, Answer] = {}  # answers of items ruled out since: stored, out of the result
 
     def remarks_of(self, kind: RemarkKind) -> list[str]:
         return [remark.text for remark in self.remarks if remark.kind is kind]
@@ -99,11 +105,15 @@ async def snapshot_with(tx: Tx, inspection: Inspection, checklist: Checklist) ->
     """The snapshot of an inspection whose checklist the caller has already read."""
     team = await tx.teams.get(inspection.team_id)
     assert team is not None
+    stored = await tx.inspections.answers(inspection.id)
+    out = conditions.ruled_out(checklist, stored)
     return Snapshot(
         inspection=inspection,
         team=team,
         checklist=checklist,
-        answers=await tx.inspections.answers(inspection.id),
+        answers={item: answer for item, answer in stored.items() if item not in out},
+        ruled_out=out,
+        set_aside={item: answer for item, answer in stored.items() if item in out},
         photos=await tx.photos.of(inspection.id),
         remarks=await tx.inspections.remarks(inspection.id),
         round=await tx.rounds.get(inspection.round_id) if inspection.round_id is not None else None,
