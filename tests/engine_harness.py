@@ -145,6 +145,13 @@ class Harness:
                             return button.data, message_id
         raise AssertionError(f"no button {label!r} in {self.texts()}")
 
+    def button_labels(self) -> list[str]:
+        """The labels of the buttons on the newest message that has any."""
+        for reply in reversed(self.last):
+            if isinstance(reply, (Say, Edit)) and reply.buttons:
+                return [button.label for row in reply.buttons for button in row]
+        return []
+
     async def photo(
         self, person: Person, data: bytes, album: str | None = None, document: bool = False, mime: str | None = None
     ) -> list[Reply]:

@@ -135,7 +135,7 @@ def test_several_choices_toggle_and_keep_the_files_order() -> None:
     first = kind.pressed(CHOICES, "2", None)
     both = kind.pressed(CHOICES, "0", first)
     assert (first, both) == ("man-hinh", "bang man-hinh")
-    assert kind.buttons(VI, CHOICES, both)[0] == ("0", "✅ Bảng niêm yết")
+    assert kind.buttons(VI, CHOICES, both)[0] == ("0", "☑️ Bảng niêm yết")
     assert kind.buttons(VI, CHOICES, both)[1] == ("1", "Sổ")
     assert kind.pressed(CHOICES, "0", both) == "man-hinh"
     assert kind.pressed(CHOICES, "2", "man-hinh") == ""

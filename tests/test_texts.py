@@ -190,7 +190,7 @@ async def test_lang_en_then_a_whole_inspection_in_english_while_the_group_reads_
     log = "✓ <b>1.2</b> Có dự thảo văn bản quy định TTHC không? → <b>Yes</b>\n✓ <b>2.1</b> Bảng niêm yết TTHC dễ"
     assert h.texts().startswith(log)
     assert "Type a number." in h.texts()
-    assert "Saved: <b>95</b>" in h.texts(await h.text(INSPECTOR, "95"))
+    assert "Saved: <b>95 %</b>" in h.texts(await h.text(INSPECTOR, "95"))
     assert "Photo evidence</b> (optional)" in h.texts()
     await h.tap(INSPECTOR, "Done")
     assert "The unit's recommendations" in h.texts(await h.tap(INSPECTOR, "Skip"))

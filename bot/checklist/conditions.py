@@ -54,3 +54,11 @@ def hidden(checklist: Checklist, answers: Mapping[str, str]) -> frozenset[str]:
 def ruled_out(checklist: Checklist, answers: Mapping[str, Answer]) -> frozenset[str]:
     """`hidden` over stored answers."""
     return hidden(checklist, {item: answer.value for item, answer in answers.items()})
+
+
+def progress(checklist: Checklist, answers: Mapping[str, Answer], items: list[str] | None = None) -> tuple[int, int]:
+    """(answered, asked) over the checklist or the ids `items`: an item ruled out is neither done nor to do."""
+    out = ruled_out(checklist, answers)
+    every = items if items is not None else [item.id for area in checklist.areas for item in area.items]
+    asked = [item for item in every if item not in out]
+    return sum(1 for item in asked if item in answers), len(asked)

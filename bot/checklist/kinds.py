@@ -126,7 +126,7 @@ class Choices(Choice):
     def buttons(self, t: Messages, item: Item, current: str | None) -> list[tuple[str, str]]:
         chosen = set((current or "").split())
         return [
-            (arg, f"✅ {label}" if option.value in chosen else label)
+            (arg, f"☑️ {label}" if option.value in chosen else label)
             for (arg, label), option in zip(super().buttons(t, item, current), item.options or [], strict=True)
         ]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bot.answers import SHORTCOMINGS, Value
 from bot.buttons import AmendAction, AmendToken, decode_amend
+from bot.checklist import conditions
 from bot.checklist.kinds import kind_of, value_label
 from bot.checklist.model import Checklist, Item, PhotoRule, criterion
 from bot.checklist.versions import ChecklistVersions
@@ -220,11 +221,13 @@ class Amender:
         return len(pending), sum(1 for photo in kept if photo.id in state.withdraw)
 
     async def _items(self, turn: Turn, inspection: Inspection, checklist: Checklist, state: AmendState) -> None:
-        """The area's items with their current answers, one button each, the way back last."""
+        """The area's items with their current answers, one button each, the way back last. An item the
+        answers rule out has no button: what decides it is the answer to correct."""
         t = turn.t
         assert state.area_index is not None
         area = checklist.areas[state.area_index]
         answers = await turn.tx.inspections.answers(inspection.id)
+        out = conditions.ruled_out(checklist, answers)
         first = sum(len(earlier.items) for earlier in checklist.areas[: state.area_index])
         lines = [t.AMEND_CHOOSE_ITEM.format(id=inspection.id, area=esc(area.title_in(t.lang)))]
         rows = []
@@ -233,6 +236,9 @@ class Amender:
             answer = answers.get(item.id)
             mark = f" {t.AMENDED_MARK}" if answer is not None and answer.amended else ""
             prompt = criterion(item.prompt_in(t.lang))
+            if item.id in out:
+                lines.append(f"<b>{number}</b> {esc(prompt)} → <i>{t.SKIPPED_BY_RULE}</i>")
+                continue
             lines.append(f"<b>{number}</b> {esc(prompt)} → <b>{esc(_worded(t, item, answer))}</b>{mark}")
             rows.append([_button(state, f"{number} {_short(prompt)}", AmendAction.ITEM, str(first + index))])
         rows.append([_button(state, t.BACK, AmendAction.BACK)])
@@ -305,6 +311,8 @@ class Amender:
         if stage is AmendStage.ITEM and action is AmendAction.ITEM and arg.isdigit() and len(arg) <= MAX_ID_DIGITS:
             pos = int(arg)
             if pos >= checklist.item_count or checklist.at(pos)[0] != state.area_index:
+                return None
+            if checklist.at(pos)[3].id in conditions.ruled_out(checklist, await tx.inspections.answers(inspection.id)):
                 return None
             following = AmendStage.PHOTOS if kind_of(checklist.at(pos)[3]).answered_by_photos else AmendStage.VALUE
             return await tx.amendments.move(person_id, inspection.id, following, state.area_index, pos)

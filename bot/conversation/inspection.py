@@ -89,14 +89,9 @@ class Conversation:
         draft = await turn.tx.inspections.draft_of(turn.msg.person.id)
         if draft is not None:
             checklist = await self.versions.of(turn.tx, draft)
-            answers = await turn.tx.inspections.answers(draft.id)
+            done, total = conditions.progress(checklist, await turn.tx.inspections.answers(draft.id))
             turn.say(
-                turn.t.HAS_DRAFT.format(
-                    id=draft.id,
-                    unit=esc(draft.unit or turn.t.NO_UNIT),
-                    done=len(answers),
-                    total=checklist.item_count,
-                )
+                turn.t.HAS_DRAFT.format(id=draft.id, unit=esc(draft.unit or turn.t.NO_UNIT), done=done, total=total)
             )
             return True
         return False
@@ -182,7 +177,7 @@ class Conversation:
 
     async def status(self, turn: Turn, inspection: Inspection) -> None:
         checklist = await self.versions.of(turn.tx, inspection)
-        answers = await turn.tx.inspections.answers(inspection.id)
+        done, total = conditions.progress(checklist, await turn.tx.inspections.answers(inspection.id))
         team = await turn.tx.teams.get(inspection.team_id)
         where = turn.t.STAGE_WHERE.get(inspection.stage.value) or prompts.position(turn.t, checklist, inspection.pos)
         text = turn.t.STATUS.format(
@@ -190,8 +185,8 @@ class Conversation:
             team=esc(team.name if team else ""),
             unit=esc(inspection.unit or turn.t.NO_UNIT),
             where=where,
-            done=len(answers),
-            total=checklist.item_count,
+            done=done,
+            total=total,
             photos=await turn.tx.photos.count(inspection.id),
         )
         if inspection.shared:

@@ -375,14 +375,14 @@ class Sharing:
         parts = [turn.t.SHARE_STATUS_TITLE.format(team=esc(team.name))]
         for draft in drafts:
             checklist = await self.versions.of(turn.tx, draft)
-            answers = await turn.tx.inspections.answers(draft.id)
+            done, total = conditions.progress(checklist, await turn.tx.inspections.answers(draft.id))
             parts.append(
                 turn.t.SHARE_STATUS_ONE.format(
                     id=draft.id,
                     unit=esc(draft.unit or turn.t.NO_UNIT),
                     owner=esc(draft.inspector_name),
-                    done=len(answers),
-                    total=checklist.item_count,
+                    done=done,
+                    total=total,
                 )
             )
             if draft.shared:
@@ -431,12 +431,10 @@ def _area_lines(t: Messages, checklist: Checklist, view: Crew, answers: dict[str
     lines = []
     for index, area in enumerate(checklist.areas):
         hold = view.holds.get(area.id)
-        done = sum(1 for item in area.items if item.id in answers)
+        done, total = conditions.progress(checklist, answers, [item.id for item in area.items])
         holder = esc(hold.name) if hold else t.SHARE_AREA_FREE
         title = esc(_short(area.title_in(t.lang)))
-        lines.append(
-            t.SHARE_AREA_LINE.format(number=index + 1, title=title, holder=holder, done=done, total=len(area.items))
-        )
+        lines.append(t.SHARE_AREA_LINE.format(number=index + 1, title=title, holder=holder, done=done, total=total))
     return "\n".join(lines)
 
 

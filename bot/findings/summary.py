@@ -25,6 +25,7 @@ from bot.checklist.kinds import kind_of, value_label
 from bot.checklist.model import Area
 from bot.events import OutPhoto
 from bot.findings.people import stored_representative
+from bot.findings.results import Score, ruled_out_of, scores
 from bot.findings.snapshot import Snapshot, answerer_ids_by_area
 from bot.texts import catalogue as texts
 from bot.texts import formats
@@ -45,16 +46,24 @@ def area_counts(snapshot: Snapshot, area: Area) -> Counter[str]:
     return counts
 
 
-def _area_line(t: Messages, index: int, total: int, snapshot: Snapshot, area: Area) -> str:
-    """'Đạt 3/4 tiêu chí · 🟡 1', the criteria met folded into a count (the record lists them)."""
+def _area_line(t: Messages, index: int, total: int, snapshot: Snapshot, area: Area, score: Score | None) -> str:
+    """'Đạt 3/4 tiêu chí · 🟡 1', the criteria met folded into a count (the record lists them), then the
+    area's score under a scoring checklist and how many items its answers ruled out."""
     counts = area_counts(snapshot, area)
     rated = sum(counts[key] for key in VERDICTS if key != Value.NA)
+    ruled = len(ruled_out_of(snapshot, area))
     if rated:
         shown = t.SUMMARY_AREA_MET.format(passed=counts[Value.PASS], rated=rated)
         short = [f"{texts.RATING_ICONS[key]} {counts[key]}" for key in (Value.PARTIAL, Value.FAIL) if counts[key]]
+        if score is not None and score.rate is not None:
+            short.append(t.SUMMARY_AREA_SCORE.format(score=formats.percent(score.rate)))
         shown = " · ".join([shown, *short])
+    elif ruled == len(area.items):
+        shown, ruled = t.SUMMARY_AREA_SKIPPED, 0
     else:
         shown = t.SUMMARY_AREA_NONE
+    if ruled:
+        shown += " · " + t.SUMMARY_AREA_RULED.format(count=ruled)
     photos = sum(len(snapshot.photos_of(item.id)) for item in area.items)
     extra = f" · 📷 {photos}" if photos else ""
     return f"<b>{index}/{total}. {esc(area.title_in(t.lang))}</b>\n   {shown}{extra}"
@@ -168,9 +177,13 @@ def _header(t: Messages, snapshot: Snapshot, title: str) -> list[str]:
 
 def _body(t: Messages, snapshot: Snapshot) -> list[str]:
     areas = snapshot.checklist.areas
+    scored = scores(snapshot)
+    by_area: list[Score | None] = list(scored[0]) if scored else [None] * len(areas)
     lines = _section(t, t.SECTION_SHORTCOMINGS, _shortcomings(t, snapshot), t.NOTHING)
     lines += ["", t.SUMMARY_AREAS]
-    lines += [_area_line(t, i, len(areas), snapshot, area) for i, area in enumerate(areas, start=1)]
+    if scored is not None and scored[1].rate is not None:
+        lines.append(t.SUMMARY_SCORE.format(score=formats.percent(scored[1].rate)))
+    lines += [_area_line(t, i, len(areas), snapshot, area, by_area[i - 1]) for i, area in enumerate(areas, start=1)]
     strengths = [f"• {_brief(text)}" for text in snapshot.remarks_of(RemarkKind.STRENGTH)]
     if strengths:
         lines += _section(t, t.SECTION_ACHIEVEMENTS, strengths, "")

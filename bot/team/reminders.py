@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from bot.checklist import conditions
 from bot.checklist.versions import ChecklistVersions
 from bot.events import Owed, Say
 from bot.team.followups import FollowUps
@@ -59,6 +60,7 @@ class Reminders:
                 continue
             checklist = await self.versions.of(tx, draft)
             t = await catalogue_of(tx, draft.inspector_id)
+            done, total = conditions.progress(checklist, await tx.inspections.answers(draft.id))
             out.append(
                 Say(
                     chat_id=draft.inspector_id,
@@ -66,8 +68,8 @@ class Reminders:
                         id=draft.id,
                         unit=esc(draft.unit or t.NO_UNIT),
                         when=formats.local_time(t, draft.updated_at),
-                        done=len(await tx.inspections.answers(draft.id)),
-                        total=checklist.item_count,
+                        done=done,
+                        total=total,
                     ),
                 )
             )
