@@ -184,3 +184,65 @@ async def test_status_counts_only_what_is_asked(h: Harness) -> None:
     await through_area_one(h, "Không")
     status = h.texts(await h.command(INSPECTOR, "status"))
     assert "2/6" in status  # 9 items, 3 ruled out, 2 answered
+
+
+async def submit_with_a_gated_shortcoming(h: Harness) -> None:
+    """«Có» at the gate, 1.3 Không đạt with a note, then on to the end and submitted."""
+    await through_area_one(h, "Có")
+    await h.tap(INSPECTOR, "Không đạt")
+    await h.text(INSPECTOR, "Chưa đánh giá tác động")
+    await h.tap(INSPECTOR, "Đạt")
+    await h.tap(INSPECTOR, "Đạt")
+    await h.tap(INSPECTOR, "Sổ")
+    await h.tap(INSPECTOR, "Xong")
+    await h.text(INSPECTOR, "26/11/2026")
+    await h.text(INSPECTOR, "90")
+    await h.tap(INSPECTOR, "Đạt")
+    for _ in range(4):
+        await h.tap(INSPECTOR, "Bỏ qua")
+    await h.tap(INSPECTOR, "Gửi")
+
+
+async def test_a_gate_corrected_after_submit_closes_the_follow_ups_it_rules_out(h: Harness) -> None:
+    await submit_with_a_gated_shortcoming(h)
+    async with h.store.reading() as tx:
+        assert [f.item_id for f in await tx.followups.of(1)] == ["danh-gia"]
+    await h.command(INSPECTOR, "amend", "1")
+    await h.tap(INSPECTOR, "1. Đánh giá")
+    await h.tap(INSPECTOR, "1.2 Trong kỳ")
+    await h.tap(INSPECTOR, "Không")
+    replies = await h.text(INSPECTOR, "Dự thảo do Sở Tư pháp soạn, không phải của xã")
+    assert "Đề nghị khắc phục #1 đã đóng" in h.texts(replies)
+    async with h.store.reading() as tx:
+        followup = (await tx.followups.of(1))[0]
+        stored = await tx.inspections.answers(1)
+    assert followup.status.value == "done" and stored["danh-gia"].value == "fail"  # kept, set aside
+    menu = h.texts(await h.command(INSPECTOR, "amend", "1"))
+    assert "Sửa kết quả phiên #1" in menu
+    items = await h.tap(INSPECTOR, "1. Đánh giá")
+    assert "1.3</b> Quy định TTHC trong dự thảo đã được đánh giá tác động → <i>không áp dụng theo điều kiện</i>" in (
+        h.texts(items)
+    )
+    assert not any(label.startswith("1.3") for label in h.button_labels())  # the gate is what to correct
+
+
+async def test_a_shortcoming_ruled_out_before_submit_opens_no_follow_up(h: Harness) -> None:
+    await through_area_one(h, "Có")
+    await h.tap(INSPECTOR, "Không đạt")
+    await h.text(INSPECTOR, "Chưa đánh giá tác động")
+    await h.tap(INSPECTOR, "Quay lại")
+    await h.tap(INSPECTOR, "Quay lại")
+    await h.tap(INSPECTOR, "Không")
+    await h.tap(INSPECTOR, "Sổ")
+    await h.tap(INSPECTOR, "Xong")
+    await h.text(INSPECTOR, "26/11/2026")
+    await h.text(INSPECTOR, "90")
+    await h.tap(INSPECTOR, "Đạt")
+    for _ in range(4):
+        await h.tap(INSPECTOR, "Bỏ qua")
+    review = h.texts()
+    assert "Chưa đánh giá tác động" not in review  # set aside: not among the shortcomings
+    await h.tap(INSPECTOR, "Gửi")
+    async with h.store.reading() as tx:
+        assert await tx.followups.of(1) == []
+        assert (await tx.inspections.answers(1))["danh-gia"].note == "Chưa đánh giá tác động"

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from bot.answers import SHORTCOMINGS
 from bot.buttons import GroupAction, GroupToken, group_button
+from bot.checklist import conditions
 from bot.checklist.kinds import kind_of
 from bot.checklist.model import Checklist
 from bot.checklist.versions import ChecklistVersions
@@ -66,10 +67,11 @@ class FollowUps:
         submitted = inspection.submitted_at or utcnow()
         due_on = formats.local_date(submitted) + timedelta(days=self.days)
         answers = await tx.inspections.answers(inspection.id)
+        out = conditions.ruled_out(checklist, answers)  # a shortcoming set aside by a gate is none
         count = 0
         for pos in range(checklist.item_count):
             _, _, _, item = checklist.at(pos)
-            answer = answers.get(item.id)
+            answer = answers.get(item.id) if item.id not in out else None
             if answer is not None and kind_of(item).rated and answer.value in SHORTCOMINGS:
                 await tx.followups.add(inspection, answer, due_on)
                 count += 1
@@ -82,6 +84,20 @@ class FollowUps:
         follow-up with the correction's reason; one that makes a shortcoming of a criterion met opens one,
         or opens again the one an earlier correction closed. Returns the line the group is told, or ''."""
         checklist = await self.versions.of(tx, inspection)
+        closed = await self._close_ruled_out(tx, inspection, checklist, person, reason)
+        changed = await self._follow_correction(tx, inspection, checklist, before, after, person, reason)
+        return "\n".join(line for line in (closed, changed) if line)
+
+    async def _follow_correction(
+        self,
+        tx: Tx,
+        inspection: Inspection,
+        checklist: Checklist,
+        before: Answer | None,
+        after: Answer,
+        person: Person,
+        reason: str,
+    ) -> str:
         found = checklist.find(after.item_id)
         if found is None or not kind_of(found[2]).rated:
             return ""
@@ -100,6 +116,19 @@ class FollowUps:
         else:
             await tx.followups.reopen(existing.id, after, due_on, person.id, person.name, reason)
         return texts.VI.AMEND_FOLLOWUP_OPENED.format(id=existing.id, due=formats.day(due_on))
+
+    async def _close_ruled_out(
+        self, tx: Tx, inspection: Inspection, checklist: Checklist, person: Person, reason: str
+    ) -> str:
+        """A correction of a gate answer that rules items out closes their open follow-ups with its reason:
+        a criterion that no longer applies has nothing to remedy."""
+        out = conditions.ruled_out(checklist, await tx.inspections.answers(inspection.id))
+        lines = []
+        for followup in await tx.followups.of(inspection.id):
+            if followup.item_id in out and followup.status is FollowUpStatus.OPEN:
+                await tx.followups.mark_done(followup.id, reason, person.id, person.name)
+                lines.append(texts.VI.AMEND_FOLLOWUP_CLOSED.format(id=followup.id))
+        return "\n".join(lines)
 
     # --- describing them -----------------------------------------------------------------------
 
