@@ -246,3 +246,28 @@ async def test_a_shortcoming_ruled_out_before_submit_opens_no_follow_up(h: Harne
     async with h.store.reading() as tx:
         assert await tx.followups.of(1) == []
         assert (await tx.inspections.answers(1))["danh-gia"].note == "Chưa đánh giá tác động"
+
+
+async def test_several_choices_are_corrected_by_toggling_then_done(h: Harness) -> None:
+    await submit_with_a_gated_shortcoming(h)
+    await h.command(INSPECTOR, "amend", "1")
+    await h.tap(INSPECTOR, "2. Giải quyết")
+    await h.tap(INSPECTOR, "2.1 Các hình thức")
+    assert "☑️ Sổ" in h.button_labels()
+    await h.tap(INSPECTOR, "Màn hình")
+    assert "☑️ Sổ" in h.button_labels() and "☑️ Màn hình cảm ứng" in h.button_labels()
+    await h.tap(INSPECTOR, "☑️ Sổ")
+    await h.tap(INSPECTOR, "☑️ Màn hình")
+    toasted = await h.tap(INSPECTOR, "Xong")
+    assert any(isinstance(reply, Toast) and "ít nhất một" in reply.text for reply in toasted)
+    await h.command(INSPECTOR, "amend", "1")  # from the start: the answer recorded is still Sổ
+    await h.tap(INSPECTOR, "2. Giải quyết")
+    await h.tap(INSPECTOR, "2.1 Các hình thức")
+    assert "☑️ Sổ" in h.button_labels()
+    await h.tap(INSPECTOR, "☑️ Sổ")
+    await h.tap(INSPECTOR, "Bảng")
+    reason = h.texts(await h.tap(INSPECTOR, "Xong"))
+    assert "lý do" in reason and "→ <b>Bảng</b>" in reason
+    await h.text(INSPECTOR, "Sổ đã thay bằng bảng")
+    async with h.store.reading() as tx:
+        assert (await tx.inspections.answers(1))["hinh-thuc"].value == "bang"
