@@ -187,7 +187,7 @@ class Engine:
         elif token.action is GroupAction.ROUND_BASIS:
             await self.rounds.tap_basis(turn, team, token)
         elif token.action is GroupAction.ROUND_CHECKLIST:
-            await self.rounds.tap_checklist(turn, team, token)
+            await self.rounds.checklist.tap(turn, team, token)
         elif token.action is GroupAction.MEMBER:
             await self.roster.tap(turn, team, token)
         elif token.action is GroupAction.JOIN:

@@ -1,23 +1,18 @@
 """Inspection rounds (đợt kiểm tra): opened and closed by the lead in the team's group.
 
-An inspection started while a round is open belongs to it and answers the round's checklist: the
-default one, or the one the lead picks when there are several, as long as no inspection has started
-in the round. Closing a round ends the drafts still open in it: they stay stored but can no longer be
-changed, so the round's reports are final.
+An inspection started while a round is open belongs to it and answers the round's checklist
+(`bot.team.round_checklist`). Closing a round ends the drafts still open in it: they stay stored but
+can no longer be changed, so the round's reports are final.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-
 from bot.buttons import GroupAction, GroupToken, group_button
-from bot.checklist.model import Checklist
 from bot.checklist.versions import ChecklistVersions
-from bot.events import Button
 from bot.findings import trail
 from bot.reports.data import basis_lines
 from bot.team.followups import mention
+from bot.team.round_checklist import RoundChecklist
 from bot.team.teams import Teams
 from bot.texts import formats
 from bot.texts.html import esc
@@ -28,25 +23,13 @@ ROUND_DETAIL = "đợt kiểm tra kết thúc"  # why the trail says a draft was
 
 ROUND_MIN, ROUND_MAX = 3, 200
 BASIS_MIN, BASIS_MAX = 10, 1000
-LABEL_MAX = 60  # a checklist's title on its button; the whole title is in the message that confirms it
-TOAST_TITLE_MAX = 60  # Telegram shows at most 200 characters in a toast
-# A checklist button's argument: its place among the checklists in use, and the start of its id's digest,
-# so a button shown before CHECKLIST_DIR changed (and the bot restarted) is stale, not another checklist.
-_CHOICE = re.compile(r"^(\d{1,3})c([0-9a-f]{8})$")
-
-
-def _digest(checklist: Checklist) -> str:
-    return hashlib.sha256(checklist.id.encode()).hexdigest()[:8]
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class Rounds:
     def __init__(self, versions: ChecklistVersions, teams: Teams) -> None:
         self.versions = versions
         self.teams = teams
+        self.checklist = RoundChecklist(versions, teams)
 
     async def command(self, turn: Turn, team: Team, args: str) -> None:
         """`/round` shows the open round; `/round <name>` opens one."""
@@ -70,57 +53,8 @@ class Rounds:
         if not self.versions.several:
             await self._ask_basis(turn, opened, heading)
             return
-        default = esc(self.versions.default.title_in(turn.t.lang))
-        turn.say(heading + turn.t.ROUND_ASK_CHECKLIST.format(default=default), self._checklist_rows(turn, opened))
+        self.checklist.ask(turn, opened, heading)
         await self._ask_basis(turn, opened)
-
-    def _checklist_rows(self, turn: Turn, chosen: Round) -> list[list[Button]]:
-        """One button per checklist in use, the default first."""
-        return [
-            [
-                group_button(
-                    _cut(checklist.title_in(turn.t.lang), LABEL_MAX),
-                    GroupAction.ROUND_CHECKLIST,
-                    chosen.id,
-                    f"{place}c{_digest(checklist)}",
-                )
-            ]
-            for place, checklist in enumerate(self.versions.currents)
-        ]
-
-    def _picked(self, arg: str) -> Checklist | None:
-        """The checklist a button names, if it still names the same one."""
-        match = _CHOICE.match(arg)
-        if match is None or int(match[1]) >= len(self.versions.currents):
-            return None
-        checklist = self.versions.currents[int(match[1])]
-        return checklist if _digest(checklist) == match[2] else None
-
-    async def _started(self, turn: Turn, chosen: Round) -> bool:
-        """Whether an inspection of the round is under way or submitted: its checklist is then settled."""
-        tx = turn.tx
-        return bool(
-            await tx.inspections.drafts_in_round(chosen.id) or await tx.inspections.submitted_in_round(chosen.id)
-        )
-
-    async def tap_checklist(self, turn: Turn, team: Team, token: GroupToken) -> None:
-        """The lead picks the round's checklist; every inspection of the round must answer the same one."""
-        chosen = await turn.tx.rounds.get(token.subject)
-        if not await self.teams.lead_pressed(turn, team, chosen.team_id if chosen else None) or not chosen:
-            return
-        picked = self._picked(token.arg)
-        if not chosen.is_open or picked is None:
-            turn.toast(turn.t.GROUP_STALE)
-            return
-        in_use = await self.versions.of_round(turn.tx, chosen)
-        if picked.id == in_use.id:
-            turn.toast(turn.t.ROUND_CHECKLIST_KEPT, alert=False)
-            return
-        if await self._started(turn, chosen):
-            turn.toast(turn.t.ROUND_CHECKLIST_LOCKED.format(title=_cut(in_use.title_in(turn.t.lang), TOAST_TITLE_MAX)))
-            return
-        await turn.tx.rounds.set_checklist(chosen.id, picked.id)
-        turn.say(turn.t.ROUND_CHECKLIST_CHOSEN.format(name=esc(chosen.name), title=esc(picked.title_in(turn.t.lang))))
 
     async def _ask_basis(self, turn: Turn, chosen: Round, before: str = "") -> None:
         """Asked in the group, so the answer is a reply to this message (the bot sees only those)."""
@@ -170,10 +104,9 @@ class Rounds:
         drafts = len(await turn.tx.inspections.drafts_in_round(current.id))
         checklist, rows = "", [[group_button(turn.t.ROUND_BASIS_BUTTON, GroupAction.ROUND_BASIS, current.id, "ask")]]
         if self.versions.several:
-            title = (await self.versions.of_round(turn.tx, current)).title_in(turn.t.lang)
-            checklist = turn.t.ROUND_SHOW_CHECKLIST.format(title=esc(title)) + "\n"
+            checklist = await self.checklist.line(turn, current)
             if not submitted and not drafts:  # still the lead's to change
-                rows += self._checklist_rows(turn, current)
+                rows += self.checklist.rows(turn, current)
         turn.say(
             turn.t.ROUND_SHOW.format(
                 name=esc(current.name),
