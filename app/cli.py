@@ -19,7 +19,7 @@ from pathlib import Path
 from app import operator
 from app.logs import configure_logging
 from app.settings import ConfigError, Settings, load_settings
-from bot.checklist.loader import ChecklistError, load_checklist
+from bot.checklist.loader import ChecklistError
 from bot.upkeep import Health
 from handlers.errors import ChannelRefused, ChannelUnreachable
 from storage.port import BackupError, StoreError
@@ -66,12 +66,12 @@ async def _run(settings: Settings) -> None:
     from app.serve import serve
 
     settings.require_channels()
-    checklist = load_checklist(settings.checklist_path)
+    checklists = settings.checklists()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await serve(settings, checklist, stop)
+    await serve(settings, checklists, stop)
 
 
 def _export(inspection_id: int, output: Path | None) -> int:

@@ -28,7 +28,7 @@ from typing import TextIO
 from app.engine import start_engine
 from app.settings import Settings
 from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist
-from bot.checklist.model import Checklist
+from bot.checklist.versions import ChecklistVersions
 from bot.reports.export import export_json
 from handlers.identities import Identities
 from handlers.outbox import OutboxWorker
@@ -48,7 +48,7 @@ async def demo(
     """The whole demo on `data_dir` (an existing directory); the exit code."""
     # The usual DATA_DIR layout, without reading .env: the demo needs no setting at all.
     settings = Settings.model_construct(data_dir=data_dir)
-    checklist = load_checklist(BUNDLED_CHECKLIST)
+    checklists = ChecklistVersions(load_checklist(BUNDLED_CHECKLIST))
     show(out, T.DEMO_INTRO.format(data_dir=data_dir))
     samples = None
     if sample_photos:
@@ -57,7 +57,7 @@ async def demo(
     store = await settings.database.open()
     try:
         submitted, part_done = await _inspect(
-            settings, store, checklist, read, out, interactive=interactive, samples=samples, speaker=speaker
+            settings, store, checklists, read, out, interactive=interactive, samples=samples, speaker=speaker
         )
     finally:
         await store.close()
@@ -83,7 +83,7 @@ async def demo(
 async def _inspect(
     settings: Settings,
     store: Store,
-    checklist: Checklist,
+    checklists: ChecklistVersions,
     read: Reader,
     out: TextIO,
     *,
@@ -99,7 +99,7 @@ async def _inspect(
     engine = await start_engine(
         settings,
         store,
-        checklist,
+        checklists,
         admins=frozenset({terminal.person.id}),
         invite_link=terminal.invite_link,
         abilities={NAME: terminal.abilities},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from app.settings import Settings
-from bot.checklist.model import Checklist
+from bot.checklist.versions import ChecklistVersions
 from bot.engine import Engine
 from bot.events import Abilities
 from storage.files import private_folder
@@ -15,13 +15,13 @@ from storage.port import Store
 async def start_engine(
     settings: Settings,
     store: Store,
-    checklist: Checklist,
+    checklists: ChecklistVersions,
     *,
     admins: frozenset[int],
     invite_link: Callable[[str], str],
     abilities: Mapping[str, Abilities],
 ) -> Engine:
-    """An engine on `store`, with the checklist in use recorded so inspections keep their questions.
+    """An engine on `store`, with the checklists in use recorded so inspections keep their questions.
 
     The photo folder is made private first: the photos are evidence (faces, ID cards, papers on a
     counter), and the code that writes them leaves each file's own mode to the umask.
@@ -29,7 +29,7 @@ async def start_engine(
     private_folder(settings.photo_dir)
     engine = Engine(
         store,
-        checklist,
+        checklists,
         admins=admins,
         invite_link=invite_link,
         abilities=abilities,

@@ -11,7 +11,6 @@ import tempfile
 from pathlib import Path
 
 from app.settings import Settings
-from bot.checklist.loader import load_checklist
 from bot.checklist.versions import stored
 from bot.events import ReportKind, ReportRequest
 from bot.findings.trail import read_history, render_history
@@ -64,7 +63,7 @@ async def write_report(
         return f"Không có cơ sở dữ liệu ở {settings.database.name}."
     store = await settings.database.open()
     try:
-        service = settings.report_service(store, load_checklist(settings.checklist_path))
+        service = settings.report_service(store, settings.checklists())
         await _write(service, inspection_id, round_id, fmt, output)
     except ReportUnavailable as missing:
         return str(missing)

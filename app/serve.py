@@ -17,7 +17,7 @@ from datetime import datetime
 from app.engine import start_engine
 from app.schedule import plan
 from app.settings import Settings
-from bot.checklist.model import Checklist
+from bot.checklist.versions import ChecklistVersions
 from bot.team.reminders import Reminders
 from handlers.channel import Channel
 from handlers.identities import Identities
@@ -74,7 +74,7 @@ async def stores(settings: Settings) -> AsyncIterator[Stores]:
 
 async def serve(
     settings: Settings,
-    checklist: Checklist,
+    checklists: ChecklistVersions,
     stop: asyncio.Event,
     *,
     clock: Clock = utcnow,
@@ -91,7 +91,7 @@ async def serve(
     zalo_config = settings.zalo() if settings.zalo_enabled else None
     async with stores(settings) as kept:
         store, inbox_store, report_store = kept.engine, kept.inboxes, kept.reports
-        reports = settings.report_service(report_store, checklist)
+        reports = settings.report_service(report_store, checklists)
         identities = Identities(store)
         telegram = TelegramChannel(telegram_config, inbox_store, identities, reports) if telegram_config else None
         zalo = ZaloChannel(zalo_config, store, inbox_store, identities, reports) if zalo_config else None
@@ -104,7 +104,7 @@ async def serve(
             engine = await start_engine(
                 settings,
                 store,
-                checklist,
+                checklists,
                 admins=settings.admin_ids,
                 # Without Telegram there is no group to create a team in, so no link either.
                 invite_link=telegram.invite_link if telegram is not None else str,
@@ -122,7 +122,8 @@ async def serve(
             try:
                 for channel in channels:
                     await channel.start(engine, outbox)
-                log.info("checklist %s v%d", checklist.id, checklist.version)
+                for checklist in checklists.currents:
+                    log.info("checklist %s v%d", checklist.id, checklist.version)
                 await stop.wait()
             finally:
                 for channel in channels:

@@ -17,8 +17,8 @@ from urllib.parse import urlparse
 from pydantic import AliasChoices, BeforeValidator, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.checklist.loader import BUNDLED_CHECKLIST
-from bot.checklist.model import Checklist
+from bot.checklist.catalogue import BUNDLED_DIR, load_catalogue
+from bot.checklist.versions import ChecklistVersions
 from bot.reports.data import DEFAULT_RECIPIENTS
 from bot.reports.service import ReportService
 from handlers.telegram.config import TelegramConfig, Webhook
@@ -73,6 +73,7 @@ class Settings(BaseSettings):
         default=frozenset(), validation_alias="ADMIN_IDS"
     )
     checklist_file: Path | None = Field(default=None, validation_alias=AliasChoices("CHECKLIST_FILE"))
+    checklist_dir: Path | None = Field(default=None, validation_alias="CHECKLIST_DIR")
     max_photo_mb: int = Field(default=20, ge=1, le=2000, validation_alias="MAX_PHOTO_MB")
     backup_keep: int = Field(default=7, ge=1, validation_alias="BACKUP_KEEP")
     bot_mode: BotMode = Field(default=BotMode.POLLING, validation_alias="BOT_MODE")
@@ -120,11 +121,11 @@ class Settings(BaseSettings):
         """DATABASE_URL, or the SQLite file in DATA_DIR."""
         return database_at(self.database_url or sqlite_url(self.data_dir / DATABASE_FILE))
 
-    def report_service(self, store: Store, checklist: Checklist) -> ReportService:
+    def report_service(self, store: Store, checklists: ChecklistVersions) -> ReportService:
         """What builds the documents, with what the agency set for all of them (REPORT_*)."""
         return ReportService(
             store,
-            checklist,
+            checklists,
             issuer=self.report_issuer,
             place=self.report_place,
             photo_dir=self.photo_dir,
@@ -137,9 +138,11 @@ class Settings(BaseSettings):
     def photo_dir(self) -> Path:
         return self.data_dir / "photos"
 
-    @property
-    def checklist_path(self) -> Path:
-        return self.checklist_file or BUNDLED_CHECKLIST
+    def checklists(self) -> ChecklistVersions:
+        """Every checklist of CHECKLIST_DIR (the bundled folder unless set) and CHECKLIST_FILE, read now.
+        CHECKLIST_FILE alone, as before there was a folder, is the only checklist."""
+        folder = self.checklist_dir or (None if self.checklist_file else BUNDLED_DIR)
+        return load_catalogue(folder, self.checklist_file)
 
     def require_webhook(self) -> tuple[str, str, str]:
         """(public URL, secret, local path); checked only in webhook mode."""

@@ -52,6 +52,7 @@ from typing import Any
 from bench.run import filesystem_of
 from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist
 from bot.checklist.model import Checklist, ItemType
+from bot.checklist.versions import ChecklistVersions
 from storage.models import NewInspection, NewPhoto, RemarkKind, Status
 from storage.port import Tx
 from storage.sqlite.store import SqliteStore as Store
@@ -288,7 +289,7 @@ async def _fill(data_dir: Path, checklist: Checklist, round_name: str, plans: li
             team = await tx.teams.create("Đoàn kiểm tra KSTTHC số 1", -100123, *LEAD, "bench", "BENCH1")
             for user_id, name in INSPECTORS:
                 await tx.teams.add_member(team.id, user_id, name, datetime.now(UTC))
-            opened = await tx.rounds.open(team.id, round_name, *LEAD)
+            opened = await tx.rounds.open(team.id, round_name, *LEAD, checklist.id)
         for start in range(0, len(plans), 50):  # a commit every 50 inspections
             async with store.transaction() as tx:
                 for number in range(start, min(start + 50, len(plans))):
@@ -465,7 +466,9 @@ async def run_case(name: str, spec: dict[str, Any]) -> dict[str, Any]:
     repeats, trace = int(spec["repeats"]), bool(spec["trace"])
     checklist = load_checklist(BUNDLED_CHECKLIST)
     store = await Store.open(data_dir / "kiemtra.sqlite3")
-    service = ReportService(store, checklist, issuer=ISSUER, place=PLACE, photo_dir=data_dir / "photos")
+    service = ReportService(
+        store, ChecklistVersions(checklist), issuer=ISSUER, place=PLACE, photo_dir=data_dir / "photos"
+    )
     build: Build
     try:
         if name in ("record", "workbook", "archive"):

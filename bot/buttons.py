@@ -74,6 +74,7 @@ class GroupAction(StrEnum):
     FOLLOWUP_NO_PHOTO = "X"  # subject: follow-up id; arg: its version
     MEMBER = "M"  # subject: team id; arg: roster version, "r" ask / "y" remove / "n" keep, place in the list
     ROUND_BASIS = "B"  # subject: round id; arg: "ask" to enter the basis, "skip" to go without
+    ROUND_CHECKLIST = "C"  # subject: round id; arg: the checklist's place among those in use, and a check of its id
     TITLE = "T"  # in a private chat: subject: the person's id; arg: the salutation chosen for the record
     JOIN = "J"  # subject: the shared inspection's id
     TEAM = "P"  # in a private chat: subject: the team /inspect starts an inspection for

@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from bot.buttons import GroupAction, decode_amend, decode_group
-from bot.checklist.model import Checklist
 from bot.checklist.versions import ChecklistVersions
 from bot.conversation.amend import Amender
 from bot.conversation.inspection import Conversation
@@ -56,7 +55,7 @@ class Engine:
     def __init__(
         self,
         store: Store,
-        checklist: Checklist,
+        checklists: ChecklistVersions,
         *,
         admins: frozenset[int],
         invite_link: Callable[[str], str],
@@ -67,13 +66,13 @@ class Engine:
     ) -> None:
         self.store = store
         self.abilities = abilities
-        self.versions = ChecklistVersions(checklist)
+        self.versions = checklists
         self.teams = Teams(admins, invite_link)
         self.publisher = Publisher(self.versions, photo_dir, abilities)
         receiver = PhotoReceiver(store, photo_dir, max_photo_bytes)
         self.sharing = Sharing(self.versions)
         self.intake = PhotoIntake(self.versions, receiver, self.sharing)
-        self.rounds = Rounds(self.teams)
+        self.rounds = Rounds(self.versions, self.teams)
         self.titles = Titles()
         self.roster = Roster(self.teams)
         self.followups = FollowUps(self.versions, self.teams, followup_days)
@@ -83,7 +82,7 @@ class Engine:
         self.amender = Amender(self.versions, self.teams, self.followups)
 
     async def start(self) -> None:
-        """Records the checklist in use, so inspections keep the questions they were asked."""
+        """Records the checklists in use, so inspections keep the questions they were asked."""
         async with self.store.transaction() as tx:
             await self.versions.register(tx)
 
@@ -187,6 +186,8 @@ class Engine:
             await self.rounds.tap_end(turn, team, token)
         elif token.action is GroupAction.ROUND_BASIS:
             await self.rounds.tap_basis(turn, team, token)
+        elif token.action is GroupAction.ROUND_CHECKLIST:
+            await self.rounds.checklist.tap(turn, team, token)
         elif token.action is GroupAction.MEMBER:
             await self.roster.tap(turn, team, token)
         elif token.action is GroupAction.JOIN:

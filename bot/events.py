@@ -230,6 +230,7 @@ class ReportRequest(BaseModel):
     inspection_id: int | None = None
     round_id: int | None = None
     team_id: int | None = None
+    checklist_id: str | None = None  # the team's statistics chart: of this checklist (None: the default)
     photo_ids: list[int] | None = None
     part: tuple[int, int] | None = None
     pdf: bool = False  # a record or round report rendered to PDF for printing, beside its Word file

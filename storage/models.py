@@ -228,6 +228,7 @@ class Round(Row):
     closed_by: int | None
     closed_at: datetime | None
     basis: str | None = None  # the decision or plan that set the round up ("Quyết định số …")
+    checklist_id: str | None = None  # what its inspections answer; None: the default (rounds of old)
 
     @property
     def is_open(self) -> bool:

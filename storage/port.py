@@ -251,6 +251,10 @@ class InspectionsRepo(Protocol):
 
     async def checklist_body(self, checklist_id: str, version: int) -> str | None: ...
 
+    async def latest_checklist_body(self, checklist_id: str) -> str | None:
+        """The highest version of a checklist ever loaded, for a round whose checklist is no longer in use."""
+        ...
+
     async def create(self, new: NewInspection) -> Inspection: ...
 
     async def get(self, inspection_id: int) -> Inspection | None: ...
@@ -284,9 +288,10 @@ class InspectionsRepo(Protocol):
     async def idle_drafts(self, untouched_since: datetime) -> list[Inspection]: ...
 
     async def rated_answers_of_team(
-        self, team_id: int, values: Collection[str]
+        self, team_id: int, values: Collection[str], checklist_id: str | None = None
     ) -> list[tuple[int, str, datetime, str, str]]:
-        """(inspection id, unit, submitted at, area id, value) of every submitted answer with one of `values`."""
+        """(inspection id, unit, submitted at, area id, value) of every submitted answer with one of `values`,
+        of inspections of `checklist_id` only when it is given."""
         ...
 
     async def save_answer(self, inspection_id: int, area_id: str, item_id: str, value: str, answered_by: int) -> None:
@@ -347,7 +352,9 @@ class PhotosRepo(Protocol):
 class RoundsRepo(Protocol):
     """Inspection rounds."""
 
-    async def open(self, team_id: int, name: str, person_id: int, person_name: str) -> Round: ...
+    async def open(self, team_id: int, name: str, person_id: int, person_name: str, checklist_id: str) -> Round:
+        """A new open round, its inspections answering `checklist_id` until the lead chooses another."""
+        ...
 
     async def get(self, round_id: int) -> Round | None: ...
 
@@ -360,6 +367,8 @@ class RoundsRepo(Protocol):
     async def close(self, round_id: int, person_id: int) -> bool: ...
 
     async def set_basis(self, round_id: int, basis: str | None) -> None: ...
+
+    async def set_checklist(self, round_id: int, checklist_id: str) -> None: ...
 
     async def ask_basis(self, chat_id: int, person_id: int, round_id: int) -> None:
         """Records that the bot asked this person in the group for the round's basis; a reply of theirs

@@ -12,8 +12,8 @@ import aiosqlite
 
 from app.serve import Clock, serve
 from app.settings import Settings
-from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist
 from bot.checklist.model import Checklist
+from bot.checklist.versions import ChecklistVersions
 from storage.clock import utcnow
 from tests.standin import BotApiStandIn, FakeUser, SentMessage
 
@@ -67,8 +67,8 @@ async def running_bot(
     """`serve()` as a task in the test's loop, until the stand-in sees it poll (or set its webhook)."""
     stop = asyncio.Event()
     settings = settings_for(standin, data_dir, overrides)
-    checklist = checklist or load_checklist(BUNDLED_CHECKLIST)
-    task = asyncio.create_task(serve(settings, checklist, stop, clock=clock, reminder_every=reminder_every))
+    checklists = ChecklistVersions(checklist) if checklist else settings.checklists()
+    task = asyncio.create_task(serve(settings, checklists, stop, clock=clock, reminder_every=reminder_every))
     try:
         await wait_until_called(standin, wait_for, task)
         yield task

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.checklist.loader import parse_checklist
 from bot.checklist.model import Checklist
+from bot.checklist.versions import ChecklistVersions
 from bot.engine import Engine
 from bot.events import (
     Abilities,
@@ -83,13 +84,18 @@ class Harness:
 
     @classmethod
     async def open(
-        cls, directory: Path, checklist: Checklist | None = None, abilities: Abilities = ABILITIES[CHANNEL]
+        cls,
+        directory: Path,
+        checklist: Checklist | None = None,
+        abilities: Abilities = ABILITIES[CHANNEL],
+        others: Sequence[Checklist] = (),
     ) -> Harness:
-        """`abilities`: Telegram's by default; a channel of numbered menus is driven the same way."""
+        """`abilities`: Telegram's by default; a channel of numbered menus is driven the same way.
+        `others`: checklists in use beside `checklist` (the default), for a round's lead to choose from."""
         store = await Store.open(directory / "kiemtra.sqlite3")
         engine = Engine(
             store,
-            checklist or parse_checklist(SMALL_CHECKLIST),
+            ChecklistVersions(checklist or parse_checklist(SMALL_CHECKLIST), others),
             admins=frozenset({ADMIN.id}),
             invite_link=lambda code: f"https://t.me/test_bot?start={code}",
             abilities={CHANNEL: abilities},

@@ -14,6 +14,7 @@ import pytest
 
 from bot.buttons import AmendAction, AmendToken
 from bot.checklist.loader import parse_checklist
+from bot.checklist.versions import ChecklistVersions
 from bot.events import Chat, ChatKind, Command, Person, Reply, Say, Tap, Toast
 from bot.reports.record import write_record
 from bot.reports.round_doc import write_round_report
@@ -287,7 +288,11 @@ async def test_after_the_round_closes_only_the_lead_amends_and_the_documents_say
     await h.tap(ADMIN, "Đạt")
     assert "Đã sửa phiên #1" in h.texts(await h.text(ADMIN, "Kế hoạch ban hành trước buổi kiểm tra"))
     service = ReportService(
-        h.store, parse_checklist(SMALL_CHECKLIST), issuer="UBND TỈNH", place="Thái Nguyên", photo_dir=tmp_path
+        h.store,
+        ChecklistVersions(parse_checklist(SMALL_CHECKLIST)),
+        issuer="UBND TỈNH",
+        place="Thái Nguyên",
+        photo_dir=tmp_path,
     )
     report = await service.round_report(1)
     write_round_report(report, service.context(), tmp_path / "dot.docx", png(40, 30))
@@ -364,7 +369,11 @@ async def photos_of(h: Harness, item_id: str, folder: Path) -> list[tuple[int, b
 
 async def record_of(h: Harness, folder: Path) -> Path:
     service = ReportService(
-        h.store, parse_checklist(SMALL_CHECKLIST), issuer="UBND TỈNH", place="Thái Nguyên", photo_dir=folder / "photos"
+        h.store,
+        ChecklistVersions(parse_checklist(SMALL_CHECKLIST)),
+        issuer="UBND TỈNH",
+        place="Thái Nguyên",
+        photo_dir=folder / "photos",
     )
     write_record(await service.inspection_report(1), service.context(), folder / "bien-ban.docx")
     return folder / "bien-ban.docx"

@@ -88,7 +88,9 @@ async def inspect(store: SqliteStore, checklist: Checklist, by_area: dict[int, i
 
 
 async def report_of(store: SqliteStore, checklist: Checklist, inspection_id: int, tmp_path: Path) -> InspectionReport:
-    service = ReportService(store, checklist, issuer="UBND TỈNH THÁI NGUYÊN", place="Thái Nguyên", photo_dir=tmp_path)
+    service = ReportService(
+        store, ChecklistVersions(checklist), issuer="UBND TỈNH THÁI NGUYÊN", place="Thái Nguyên", photo_dir=tmp_path
+    )
     return await service.inspection_report(inspection_id)
 
 

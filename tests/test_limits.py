@@ -12,6 +12,7 @@ import pytest
 from bot.checklist.kinds import kind_of
 from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist, parse_checklist
 from bot.checklist.model import Checklist, ItemType, PhotoRule
+from bot.checklist.versions import ChecklistVersions
 from bot.conversation.inspection import REMARKS_MAX, TEXT_MAX
 from bot.events import Person, PhotoIn, Say
 from bot.findings.people import NAME_MAX, POSITION_MAX
@@ -254,7 +255,7 @@ async def test_the_largest_inspection_reaches_the_group_in_three_messages(tmp_pa
     store = await SqliteStore.open(tmp_path / "kiemtra.sqlite3")
     try:
         service = ReportService(
-            store, checklist, issuer="UBND TỈNH", place="Thái Nguyên", photo_dir=tmp_path / "photos"
+            store, ChecklistVersions(checklist), issuer="UBND TỈNH", place="Thái Nguyên", photo_dir=tmp_path / "photos"
         )
         write_record(await service.inspection_report(1), service.context(), tmp_path / "bien-ban.docx")
     finally:

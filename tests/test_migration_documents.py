@@ -50,7 +50,7 @@ async def test_rows_survive_and_the_new_kinds_go_in(tmp_path: Path) -> None:
             assert prompt is not None and (prompt.followup_id, prompt.round_id, prompt.stage) == (1, None, "note")
             await tx.inspections.add_remark(1, RemarkKind.REPRESENTATIVE, "Nguyễn Văn Bình – Chủ tịch UBND xã")
             await tx.inspections.add_remark(1, RemarkKind.OPINION, "Nhất trí")
-            opened = await tx.rounds.open(1, "Đợt 1", 100, "Lead")
+            opened = await tx.rounds.open(1, "Đợt 1", 100, "Lead", "c")
             assert opened.basis is None
             await tx.rounds.ask_basis(-5, 100, opened.id)  # replaces the follow-up question
             asked = await tx.followups.prompt_of(-5, 100)

@@ -7,6 +7,7 @@ from pathlib import Path
 from telegram import Bot
 
 from bot.checklist.loader import parse_checklist
+from bot.checklist.versions import ChecklistVersions
 from bot.events import ReportFile, ReportKind, ReportRequest
 from bot.reports.service import ReportService
 from handlers.telegram.delivery import TelegramSteps
@@ -27,7 +28,7 @@ async def test_documents_are_sent_refused_over_the_limit_or_explained(tg: BotApi
     store = await Store.open(tmp_path / "kiemtra.sqlite3")
     service = ReportService(
         store,
-        parse_checklist(SMALL_CHECKLIST),
+        ChecklistVersions(parse_checklist(SMALL_CHECKLIST)),
         issuer="UBND TỈNH THÁI NGUYÊN",
         place="Thái Nguyên",
         photo_dir=tmp_path / "photos",

@@ -357,7 +357,7 @@ async def test_the_history_tells_who_joined_took_gave_and_left(h: Harness) -> No
     async with h.store.reading() as tx:
         inspection = await tx.inspections.get(1)
         assert inspection is not None
-        entries = await read_history(tx, inspection, h.engine.versions.current)
+        entries = await read_history(tx, inspection, h.engine.versions.default)
     told = render_history(inspection, entries)
     for line in (
         "Trần Thị Bình · tham gia phiên",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from app.serve import Clock, serve
 from app.settings import Settings
-from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist
 from bot.checklist.model import Checklist
+from bot.checklist.versions import ChecklistVersions
 from handlers.zalo.server import WEBHOOK_PATH
 from storage.clock import utcnow
 from storage.models import Team
@@ -85,8 +85,8 @@ async def running_zalo_bot(
     stop = asyncio.Event()
     port = free_port()
     settings = zalo_settings(standin, data_dir, port, webhook=webhook, overrides=overrides)
-    checklist = checklist or load_checklist(BUNDLED_CHECKLIST)
-    task = asyncio.create_task(serve(settings, checklist, stop, clock=clock, reminder_every=reminder_every))
+    checklists = ChecklistVersions(checklist) if checklist else settings.checklists()
+    task = asyncio.create_task(serve(settings, checklists, stop, clock=clock, reminder_every=reminder_every))
     bot = RunningZaloBot(task, settings, port)
     try:
         await wait_until_called(standin, "setWebhook" if webhook else "getUpdates", task)

@@ -99,13 +99,14 @@ class Conversation:
     async def _start(self, turn: Turn, team: Team) -> None:
         person = turn.msg.person
         current = await turn.tx.rounds.open_of(team.id)
+        checklist = await self.versions.of_round(turn.tx, current)
         inspection = await turn.tx.inspections.create(
             NewInspection(
                 team_id=team.id,
                 inspector_id=person.id,
                 inspector_name=person.name,
-                checklist_id=self.versions.current.id,
-                checklist_version=self.versions.current.version,
+                checklist_id=checklist.id,
+                checklist_version=checklist.version,
                 round_id=current.id if current else None,
             )
         )

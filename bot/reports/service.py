@@ -14,8 +14,6 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from bot.answers import VERDICTS
-from bot.checklist.model import Checklist
 from bot.checklist.versions import ChecklistVersions
 from bot.events import ReportKind, ReportRequest
 from bot.findings.results import area_rates
@@ -23,6 +21,7 @@ from bot.findings.snapshot import read_snapshot
 from bot.reports.archive import slug, write_archive
 from bot.reports.data import DEFAULT_RECIPIENTS, InspectionReport, ReportContext, RoundReport, latest_per_unit
 from bot.reports.pdf import TIMEOUT_SECONDS, PdfError, page_count, soffice, to_pdf
+from bot.reports.team_rates import rated_by_checklist
 from bot.texts import catalogue as texts
 from bot.texts.html import esc
 from storage.clock import utcnow
@@ -47,7 +46,7 @@ class ReportService:
     def __init__(
         self,
         store: Store,
-        checklist: Checklist,
+        checklists: ChecklistVersions,
         *,
         issuer: str,
         place: str,
@@ -58,7 +57,7 @@ class ReportService:
         pdf_timeout: float = TIMEOUT_SECONDS,
     ) -> None:
         self.store = store
-        self.versions = ChecklistVersions(checklist)
+        self.versions = checklists
         self.issuer = issuer
         self.place = place
         self.photo_dir = photo_dir
@@ -117,19 +116,24 @@ class ReportService:
     # The builders import matplotlib, python-docx and openpyxl, about 90 MB between them: a bot that is
     # only taking answers never loads them, and one that made a document once keeps them.
 
-    async def _stats_file(self, team_id: int, folder: Path) -> BuiltFile:
-        """The team's pass rates per area over all its submitted inspections, as a chart."""
+    async def _stats_file(self, team_id: int, checklist_id: str | None, folder: Path) -> BuiltFile:
+        """The team's pass rates per area over all its submitted inspections of one checklist (None: the
+        first it answered), as a chart; the checklist is named when several are in use."""
         from bot.reports.chart import pass_rate_chart
 
         async with self.store.reading() as tx:
             team = await tx.teams.get(team_id)
-            answers = await tx.inspections.rated_answers_of_team(team_id, VERDICTS)
+            grouped = await rated_by_checklist(tx, self.versions, team_id)
         if team is None:
             raise ReportUnavailable("Không có đoàn này.")
-        rates = area_rates(answers, self.versions.current.areas)
+        found = next(((c, rows) for c, rows in grouped if checklist_id in (None, c.id)), None)
+        if found is None:
+            raise ReportUnavailable("Đoàn chưa có phiên kiểm tra nào đã gửi theo bảng kiểm này.")
+        checklist, answers = found
+        rates = area_rates(answers, checklist.areas)
         labels = [f"{number}. {area.title}" for number, (area, _) in enumerate(rates, start=1)]
         values = [passed / rated if rated else None for _, (passed, rated) in rates]
-        title = f"Tỷ lệ đạt theo lĩnh vực · {team.name}"
+        title = f"Tỷ lệ đạt theo lĩnh vực · {team.name}" + (f" · {checklist.title}" if self.versions.several else "")
         path = folder / f"thong-ke-doan-{team_id}.png"
         path.write_bytes(await asyncio.to_thread(pass_rate_chart, title, labels, values))
         caption = texts.VI.CAPTION_STATS.format(team=esc(team.name))
@@ -145,7 +149,7 @@ class ReportService:
             return await self._record(request, await self.inspection_report(request.inspection_id), folder)
         if kind is ReportKind.STATS:
             assert request.team_id is not None
-            return await self._stats_file(request.team_id, folder)
+            return await self._stats_file(request.team_id, request.checklist_id, folder)
         assert request.round_id is not None
         report = await self.round_report(request.round_id)
         return await self._round_file(request, report, folder)

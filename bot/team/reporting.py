@@ -16,6 +16,7 @@ from bot.events import Button, ReportFile, ReportKind, ReportRequest
 from bot.findings.results import area_rates, rate
 from bot.reports.archive import plan_parts
 from bot.reports.data import latest_per_unit
+from bot.reports.team_rates import rated_by_checklist
 from bot.texts import formats
 from bot.texts.catalogue import Messages
 from bot.texts.html import esc
@@ -151,9 +152,15 @@ class Reports:
             inspections_of_month[month].add(inspection_id)
         count = len({row[0] for row in answers})
         lines = [t.STATS_TITLE.format(count=count), "", t.STATS_AREAS]
-        for number, (area, (passed, rated)) in enumerate(area_rates(answers, self.versions.current.areas), start=1):
-            rate = passed / rated if rated else None
-            lines.append(f"{number}. {esc(area.title_in(t.lang))}: <b>{formats.percent(rate)}</b> ({passed}/{rated})")
+        grouped = await rated_by_checklist(turn.tx, self.versions, team.id)
+        for checklist, rows in grouped:
+            if len(grouped) > 1:
+                lines.append(t.STATS_CHECKLIST.format(title=esc(checklist.title_in(t.lang))))
+            for number, (area, (passed, rated)) in enumerate(area_rates(rows, checklist.areas), start=1):
+                rate = passed / rated if rated else None
+                lines.append(
+                    f"{number}. {esc(area.title_in(t.lang))}: <b>{formats.percent(rate)}</b> ({passed}/{rated})"
+                )
         lines += ["", t.STATS_UNITS]
         for unit, values in sorted(by_unit.items(), key=lambda entry: entry[0]):
             shown = _shown_rate(values)
@@ -163,7 +170,8 @@ class Reports:
             shown = _shown_rate(values)
             lines.append(t.STATS_LINE.format(what=month, count=len(inspections_of_month[month]), rate=shown))
         turn.say("\n".join(lines))
-        _request(turn, ReportRequest(kind=ReportKind.STATS, team_id=team.id))
+        for checklist, _ in grouped:
+            _request(turn, ReportRequest(kind=ReportKind.STATS, team_id=team.id, checklist_id=checklist.id))
 
 
 def _shown_rate(values: list[str]) -> str:

@@ -1,15 +1,18 @@
 """Inspection rounds (đợt kiểm tra): opened and closed by the lead in the team's group.
 
-An inspection started while a round is open belongs to it. Closing a round ends the drafts still open
-in it: they stay stored but can no longer be changed, so the round's reports are final.
+An inspection started while a round is open belongs to it and answers the round's checklist
+(`bot.team.round_checklist`). Closing a round ends the drafts still open in it: they stay stored but
+can no longer be changed, so the round's reports are final.
 """
 
 from __future__ import annotations
 
 from bot.buttons import GroupAction, GroupToken, group_button
+from bot.checklist.versions import ChecklistVersions
 from bot.findings import trail
 from bot.reports.data import basis_lines
 from bot.team.followups import mention
+from bot.team.round_checklist import RoundChecklist
 from bot.team.teams import Teams
 from bot.texts import formats
 from bot.texts.html import esc
@@ -23,8 +26,10 @@ BASIS_MIN, BASIS_MAX = 10, 1000
 
 
 class Rounds:
-    def __init__(self, teams: Teams) -> None:
+    def __init__(self, versions: ChecklistVersions, teams: Teams) -> None:
+        self.versions = versions
         self.teams = teams
+        self.checklist = RoundChecklist(versions, teams)
 
     async def command(self, turn: Turn, team: Team, args: str) -> None:
         """`/round` shows the open round; `/round <name>` opens one."""
@@ -43,8 +48,13 @@ class Rounds:
             turn.say(turn.t.ROUND_ALREADY_OPEN.format(name=esc(current.name), id=current.id))
             return
         person = turn.msg.person
-        opened = await turn.tx.rounds.open(team.id, name, person.id, person.name)
-        await self._ask_basis(turn, opened, turn.t.ROUND_OPENED.format(name=esc(opened.name), id=opened.id) + "\n\n")
+        opened = await turn.tx.rounds.open(team.id, name, person.id, person.name, self.versions.default.id)
+        heading = turn.t.ROUND_OPENED.format(name=esc(opened.name), id=opened.id) + "\n\n"
+        if not self.versions.several:
+            await self._ask_basis(turn, opened, heading)
+            return
+        self.checklist.ask(turn, opened, heading)
+        await self._ask_basis(turn, opened)
 
     async def _ask_basis(self, turn: Turn, chosen: Round, before: str = "") -> None:
         """Asked in the group, so the answer is a reply to this message (the bot sees only those)."""
@@ -90,6 +100,13 @@ class Rounds:
         if current is None:
             turn.say(turn.t.ROUND_NONE_OPEN)
             return
+        submitted = len(await turn.tx.inspections.submitted_in_round(current.id))
+        drafts = len(await turn.tx.inspections.drafts_in_round(current.id))
+        checklist, rows = "", [[group_button(turn.t.ROUND_BASIS_BUTTON, GroupAction.ROUND_BASIS, current.id, "ask")]]
+        if self.versions.several:
+            checklist = await self.checklist.line(turn, current)
+            if not submitted and not drafts:  # still the lead's to change
+                rows += self.checklist.rows(turn, current)
         turn.say(
             turn.t.ROUND_SHOW.format(
                 name=esc(current.name),
@@ -97,10 +114,11 @@ class Rounds:
                 opened=formats.local_time(turn.t, current.opened_at),
                 by=esc(current.opened_by_name),
                 basis=esc(current.basis) if current.basis else turn.t.ROUND_NO_BASIS,
-                submitted=len(await turn.tx.inspections.submitted_in_round(current.id)),
-                drafts=len(await turn.tx.inspections.drafts_in_round(current.id)),
+                checklist=checklist,
+                submitted=submitted,
+                drafts=drafts,
             ),
-            [[group_button(turn.t.ROUND_BASIS_BUTTON, GroupAction.ROUND_BASIS, current.id, "ask")]],
+            rows,
         )
 
     async def ask_end(self, turn: Turn, team: Team) -> None:

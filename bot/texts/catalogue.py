@@ -242,6 +242,11 @@ class Messages(BaseModel):
     ROUND_NAME_RULE: str
     ROUND_NONE_OPEN: str
     ROUND_SHOW: str
+    ROUND_SHOW_CHECKLIST: str
+    ROUND_ASK_CHECKLIST: str
+    ROUND_CHECKLIST_CHOSEN: str
+    ROUND_CHECKLIST_KEPT: str
+    ROUND_CHECKLIST_LOCKED: str
     ROUND_ALREADY_OPEN: str
     ROUND_NO_BASIS: str
     ROUND_ASK_BASIS: str
@@ -342,6 +347,7 @@ class Messages(BaseModel):
     STATS_NONE: str
     STATS_TITLE: str
     STATS_AREAS: str
+    STATS_CHECKLIST: str
     STATS_UNITS: str
     STATS_MONTHS: str
     MENU_HINT: str

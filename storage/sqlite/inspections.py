@@ -37,6 +37,10 @@ class SqliteInspections(Queries):
         row = await self._one("SELECT body FROM checklists WHERE id = ? AND version = ?", (checklist_id, version))
         return str(row["body"]) if row else None
 
+    async def latest_checklist_body(self, checklist_id: str) -> str | None:
+        row = await self._one("SELECT body FROM checklists WHERE id = ? ORDER BY version DESC LIMIT 1", (checklist_id,))
+        return str(row["body"]) if row else None
+
     async def create(self, new: NewInspection) -> Inspection:
         now = timestamp(utcnow())
         row = {**new.model_dump(), "status": Status.DRAFT.value, "stage": Stage.UNIT.value}
@@ -153,14 +157,15 @@ class SqliteInspections(Queries):
         return [Inspection.model_validate(dict(r)) for r in rows]
 
     async def rated_answers_of_team(
-        self, team_id: int, values: Collection[str]
+        self, team_id: int, values: Collection[str], checklist_id: str | None = None
     ) -> list[tuple[int, str, datetime, str, str]]:
         rows = await self._all(
             f"""SELECT i.id, i.unit, i.submitted_at, a.area_id, a.value FROM current_answers a
                 JOIN inspections i ON i.id = a.inspection_id
                 WHERE i.team_id = ? AND i.status = 'submitted' AND a.value IN ({", ".join("?" * len(values))})
+                    AND (? IS NULL OR i.checklist_id = ?)
                 ORDER BY i.submitted_at, i.id""",
-            (team_id, *values),
+            (team_id, *values, checklist_id, checklist_id),
         )
         return [(int(r[0]), str(r[1] or ""), datetime.fromisoformat(r[2]), str(r[3]), str(r[4])) for r in rows]
 

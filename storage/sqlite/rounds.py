@@ -8,10 +8,11 @@ from storage.sqlite.queries import Queries, timestamp
 
 
 class SqliteRounds(Queries):
-    async def open(self, team_id: int, name: str, person_id: int, person_name: str) -> Round:
+    async def open(self, team_id: int, name: str, person_id: int, person_name: str, checklist_id: str) -> Round:
         round_id = await self._insert(
-            "INSERT INTO rounds (team_id, name, opened_by, opened_by_name, opened_at) VALUES (?, ?, ?, ?, ?)",
-            (team_id, name, person_id, person_name, timestamp(utcnow())),
+            """INSERT INTO rounds (team_id, name, opened_by, opened_by_name, opened_at, checklist_id)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            (team_id, name, person_id, person_name, timestamp(utcnow()), checklist_id),
         )
         opened = await self.get(round_id)
         assert opened is not None
@@ -41,6 +42,9 @@ class SqliteRounds(Queries):
 
     async def set_basis(self, round_id: int, basis: str | None) -> None:
         await self._run("UPDATE rounds SET basis = ? WHERE id = ?", (basis, round_id))
+
+    async def set_checklist(self, round_id: int, checklist_id: str) -> None:
+        await self._run("UPDATE rounds SET checklist_id = ? WHERE id = ?", (checklist_id, round_id))
 
     async def ask_basis(self, chat_id: int, person_id: int, round_id: int) -> None:
         await self._run(

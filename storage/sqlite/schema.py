@@ -442,4 +442,10 @@ MIGRATIONS: list[list[str]] = [
             posted_at TEXT NOT NULL
         )""",
     ],
+    [
+        # The checklist a round's inspections answer (CHECKLIST_DIR may hold several; the lead picks one
+        # when the round opens, the default until then). NULL: a round opened before there was a choice,
+        # whose inspections use the default checklist.
+        "ALTER TABLE rounds ADD COLUMN checklist_id TEXT",
+    ],
 ]
