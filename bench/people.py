@@ -144,8 +144,9 @@ class EchoUser(Person):
 class Inspector(Person):
     """Walks our checklist by buttons only: forward while a tap can answer, then back to the start.
 
-    Forward it answers Đạt or Có, finishes optional photo steps with Xong and skips optional text
-    items; at the first item a tap cannot answer (a number, or photos that are required) it turns and
+    Forward it answers Đạt or Có, finishes optional photo steps with Xong and skips optional items (a
+    text, several choices); at the first item a tap cannot answer (a number, or photos that are
+    required) it turns and
     presses Quay lại back to the first question. Both directions are what inspectors do, both cost one
     engine step, one SQLite transaction and one rewrite of the tapped message, and the walk never ends.
     """
@@ -170,7 +171,7 @@ class Inspector(Person):
                 return "Có"
             if texts.VI.DONE in labels and "không bắt buộc" in text:
                 return texts.VI.DONE
-            if texts.VI.SKIP in labels and ("Nhập câu trả lời" in text or "Gửi vị trí" in text):
+            if texts.VI.SKIP in labels:
                 return texts.VI.SKIP
             self.forward = False
         return texts.VI.BACK

@@ -61,7 +61,7 @@ from typing import Any, Literal
 from PIL import Image, ImageDraw
 
 from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist
-from bot.checklist.model import Checklist, Item, ItemType, PhotoRule
+from bot.checklist.model import NUMERIC, Checklist, Item, ItemType, PhotoRule
 from handlers.split import split_html
 from tests.standin import BotApiStandIn, FakeUser, Revision, SentMessage
 from tests.standin.models import Fault
@@ -586,8 +586,12 @@ class Inspector:
             plan.value = rng.choices(("pass", "fail", "partial", "na"), weights=(50, 20, 20, 10))[0]
         elif item.type is ItemType.YESNO:
             plan.value = rng.choice(("yes", "no"))
-        elif item.type is ItemType.NUMBER:
-            plan.typed, plan.value = rng.choice(NUMBER_FORMS)
+        elif item.type in NUMERIC:
+            plan.typed, plan.value = rng.choice([form for form in NUMBER_FORMS if _fits(item, form[1])])
+        elif item.type is ItemType.CHOICES and (rng.random() < 0.8 or item.required):
+            options = item.options or []
+            chosen = set(rng.sample([option.value for option in options], rng.randint(1, len(options))))
+            plan.value = " ".join(option.value for option in options if option.value in chosen)
         elif item.type is ItemType.TEXT and (rng.random() < 0.6 or item.required):
             plan.value = plan.typed = f"{self.name} ghi cho «{item.id}»: hồ sơ <mẫu 01> & sổ theo dõi"
         if plan.value in NEEDS_NOTE:
@@ -688,12 +692,34 @@ class Inspector:
             label = VALUE_LABELS[plan.value]
             self.answers[item.id] = (plan.value, None)
             return await self.step_action(prompt, lambda: self.tap(message, lambda text: text == label))
-        if plan.value is None:  # an optional text question this inspector leaves empty
+        if item.type is ItemType.CHOICES and plan.value is not None:
+            return await self.choose(prompt, item, plan.value)
+        if plan.value is None:  # an optional question this inspector leaves empty
             self.answers.pop(item.id, None)
             return await self.step_action(prompt, lambda: self.tap(message, lambda text: SKIP in text))
         self.answers[item.id] = (plan.value, None)
         typed = plan.typed or plan.value
         return await self.step_action(prompt, lambda: self.send_text(typed))
+
+    async def choose(self, prompt: Prompt, item: Item, wanted: str) -> bool:
+        """Several choices: one press per option to put in (or take out, after a recovery), each showing
+        the question again with the chosen ones marked ✅ and stored, then «Xong»."""
+        message = prompt.message
+        options = item.options or []
+        chosen = {option.value for option in options if f"✅ {option.label}" in message.button_labels}
+        press = next(
+            (option for option in options if (option.value in wanted.split()) != (option.value in chosen)), None
+        )
+        if press is None:
+            self.answers[item.id] = (wanted, None)
+            return await self.step_action(prompt, lambda: self.tap(message, lambda label: DONE in label))
+        after = " ".join(option.value for option in options if (option.value in chosen) != (option is press))
+        if after:
+            self.answers[item.id] = (after, None)
+        else:
+            self.answers.pop(item.id, None)
+        labels = (press.label, f"✅ {press.label}")
+        return await self.step_action(prompt, lambda: self.tap(message, lambda label: label in labels))
 
     async def photos_step(self, prompt: Prompt, item: Item, plan: ItemPlan) -> bool:
         done = self.batches_done[item.id]
@@ -1160,6 +1186,16 @@ def _check_edit(tg: BotApiStandIn, body: dict[str, Any], row_id: int, result: De
         delivered = any(revision.html == html for revision in message.edits)
     if not delivered:
         result.missing.append(f"outbox row {row_id}: edit of message {message_id} in chat {chat_id}")
+
+
+def _fits(item: Item, stored: str) -> bool:
+    """Whether the item takes this number: a whole one for an integer, within its bounds."""
+    number = float(stored)
+    return (
+        (item.type is not ItemType.INTEGER or number.is_integer())
+        and (item.min is None or number >= item.min)
+        and (item.max is None or number <= item.max)
+    )
 
 
 def _sample(items: Sequence[str], limit: int = 6) -> str:

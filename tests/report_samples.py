@@ -14,7 +14,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist
-from bot.checklist.model import Checklist, ItemType
+from bot.checklist.model import NUMERIC, Checklist, Item, ItemType, rules_of
 from bot.findings.snapshot import Snapshot
 from bot.reports.data import InspectionReport, ReportContext, RoundReport
 from storage.models import (
@@ -75,17 +75,19 @@ def photo_bytes(seed: int, size: tuple[int, int] = (1600, 1200)) -> bytes:
     return buffer.getvalue()
 
 
-def _value_for(item_index: int, unit_index: int, item_type: ItemType, area_index: int = 0) -> str:
-    if item_type is ItemType.RATING:
+def _value_for(item_index: int, unit_index: int, item: Item, area_index: int = 0) -> str:
+    if item.type is ItemType.RATING:
         if (area_index + unit_index) % 3 == 0:
             return "pass"  # some areas fully met, some not at all, so the results are not all alike
         if (area_index * 2 + unit_index) % 5 == 1:
             return "fail"
         return ("pass", "fail", "partial", "na", "pass")[(item_index + unit_index) % 5]
-    if item_type is ItemType.YESNO:
+    if item.type is ItemType.YESNO:
         return "yes" if (item_index + unit_index) % 2 else "no"
-    if item_type is ItemType.NUMBER:
+    if item.type in NUMERIC:
         return "95"
+    if item.type is ItemType.CHOICES:
+        return " ".join(option.value for option in (item.options or [])[: 1 + unit_index % 2])
     return "Ghi chú <i>tự do</i> & đủ dấu: Quyết định số 12/QĐ-UBND"
 
 
@@ -122,12 +124,21 @@ def inspection_report(
         submitted_at=started + timedelta(hours=2),
         round_id=round_.id if round_ else None,
     )
+    # An item that opens others by their conditions is answered so that they apply: every item has an
+    # answer here, and each counts.
+    opening = {
+        rule.item: rule.in_[0]
+        for area in the_checklist.areas
+        for item in area.items
+        for rule in rules_of(item.show_if)
+        if rule.in_
+    }
     answers: dict[str, Answer] = {}
     photos: list[Photo] = []
     followups: list[FollowUp] = []
     for index in range(the_checklist.item_count):
         area_index, area, _, item = the_checklist.at(index)
-        value = _value_for(index, unit_index, item.type, area_index)
+        value = opening.get(item.id) or _value_for(index, unit_index, item, area_index)
         if item.type is ItemType.PHOTO:
             value = str(photos_per_item)
         note = f"Thiếu mẫu đơn <b>số {index}</b> & tờ khai" if value in ("fail", "partial") else None

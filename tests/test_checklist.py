@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.checklist import conditions
 from bot.checklist.loader import BUNDLED_CHECKLIST, ChecklistError, load_checklist, parse_checklist
-from bot.checklist.model import ItemType, PhotoRule
+from bot.checklist.model import ItemType, PhotoRule, rules_of
 
 
 def test_bundled_checklist_covers_the_eight_areas_with_photo_evidence() -> None:
@@ -16,14 +17,47 @@ def test_bundled_checklist_covers_the_eight_areas_with_photo_evidence() -> None:
     assert checklist.areas[2].title.startswith("Công bố, công khai")
     items = [item for area in checklist.areas for item in area.items]
     assert sum(item.takes_photos for item in items) >= 5
-    assert {item.type for item in items} >= {
-        ItemType.RATING,
-        ItemType.YESNO,
-        ItemType.TEXT,
-        ItemType.NUMBER,
-        ItemType.PHOTO,
-    }
+    # The types a KSTTHC inspection needs; date and choice are exercised by checklists of their own.
+    assert {item.type for item in items} == set(ItemType) - {ItemType.DATE, ItemType.CHOICE}
     assert any(item.type is ItemType.PHOTO and item.photo is PhotoRule.REQUIRED for item in items)
+    assert all(item.basis and item.prompt_en for item in items)
+    assert all(item.help_en for item in items if item.help)
+
+
+def test_bundled_checklist_asks_only_what_applies() -> None:
+    """Drafts of procedure rules, late files and feedback each open their questions only when there were
+    some: most communes have none of the three."""
+    checklist = load_checklist(BUNDLED_CHECKLIST)
+    gates = {
+        item.id: (rule.item, rule.values)
+        for area in checklist.areas
+        for item in area.items
+        for rule in rules_of(item.show_if)
+    }
+    assert checklist.version == 3 and checklist.scoring is None
+    assert gates == {
+        "danh-gia-tac-dong-tthc": ("co-du-thao-quy-dinh-tthc", ["yes"]),
+        "lay-y-kien-tthc": ("co-du-thao-quy-dinh-tthc", ["yes"]),
+        "tiep-thu-giai-trinh": ("co-du-thao-quy-dinh-tthc", ["yes"]),
+        "ghi-chu-du-thao": ("co-du-thao-quy-dinh-tthc", ["yes"]),
+        "so-ho-so-qua-han": ("co-ho-so-qua-han", ["yes"]),
+        "phieu-xin-loi": ("co-ho-so-qua-han", ["yes"]),
+        "xu-ly-dung-han": ("co-phat-sinh-phan-anh", ["yes"]),
+        "cong-khai-ket-qua-xu-ly": ("co-phat-sinh-phan-anh", ["yes"]),
+    }
+    none = {gate: "no" for gate, _ in gates.values()}
+    assert conditions.hidden(checklist, none) == frozenset(gates)
+    assert conditions.hidden(checklist, {gate: "yes" for gate in none}) == frozenset()
+    assert checklist.item_count - len(gates) == 34  # what a commune with none of the three is asked
+
+    rate = checklist.find("ty-le-dung-han")
+    late = checklist.find("so-ho-so-qua-han")
+    assert rate is not None and late is not None
+    assert (rate[2].type, rate[2].unit, rate[2].min, rate[2].max) == (ItemType.NUMBER, "%", 0, 100)
+    assert (late[2].type, late[2].min) == (ItemType.INTEGER, 1)
+    assert all(
+        "(%)" not in item.prompt and "Nghị định" not in item.prompt for area in checklist.areas for item in area.items
+    )
 
 
 GOOD = """id: x

@@ -16,7 +16,8 @@ from handlers.terminal.console import PROMPT
 from tests.images import jpeg, png
 
 ROOT = Path(__file__).resolve().parent.parent
-RATING_MENU = "1. Đạt  2. Không đạt  3. Một phần  4. Không áp dụng  5. ⬅️ Quay lại"
+# Every question of the bundled checklist carries its «❓» guidance, so its menu takes a line per entry.
+RATING_MENU = "1. Đạt\n2. Không đạt\n3. Một phần\n4. Không áp dụng\n5. ❓ Hướng dẫn\n6. ⬅️ Quay lại"
 PHOTO = "anh-thu.jpg"
 OTHER_PHOTO = "bo phan mot cua.png"  # a space in the name, as people name files
 MISSING_PHOTO = "anh-chua-chup.jpg"
@@ -27,6 +28,7 @@ ANSWERS = [
     "UBND xã Cổ Lũng",
     "2",  # the location step: «Bỏ qua»
     # Mục 1
+    "5",  # «❓ Hướng dẫn»: what to look at and the legal basis, then the same menu without it
     "1",  # Đạt, by number
     "Không đạt",  # by label…
     "Chưa có quyết định cử cán bộ đầu mối",  # …and the note a shortcoming asks for
@@ -49,6 +51,9 @@ ANSWERS = [
     "1",
     "1",
     "1",
+    "1",  # several choices: each number puts one in or out…
+    "3",
+    "xong",  # …and «Xong» moves on
     "Một phần",
     "Bảng niêm yết đặt sau cửa, khó thấy",
     "mẫu",  # the first drawn sample
@@ -62,7 +67,8 @@ ANSWERS = [
     "1",
     "1",
     "95,5",
-    "1",  # a number question: one file overdue, not «⬅️ Quay lại»
+    "Có",  # there were late files: their two questions follow
+    "1",  # a number question: one file overdue, not «❓ Hướng dẫn»
     "Không đạt",
     "Không có Phiếu xin lỗi cho hồ sơ quá hạn",
     "1",
@@ -80,9 +86,7 @@ ANSWERS = [
     # Mục 6
     "1",
     "1",
-    "Không",
-    "4",
-    "4",
+    "Không",  # no feedback in the period: its two questions are not asked
     # Mục 7
     "1",
     "1",
@@ -144,6 +148,9 @@ def test_a_whole_inspection_from_an_answers_file(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     out = result.stdout
     assert RATING_MENU in out
+    guidance = flat(after(out, "5"))
+    assert "Căn cứ: Nghị định 63/2010/NĐ-CP" in guidance and "Xem kế hoạch" in guidance
+    assert "❓" not in after(out, "5")
     wrong = after(out, "có lẽ")
     assert "Văn bản chỉ đạo, hướng dẫn về KSTTHC" in flat(wrong) and RATING_MENU in wrong
     assert flat(VI.DEMO_NO_SUCH_FILE.format(path=MISSING_PHOTO)) in flat(after(out, MISSING_PHOTO))
@@ -170,8 +177,12 @@ def test_a_whole_inspection_from_an_answers_file(tmp_path: Path) -> None:
     assert answers["hinh-thuc-niem-yet"] == ("partial", "Bảng niêm yết đặt sau cửa, khó thấy")
     assert answers["anh-khu-vuc-niem-yet"] == ("2", None)
     assert answers["ty-le-dung-han"] == ("95.5", None)
+    assert answers["phuong-tien-niem-yet"] == ("bang man-hinh", None)
+    assert answers["co-ho-so-qua-han"] == ("yes", None)
     assert answers["so-ho-so-qua-han"] == ("1", None)
+    assert answers["phieu-xin-loi"] == ("fail", "Không có Phiếu xin lỗi cho hồ sơ quá hạn")
     assert answers["co-phat-sinh-phan-anh"] == ("no", None)
+    assert "xu-ly-dung-han" not in answers and "cong-khai-ket-qua-xu-ly" not in answers  # not asked
     assert "ghi-chu-khac" not in answers
     assert len(answers) == 39
     assert document["recommendations"] == ["Đề nghị tỉnh tập huấn phần mềm một cửa"]

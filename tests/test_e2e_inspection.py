@@ -43,7 +43,7 @@ async def test_whole_inspection_from_newteam_to_summary(tg: BotApiStandIn, tmp_p
         tg.send_location(INSPECTOR, 21.5928, 105.8442)
         first = await phone.next("Mục 1/8 · Câu 1/4", seen)
         assert "Đã ban hành kế hoạch kiểm soát TTHC năm nay?" in first.text
-        assert first.button_labels == ["Đạt", "Không đạt", "Một phần", "Không áp dụng", "⬅️ Quay lại"]
+        assert first.button_labels == ["Đạt", "Không đạt", "Một phần", "Không áp dụng", "❓ Hướng dẫn", "⬅️ Quay lại"]
 
         # One Bot API call per tap: the answered question becomes the request for a note, in place, and
         # still reads as the question with its answer.
@@ -74,12 +74,24 @@ async def test_whole_inspection_from_newteam_to_summary(tg: BotApiStandIn, tmp_p
                     await phone.next("Đã nhận ảnh", seen)
                     seen = phone.seen()
                 tg.tap(INSPECTOR, phone.last_with_buttons(), "Xong")
+            elif "Nhập một số nguyên" in text:
+                tg.send_text(INSPECTOR, "2,5")
+                await phone.next("không phải là một số nguyên", seen)
+                await phone.next_prompt(seen)  # the same question again
+                seen = phone.seen()
+                tg.send_text(INSPECTOR, "2")
             elif "Nhập một số" in text:
                 tg.send_text(INSPECTOR, "bảy")
                 await phone.next("không phải là một số", seen)
                 await phone.next_prompt(seen)  # the same question again
                 seen = phone.seen()
                 tg.send_text(INSPECTOR, "96,5")
+            elif "Chọn một hoặc nhiều" in text:
+                tg.tap(INSPECTOR, current, "Bảng niêm yết")
+                chosen = await phone.next_prompt(seen)
+                assert "✅ Bảng niêm yết" in chosen.button_labels
+                seen = phone.seen()
+                tg.tap(INSPECTOR, chosen, "Xong")
             elif "Nhập câu trả lời" in text:
                 tg.tap(INSPECTOR, current, "Bỏ qua")
             elif "Mô tả ngắn" in text:
@@ -132,6 +144,14 @@ async def test_whole_inspection_from_newteam_to_summary(tg: BotApiStandIn, tmp_p
     assert status == [("submitted", "UBND xã <Cổ> Lũng & Co", 21.5928)]
     notes = await rows(tmp_path, "SELECT item_id, value, note FROM answers WHERE note IS NOT NULL ORDER BY item_id")
     assert ("ke-hoach-kstthc", "fail", "Kế hoạch năm ban hành muộn <3 tháng> & thiếu") in notes
+    stored = {str(item): str(value) for item, value in await rows(tmp_path, "SELECT item_id, value FROM answers")}
+    assert (stored["ty-le-dung-han"], stored["so-ho-so-qua-han"], stored["phuong-tien-niem-yet"]) == (
+        "96.5",
+        "2",
+        "bang",
+    )
+    # every gate answered Có: the questions each one opens were asked
+    assert {"tiep-thu-giai-trinh", "phieu-xin-loi", "cong-khai-ket-qua-xu-ly"} <= stored.keys()
 
 
 async def test_summary_on_request_in_the_team_group_only(tg: BotApiStandIn, tmp_path: Path) -> None:

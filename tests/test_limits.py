@@ -9,9 +9,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from bot.checklist.kinds import kind_of
+from bot.checklist.kinds import kind_of, number_text
 from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist, parse_checklist
-from bot.checklist.model import Checklist, ItemType, PhotoRule
+from bot.checklist.model import NUMERIC, Checklist, Item, ItemType, PhotoRule
 from bot.checklist.versions import ChecklistVersions
 from bot.conversation.inspection import REMARKS_MAX, TEXT_MAX
 from bot.events import Person, PhotoIn, Say
@@ -184,9 +184,19 @@ async def test_an_overlong_note_or_text_answer_is_refused_and_asked_again(h: Har
     assert await rows(tmp_path, "SELECT value FROM answers WHERE item_id = 'ghi-chu'") == [(answer,)]
 
 
+def largest_number(item: Item) -> str:
+    """The number a Vietnamese inspector would write at the item's cap, grouped and pointed: `1.234.567,89`
+    where nothing bounds it, `100` for a percentage."""
+    if item.max is not None:
+        return number_text(f"{item.max:f}".rstrip("0").rstrip("."), "vi")
+    return "1.234.567" if item.type is ItemType.INTEGER else "1.234.567,89"
+
+
 async def fill_everything(h: Harness, checklist: Checklist, inspector: Person) -> None:
     """Answers every question of `checklist` with as much as the bot takes: every other criterion failed
-    with the longest note, the longest text answers, every photo and remark allowed."""
+    with the longest note, the longest text answers, every option of a several-choice question, the
+    largest number allowed, every photo and remark allowed. A yes/no is answered Có, so every question
+    a condition opens on it is asked."""
     rated = 0
     while (inspection := await draft(h, inspector)).stage is not Stage.REVIEW:
         stage = inspection.stage
@@ -196,8 +206,12 @@ async def fill_everything(h: Harness, checklist: Checklist, inspector: Person) -
             await h.tap(inspector, "Không đạt" if rated % 2 else "Đạt")
         elif stage is Stage.ITEM and item is not None and item.type is ItemType.YESNO:
             await h.tap(inspector, "Có")
-        elif stage is Stage.ITEM and item is not None and item.type is ItemType.NUMBER:
-            await h.text(inspector, "1.234.567,89")
+        elif stage is Stage.ITEM and item is not None and item.type in NUMERIC:
+            await h.text(inspector, largest_number(item))
+        elif stage is Stage.ITEM and item is not None and item.type is ItemType.CHOICES:
+            for option in item.options or []:
+                await h.tap(inspector, option.label)
+            await h.tap(inspector, "Xong")
         elif stage in (Stage.ITEM, Stage.NOTE):
             await h.text(inspector, long_text(TEXT_MAX, f"ghi chú câu {inspection.pos}"))
         elif stage is Stage.PHOTOS:
@@ -245,6 +259,8 @@ async def test_the_largest_inspection_reaches_the_group_in_three_messages(tmp_pa
         ("representative", REMARKS_MAX, NAME_MAX + len(" – ") + POSITION_MAX),
         ("strength", REMARKS_MAX, TEXT_MAX),
     ]
+    answered = {item for (item,) in await rows(tmp_path, "SELECT item_id FROM answers")}
+    assert answered == {item.id for area in checklist.areas for item in area.items}  # none left out by rule
     notes = await rows(tmp_path, "SELECT note FROM answers WHERE note IS NOT NULL")
     assert len(notes) > LIST_SHOWN and {len(str(note)) for (note,) in notes} == {TEXT_MAX}
     required = sum(1 for area in checklist.areas for item in area.items if item.photo is PhotoRule.REQUIRED)

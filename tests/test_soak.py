@@ -5,7 +5,7 @@ every owed reply delivered" breaks in the seams between the Updater, the inbox, 
 outbox, and only a process killed while traffic flows exercises them; a regression there would
 otherwise only show in the field. The short form uses an 8-question checklist (``--short``) so that
 both cases fit in about a minute on a 2-core machine; ``python -m scripts.soak`` runs the long form
-on the bundled 40-question checklist (see scripts/soak.py).
+on the bundled 42-question checklist (see scripts/soak.py).
 """
 
 from __future__ import annotations

@@ -277,4 +277,6 @@ async def test_a_telegram_user_with_english_gets_english_and_the_group_vietnames
         await phone.say("UBND xã Cổ Lũng", "Send your current location")
         question = await phone.tap("Skip ⏭", "Area 1/8 · Question 1/4")
         assert "Has this year's administrative procedure control plan been issued?" in question.text
-        assert question.button_labels == ["Pass", "Fail", "Partial", "N/A", "⬅️ Back"]
+        assert question.button_labels == ["Pass", "Fail", "Partial", "N/A", "❓ Guidance", "⬅️ Back"]
+        guided = await phone.tap("Guidance", "Basis:")  # the checklist's English help, its basis as written
+        assert "Look at the plan (number, date issued)" in guided.text and "Nghị định 63/2010/NĐ-CP" in guided.text
