@@ -14,12 +14,11 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from bot.answers import VERDICTS
 from bot.checklist.model import Checklist
 from bot.checklist.versions import ChecklistVersions
 from bot.events import ReportKind, ReportRequest
-from bot.findings.results import area_rates
 from bot.findings.snapshot import read_snapshot
+from bot.findings.statistics import counted, tally
 from bot.reports.archive import slug, write_archive
 from bot.reports.data import DEFAULT_RECIPIENTS, InspectionReport, ReportContext, RoundReport, latest_per_unit
 from bot.reports.pdf import TIMEOUT_SECONDS, PdfError, page_count, soffice, to_pdf
@@ -123,12 +122,12 @@ class ReportService:
 
         async with self.store.reading() as tx:
             team = await tx.teams.get(team_id)
-            answers = await tx.inspections.rated_answers_of_team(team_id, VERDICTS)
+            found = await counted(tx, self.versions, team_id)
         if team is None:
             raise ReportUnavailable("Không có đoàn này.")
-        rates = area_rates(answers, self.versions.current.areas)
-        labels = [f"{number}. {area.title}" for number, (area, _) in enumerate(rates, start=1)]
-        values = [passed / rated if rated else None for _, (passed, rated) in rates]
+        areas = self.versions.current.areas
+        labels = [f"{number}. {area.title}" for number, area in enumerate(areas, start=1)]
+        values = [tally(found, area.id).pass_rate for area in areas]
         title = f"Tỷ lệ đạt theo lĩnh vực · {team.name}"
         path = folder / f"thong-ke-doan-{team_id}.png"
         path.write_bytes(await asyncio.to_thread(pass_rate_chart, title, labels, values))
