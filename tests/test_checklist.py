@@ -16,7 +16,13 @@ def test_bundled_checklist_covers_the_eight_areas_with_photo_evidence() -> None:
     assert checklist.areas[2].title.startswith("Công bố, công khai")
     items = [item for area in checklist.areas for item in area.items]
     assert sum(item.takes_photos for item in items) >= 5
-    assert {item.type for item in items} >= {ItemType.RATING, ItemType.YESNO, ItemType.TEXT, ItemType.NUMBER, ItemType.PHOTO}
+    assert {item.type for item in items} >= {
+        ItemType.RATING,
+        ItemType.YESNO,
+        ItemType.TEXT,
+        ItemType.NUMBER,
+        ItemType.PHOTO,
+    }
     assert any(item.type is ItemType.PHOTO and item.photo is PhotoRule.REQUIRED for item in items)
 
 

@@ -72,7 +72,7 @@ from storage.files import stored_file
 from storage.models import Answer, FollowUp, Member, Photo, RemarkKind, Role
 
 ITEM_COLUMNS = (Mm(13), Mm(79), Mm(33), Mm(40))
-SCORE_COLUMNS = (Mm(13), Mm(84), Mm(46), Mm(22))
+SCORE_COLUMNS = (Mm(13), Mm(68), Mm(62), Mm(22))
 CORRECTION_COLUMNS = (Mm(10), Mm(38), Mm(30), Mm(30), Mm(35), Mm(22))
 CORRECTIONS_TITLE = "PHỤ LỤC: CÁC NỘI DUNG ĐÃ SỬA SAU KHI GỬI KẾT QUẢ"
 UNIT_SIGNATURE = "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA"
