@@ -201,14 +201,19 @@ def _content(document: Document, report: InspectionReport, numbers: Numbers) -> 
         if area.id in answerers:
             names = ", ".join(answerers[area.id])
             add_body(document, f"Người kiểm tra: {names}.").paragraph_format.keep_with_next = True
-        ruled = len(ruled_out_of(snapshot, area))
-        if ruled == len(area.items):
+        if _all_ruled_out(report, area):
             add_body(document, f"Đánh giá chung: {RULED_OUT} (lĩnh vực không kiểm tra đối với đơn vị).")
             continue
         score = scored[0][result.number - 1] if scored else None
+        ruled = len(ruled_out_of(snapshot, area))
         # The area's name and verdict go over a page break with its table, never left at a page's foot.
         add_body(document, _verdict_sentence(result, ruled, score)).paragraph_format.keep_with_next = True
         _item_table(document, report, result.number, area, numbers)
+
+
+def _all_ruled_out(report: InspectionReport, area: Area) -> bool:
+    """An area the unit's answers took out as a whole: the record says so in one line, with no table."""
+    return len(ruled_out_of(report.snapshot, area)) == len(area.items)
 
 
 def _verdict_sentence(result: AreaResult, ruled: int, score: Score | None) -> str:
@@ -336,7 +341,7 @@ def score_meaning(scoring: Scoring) -> str:
 
 
 def _result_words(report: InspectionReport, result: AreaResult) -> str:
-    if len(ruled_out_of(report.snapshot, result.area)) == len(result.area.items):
+    if _all_ruled_out(report, result.area):
         return RULED_OUT
     label = texts.VI.RATING_LABELS[result.verdict]
     return f"{label} ({result.passed}/{result.rated})" if result.rated else label

@@ -144,7 +144,7 @@ def _answer_rows(sheet: Sheet, unit: InspectionReport) -> Iterator[list[CellValu
             basis = _text(sheet, item_basis(item), WRAP)
             if item.id in unit.snapshot.ruled_out:
                 # Whatever was answered before the unit's answers ruled the item out counts for nothing.
-                yield [*about, RULED_OUT, *[None] * (len(ANSWER_COLUMNS) - 8), basis]
+                yield [*about, RULED_OUT, *[None] * (len(ANSWER_COLUMNS) - len(about) - 2), basis]
                 continue
             answer = unit.snapshot.answers.get(item.id)
             if answer is None:
