@@ -287,11 +287,9 @@ class InspectionsRepo(Protocol):
 
     async def idle_drafts(self, untouched_since: datetime) -> list[Inspection]: ...
 
-    async def rated_answers_of_team(
-        self, team_id: int, values: Collection[str], checklist_id: str | None = None
-    ) -> list[tuple[int, str, datetime, str, str]]:
-        """(inspection id, unit, submitted at, area id, value) of every submitted answer with one of `values`,
-        of inspections of `checklist_id` only when it is given."""
+    async def submitted_with_answers(self, team_id: int) -> list[tuple[Inspection, dict[str, Answer]]]:
+        """Every submitted inspection of the team, in the order they were submitted, with its answers as
+        corrected (every stored one: which of them are in force is the checklist's to say)."""
         ...
 
     async def save_answer(self, inspection_id: int, area_id: str, item_id: str, value: str, answered_by: int) -> None:

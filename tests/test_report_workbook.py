@@ -33,6 +33,7 @@ ANSWER_HEADER = (
     "Số ảnh",
     "Lý do sửa",
     "Sửa sau khi kết thúc đợt",
+    "Căn cứ",
 )
 PHOTO_HEADER = (
     "Phiên",
@@ -130,7 +131,7 @@ def test_answers_are_a_table_covering_every_row(tmp_path: Path, report: RoundRep
 
     assert list(sheet.tables) == ["TraLoi"]
     table = sheet.tables["TraLoi"]
-    assert table.ref == f"A1:P{rows + 1}"
+    assert table.ref == f"A1:Q{rows + 1}"
     assert [column.name for column in table.tableColumns] == list(ANSWER_HEADER)
     assert table.autoFilter is not None and table.autoFilter.ref == table.ref
     assert table.tableStyleInfo is not None and table.tableStyleInfo.name

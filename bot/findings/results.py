@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 
 from bot.answers import SHORTCOMINGS, VERDICTS, Value
 from bot.checklist.kinds import kind_of
-from bot.checklist.model import Area, Item
+from bot.checklist.model import Area, Checklist, Item, Scoring
 from bot.findings.snapshot import Snapshot
 from storage.models import Answer
 
@@ -57,11 +56,16 @@ class Finding:
 
 
 def area_results(snapshot: Snapshot) -> list[AreaResult]:
+    return results_of(snapshot.checklist, snapshot.answers)
+
+
+def results_of(checklist: Checklist, answers: Mapping[str, Answer]) -> list[AreaResult]:
+    """`area_results` over answers already in force, for readers that keep no snapshot (the statistics)."""
     results = []
-    for number, area in enumerate(snapshot.checklist.areas, start=1):
+    for number, area in enumerate(checklist.areas, start=1):
         counts: dict[str, int] = dict.fromkeys(VERDICTS, 0)
         for item in area.items:
-            answer = snapshot.answers.get(item.id)
+            answer = answers.get(item.id)
             if answer is not None and kind_of(item).rated and answer.value in counts:
                 counts[answer.value] += 1
         results.append(
@@ -104,13 +108,24 @@ class Score:
         return Score(self.earned + other.earned, self.possible + other.possible)
 
 
+def mean_rate(found: Iterable[Score]) -> float | None:
+    """The average of the rates of `found` that have one: several units' scores of an area, or several
+    inspections' overall ones, each counting once whatever its weights add up to."""
+    rates = [score.rate for score in found if score.rate is not None]
+    return sum(rates) / len(rates) if rates else None
+
+
 def area_score(snapshot: Snapshot, area: Area) -> Score:
     """An area's score: each rated answer in force counts its item's weight times its rating's score;
     "Không áp dụng", an item ruled out and an unanswered one count for nothing either way."""
-    scoring = snapshot.checklist.scoring
+    return score_of(snapshot.checklist.scoring, area, snapshot.answers)
+
+
+def score_of(scoring: Scoring | None, area: Area, answers: Mapping[str, Answer]) -> Score:
+    """`area_score` over answers already in force."""
     score = Score()
     for item in area.items:
-        answer = snapshot.answers.get(item.id)
+        answer = answers.get(item.id)
         worth = scoring.of(answer.value) if scoring and answer and kind_of(item).rated else None
         if scoring is not None and worth is not None:
             score += Score(item.weighs * worth, item.weighs * scoring.pass_)
@@ -128,19 +143,3 @@ def scores(snapshot: Snapshot) -> tuple[list[Score], Score] | None:
 def ruled_out_of(snapshot: Snapshot, area: Area) -> list[Item]:
     """An area's items not asked by rule, in checklist order."""
     return [item for item in area.items if item.id in snapshot.ruled_out]
-
-
-def area_rates(
-    answers: list[tuple[int, str, datetime, str, str]], areas: list[Area]
-) -> list[tuple[Area, tuple[int, int]]]:
-    """(passed, applicable) per area of the current checklist, over rows of `rated_answers_of_team`."""
-    by_area: dict[str, list[str]] = defaultdict(list)
-    for _, _, _, area_id, value in answers:
-        by_area[area_id].append(value)
-    return [(area, rate(by_area.get(area.id, []))) for area in areas]
-
-
-def rate(values: list[str]) -> tuple[int, int]:
-    """(passed, applicable): "Không áp dụng" is not a criterion the unit could meet."""
-    rated = [value for value in values if value != Value.NA]
-    return sum(1 for value in rated if value == Value.PASS), len(rated)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.checklist.model import Checklist
+from bot.checklist.model import Checklist, Item
 from bot.findings.snapshot import Snapshot
 from bot.texts.plain import fold
 from storage.models import FollowUp, Inspection, Member, Round, Team
@@ -24,6 +24,14 @@ def basis_lines(text: str) -> list[str]:
     and the closing punctuation each document adds."""
     lines = (_LEAD_IN.sub("", " ".join(line.split())).rstrip(" ;.,") for line in text.splitlines())
     return [line for line in lines if line]
+
+
+def item_basis(item: Item) -> str | None:
+    """The legal text a criterion rests on, as the documents print it beside the criterion: typed over
+    several lines, its texts joined by ';'."""
+    if not item.basis:
+        return None
+    return "; ".join(basis_lines(item.basis)) or None
 
 
 class InspectionReport(BaseModel):

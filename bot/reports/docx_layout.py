@@ -69,6 +69,17 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Aside:
+    """A part of a line printed small and in italics: a reference beside the text (a criterion's number,
+    its legal basis), which the eye can skip."""
+
+    text: str
+
+
+Piece: TypeAlias = str | Aside
+
+
+@dataclass(frozen=True)
 class Signature:
     """Who signs: the title printed above the signature, and the name under it when the bot knows it."""
 
@@ -278,6 +289,28 @@ def add_run(paragraph: Paragraph, text: str) -> Run:
     return paragraph.add_run(clean_text(text))
 
 
+def add_aside(paragraph: Paragraph, text: str) -> Run:
+    run = add_run(paragraph, text)
+    run.italic, run.font.size = True, SMALL_SIZE
+    return run
+
+
+def add_pieces(paragraph: Paragraph, pieces: Sequence[Piece]) -> None:
+    for piece in pieces:
+        if isinstance(piece, Aside):
+            add_aside(paragraph, piece.text)
+        else:
+            add_run(paragraph, piece)
+
+
+def add_cell_aside(cell: _Cell, text: str) -> Paragraph:
+    """A line under a cell's text, as `Aside` prints it, spaced like the grid's own lines."""
+    paragraph: Paragraph = cell.add_paragraph()
+    paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(2)
+    add_aside(paragraph, text)
+    return paragraph
+
+
 def add_body(document: Document, text: str) -> Paragraph:
     """A running-text paragraph: justified, first line indented, as in any administrative document."""
     paragraph = add_paragraph(document, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
@@ -292,14 +325,21 @@ def add_item(document: Document, text: str) -> Paragraph:
     return paragraph
 
 
-def add_list(container: Document, lines: Sequence[str]) -> None:
+def add_list(container: Document, lines: Sequence[str | Sequence[Piece]]) -> None:
     """Points of one list end in ';' and the last in '.', as lists in official documents do; a point
-    typed with its own closing mark keeps it, since what people typed is printed as typed."""
+    typed with its own closing mark keeps it, since what people typed is printed as typed. A point may
+    be pieces, some of them asides."""
     for index, line in enumerate(lines):
-        text = line.rstrip()
-        if not text.endswith(CLOSING_MARKS):
-            text += "." if index == len(lines) - 1 else ";"
-        add_item(container, text)
+        end = "." if index == len(lines) - 1 else ";"
+        if isinstance(line, str):
+            text = line.rstrip()
+            add_item(container, text if text.endswith(CLOSING_MARKS) else text + end)
+            continue
+        paragraph = add_item(container, "")
+        add_pieces(paragraph, line)
+        last = line[-1].text if isinstance(line[-1], Aside) else line[-1]
+        if not last.rstrip().endswith(CLOSING_MARKS):
+            add_run(paragraph, end)
 
 
 def add_signatures(document: Document, closing: Paragraph, left: Signature | list[Line], right: Signature) -> Table:

@@ -1,18 +1,24 @@
 """The machine-readable export: everything that was entered for one inspection, with its round (and the
-round's basis), the follow-ups it opened, the corrections made after submit and its whole trail, as JSON."""
+round's basis), the follow-ups it opened, the corrections made after submit and its whole trail, as JSON.
+
+Under a checklist with conditions, the items the unit's answers ruled out are listed, and an answer
+given to one of them before it was ruled out is kept, marked as counting for nothing; under a checklist
+that scores, the scores are there too (and not even named otherwise)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from bot.checklist.kinds import value_label
+from bot.checklist.model import Area, Item
 from bot.checklist.versions import stored
-from bot.findings.snapshot import snapshot_with
+from bot.findings.results import Score, scores
+from bot.findings.snapshot import Snapshot, snapshot_with
 from bot.findings.trail import HistoryEntry, read_history
 from bot.texts.catalogue import VI
-from storage.models import Amendment, FollowUp, Photo, RemarkKind
+from storage.models import Amendment, Answer, FollowUp, Photo, RemarkKind
 from storage.port import Store
 
 
@@ -29,6 +35,14 @@ class ExportedAnswer(BaseModel):
     answered_by_name: str  # as the documents name them; the owner's for an answer by someone unknown
     answered_at: datetime
     amended: bool  # value and note are the latest correction's; `amendments` has every one
+    ruled_out: bool  # given before the unit's answers ruled the item out: stored, counting for nothing
+
+
+class ExportedScore(BaseModel):
+    area_id: str | None  # None: the whole inspection
+    earned: float
+    possible: float
+    rate: float | None  # earned / possible; None when nothing applicable was scored
 
 
 class Person(BaseModel):
@@ -57,6 +71,8 @@ class ExportedInspection(BaseModel):
     updated_at: datetime
     submitted_at: datetime | None
     answers: list[ExportedAnswer]
+    ruled_out: list[str]  # the items the unit's answers ruled out (not asked), in checklist order
+    scores: list[ExportedScore] | None = Field(default=None, exclude_if=lambda found: found is None)
     photos: list[Photo]
     recommendations: list[str]
     strengths: list[str]
@@ -78,28 +94,12 @@ async def export_json(store: Store, inspection_id: int) -> str | None:
         followups = await tx.followups.of(inspection_id)
         history = await read_history(tx, inspection, snapshot.checklist)
     checklist = snapshot.checklist
-    exported_answers = []
-    for area in checklist.areas:
-        for item in area.items:
-            answer = snapshot.answers.get(item.id)
-            if answer is None:
-                continue
-            exported_answers.append(
-                ExportedAnswer(
-                    area_id=area.id,
-                    area_title=area.title,
-                    item_id=item.id,
-                    prompt=item.prompt,
-                    type=item.type.value,
-                    value=answer.value,
-                    value_label=value_label(VI, item, answer.value),
-                    note=answer.note,
-                    answered_by=answer.answered_by,
-                    answered_by_name=snapshot.answered_by_name(answer),
-                    answered_at=answer.answered_at,
-                    amended=answer.amended,
-                )
-            )
+    exported_answers = [
+        _exported(snapshot, area, item, answer)
+        for area in checklist.areas
+        for item in area.items
+        if (answer := snapshot.answers.get(item.id) or snapshot.set_aside.get(item.id)) is not None
+    ]
     chosen = snapshot.round
     document = ExportedInspection(
         id=inspection.id,
@@ -116,6 +116,8 @@ async def export_json(store: Store, inspection_id: int) -> str | None:
         updated_at=inspection.updated_at,
         submitted_at=inspection.submitted_at,
         answers=exported_answers,
+        ruled_out=[item.id for area in checklist.areas for item in area.items if item.id in snapshot.ruled_out],
+        scores=_scores(snapshot),
         photos=snapshot.photos,
         recommendations=snapshot.remarks_of(RemarkKind.RECOMMENDATION),
         strengths=snapshot.remarks_of(RemarkKind.STRENGTH),
@@ -127,3 +129,35 @@ async def export_json(store: Store, inspection_id: int) -> str | None:
         history=history,
     )
     return document.model_dump_json(indent=2)
+
+
+def _exported(snapshot: Snapshot, area: Area, item: Item, answer: Answer) -> ExportedAnswer:
+    return ExportedAnswer(
+        area_id=area.id,
+        area_title=area.title,
+        item_id=item.id,
+        prompt=item.prompt,
+        type=item.type.value,
+        value=answer.value,
+        value_label=value_label(VI, item, answer.value),
+        note=answer.note,
+        answered_by=answer.answered_by,
+        answered_by_name=snapshot.answered_by_name(answer),
+        answered_at=answer.answered_at,
+        amended=answer.amended,
+        ruled_out=item.id in snapshot.ruled_out,
+    )
+
+
+def _scores(snapshot: Snapshot) -> list[ExportedScore] | None:
+    """Each area's score, then the inspection's (`area_id` null)."""
+    found = scores(snapshot)
+    if found is None:
+        return None
+    by_area, overall = found
+    areas: list[str | None] = [area.id for area in snapshot.checklist.areas]
+    return [_score(area_id, score) for area_id, score in zip([*areas, None], [*by_area, overall], strict=True)]
+
+
+def _score(area_id: str | None, score: Score) -> ExportedScore:
+    return ExportedScore(area_id=area_id, earned=score.earned, possible=score.possible, rate=score.rate)

@@ -23,20 +23,33 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from bot.answers import Value
-from bot.checklist.kinds import value_label
-from bot.checklist.model import Area, Checklist, Item, ItemType, criterion
+from bot.checklist.kinds import number_text, value_label
+from bot.checklist.model import Area, Checklist, Item, ItemType, Scoring, criterion
 from bot.findings.people import described, member_line, stored_representative, without_salutation
-from bot.findings.results import AreaResult, Finding, achievements, area_results, shortcomings
+from bot.findings.results import (
+    AreaResult,
+    Finding,
+    Score,
+    achievements,
+    area_results,
+    ruled_out_of,
+    scores,
+    shortcomings,
+)
 from bot.findings.snapshot import answerers_by_area
 from bot.findings.trail import answer_words, item_words, photo_change
 from bot.reports.archive import ordered_photos
-from bot.reports.data import InspectionReport, ReportContext
+from bot.reports.data import InspectionReport, ReportContext, item_basis
 from bot.reports.docx_layout import (
     SMALL_SIZE,
+    Aside,
     PhotoSpool,
+    Piece,
     Signature,
+    add_aside,
     add_basis,
     add_body,
+    add_cell_aside,
     add_field,
     add_fill_line,
     add_grid,
@@ -54,11 +67,12 @@ from bot.reports.docx_layout import (
     vietnam,
 )
 from bot.texts import catalogue as texts
-from bot.texts.formats import spans
+from bot.texts.formats import percent, spans
 from storage.files import stored_file
 from storage.models import Answer, FollowUp, Member, Photo, RemarkKind, Role
 
 ITEM_COLUMNS = (Mm(13), Mm(79), Mm(33), Mm(40))
+SCORE_COLUMNS = (Mm(13), Mm(68), Mm(62), Mm(22))
 CORRECTION_COLUMNS = (Mm(10), Mm(38), Mm(30), Mm(30), Mm(35), Mm(22))
 CORRECTIONS_TITLE = "PHỤ LỤC: CÁC NỘI DUNG ĐÃ SỬA SAU KHI GỬI KẾT QUẢ"
 UNIT_SIGNATURE = "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA"
@@ -66,6 +80,8 @@ LEAD_SIGNATURE = "TRƯỞNG ĐOÀN KIỂM TRA"
 BLANK_REPRESENTATIVES = 2
 BLANK_OPINION_LINES = 3
 UNKNOWN_PAGES = "…"
+# How the documents say that the unit's own answers took an item or an area out of the inspection.
+RULED_OUT = texts.VI.SKIPPED_BY_RULE[:1].upper() + texts.VI.SKIPPED_BY_RULE[1:]
 
 
 @dataclass(frozen=True)
@@ -79,11 +95,17 @@ class Numbers:
     @classmethod
     def of(cls, report: InspectionReport) -> Numbers:
         found = shortcomings(report.snapshot)
-        photos = ordered_photos(report)
+        photos = record_photos(report)
         return cls(
             shortcomings={finding.item.id: number for number, finding in enumerate(found, start=1)},
             photos={photo.id: number for number, photo in enumerate(photos, start=1)},
         )
+
+
+def record_photos(report: InspectionReport) -> list[Photo]:
+    """The photos the record shows, in checklist order: not those of an item the unit's answers ruled out
+    since, which are kept stored, like its answer, but are evidence of nothing the record states."""
+    return [photo for photo in ordered_photos(report) if photo.item_id not in report.snapshot.ruled_out]
 
 
 def write_record(report: InspectionReport, ctx: ReportContext, target: Path, pages: int | None = None) -> None:
@@ -170,22 +192,37 @@ def _content(document: Document, report: InspectionReport, numbers: Numbers) -> 
         f"Đoàn kiểm tra đã kiểm tra theo bảng kiểm «{checklist.title}» (phiên bản {checklist.version}), "
         f"gồm {len(checklist.areas)} lĩnh vực, kết quả như sau:",
     )
-    answerers = answerers_by_area(report.snapshot) if report.snapshot.shared else {}
-    for result in area_results(report.snapshot):
-        add_heading(document, f"{result.number}. {result.area.title}", level=2)
-        if result.area.id in answerers:
-            names = ", ".join(answerers[result.area.id])
+    snapshot = report.snapshot
+    answerers = answerers_by_area(snapshot) if snapshot.shared else {}
+    scored = scores(snapshot)
+    for result in area_results(snapshot):
+        area = result.area
+        add_heading(document, f"{result.number}. {area.title}", level=2)
+        if area.id in answerers:
+            names = ", ".join(answerers[area.id])
             add_body(document, f"Người kiểm tra: {names}.").paragraph_format.keep_with_next = True
+        if _all_ruled_out(report, area):
+            add_body(document, f"Đánh giá chung: {RULED_OUT} (lĩnh vực không kiểm tra đối với đơn vị).")
+            continue
+        score = scored[0][result.number - 1] if scored else None
+        ruled = len(ruled_out_of(snapshot, area))
         # The area's name and verdict go over a page break with its table, never left at a page's foot.
-        add_body(document, _verdict_sentence(result)).paragraph_format.keep_with_next = True
-        _item_table(document, report, result.number, result.area, numbers)
+        add_body(document, _verdict_sentence(result, ruled, score)).paragraph_format.keep_with_next = True
+        _item_table(document, report, result.number, area, numbers)
 
 
-def _verdict_sentence(result: AreaResult) -> str:
-    """The area's verdict with the counts behind it; 'Không áp dụng' criteria do not count towards it."""
+def _all_ruled_out(report: InspectionReport, area: Area) -> bool:
+    """An area the unit's answers took out as a whole: the record says so in one line, with no table."""
+    return len(ruled_out_of(report.snapshot, area)) == len(area.items)
+
+
+def _verdict_sentence(result: AreaResult, ruled: int, score: Score | None) -> str:
+    """The area's verdict with the counts behind it, and its score under a checklist that scores;
+    'Không áp dụng' criteria and items ruled out by the unit's answers do not count towards either."""
     label = texts.VI.RATING_LABELS[result.verdict]
     if result.rated == 0:
-        return f"Đánh giá chung: {label} (không có tiêu chí nào áp dụng với đơn vị)."
+        extra = f"; {ruled} nội dung {texts.VI.SKIPPED_BY_RULE}" if ruled else ""
+        return f"Đánh giá chung: {label} (không có tiêu chí nào áp dụng với đơn vị{extra})."
     details = [
         f"{texts.VI.RATING_LABELS[value]}: {count}"
         for value, count in (
@@ -195,8 +232,10 @@ def _verdict_sentence(result: AreaResult) -> str:
         )
         if count
     ]
+    details += [f"{RULED_OUT}: {ruled}"] if ruled else []
     extra = f" ({'; '.join(details)})" if details else ""
-    return f"Đánh giá chung: {label} – đạt {result.passed}/{result.rated} tiêu chí{extra}."
+    points = f"; điểm: {percent(score.rate)}" if score is not None and score.rate is not None else ""
+    return f"Đánh giá chung: {label} – đạt {result.passed}/{result.rated} tiêu chí{extra}{points}."
 
 
 def _item_table(document: Document, report: InspectionReport, area_number: int, area: Area, numbers: Numbers) -> None:
@@ -208,12 +247,16 @@ def _item_table(document: Document, report: InspectionReport, area_number: int, 
     ]
     table = add_grid(document, ("TT", "Nội dung kiểm tra", "Kết quả", "Ghi chú"), rows, ITEM_COLUMNS)
     for row_index, item in enumerate(area.items, start=1):
+        basis = item_basis(item)
+        if basis is not None:
+            add_cell_aside(table.rows[row_index].cells[1], f"(Căn cứ: {basis})")
         if item.type is ItemType.TEXT and report.snapshot.answers.get(item.id) is not None:
             _widen(table, row_index)
 
 
 def _widen(table: Table, row_index: int) -> None:
-    """The question, then the answer typed in italics under it, across the three wide columns."""
+    """The question (and its basis), then the answer typed in italics under it, across the three wide
+    columns."""
     row = table.rows[row_index]
     merged = row.cells[1].merge(row.cells[3])
     for paragraph in merged.paragraphs[1:]:
@@ -224,7 +267,10 @@ def _widen(table: Table, row_index: int) -> None:
 
 
 def _answer_cells(report: InspectionReport, item: Item, numbers: Numbers) -> tuple[str, str]:
-    """The answer in words, and what the row points to: its finding's number, its photos' numbers."""
+    """The answer in words, and what the row points to: its finding's number, its photos' numbers. An
+    item the unit's answers ruled out says so, whatever was answered to it before."""
+    if item.id in report.snapshot.ruled_out:
+        return RULED_OUT, ""
     answer = report.snapshot.answers.get(item.id)
     if answer is None:
         return "—", ""
@@ -250,28 +296,82 @@ def photo_span(numbers: list[int]) -> str:
 def _results(document: Document, report: InspectionReport, numbers: Numbers) -> None:
     snapshot = report.snapshot
     add_heading(document, "III. KẾT QUẢ")
+    _scores(document, report)
     add_heading(document, "1. Kết quả đạt được", level=2)
-    achieved = [f"{area.title}: {'; '.join(found)}" for area, found in met_by_area(achievements(snapshot))]
-    _items_or(document, achieved + snapshot.remarks_of(RemarkKind.STRENGTH), "Chưa ghi nhận kết quả đạt được.")
+    achieved = [met_line(area, met) for area, met in met_by_area(achievements(snapshot))]
+    add_list(document, [*achieved, *snapshot.remarks_of(RemarkKind.STRENGTH)] or ["Chưa ghi nhận kết quả đạt được."])
     add_heading(document, "2. Tồn tại, hạn chế", level=2)
     _shortcomings(document, report, numbers)
     add_heading(document, "3. Kiến nghị của đơn vị", level=2)
-    _items_or(document, snapshot.remarks_of(RemarkKind.RECOMMENDATION), "Đơn vị không có kiến nghị.")
+    add_list(document, snapshot.remarks_of(RemarkKind.RECOMMENDATION) or ["Đơn vị không có kiến nghị."])
 
 
-def met_by_area(found: list[Finding]) -> list[tuple[Area, list[str]]]:
-    """Criteria met, grouped under their area in checklist order, each stated once as a fact."""
-    grouped: dict[str, list[str]] = defaultdict(list)
+def _scores(document: Document, report: InspectionReport) -> None:
+    """Under a checklist that scores: each area's score and the unit's, in a table, and the overall score
+    said with what it means. Nothing at all otherwise."""
+    snapshot = report.snapshot
+    scored, scoring = scores(snapshot), snapshot.checklist.scoring
+    if scored is None or scoring is None:
+        return
+    by_area, overall = scored
+    results = area_results(snapshot)
+    add_body(document, "Điểm đánh giá theo lĩnh vực:").paragraph_format.keep_with_next = True
+    rows = [
+        (str(result.number), result.area.title, _result_words(report, result), percent(score.rate))
+        for result, score in zip(results, by_area, strict=True)
+    ]
+    passed, rated = sum(result.passed for result in results), sum(result.rated for result in results)
+    rows.append(("", "Chung", f"Đạt {passed}/{rated} tiêu chí", percent(overall.rate)))
+    table = add_grid(document, ("TT", "Lĩnh vực", "Kết quả", "Điểm"), rows, SCORE_COLUMNS)
+    for row in table.rows[1:]:
+        row.cells[-1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for cell in table.rows[-1].cells:
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    add_body(document, f"Điểm chung: {percent(overall.rate)} ({score_meaning(scoring)}).")
+
+
+def score_meaning(scoring: Scoring) -> str:
+    """What a score is, said once wherever scores are shown: the scale is the team's, in its file."""
+    worth = "; ".join(
+        f"{texts.VI.RATING_LABELS[value]}: {number_text(f'{points:g}', 'vi')}"
+        for value, points in ((Value.PASS, scoring.pass_), (Value.PARTIAL, scoring.partial), (Value.FAIL, scoring.fail))
+    )
+    return f"điểm đạt được trên tổng điểm tối đa của các tiêu chí áp dụng, theo trọng số của từng tiêu chí; {worth}"
+
+
+def _result_words(report: InspectionReport, result: AreaResult) -> str:
+    if _all_ruled_out(report, result.area):
+        return RULED_OUT
+    label = texts.VI.RATING_LABELS[result.verdict]
+    return f"{label} ({result.passed}/{result.rated})" if result.rated else label
+
+
+def met_by_area(found: list[Finding]) -> list[tuple[Area, list[Item]]]:
+    """Criteria met, grouped under their area in checklist order."""
+    grouped: dict[str, list[Item]] = defaultdict(list)
     areas: dict[str, Area] = {}
     for finding in found:
         areas[finding.area.id] = finding.area
-        grouped[finding.area.id].append(criterion(finding.item.prompt))
-    return [(areas[key], texts_of_area) for key, texts_of_area in grouped.items()]
+        grouped[finding.area.id].append(finding.item)
+    return [(areas[key], items) for key, items in grouped.items()]
+
+
+def met_line(area: Area, met: list[Item]) -> list[Piece]:
+    """'<area>: <criterion> (căn cứ: …); <criterion>', each criterion stated once as a fact, with the legal
+    text it rests on beside it where the checklist names one."""
+    pieces: list[Piece] = [f"{area.title}: "]
+    for index, item in enumerate(met):
+        pieces.append(("; " if index else "") + criterion(item.prompt))
+        basis = item_basis(item)
+        if basis is not None:
+            pieces.append(Aside(f" (căn cứ: {basis})"))
+    return pieces
 
 
 def _shortcomings(document: Document, report: InspectionReport, numbers: Numbers) -> None:
     """Each finding once, under its area's name: the inspector's note where there is one, with the
-    criterion it answers as a small reference to the table."""
+    criterion it answers, and the legal text that criterion rests on, as a small reference."""
     found = shortcomings(report.snapshot)
     if not found:
         add_item(document, "Không có tồn tại, hạn chế.")
@@ -285,8 +385,9 @@ def _shortcomings(document: Document, report: InspectionReport, numbers: Numbers
         text = finding_text(finding)
         paragraph = add_body(document, f"({numbers.shortcomings[finding.item.id]}) {text}")
         label = texts.VI.RATING_LABELS[finding.answer.value].lower()
-        reference = add_run(paragraph, f" (tiêu chí {_criterion_number(report.checklist, finding.item)}, {label})")
-        reference.italic, reference.font.size = True, SMALL_SIZE
+        basis = item_basis(finding.item)
+        where = f"tiêu chí {_criterion_number(report.checklist, finding.item)}, {label}"
+        add_aside(paragraph, f" ({where}; căn cứ: {basis})" if basis else f" ({where})")
         if not text.endswith((".", "!", "?")):
             add_run(paragraph, ".")
 
@@ -318,14 +419,10 @@ def _criterion_number(checklist: Checklist, item: Item) -> str:
     return f"{area_index + 1}.{item_index + 1}"
 
 
-def _items_or(document: Document, lines: list[str], empty: str) -> None:
-    add_list(document, lines or [empty])
-
-
 def _requests(document: Document, report: InspectionReport, numbers: Numbers) -> None:
     """What the team requires points to the findings by number, grouped by due date."""
     add_heading(document, "IV. YÊU CẦU CỦA ĐOÀN KIỂM TRA")
-    followups = [f for f in report.followups if f.item_id in numbers.shortcomings or not _corrected(report, f)]
+    followups = [f for f in report.followups if f.item_id in numbers.shortcomings or not _withdrawn(report, f)]
     if not followups:
         add_body(document, "Đoàn kiểm tra không có yêu cầu khắc phục đối với đơn vị.")
         return
@@ -339,9 +436,11 @@ def _requests(document: Document, report: InspectionReport, numbers: Numbers) ->
     add_body(document, f"2. Báo cáo kết quả khắc phục về Đoàn kiểm tra trước ngày {last:%d/%m/%Y}.")
 
 
-def _corrected(report: InspectionReport, followup: FollowUp) -> bool:
-    """A follow-up whose shortcoming a correction after submit took away: no longer asked of the unit,
-    and the annex of corrections says why."""
+def _withdrawn(report: InspectionReport, followup: FollowUp) -> bool:
+    """A follow-up whose shortcoming a correction after submit took away, or whose item a corrected
+    answer ruled out: no longer asked of the unit, and the annex of corrections says why."""
+    if followup.item_id in report.snapshot.ruled_out:
+        return True
     answer = report.snapshot.answers.get(followup.item_id)
     return answer is not None and answer.amended
 
@@ -371,7 +470,7 @@ def closing_words(report: InspectionReport, copies: int) -> tuple[str, str]:
     """The closing line around its page count: 'Biên bản kết thúc lúc …, gồm' and 'trang, …'."""
     submitted = report.inspection.submitted_at
     closed = _clock(submitted) if submitted is not None else "…… giờ …… ngày ……"
-    with_photos = " (kể cả phụ lục ảnh)" if report.snapshot.photos else ""
+    with_photos = " (kể cả phụ lục ảnh)" if record_photos(report) else ""
     if copies % 2 == 0:
         kept = f"mỗi bên giữ {copies // 2:02d} bản"
     else:
@@ -455,7 +554,7 @@ def _stated(checklist: Checklist, item_id: str, value: str | None, note: str | N
 
 def _appendix(document: Document, report: InspectionReport, photo_dir: Path, spool: PhotoSpool) -> None:
     """Two photos to a page, each numbered as the table cites it. No photos, no appendix."""
-    photos = ordered_photos(report)
+    photos = record_photos(report)
     if not photos:
         return
     _annex_heading(document, report, "PHỤ LỤC: ẢNH MINH CHỨNG")

@@ -22,7 +22,7 @@ from PIL import Image
 
 from bot.answers import VERDICTS, Value
 from bot.checklist.kinds import kind_of, value_label
-from bot.checklist.model import Area, Item, ItemType, criterion
+from bot.checklist.model import NUMERIC, Area, Item, criterion
 from bot.findings.results import AreaResult, Finding, area_results, shortcomings
 from bot.findings.snapshot import corrected_after_close
 from bot.findings.trail import item_words
@@ -45,9 +45,18 @@ from bot.reports.docx_layout import (
     shade,
     vietnam,
 )
-from bot.reports.record import amended_mark, falls_short, finding_text, met_by_area
-from bot.reports.round_results import common_shortcomings
+from bot.reports.record import (
+    RULED_OUT,
+    amended_mark,
+    falls_short,
+    finding_text,
+    met_by_area,
+    met_line,
+    score_meaning,
+)
+from bot.reports.round_results import UnitScores, common_shortcomings, round_scores
 from bot.texts import catalogue as texts
+from bot.texts.formats import percent
 from storage.models import RemarkKind
 
 VERDICT_FILLS: dict[str, str] = {
@@ -60,6 +69,8 @@ VERDICT_FILLS: dict[str, str] = {
 VERDICT_SHORT: dict[str, str] = {Value.PASS: "Đ", Value.PARTIAL: "MP", Value.FAIL: "KĐ", Value.NA: "KAD"}
 UNIT_COLUMN_MM = 45
 AREA_COLUMNS_MM = 120  # what the 165 mm between the margins leaves beside the unit column
+SCORE_OVERALL_MM = 16
+SCORE_AREAS_MM = AREA_COLUMNS_MM - SCORE_OVERALL_MM
 MATRIX_TEXT = Pt(10)  # eight verdict columns side by side only fit below the body size
 FIGURES_UNIT_MM = 55
 CHART_WIDTH = Cm(15)
@@ -83,6 +94,7 @@ def write_round_report(report: RoundReport, ctx: ReportContext, target: Path, ch
     _units(document, report)
     if report.inspections:
         _area_matrix(document, report)
+        _scores(document, report)
         _chart(document, chart_png)
         _achievements(document, report)
         _shortcomings(document, report)
@@ -204,6 +216,37 @@ def _legend(document: Document, areas: list[Area]) -> None:
         add_item(document, f"{number}: {area.title}")
 
 
+def _scores(document: Document, report: RoundReport) -> None:
+    """Under a checklist that scores: each unit's score per area and overall, and the average of the units'
+    under them. Nothing at all otherwise."""
+    found = round_scores(report)
+    if found is None:
+        return
+    areas = report.inspections[0].checklist.areas
+    add_body(document, f"Điểm của từng đơn vị theo lĩnh vực ({score_meaning(found.scoring)}):")
+    rows = [
+        [unit.unit, *(_score_text(scored, area.id) for area in areas), _score_text(scored)]
+        for unit, scored in zip(report.inspections, found.units, strict=True)
+    ]
+    rows.append(["Trung bình", *(percent(rate) for rate in found.averages), percent(found.overall)])
+    header = ["Đơn vị", *(str(number) for number in range(1, len(areas) + 1)), "Chung"]
+    widths = (Mm(UNIT_COLUMN_MM), *(Mm(SCORE_AREAS_MM / len(areas)) for _ in areas), Mm(SCORE_OVERALL_MM))
+    table = add_grid(document, header, rows, widths, size=MATRIX_TEXT)
+    for row in table.rows[1:]:
+        for cell in row.cells[1:]:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for cell in table.rows[-1].cells:
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+
+
+def _score_text(scored: UnitScores | None, area_id: str | None = None) -> str:
+    """'85 %'; '—' where the unit's checklist lacks the area or nothing in it was scored."""
+    if scored is None or (area_id is not None and area_id not in scored.by_area):
+        return "—"
+    return percent((scored.by_area[area_id] if area_id is not None else scored.overall).rate)
+
+
 def _chart(document: Document, chart_png: bytes) -> None:
     with Image.open(io.BytesIO(chart_png)) as chart:
         pixels = chart.size
@@ -222,7 +265,7 @@ def _achievements(document: Document, report: RoundReport) -> None:
         add_body(document, "Các tiêu chí đạt ở tất cả các đơn vị được đánh giá:")
     else:
         add_body(document, "Không có tiêu chí nào đạt ở tất cả các đơn vị được đánh giá.")
-    add_list(document, [f"{area.title}: {'; '.join(met)}" for area, met in met_by_area(everywhere)])
+    add_list(document, [met_line(area, met) for area, met in met_by_area(everywhere)])
     noted = [
         f"{unit.unit}: {text}" for unit in report.inspections for text in unit.snapshot.remarks_of(RemarkKind.STRENGTH)
     ]
@@ -304,10 +347,12 @@ def _figures(document: Document, report: RoundReport) -> None:
 
 
 def _is_figure(item: Item) -> bool:
-    return item.type is ItemType.NUMBER
+    return item.type in NUMERIC
 
 
 def _figure_text(unit: InspectionReport, item: Item) -> str:
+    if item.id in unit.snapshot.ruled_out:
+        return RULED_OUT
     answer = unit.snapshot.answers.get(item.id)
     return value_label(texts.VI, item, answer.value) + amended_mark(answer) if answer is not None else "—"
 

@@ -1,4 +1,5 @@
-"""How a round's units add up: what several units fell short of, and how many got each verdict per area."""
+"""How a round's units add up: what several units fell short of, how many got each verdict per area, and
+their scores under a checklist that scores."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from bot.answers import VERDICTS
-from bot.checklist.model import Area, Item
-from bot.findings.results import Finding, area_results, shortcomings
+from bot.checklist.model import Area, Item, Scoring
+from bot.findings.results import Finding, Score, area_results, mean_rate, scores, shortcomings
 from bot.reports.data import InspectionReport, RoundReport
 from storage.models import Answer
 
@@ -56,3 +57,42 @@ def round_verdict_counts(report: RoundReport) -> list[tuple[Area, dict[str, int]
             if position is not None:
                 counts[position][1][result.verdict] += 1
     return counts
+
+
+@dataclass(frozen=True)
+class UnitScores:
+    by_area: dict[str, Score]  # area id -> its score
+    overall: Score
+
+
+@dataclass(frozen=True)
+class RoundScores:
+    """Each unit's scores (None for a unit whose checklist scores nothing), and the units' average per area
+    of the round's checklist and overall: each unit counts once, whatever its weights add up to."""
+
+    scoring: Scoring  # the scale, as the first unit's checklist sets it
+    units: list[UnitScores | None]
+    averages: list[float | None]
+    overall: float | None
+
+
+def round_scores(report: RoundReport) -> RoundScores | None:
+    """None when no unit's checklist scores: then no document says anything about scores."""
+    scoring = next((found for unit in report.inspections if (found := unit.checklist.scoring) is not None), None)
+    if scoring is None:
+        return None
+    units = [_unit_scores(unit) for unit in report.inspections]
+    areas = report.inspections[0].checklist.areas
+    averages = [
+        mean_rate(unit.by_area[area.id] for unit in units if unit and area.id in unit.by_area) for area in areas
+    ]
+    overall = mean_rate(unit.overall for unit in units if unit is not None)
+    return RoundScores(scoring, units, averages, overall)
+
+
+def _unit_scores(unit: InspectionReport) -> UnitScores | None:
+    found = scores(unit.snapshot)
+    if found is None:
+        return None
+    by_area, overall = found
+    return UnitScores(dict(zip((area.id for area in unit.checklist.areas), by_area, strict=True)), overall)

@@ -16,12 +16,11 @@ from pydantic import BaseModel
 
 from bot.checklist.versions import ChecklistVersions
 from bot.events import ReportKind, ReportRequest
-from bot.findings.results import area_rates
 from bot.findings.snapshot import read_snapshot
+from bot.findings.statistics import by_checklist, counted, tally
 from bot.reports.archive import slug, write_archive
 from bot.reports.data import DEFAULT_RECIPIENTS, InspectionReport, ReportContext, RoundReport, latest_per_unit
 from bot.reports.pdf import TIMEOUT_SECONDS, PdfError, page_count, soffice, to_pdf
-from bot.reports.team_rates import rated_by_checklist
 from bot.texts import catalogue as texts
 from bot.texts.html import esc
 from storage.clock import utcnow
@@ -123,16 +122,16 @@ class ReportService:
 
         async with self.store.reading() as tx:
             team = await tx.teams.get(team_id)
-            grouped = await rated_by_checklist(tx, self.versions, team_id)
+            found = await counted(tx, self.versions, team_id)
         if team is None:
             raise ReportUnavailable("Không có đoàn này.")
-        found = next(((c, rows) for c, rows in grouped if checklist_id in (None, c.id)), None)
-        if found is None:
+        groups = by_checklist(self.versions, found)
+        picked = next(((c, group) for c, group in groups if checklist_id in (None, c.id)), None)
+        if picked is None:
             raise ReportUnavailable("Đoàn chưa có phiên kiểm tra nào đã gửi theo bảng kiểm này.")
-        checklist, answers = found
-        rates = area_rates(answers, checklist.areas)
-        labels = [f"{number}. {area.title}" for number, (area, _) in enumerate(rates, start=1)]
-        values = [passed / rated if rated else None for _, (passed, rated) in rates]
+        checklist, group = picked
+        labels = [f"{number}. {area.title}" for number, area in enumerate(checklist.areas, start=1)]
+        values = [tally(group, area.id).pass_rate for area in checklist.areas]
         title = f"Tỷ lệ đạt theo lĩnh vực · {team.name}" + (f" · {checklist.title}" if self.versions.several else "")
         path = folder / f"thong-ke-doan-{team_id}.png"
         path.write_bytes(await asyncio.to_thread(pass_rate_chart, title, labels, values))

@@ -1,6 +1,7 @@
 """The round as an Excel workbook: every answer to filter and sort, the pass rates per unit and area,
-the figures the checklist collects as numbers Excel can add up, and the list of photos with the names
-they have in the evidence archive. Every sheet prints on A4 landscape, one page wide, its header repeated.
+the scores per unit and area where the checklist scores, the figures the checklist collects as numbers
+Excel can add up, and the list of photos with the names they have in the evidence archive. Every sheet
+prints on A4 landscape, one page wide, its header repeated.
 
 Written in openpyxl's write-only mode so that a year of inspections (tens of thousands of answers)
 streams to disk row by row instead of living in memory as cell objects. That mode cannot read cells
@@ -27,13 +28,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.answers import VERDICTS, Value
 from bot.checklist.kinds import unit_of, value_label
-from bot.checklist.model import Area, Item, ItemType, criterion
+from bot.checklist.model import NUMERIC, Area, Item, criterion
 from bot.events import clean_text
 from bot.findings.results import AreaResult, area_results
 from bot.findings.snapshot import corrected_after_close
 from bot.reports.archive import archive_name, area_number, ordered_photos
-from bot.reports.data import InspectionReport, ReportContext, RoundReport
-from bot.reports.record import amended_mark
+from bot.reports.data import InspectionReport, ReportContext, RoundReport, item_basis
+from bot.reports.record import RULED_OUT, amended_mark, score_meaning
+from bot.reports.round_results import RoundScores, round_scores
 from bot.texts.catalogue import VI
 from bot.texts.formats import VIETNAM
 
@@ -59,6 +61,7 @@ ANSWER_COLUMNS = (
     ("Số ảnh", 8),
     ("Lý do sửa", 40),
     ("Sửa sau khi kết thúc đợt", 12),
+    ("Căn cứ", 40),
 )
 PHOTO_COLUMNS = (
     ("Phiên", 8),
@@ -98,6 +101,9 @@ def write_workbook(report: RoundReport, ctx: ReportContext, target: Path) -> Non
     book.properties.created = ctx.generated_at.astimezone(UTC).replace(tzinfo=None)
     _answers_sheet(_printable(book.create_sheet("Trả lời"), "1:1"), report)
     _summary_sheet(_printable(book.create_sheet("Tổng hợp"), "2:2"), report)
+    scored = round_scores(report)
+    if scored is not None:
+        _scores_sheet(_printable(book.create_sheet("Điểm"), "2:2"), report, scored)
     _figures_sheet(_printable(book.create_sheet("Số liệu"), "1:1"), report)
     _photos_sheet(_printable(book.create_sheet("Ảnh"), "1:1"), report)
     book.save(target)
@@ -113,7 +119,7 @@ def _printable(sheet: Sheet, header_rows: str) -> Sheet:
     return sheet
 
 
-# --- "Trả lời": one row per answer ----------------------------------------------------------------
+# --- "Trả lời": one row per answer, and per item the unit's answers ruled out ----------------------
 
 
 def _answers_sheet(sheet: Sheet, report: RoundReport) -> None:
@@ -133,20 +139,22 @@ def _answer_rows(sheet: Sheet, unit: InspectionReport) -> Iterator[list[CellValu
     late = {amendment.item_id for amendment in corrected_after_close(unit.snapshot)}
     for number, area in enumerate(unit.checklist.areas, start=1):
         for item in area.items:
+            about = [_text(sheet, round_name), unit.inspection.id, _text(sheet, unit.unit)]
+            about += [_text(sheet, _area_label(number, area)), _text(sheet, item.id), _text(sheet, item.prompt, WRAP)]
+            basis = _text(sheet, item_basis(item), WRAP)
+            if item.id in unit.snapshot.ruled_out:
+                # Whatever was answered before the unit's answers ruled the item out counts for nothing.
+                yield [*about, RULED_OUT, *[None] * (len(ANSWER_COLUMNS) - len(about) - 2), basis]
+                continue
             answer = unit.snapshot.answers.get(item.id)
             if answer is None:
                 continue
             yield [
-                _text(sheet, round_name),
-                unit.inspection.id,
-                _text(sheet, unit.unit),
-                _text(sheet, _area_label(number, area)),
-                _text(sheet, item.id),
-                _text(sheet, item.prompt, WRAP),
+                *about,
                 # A text answer is what the inspector typed, in both columns.
                 _text(sheet, value_label(VI, item, answer.value) + amended_mark(answer)),
                 _number(item, answer.value),
-                _text(sheet, unit_of(item.prompt) if item.type is ItemType.NUMBER else None),
+                _text(sheet, (item.unit or unit_of(item.prompt)) if item.type in NUMERIC else None),
                 _text(sheet, answer.value),
                 _text(sheet, answer.note, WRAP),
                 _text(sheet, unit.snapshot.answered_by_name(answer)),
@@ -155,6 +163,7 @@ def _answer_rows(sheet: Sheet, unit: InspectionReport) -> Iterator[list[CellValu
                 # The latest correction's reason: the value shown is the one it left.
                 _text(sheet, reasons.get(item.id) if answer.amended else None, WRAP),
                 _text(sheet, "Có" if item.id in late else None),
+                basis,
             ]
 
 
@@ -211,6 +220,39 @@ def _verdict_meaning(verdict: str) -> str:
     return f"{VI.RATING_LABELS[verdict]}: {meanings[verdict]}"
 
 
+# --- "Điểm": the score per unit and area, where the checklist scores -------------------------------
+
+
+def _scores_sheet(sheet: Sheet, report: RoundReport, found: RoundScores) -> None:
+    """Each unit's score per area and overall, as percentages Excel can average, and the average of the
+    units' under them; an area with nothing scored at a unit is an empty cell."""
+    areas = report.inspections[0].checklist.areas
+    columns = [("Phiên", 8), ("Đơn vị", 34), *((f"Lĩnh vực {n}", 9) for n in range(1, len(areas) + 1)), ("Chung", 9)]
+    _widths(sheet, columns)
+    sheet.freeze_panes = "C3"
+    sheet.append([_styled(sheet, f"Điểm theo lĩnh vực – {report.title}", font=TITLE_FONT)])
+    sheet.append([_styled(sheet, name, font=BOLD, alignment=WRAP) for name, _ in columns])
+    for unit, scored in zip(report.inspections, found.units, strict=True):
+        by_area = scored.by_area if scored else {}
+        cells: list[CellValue] = [unit.inspection.id, _text(sheet, unit.unit)]
+        cells += [_percent(sheet, by_area[area.id].rate if area.id in by_area else None) for area in areas]
+        cells.append(_percent(sheet, scored.overall.rate if scored else None, font=BOLD))
+        sheet.append(cells)
+    averages = [_percent(sheet, rate, font=BOLD) for rate in found.averages]
+    total = _percent(sheet, found.overall, font=BOLD)
+    sheet.append([None, _styled(sheet, "Trung bình các đơn vị", font=BOLD), *averages, total])
+    sheet.append([])
+    sheet.append([_styled(sheet, "Chú giải", font=BOLD)])
+    for number, area in enumerate(areas, start=1):
+        sheet.append([f"Lĩnh vực {number}", _text(sheet, area.title)])
+    sheet.append(["Điểm", f"Tỷ lệ {score_meaning(found.scoring)}"])
+    sheet.append(["Trung bình", "Trung bình điểm của các đơn vị có tiêu chí được chấm điểm trong lĩnh vực"])
+
+
+def _percent(sheet: Sheet, rate: float | None, font: Font | None = None) -> Cell:
+    return _styled(sheet, rate, font=font, number_format="0%")
+
+
 # --- "Số liệu": the figures of each unit, as numbers ---------------------------------------------------
 
 
@@ -218,7 +260,7 @@ def _figures_sheet(sheet: Sheet, report: RoundReport) -> None:
     """A row per unit, a column per number the checklist asks for, headed by its question (and so its
     unit): SUM and AVERAGE work on the column as they are."""
     areas = report.inspections[0].checklist.areas if report.inspections else []
-    items = [item for area in areas for item in area.items if item.type is ItemType.NUMBER]
+    items = [item for area in areas for item in area.items if item.type in NUMERIC]
     columns = [("Phiên", 8), ("Đơn vị", 34), *((criterion(item.prompt), 24) for item in items)]
     _widths(sheet, columns)
     sheet.freeze_panes = "C2"
@@ -232,7 +274,7 @@ def _figures_sheet(sheet: Sheet, report: RoundReport) -> None:
 
 def _number(item: Item, value: str) -> float | int | None:
     """A number answer as a number cell; any other answer has none."""
-    if item.type is not ItemType.NUMBER:
+    if item.type not in NUMERIC:
         return None
     try:
         number = Decimal(value)

@@ -7,16 +7,14 @@ is delivered (see `bot.reports.service`), outside any transaction, from what is 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from collections.abc import Callable
 
-from bot.answers import VERDICTS
 from bot.buttons import GroupAction, GroupToken, group_button
 from bot.checklist.versions import ChecklistVersions
 from bot.events import Button, ReportFile, ReportKind, ReportRequest
-from bot.findings.results import area_rates, rate
+from bot.findings.statistics import Counted, Tally, by_checklist, counted, scored, tally
 from bot.reports.archive import plan_parts
 from bot.reports.data import latest_per_unit
-from bot.reports.team_rates import rated_by_checklist
 from bot.texts import formats
 from bot.texts.catalogue import Messages
 from bot.texts.html import esc
@@ -134,50 +132,53 @@ class Reports:
     # --- /stats --------------------------------------------------------------------------------
 
     async def stats(self, turn: Turn, team: Team) -> None:
-        """Pass rates per area over all the team's submitted inspections, by unit and by month."""
+        """Pass rates per area over all the team's submitted inspections, by unit and by month; with a
+        checklist that scores, the average scores beside them."""
         t = turn.t
-        answers = await turn.tx.inspections.rated_answers_of_team(team.id, VERDICTS)
-        if not answers:
+        found = await counted(turn.tx, self.versions, team.id)
+        if not found:
             turn.say(t.STATS_NONE)
             return
-        by_unit: dict[str, list[str]] = defaultdict(list)
-        by_month: dict[str, list[str]] = defaultdict(list)
-        inspections_of_unit: dict[str, set[int]] = defaultdict(set)
-        inspections_of_month: dict[str, set[int]] = defaultdict(set)
-        for inspection_id, unit, submitted_at, _, value in answers:
-            month = _month(submitted_at)
-            by_unit[unit].append(value)
-            by_month[month].append(value)
-            inspections_of_unit[unit].add(inspection_id)
-            inspections_of_month[month].add(inspection_id)
-        count = len({row[0] for row in answers})
-        lines = [t.STATS_TITLE.format(count=count), "", t.STATS_AREAS]
-        grouped = await rated_by_checklist(turn.tx, self.versions, team.id)
-        for checklist, rows in grouped:
+        with_scores = scored(found)
+        grouped = by_checklist(self.versions, found)
+        lines = [t.STATS_TITLE.format(count=len(found)), "", t.STATS_AREAS]
+        for checklist, group in grouped:
             if len(grouped) > 1:
                 lines.append(t.STATS_CHECKLIST.format(title=esc(checklist.title_in(t.lang))))
-            for number, (area, (passed, rated)) in enumerate(area_rates(rows, checklist.areas), start=1):
-                rate = passed / rated if rated else None
-                lines.append(
-                    f"{number}. {esc(area.title_in(t.lang))}: <b>{formats.percent(rate)}</b> ({passed}/{rated})"
-                )
-        lines += ["", t.STATS_UNITS]
-        for unit, values in sorted(by_unit.items(), key=lambda entry: entry[0]):
-            shown = _shown_rate(values)
-            lines.append(t.STATS_LINE.format(what=esc(unit), count=len(inspections_of_unit[unit]), rate=shown))
-        lines += ["", t.STATS_MONTHS]
-        for month, values in sorted(by_month.items(), key=lambda entry: entry[0][3:] + entry[0][:2]):
-            shown = _shown_rate(values)
-            lines.append(t.STATS_LINE.format(what=month, count=len(inspections_of_month[month]), rate=shown))
+            for number, area in enumerate(checklist.areas, start=1):
+                total = tally(group, area.id)
+                rate = f"<b>{formats.percent(total.pass_rate)}</b> ({total.passed}/{total.rated})"
+                lines.append(f"{number}. {esc(area.title_in(t.lang))}: {rate}" + _score(t, total, with_scores))
+        if with_scores:
+            lines += ["", t.STATS_SCORE.format(score=formats.percent(tally(found).score))]
+        for title, groups in ((t.STATS_UNITS, _by(found, _unit)), (t.STATS_MONTHS, _by(found, _month))):
+            lines += ["", title]
+            for what, group in groups:
+                total = tally(group)
+                line = t.STATS_LINE.format(what=esc(what), count=total.count, rate=formats.percent(total.pass_rate))
+                lines.append(line + _score(t, total, with_scores))
         turn.say("\n".join(lines))
         for checklist, _ in grouped:
             _request(turn, ReportRequest(kind=ReportKind.STATS, team_id=team.id, checklist_id=checklist.id))
 
 
-def _shown_rate(values: list[str]) -> str:
-    passed, rated = rate(values)
-    return formats.percent(passed / rated if rated else None)
+def _score(t: Messages, total: Tally, with_scores: bool) -> str:
+    return f" · {t.SUMMARY_AREA_SCORE.format(score=formats.percent(total.score))}" if with_scores else ""
 
 
-def _month(moment: datetime) -> str:
-    return moment.astimezone(formats.VIETNAM).strftime("%m/%Y")
+def _by(found: list[Counted], key: Callable[[Inspection], tuple[str, str]]) -> list[tuple[str, list[Counted]]]:
+    """The inspections grouped under what `key` names them by, in the order of what it sorts them by."""
+    groups: dict[tuple[str, str], list[Counted]] = defaultdict(list)
+    for inspection in found:
+        groups[key(inspection.inspection)].append(inspection)
+    return [(name, groups[(order, name)]) for order, name in sorted(groups)]
+
+
+def _unit(inspection: Inspection) -> tuple[str, str]:
+    return inspection.unit or "", inspection.unit or ""
+
+
+def _month(inspection: Inspection) -> tuple[str, str]:
+    """Months in calendar order, named as people write them: 11/2026."""
+    local = (inspection.submitted_at or inspection.created_at).astimezone(formats.VIETNAM)
+    return f"{local:%Y-%m}", f"{local:%m/%Y}"

@@ -350,6 +350,7 @@ class Messages(BaseModel):
     STATS_CHECKLIST: str
     STATS_UNITS: str
     STATS_MONTHS: str
+    STATS_SCORE: str
     MENU_HINT: str
     REPORT_LINK: str
     DEMO_PERSON: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import datetime
 
 from storage.clock import utcnow
@@ -156,18 +155,22 @@ class SqliteInspections(Queries):
         )
         return [Inspection.model_validate(dict(r)) for r in rows]
 
-    async def rated_answers_of_team(
-        self, team_id: int, values: Collection[str], checklist_id: str | None = None
-    ) -> list[tuple[int, str, datetime, str, str]]:
-        rows = await self._all(
-            f"""SELECT i.id, i.unit, i.submitted_at, a.area_id, a.value FROM current_answers a
-                JOIN inspections i ON i.id = a.inspection_id
-                WHERE i.team_id = ? AND i.status = 'submitted' AND a.value IN ({", ".join("?" * len(values))})
-                    AND (? IS NULL OR i.checklist_id = ?)
-                ORDER BY i.submitted_at, i.id""",
-            (team_id, *values, checklist_id, checklist_id),
+    async def submitted_with_answers(self, team_id: int) -> list[tuple[Inspection, dict[str, Answer]]]:
+        inspections = await self._all(
+            """SELECT * FROM inspections WHERE team_id = ? AND status = 'submitted' ORDER BY submitted_at, id""",
+            (team_id,),
         )
-        return [(int(r[0]), str(r[1] or ""), datetime.fromisoformat(r[2]), str(r[3]), str(r[4])) for r in rows]
+        rows = await self._all(
+            """SELECT a.inspection_id, a.item_id, a.area_id, a.value, a.note, a.answered_by, a.answered_at, a.amended
+               FROM current_answers a JOIN inspections i ON i.id = a.inspection_id
+               WHERE i.team_id = ? AND i.status = 'submitted'""",
+            (team_id,),
+        )
+        answers: dict[int, dict[str, Answer]] = {}
+        for row in rows:
+            answers.setdefault(int(row["inspection_id"]), {})[str(row["item_id"])] = Answer.model_validate(dict(row))
+        found = [Inspection.model_validate(dict(row)) for row in inspections]
+        return [(inspection, answers.get(inspection.id, {})) for inspection in found]
 
     async def save_answer(self, inspection_id: int, area_id: str, item_id: str, value: str, answered_by: int) -> None:
         await self._run(
