@@ -89,7 +89,7 @@ async def test_whole_inspection_from_newteam_to_summary(tg: BotApiStandIn, tmp_p
             elif "Chọn một hoặc nhiều" in text:
                 tg.tap(INSPECTOR, current, "Bảng niêm yết")
                 chosen = await phone.next_prompt(seen)
-                assert "✅ Bảng niêm yết" in chosen.button_labels
+                assert "☑️ Bảng niêm yết" in chosen.button_labels
                 seen = phone.seen()
                 tg.tap(INSPECTOR, chosen, "Xong")
             elif "Nhập câu trả lời" in text:

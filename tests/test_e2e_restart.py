@@ -84,7 +84,7 @@ async def test_killed_mid_inspection_nothing_is_lost(tg: BotApiStandIn, tmp_path
         resumed = await phone.say("/resume", "Mục 1/8 · Câu 4/4")
         assert "Đã lập dự toán kinh phí" in resumed.text
         await phone.tap("Đạt", "Mục 2/8 · Câu 1/5")
-        status = await phone.say("/status", "Đã trả lời 4/42")
+        status = await phone.say("/status", "Đã trả lời 4/34")  # the 8 items behind three gates not yet asked
         assert "UBND xã Phấn Mễ" in status.text
     finally:
         await stop(bot)

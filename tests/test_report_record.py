@@ -266,14 +266,19 @@ def test_each_area_states_the_verdict_the_results_module_computes(photo_dir: Pat
         assert lines[heading + 1].startswith(f"Đánh giá chung: {VI.RATING_LABELS[result.verdict]} –")
         assert f"đạt {result.passed}/{result.rated} tiêu chí" in lines[heading + 1]
     first_item = lines.index("1.1")
-    assert lines[first_item + 1 : first_item + 4] == [
+    assert lines[first_item + 1 : first_item + 5] == [
         "Đã ban hành kế hoạch kiểm soát TTHC năm nay",
+        "(Căn cứ: Nghị định 63/2010/NĐ-CP; Nghị định 92/2017/NĐ-CP; Thông tư 02/2017/TT-VPCP)",  # under it
         "Không đạt",
         "Tồn tại (1)",  # the finding itself is said once, in "Tồn tại, hạn chế"
     ]
     rate = lines.index("4.4")
-    assert lines[rate + 1 : rate + 3] == ["Tỷ lệ hồ sơ giải quyết đúng hạn trong kỳ", "95 %"]
-    assert lines[lines.index("4.6") + 2] == "95 hồ sơ"
+    assert lines[rate + 1 : rate + 4] == [
+        "Tỷ lệ hồ sơ giải quyết đúng hạn trong kỳ",
+        "(Căn cứ: Nghị định 61/2018/NĐ-CP; Nghị định 107/2021/NĐ-CP)",
+        "95 %",
+    ]
+    assert lines[lines.index("4.6") + 3] == "95 hồ sơ"
 
 
 def test_a_typed_answer_fills_the_wide_columns_of_its_row(photo_dir: Path) -> None:
@@ -283,8 +288,9 @@ def test_a_typed_answer_fills_the_wide_columns_of_its_row(photo_dir: Path) -> No
     )
     row = next(r for r in table.rows if r.cells[0].text == "2.5")
     assert row.cells[1]._tc is row.cells[3]._tc  # one cell over the three columns
-    prompt, answer = row.cells[1].paragraphs
+    prompt, basis, answer = row.cells[1].paragraphs
     assert prompt.text == "Tên văn bản dự thảo có quy định TTHC và ghi chú khác (nếu có)"
+    assert basis.text.startswith("(Căn cứ: ") and basis.runs[0].italic
     assert answer.text == "Ghi chú <i>tự do</i> & đủ dấu: Quyết định số 12/QĐ-UBND" and answer.runs[0].italic
 
 
@@ -308,7 +314,8 @@ def test_results_list_strengths_every_shortcoming_with_its_note_and_the_recommen
     for number, (line, finding) in enumerate(zip(findings, found, strict=True), start=1):
         label = VI.RATING_LABELS[finding.answer.value].lower()
         item_number = finding.area.items.index(finding.item) + 1
-        assert line == f"({number}) {finding.answer.note} (tiêu chí {finding.area_number}.{item_number}, {label})."
+        basis = f"; căn cứ: {finding.item.basis}" if finding.item.basis else ""
+        assert line == f"({number}) {finding.answer.note} (tiêu chí {finding.area_number}.{item_number}, {label}{basis})."
         if finding.area != area:  # each finding under its area's name, not a tag
             area = finding.area
             assert short[short.index(line) - 1] == f"{finding.area_number}. {finding.area.title}"
@@ -409,8 +416,8 @@ def test_appendix_shows_every_photo_in_checklist_order_with_its_caption(photo_di
         f"({taken:%H:%M %d/%m/%Y}, Lê Thị Hoa)"
     )
     table_row = lines.index("3.1")
-    assert lines[table_row + 3] == "Ảnh 1, 2"  # the table points to the photos by number
-    assert lines[lines.index("3.7") + 3] == "Ảnh 9, 10"
+    assert lines[table_row + 4] == "Ảnh 1, 2"  # the table points to the photos by number, after the basis
+    assert lines[lines.index("3.7") + 4] == "Ảnh 9, 10"
 
 
 def test_no_photos_no_appendix(photo_dir: Path) -> None:

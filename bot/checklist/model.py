@@ -194,6 +194,11 @@ class Item(_Strict):
     def prompt_in(self, lang: str) -> str:
         return in_language(lang, self.prompt, self.prompt_en)
 
+    def heading(self) -> str:
+        """The item as a column of figures is headed: its criterion, with the unit its numbers are in
+        ("Tỷ lệ hồ sơ đúng hạn (%)"); a unit written into the prompt, as version 1 did, is there already."""
+        return criterion(self.prompt) + (f" ({self.unit})" if self.unit else "")
+
     def help_in(self, lang: str) -> str | None:
         return in_language(lang, self.help, self.help_en) if self.help else None
 

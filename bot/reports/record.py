@@ -42,7 +42,6 @@ from bot.reports.archive import ordered_photos
 from bot.reports.data import InspectionReport, ReportContext, item_basis
 from bot.reports.docx_layout import (
     SMALL_SIZE,
-    Aside,
     PhotoSpool,
     Piece,
     Signature,
@@ -358,14 +357,12 @@ def met_by_area(found: list[Finding]) -> list[tuple[Area, list[Item]]]:
 
 
 def met_line(area: Area, met: list[Item]) -> list[Piece]:
-    """'<area>: <criterion> (căn cứ: …); <criterion>', each criterion stated once as a fact, with the legal
-    text it rests on beside it where the checklist names one."""
+    """'<area>: <criterion>; <criterion>', each criterion stated once as a fact. Their legal texts are in
+    the area's table beside each criterion: repeated here, one basis shared by thirty criteria would fill
+    the paragraph."""
     pieces: list[Piece] = [f"{area.title}: "]
     for index, item in enumerate(met):
         pieces.append(("; " if index else "") + criterion(item.prompt))
-        basis = item_basis(item)
-        if basis is not None:
-            pieces.append(Aside(f" (căn cứ: {basis})"))
     return pieces
 
 

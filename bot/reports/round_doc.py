@@ -22,7 +22,7 @@ from PIL import Image
 
 from bot.answers import VERDICTS, Value
 from bot.checklist.kinds import kind_of, value_label
-from bot.checklist.model import NUMERIC, Area, Item, criterion
+from bot.checklist.model import NUMERIC, Area, Item
 from bot.findings.results import AreaResult, Finding, area_results, shortcomings
 from bot.findings.snapshot import corrected_after_close
 from bot.findings.trail import item_words
@@ -340,7 +340,7 @@ def _figures(document: Document, report: RoundReport) -> None:
     rows = [[unit.unit, *(_figure_text(unit, item) for item in items)] for unit in report.inspections]
     other = Mm((165 - FIGURES_UNIT_MM) / len(items))
     widths = (Mm(FIGURES_UNIT_MM), *(other for _ in items))
-    table = add_grid(document, ["Đơn vị", *(criterion(item.prompt) for item in items)], rows, widths, size=MATRIX_TEXT)
+    table = add_grid(document, ["Đơn vị", *(item.heading() for item in items)], rows, widths, size=MATRIX_TEXT)
     for row in table.rows[1:]:
         for cell in row.cells[1:]:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER

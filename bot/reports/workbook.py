@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.answers import VERDICTS, Value
 from bot.checklist.kinds import unit_of, value_label
-from bot.checklist.model import NUMERIC, Area, Item, criterion
+from bot.checklist.model import NUMERIC, Area, Item
 from bot.events import clean_text
 from bot.findings.results import AreaResult, area_results
 from bot.findings.snapshot import corrected_after_close
@@ -261,7 +261,7 @@ def _figures_sheet(sheet: Sheet, report: RoundReport) -> None:
     unit): SUM and AVERAGE work on the column as they are."""
     areas = report.inspections[0].checklist.areas if report.inspections else []
     items = [item for area in areas for item in area.items if item.type in NUMERIC]
-    columns = [("Phiên", 8), ("Đơn vị", 34), *((criterion(item.prompt), 24) for item in items)]
+    columns = [("Phiên", 8), ("Đơn vị", 34), *((item.heading(), 24) for item in items)]
     _widths(sheet, columns)
     sheet.freeze_panes = "C2"
     sheet.append([_styled(sheet, name, font=BOLD, alignment=WRAP) for name, _ in columns])
