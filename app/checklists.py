@@ -50,7 +50,7 @@ def run(action: str, source: Path, output: Path | None) -> int:
         except ChecklistError:
             output.unlink()
             raise
-    print(f"Đã ghi {output}: {checklist.title} ({_counts(checklist)}).")
+    print(f"Đã ghi {output}: {checklist.title} — {_counts(checklist)}.")
     return 0
 
 
@@ -81,7 +81,14 @@ def checklist_yaml(checklist: Checklist, source: Path) -> str:
         body["scoring"] = checklist.scoring.model_dump(by_alias=True)
     head = f"# Bảng kiểm chuyển từ {source.name} bằng python -m bot checklist import.\n"
     head += "# Mỗi lần sửa nội dung, tăng version thêm 1.\n"
-    return head + yaml.safe_dump(_tidy(body), allow_unicode=True, sort_keys=False, width=1000)
+    return head + yaml.dump(_tidy(body), Dumper=_Indented, allow_unicode=True, sort_keys=False, width=1000)
+
+
+class _Indented(yaml.SafeDumper):
+    """Lists indented under their key, as the bundled file and most hand-written YAML has them."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
 
 
 def _traits(item: Item, checklist: Checklist, numbers: dict[str, str]) -> str:

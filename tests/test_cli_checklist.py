@@ -82,10 +82,10 @@ def test_import_writes_a_readable_yaml_that_loads_back_equal(tmp_path: Path) -> 
     form = write_form(tmp_path / "form.xlsx")
     result = run_bot("checklist", "import", str(form), "-o", "ds.yaml", env={}, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Đã ghi ds.yaml: Kiểm tra Bộ phận Một cửa (3 mục, 10 câu" in result.stdout
+    assert "Đã ghi ds.yaml: Kiểm tra Bộ phận Một cửa — 3 mục, 10 câu" in result.stdout
     text = (tmp_path / "ds.yaml").read_text(encoding="utf-8")
     assert parse_checklist(text) == read_xlsform(form)
-    assert "title: Bộ phận Một cửa" in text and "\\u" not in text
+    assert "  - id: mot_cua\n    title: Bộ phận Một cửa\n" in text and "\\u" not in text
     body = yaml.safe_load(text)
     assert list(body) == ["id", "version", "title", "areas"]
     assert list(body["areas"][0]["items"][3]) == [

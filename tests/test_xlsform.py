@@ -13,7 +13,7 @@ from bot.checklist.model import AllOf, AnyOf, Rule
 from bot.checklist.xlsform import read_xlsform, write_xlsform
 from bot.checklist.xlsform.columns import Refusal
 from bot.checklist.xlsform.expressions import Clause, parse_relevant
-from tests.xlsforms import CHOICES, EN, HINT_EN, SETTINGS, SURVEY, VI, changed, inserted, survey_row, write_form
+from tests.xlsforms import CHOICES, EN, HINT_EN, SETTINGS, SURVEY, VI, Row, changed, inserted, survey_row, write_form
 
 IMPORTED = """
 id: kiem-tra-mot-cua
@@ -499,3 +499,14 @@ def test_the_form_a_team_made_comes_back_from_its_own_export(tmp_path: Path) -> 
     checklist = read_xlsform(write_form(tmp_path / "form.xlsx"))
     write_xlsform(checklist, tmp_path / "again.xlsx")
     assert read_xlsform(tmp_path / "again.xlsx") == checklist
+
+
+def test_column_names_may_be_written_in_any_case(tmp_path: Path) -> None:
+    def shouted(rows: list[Row]) -> list[Row]:
+        return [
+            {key.partition("::")[0].upper() + key[len(key.partition("::")[0]) :]: v for key, v in row.items()}
+            for row in rows
+        ]
+
+    path = write_form(tmp_path / "form.xlsx", shouted(SURVEY), shouted(CHOICES), shouted([SETTINGS])[0])
+    assert read_xlsform(path) == parse_checklist(IMPORTED)

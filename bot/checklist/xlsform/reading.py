@@ -20,7 +20,7 @@ from pyxform.xls2json_backends import DefinitionData, get_xlsform
 from pyxform.xls2xform import convert
 
 from bot.answers import VERDICTS, Value
-from bot.checklist.errors import ChecklistError, explain
+from bot.checklist.errors import ChecklistError
 from bot.checklist.model import (
     CHOSEN,
     NUMERIC,
@@ -34,19 +34,14 @@ from bot.checklist.model import (
     Option,
     Rule,
 )
-from bot.checklist.xlsform import cells
+from bot.checklist.xlsform import cells, settings
 from bot.checklist.xlsform.cells import GROUP, NOTE, QUESTION, Key, Row, Sheets
-from bot.checklist.xlsform.columns import BASIS, PHOTO, SCORING, TITLE_EN, TYPES, UNIT, WEIGHT, Refusal, item_id
+from bot.checklist.xlsform.columns import BASIS, PHOTO, TYPES, UNIT, WEIGHT, Refusal, item_id
 from bot.checklist.xlsform.expressions import Clause, parse_constraint, parse_relevant
 
 # Questions that ask nothing: ODK fills them in, as the bot records who answered and when.
 _METADATA = frozenset({"start", "end", "today", "deviceid", "username", "phonenumber", "email"})
 _ASKED = frozenset({*TYPES, "select_one", "select_multiple"})
-_SETTINGS = frozenset({"form_id", "version", "form_title", "default_language", TITLE_EN, *SCORING.values()})
-# Settings that say how ODK sends or shows the form, not what it asks.
-_SETTINGS_IGNORED = frozenset(
-    {"namespaces", "style", "instance_name", "public_key", "submission_url", "auto_send", "auto_delete"}
-)
 _TYPES_ACCEPTED = (
     "text, integer, decimal, date, image, note, geopoint, select_one <danh sách>, select_multiple <danh sách>, "
     "begin_group, end_group"
@@ -66,12 +61,6 @@ _ITEM_FIELDS: dict[str, Key] = {
 }
 _OPTION_FIELDS: dict[str, Key] = {"value": ("name", None), "label": ("label", "vi"), "label_en": ("label", "en")}
 _AREA_FIELDS: dict[str, Key] = {"id": ("name", None), "title": ("label", "vi"), "title_en": ("label", "en")}
-_FORM_FIELDS: dict[str, Key] = {
-    "id": ("form_id", None),
-    "version": ("version", None),
-    "title": ("form_title", None),
-    "title_en": (TITLE_EN, None),
-}
 _LOOSE = "chung"  # the id of an area of questions outside any group
 _NOTE_ALONE = "note cần một câu hỏi ngay sau nó, trong cùng nhóm: nó là lời hướng dẫn của câu ấy"
 
@@ -123,43 +112,13 @@ class _Reader(Sheets):
         self._title: tuple[str, str | None] = ("", None)
 
     def checklist(self) -> Checklist:
-        form = self._form()
+        form = settings.form_fields(self)
         self._title = (form["title"], form["title_en"])
         form["areas"] = self._walk()
         try:
             return Checklist.model_validate(form)
         except ValidationError as exc:
-            error = exc.errors()[0]
-            loc = [str(part) for part in error["loc"]]
-            key = (SCORING[loc[1].removesuffix("_")], None) if loc[:1] == ["scoring"] else _FORM_FIELDS.get(loc[0])
-            if key is None:
-                raise ChecklistError(f"{self.source}: trang survey: {explain(error)}") from None
-            raise self.error(self._settings_row(), key, explain(error)) from None
-
-    def _settings_row(self) -> Row:
-        if not self.settings:
-            raise ChecklistError(f"{self.source}: không có trang settings; cần form_id, version và form_title")
-        return self.settings[0]
-
-    def _form(self) -> dict[str, Any]:
-        row = self._settings_row()
-        self.settings_cells(row, _SETTINGS | _SETTINGS_IGNORED)
-        language = row.get("default_language")
-        if language is not None and cells.language(language) != "vi":
-            raise self.error(
-                row, ("default_language", None), "bot đọc label không ghi ngôn ngữ là tiếng Việt; ghi Vietnamese (vi)"
-            )
-        for column, what in (("form_id", "mã bảng kiểm"), ("version", "số nguyên"), ("form_title", "tên bảng kiểm")):
-            if row.get(column) is None:
-                raise self.error(row, (column, None), f"thiếu {column} ({what})")
-        scoring = {value: self.cell(row, (column, None), cells.number) for value, column in SCORING.items()}
-        return {
-            "id": self.cell(row, ("form_id", None), cells.form_id),
-            "version": self.cell(row, ("version", None), cells.version),
-            "title": row.get("form_title"),
-            "title_en": row.get(TITLE_EN),
-            "scoring": {value: weight for value, weight in scoring.items() if weight is not None} or None,
-        }
+            raise settings.checklist_error(self, exc.errors()[0]) from None
 
     def _walk(self) -> list[Area]:
         """The areas in order: each group, and each run of questions outside a group."""
@@ -374,7 +333,7 @@ class _Reader(Sheets):
             self._area_rows[id_] = self._item_rows[open_.items[0].id]
             form_title, form_title_en = self._title
             data: dict[str, Any] = {"id": id_, "title": form_title, "title_en": form_title_en, "items": open_.items}
-            return self.validated(Area, data, lambda _: (self._settings_row(), ("form_title", None)))
+            return self.validated(Area, data, lambda _: (settings.settings_row(self), ("form_title", None)))
         _, id_ = self._id(row, self._area_rows, "nhóm")
         title, title_en = self.texts(row, "label", "tên lĩnh vực")
         if title is None:
