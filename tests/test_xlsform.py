@@ -473,6 +473,14 @@ def test_export_then_import_gives_the_same_checklist(tmp_path: Path, text: str) 
     assert "<h:html" in convert(str(path)).xform  # pyxform converts it, with no ODK Validate (no Java)
 
 
+def test_an_area_may_share_its_id_with_an_item(tmp_path: Path) -> None:
+    """XLSForm names are one namespace, the checklist's areas and items two."""
+    shared = EVERYTHING.replace("  - id: danh-gia\n", "  - id: kenh\n")
+    path = tmp_path / "out.xlsx"
+    write_xlsform(parse_checklist(shared), path)
+    assert read_xlsform(path) == parse_checklist(shared)
+
+
 def test_the_export_says_our_own_fields_in_our_namespace(tmp_path: Path) -> None:
     path = tmp_path / "out.xlsx"
     write_xlsform(parse_checklist(EVERYTHING), path)

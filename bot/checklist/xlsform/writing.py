@@ -63,8 +63,9 @@ _WIDE = {LABEL: 60, LABEL_EN: 50, HINT: 40, HINT_EN: 30, "relevant": 40, BASIS: 
 def write_xlsform(checklist: Checklist, path: Path) -> None:
     survey: list[Row] = []
     choices: list[Row] = []
+    asked = {xlsform_name(item.id) for area in checklist.areas for item in area.items}
     for area in checklist.areas:
-        group: Row = {"type": "begin_group", "name": xlsform_name(area.id), LABEL: area.title}
+        group: Row = {"type": "begin_group", "name": _group_name(area.id, asked), LABEL: area.title}
         survey.append(_with(group, {LABEL_EN: area.title_en, "relevant": _relevant(checklist, area.show_if)}))
         for item in area.items:
             if item.intro:
@@ -136,6 +137,13 @@ def _question(checklist: Checklist, item: Item) -> Row:
             UNIT: item.unit,
         },
     )
+
+
+def _group_name(id_: str, asked: set[str]) -> str:
+    """An area may share its id with an item, but XLSForm wants every name once: such a group is written
+    in capitals, which the reader lower-cases back."""
+    name = xlsform_name(id_)
+    return name.upper() if name in asked else name
 
 
 def _type_of(item: Item) -> str:
