@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from bot.checklist.model import AllOf, AnyOf, Checklist, Condition, ItemType, Rule
 from bot.checklist.xlsform.columns import Refusal, xlsform_name
 
-FORMS = "${x} = 'v', ${x} != 'v', selected(${x}, 'v'), not(selected(${x}, 'v')) nối bằng and / or"
+_FORMS = "${x} = 'v', ${x} != 'v', selected(${x}, 'v'), not(selected(${x}, 'v')) nối bằng and / or"
 _TOKEN = re.compile(
     r"""\s*(?:\$\{\s*(?P<ref>[^}\s]*)\s*\}|'(?P<str>[^']*)'|"(?P<dstr>[^"]*)"|(?P<op>!=|=|\(|\)|,)|(?P<word>[A-Za-z_]+))"""
 )
@@ -46,7 +46,7 @@ def parse_relevant(text: str, rule_for: Callable[[Clause], Rule]) -> Condition:
     try:
         return _Parser(text, rule_for).condition()
     except _Unreadable:
-        raise Refusal(f"không đọc được biểu thức «{text}»; chỉ dùng {FORMS}") from None
+        raise Refusal(f"không đọc được biểu thức «{text}»; chỉ dùng {_FORMS}") from None
 
 
 def relevant_text(condition: Condition, checklist: Checklist) -> str:
@@ -96,13 +96,13 @@ class _Parser:
         parts = [self._and()]
         while self._take("word", "or"):
             parts.append(self._and())
-        return joined(AnyOf, parts)
+        return _joined(AnyOf, parts)
 
     def _and(self) -> Condition:
         parts = [self._test()]
         while self._take("word", "and"):
             parts.append(self._test())
-        return joined(AllOf, parts)
+        return _joined(AllOf, parts)
 
     def _test(self) -> Condition:
         if self._take("op", "("):
@@ -161,7 +161,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
-def joined(kind: type[AllOf] | type[AnyOf], parts: list[Condition]) -> Condition:
+def _joined(kind: type[AllOf] | type[AnyOf], parts: list[Condition]) -> Condition:
     """Parts joined with `and` (AllOf) or `or` (AnyOf), said as simply as they can be: an and inside an
     and is one list, and the tests of one item that `or` (for `in`) or `and` (for `not_in`) join are one
     rule with their values."""
