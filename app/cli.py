@@ -2,7 +2,9 @@
 terminal with no token; `python -m bot export <id> --format json` prints an inspection, `history <id>`
 its trail (answers, joins, areas, corrections, submit) in time order;
 `report <id> | --round <id> --format docx|pdf|xlsx|zip -o FILE` writes the team lead's documents;
-`backup FILE`, `restore FILE` and `check` look after DATA_DIR (see bot/upkeep.py).
+`backup FILE`, `restore FILE` and `check` look after DATA_DIR (see bot/upkeep.py); `checklist check FILE`,
+`checklist import FORM.xlsx -o FILE.yaml` and `checklist export FILE -o FORM.xlsx` look at and convert a
+checklist, with no settings (see app/checklists.py).
 
 Operator mistakes (no token, a broken checklist, a backup target that exists) end with one line on
 stderr and exit code 2. `check` exits 1 when it finds problems, so it can run from cron or CI.
@@ -16,7 +18,7 @@ import signal
 import sys
 from pathlib import Path
 
-from app import operator
+from app import checklists, operator
 from app.logs import configure_logging
 from app.settings import ConfigError, Settings, load_settings
 from bot.checklist.loader import ChecklistError
@@ -50,6 +52,16 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path)
     restore.add_argument("--data-dir", type=Path, help="thư mục đích thay cho DATA_DIR")
     commands.add_parser("check", help="kiểm tra cơ sở dữ liệu và ảnh (mã thoát 1 nếu có lỗi)")
+    checklist = commands.add_parser("checklist", help="kiểm tra, chuyển đổi bảng kiểm (YAML hoặc XLSForm .xlsx)")
+    actions = checklist.add_subparsers(dest="action", required=True)
+    actions.add_parser("check", help="kiểm tra một bảng kiểm và in dàn ý").add_argument("file", type=Path)
+    for action, source, help_text, target in (
+        ("import", "FORM.xlsx", "chuyển một XLSForm thành bảng kiểm YAML", "checklist.yaml"),
+        ("export", "CHECKLIST", "ghi một bảng kiểm thành XLSForm", "FORM.xlsx"),
+    ):
+        converting = actions.add_parser(action, help=help_text)
+        converting.add_argument("file", type=Path, metavar=source)
+        converting.add_argument("-o", "--output", type=Path, required=True, metavar=target, help="tệp sẽ ghi ra")
     demo = commands.add_parser("demo", help="chạy thử một phiên kiểm tra trong cửa sổ dòng lệnh, không cần token")
     demo.add_argument("--data-dir", type=Path, help="giữ dữ liệu thử trong thư mục này (mặc định: một thư mục tạm)")
     demo.add_argument("--sample-photos", action="store_true", help="vẽ vài ảnh mẫu; gõ «mẫu» ở câu hỏi ảnh để gửi")
@@ -155,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
             return _report_file(args.inspection_id, args.round_id, args.format, args.output)
         if args.command == "restore":
             return _restore(args.file, args.data_dir)
+        if args.command == "checklist":
+            return checklists.run(args.action, args.file, getattr(args, "output", None))
         if args.command == "demo":
             from app.demo import run_demo
 

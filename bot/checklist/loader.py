@@ -1,28 +1,30 @@
-"""Reading a checklist file (YAML) into the model.
+"""Reading a checklist file into the model: the YAML file, or an XLSForm spreadsheet (`.xlsx`).
 
 Administrators write these files by hand, so every mistake is reported as one line that names the
-field and the line in the file, never as a traceback.
+field and the line in the file (for a spreadsheet: the sheet, row and column), never as a traceback.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from bot.checklist.errors import ChecklistError as ChecklistError
+from bot.checklist.errors import explain
 from bot.checklist.model import Checklist
 
 BUNDLED_CHECKLIST = Path(__file__).parent / "bundled" / "kiem-soat-tthc.yaml"
 
 
-class ChecklistError(Exception):
-    """One line for the administrator: file, line, field and what is wrong."""
-
-
 def load_checklist(path: Path) -> Checklist:
+    if path.suffix.lower() == ".xlsx":
+        # pyxform takes half a second to import: only a bot handed a spreadsheet waits for it.
+        from bot.checklist.xlsform import read_xlsform
+
+        return read_xlsform(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -50,7 +52,7 @@ def parse_checklist(text: str, source: str = "checklist") -> Checklist:
         loc = tuple(error["loc"])
         line = _line_of(node, loc)
         where = f" dòng {line}," if line else ""
-        raise ChecklistError(f"{source}:{where} {_dotted(loc)}: {_message(error)}") from None
+        raise ChecklistError(f"{source}:{where} {_dotted(loc)}: {explain(error)}") from None
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:
@@ -58,23 +60,6 @@ def _dotted(loc: tuple[Any, ...]) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(gốc)"
-
-
-def _message(error: Any) -> str:
-    kind = error["type"]
-    if kind == "missing":
-        return "thiếu trường bắt buộc"
-    if kind == "extra_forbidden":
-        return "trường không được hỗ trợ (kiểm tra chính tả)"
-    if kind == "enum":
-        return f"giá trị phải là một trong: {error['ctx']['expected']}"
-    if kind == "string_pattern_mismatch":
-        return "mã chỉ gồm chữ thường không dấu, số, '-' hoặc '_' (tối đa 40 ký tự)"
-    if kind == "too_short":
-        return "danh sách không được để trống"
-    if kind == "value_error":
-        return str(error["ctx"]["error"])
-    return re.sub(r"\s+", " ", str(error["msg"]))
 
 
 def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
