@@ -315,7 +315,8 @@ def test_results_list_strengths_every_shortcoming_with_its_note_and_the_recommen
         label = VI.RATING_LABELS[finding.answer.value].lower()
         item_number = finding.area.items.index(finding.item) + 1
         basis = f"; căn cứ: {finding.item.basis}" if finding.item.basis else ""
-        assert line == f"({number}) {finding.answer.note} (tiêu chí {finding.area_number}.{item_number}, {label}{basis})."
+        where = f"tiêu chí {finding.area_number}.{item_number}, {label}{basis}"
+        assert line == f"({number}) {finding.answer.note} ({where})."
         if finding.area != area:  # each finding under its area's name, not a tag
             area = finding.area
             assert short[short.index(line) - 1] == f"{finding.area_number}. {finding.area.title}"
