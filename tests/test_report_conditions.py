@@ -136,7 +136,7 @@ async def test_the_record_cites_the_basis_and_leaves_ruled_out_items_out_of_the_
 
     assert between(lines, "2. Tồn tại, hạn chế", "3. Kiến nghị") == SHORTCOMINGS
     achieved = between(lines, "1. Kết quả đạt được", "2. Tồn tại")
-    assert achieved == ["- Chỉ đạo, điều hành: Đã cử công chức đầu mối KSTTHC (căn cứ: Thông tư 02/2017/TT-VPCP)."]
+    assert achieved == ["- Chỉ đạo, điều hành: Đã cử công chức đầu mối KSTTHC."]  # its basis is in its area's table
     assert "- Tồn tại (1), (2): hoàn thành trước ngày 20/12/2026." in lines
     assert not [line for line in lines if SET_ASIDE_NOTE in line]
 
@@ -294,7 +294,9 @@ async def test_the_round_report_counts_nothing_ruled_out_and_scores_each_unit(tm
         ["Trung bình", "67 %", "75 %", "75 %", "50 %", "63 %"],
     ]
     assert f"Điểm của từng đơn vị theo lĩnh vực ({SCALE}):" in lines
-    assert table_with(document, ["Đơn vị", "Số dự thảo có quy định TTHC", "Tỷ lệ hồ sơ giải quyết đúng hạn"]) == [
+    assert table_with(
+        document, ["Đơn vị", "Số dự thảo có quy định TTHC (văn bản)", "Tỷ lệ hồ sơ giải quyết đúng hạn (%)"]
+    ) == [
         ["UBND xã Cổ Lũng", RULED_OUT, "97,5 %"],
         ["UBND xã Phấn Mễ", "2 văn bản", "100 %"],
     ]
@@ -303,7 +305,7 @@ async def test_the_round_report_counts_nothing_ruled_out_and_scores_each_unit(tm
         "- Công khai TTHC (lĩnh vực 3): Thiếu mẫu đơn, tờ khai.",
     ]
     assert not [line for line in lines if SET_ASIDE_NOTE in line]
-    assert "- Chỉ đạo, điều hành: Đã cử công chức đầu mối KSTTHC (căn cứ: Thông tư 02/2017/TT-VPCP);" in lines
+    assert "- Chỉ đạo, điều hành: Đã cử công chức đầu mối KSTTHC;" in lines
     # The chart draws the same: area 2 is one unit partly met and one not applicable.
     assert round_verdict_counts(report)[1][1] == {"pass": 0, "partial": 1, "fail": 0, "na": 1}
 
@@ -316,7 +318,7 @@ async def test_a_round_report_without_scoring_says_nothing_about_scores(tmp_path
     assert [line for line in lines if "điểm" in line.lower()] == [
         "Số liệu do các đơn vị cung cấp tại thời điểm kiểm tra:"
     ]
-    assert [line for line in lines if "%" in line] == ["97,5 %", "100 %"]
+    assert [line for line in lines if "%" in line] == ["Tỷ lệ hồ sơ giải quyết đúng hạn (%)", "97,5 %", "100 %"]
     assert not [table for table in document.tables if table.rows[0].cells[-1].text == "Chung"]
 
 
