@@ -13,20 +13,9 @@ from app.checklists import checklist_yaml
 from bot.checklist.loader import BUNDLED_CHECKLIST, load_checklist, parse_checklist
 from bot.checklist.model import Scoring
 from bot.checklist.xlsform import read_xlsform
+from tests.test_checklist import GOOD as SMALL
 from tests.test_cli import run_bot
 from tests.xlsforms import changed, survey_row, write_form
-
-SMALL = """id: x
-version: 1
-title: Thử nghiệm
-areas:
-  - id: a
-    title: Mục A
-    items:
-      - id: q1
-        prompt: Câu một?
-        type: rating
-"""
 
 
 def _one_line_error(result: subprocess.CompletedProcess[str], expected: str) -> None:

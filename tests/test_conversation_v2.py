@@ -42,6 +42,19 @@ async def through_area_one(h: Harness, gate: str) -> None:
     await h.tap(INSPECTOR, gate)
 
 
+async def through_area_two(h: Harness, rating: str = "Đạt") -> None:
+    """Area 2 answered (Sổ, a date, 90 %, then `rating`), and the remarks skipped: at the review."""
+    await h.tap(INSPECTOR, "Sổ")
+    await h.tap(INSPECTOR, "Xong")
+    await h.text(INSPECTOR, "26/11/2026")
+    await h.text(INSPECTOR, "90")
+    await h.tap(INSPECTOR, rating)
+    if rating != "Đạt":
+        await h.tap(INSPECTOR, "Bỏ qua")  # no note
+    for _ in range(4):  # recommendations, strengths, representatives, opinion
+        await h.tap(INSPECTOR, "Bỏ qua")
+
+
 async def test_a_no_skips_the_three_items_it_rules_out_and_nothing_counts_them_missing(h: Harness) -> None:
     await through_area_one(h, "Không")
     assert "Mục 2/2 · Câu 1/4" in h.texts() and "Các hình thức niêm yết" in h.texts()
@@ -156,14 +169,7 @@ async def test_dates_and_bounded_numbers_are_checked_as_typed(h: Harness) -> Non
 
 async def test_the_review_scores_each_area_and_the_whole_by_weight(h: Harness) -> None:
     await through_area_one(h, "Không")  # area 1: "ke-hoach" passed, weight 2
-    await h.tap(INSPECTOR, "Sổ")
-    await h.tap(INSPECTOR, "Xong")
-    await h.text(INSPECTOR, "26/11/2026")
-    await h.text(INSPECTOR, "90")
-    await h.tap(INSPECTOR, "Một phần")  # area 2: one criterion, half
-    await h.tap(INSPECTOR, "Bỏ qua")
-    for _ in range(4):
-        await h.tap(INSPECTOR, "Bỏ qua")
+    await through_area_two(h, "Một phần")  # area 2: one criterion, half
     review = h.texts()
     assert "Điểm chung: <b>83 %</b>" in review  # (2 × 1 + 0.5) / 3
     assert "điểm 100 %" in review and "điểm 50 %" in review
@@ -193,13 +199,7 @@ async def submit_with_a_gated_shortcoming(h: Harness) -> None:
     await h.text(INSPECTOR, "Chưa đánh giá tác động")
     await h.tap(INSPECTOR, "Đạt")
     await h.tap(INSPECTOR, "Đạt")
-    await h.tap(INSPECTOR, "Sổ")
-    await h.tap(INSPECTOR, "Xong")
-    await h.text(INSPECTOR, "26/11/2026")
-    await h.text(INSPECTOR, "90")
-    await h.tap(INSPECTOR, "Đạt")
-    for _ in range(4):
-        await h.tap(INSPECTOR, "Bỏ qua")
+    await through_area_two(h)
     await h.tap(INSPECTOR, "Gửi")
 
 
@@ -233,13 +233,7 @@ async def test_a_shortcoming_ruled_out_before_submit_opens_no_follow_up(h: Harne
     await h.tap(INSPECTOR, "Quay lại")
     await h.tap(INSPECTOR, "Quay lại")
     await h.tap(INSPECTOR, "Không")
-    await h.tap(INSPECTOR, "Sổ")
-    await h.tap(INSPECTOR, "Xong")
-    await h.text(INSPECTOR, "26/11/2026")
-    await h.text(INSPECTOR, "90")
-    await h.tap(INSPECTOR, "Đạt")
-    for _ in range(4):
-        await h.tap(INSPECTOR, "Bỏ qua")
+    await through_area_two(h)
     review = h.texts()
     assert "Chưa đánh giá tác động" not in review  # set aside: not among the shortcomings
     await h.tap(INSPECTOR, "Gửi")
