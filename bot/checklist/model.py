@@ -70,14 +70,10 @@ class Option(_Strict):
         return in_language(lang, self.label, self.label_en)
 
 
-def _as_values(values: Any) -> Any:
-    """YAML reads a bare `no` or `yes` as a boolean and `1` as a number; a condition means the stored
-    answer, which is text."""
-    if not isinstance(values, list):
-        return values
-    return [
-        ("yes" if v else "no") if isinstance(v, bool) else str(v) if isinstance(v, int | float) else v for v in values
-    ]
+def _as_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return Value.YES.value if value else Value.NO.value
+    return str(value) if isinstance(value, int | float) else value
 
 
 class Rule(_Strict):
@@ -88,7 +84,14 @@ class Rule(_Strict):
     in_: list[str] | None = Field(default=None, alias="in", min_length=1)
     not_in: list[str] | None = Field(default=None, min_length=1)
 
-    _values = field_validator("in_", "not_in", mode="before")(classmethod(lambda cls, v: _as_values(v)))
+    @field_validator("in_", "not_in", mode="before")
+    @classmethod
+    def _as_values(cls, values: Any) -> Any:
+        """YAML reads a bare `no` or `yes` as a boolean and `1` as a number; a condition means the stored
+        answer, which is text."""
+        if not isinstance(values, list):
+            return values
+        return [_as_value(value) for value in values]
 
     @model_validator(mode="after")
     def _one_test(self) -> Rule:
@@ -132,11 +135,10 @@ class Scoring(_Strict):
     fail: float = Field(default=0, ge=0, le=100)
 
     def of(self, value: str) -> float | None:
-        return (
-            {Value.PASS: self.pass_, Value.PARTIAL: self.partial, Value.FAIL: self.fail}.get(Value(value))
-            if value in VERDICTS
-            else None
-        )
+        """What a rating counts for; None for "Không áp dụng" (or anything not a rating), which counts for
+        nothing either way."""
+        counts = {Value.PASS.value: self.pass_, Value.PARTIAL.value: self.partial, Value.FAIL.value: self.fail}
+        return counts.get(value)
 
 
 class Item(_Strict):

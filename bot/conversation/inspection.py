@@ -387,10 +387,9 @@ class Conversation:
         lines = []
         for said, items in ((turn.t.RULE_HIDDEN, gone), (turn.t.RULE_SHOWN, back)):
             if items:
-                numbers = sorted((checklist.find(item) or (0,))[0] for item in items)
-                lines.append(
-                    said.format(count=len(items), items=", ".join(prompts.number(checklist, n) for n in numbers))
-                )
+                places = [pos for pos in range(checklist.item_count) if checklist.at(pos)[3].id in items]
+                numbers = ", ".join(prompts.number(checklist, pos) for pos in places)
+                lines.append(said.format(count=len(items), items=numbers))
         return fresh, "\n".join(lines)
 
     async def _turned_away(self, turn: Turn, inspection: Inspection, checklist: Checklist, walk: flow.Walk) -> bool:
