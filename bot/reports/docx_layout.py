@@ -69,17 +69,6 @@ class Line:
 
 
 @dataclass(frozen=True)
-class Aside:
-    """A part of a line printed small and in italics: a reference beside the text (a criterion's number,
-    its legal basis), which the eye can skip."""
-
-    text: str
-
-
-Piece: TypeAlias = str | Aside
-
-
-@dataclass(frozen=True)
 class Signature:
     """Who signs: the title printed above the signature, and the name under it when the bot knows it."""
 
@@ -290,21 +279,15 @@ def add_run(paragraph: Paragraph, text: str) -> Run:
 
 
 def add_aside(paragraph: Paragraph, text: str) -> Run:
+    """Printed small and in italics: a reference beside the text (a criterion's number, its legal
+    basis), which the eye can skip."""
     run = add_run(paragraph, text)
     run.italic, run.font.size = True, SMALL_SIZE
     return run
 
 
-def add_pieces(paragraph: Paragraph, pieces: Sequence[Piece]) -> None:
-    for piece in pieces:
-        if isinstance(piece, Aside):
-            add_aside(paragraph, piece.text)
-        else:
-            add_run(paragraph, piece)
-
-
 def add_cell_aside(cell: _Cell, text: str) -> Paragraph:
-    """A line under a cell's text, as `Aside` prints it, spaced like the grid's own lines."""
+    """A line under a cell's text, as `add_aside` prints it, spaced like the grid's own lines."""
     paragraph: Paragraph = cell.add_paragraph()
     paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(2)
     add_aside(paragraph, text)
@@ -325,21 +308,14 @@ def add_item(document: Document, text: str) -> Paragraph:
     return paragraph
 
 
-def add_list(container: Document, lines: Sequence[str | Sequence[Piece]]) -> None:
+def add_list(container: Document, lines: Sequence[str]) -> None:
     """Points of one list end in ';' and the last in '.', as lists in official documents do; a point
-    typed with its own closing mark keeps it, since what people typed is printed as typed. A point may
-    be pieces, some of them asides."""
+    typed with its own closing mark keeps it, since what people typed is printed as typed."""
     for index, line in enumerate(lines):
-        end = "." if index == len(lines) - 1 else ";"
-        if isinstance(line, str):
-            text = line.rstrip()
-            add_item(container, text if text.endswith(CLOSING_MARKS) else text + end)
-            continue
-        paragraph = add_item(container, "")
-        add_pieces(paragraph, line)
-        last = line[-1].text if isinstance(line[-1], Aside) else line[-1]
-        if not last.rstrip().endswith(CLOSING_MARKS):
-            add_run(paragraph, end)
+        text = line.rstrip()
+        if not text.endswith(CLOSING_MARKS):
+            text += "." if index == len(lines) - 1 else ";"
+        add_item(container, text)
 
 
 def add_signatures(document: Document, closing: Paragraph, left: Signature | list[Line], right: Signature) -> Table:

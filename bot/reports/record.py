@@ -43,7 +43,6 @@ from bot.reports.data import InspectionReport, ReportContext, item_basis
 from bot.reports.docx_layout import (
     SMALL_SIZE,
     PhotoSpool,
-    Piece,
     Signature,
     add_aside,
     add_basis,
@@ -346,24 +345,21 @@ def _result_words(report: InspectionReport, result: AreaResult) -> str:
     return f"{label} ({result.passed}/{result.rated})" if result.rated else label
 
 
-def met_by_area(found: list[Finding]) -> list[tuple[Area, list[Item]]]:
-    """Criteria met, grouped under their area in checklist order."""
-    grouped: dict[str, list[Item]] = defaultdict(list)
+def met_by_area(found: list[Finding]) -> list[tuple[Area, list[str]]]:
+    """Criteria met, grouped under their area in checklist order, each stated once as a fact. Their legal
+    texts are in the area's table beside each criterion: repeated here, one basis shared by thirty
+    criteria would fill the paragraph."""
+    grouped: dict[str, list[str]] = defaultdict(list)
     areas: dict[str, Area] = {}
     for finding in found:
         areas[finding.area.id] = finding.area
-        grouped[finding.area.id].append(finding.item)
-    return [(areas[key], items) for key, items in grouped.items()]
+        grouped[finding.area.id].append(criterion(finding.item.prompt))
+    return [(areas[key], texts_of_area) for key, texts_of_area in grouped.items()]
 
 
-def met_line(area: Area, met: list[Item]) -> list[Piece]:
-    """'<area>: <criterion>; <criterion>', each criterion stated once as a fact. Their legal texts are in
-    the area's table beside each criterion: repeated here, one basis shared by thirty criteria would fill
-    the paragraph."""
-    pieces: list[Piece] = [f"{area.title}: "]
-    for index, item in enumerate(met):
-        pieces.append(("; " if index else "") + criterion(item.prompt))
-    return pieces
+def met_line(area: Area, met: list[str]) -> str:
+    """'<area>: <criterion>; <criterion>'."""
+    return f"{area.title}: {'; '.join(met)}"
 
 
 def _shortcomings(document: Document, report: InspectionReport, numbers: Numbers) -> None:
