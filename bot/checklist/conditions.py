@@ -56,6 +56,12 @@ def ruled_out(checklist: Checklist, answers: Mapping[str, Answer]) -> frozenset[
     return hidden(checklist, {item: answer.value for item, answer in answers.items()})
 
 
+def in_force(checklist: Checklist, answers: Mapping[str, Answer]) -> tuple[dict[str, Answer], frozenset[str]]:
+    """The stored answers that count (those of items the answers ask), and the items ruled out."""
+    out = ruled_out(checklist, answers)
+    return {item: answer for item, answer in answers.items() if item not in out}, out
+
+
 def progress(checklist: Checklist, answers: Mapping[str, Answer], items: list[str] | None = None) -> tuple[int, int]:
     """(answered, asked) over the checklist or the ids `items`: an item ruled out is neither done nor to do."""
     out = ruled_out(checklist, answers)

@@ -124,10 +124,12 @@ def area_score(snapshot: Snapshot, area: Area) -> Score:
 def score_of(scoring: Scoring | None, area: Area, answers: Mapping[str, Answer]) -> Score:
     """`area_score` over answers already in force."""
     score = Score()
+    if scoring is None:
+        return score
     for item in area.items:
         answer = answers.get(item.id)
-        worth = scoring.of(answer.value) if scoring and answer and kind_of(item).rated else None
-        if scoring is not None and worth is not None:
+        worth = scoring.of(answer.value) if answer is not None and kind_of(item).rated else None
+        if worth is not None:
             score += Score(item.weighs * worth, item.weighs * scoring.pass_)
     return score
 

@@ -106,12 +106,12 @@ async def snapshot_with(tx: Tx, inspection: Inspection, checklist: Checklist) ->
     team = await tx.teams.get(inspection.team_id)
     assert team is not None
     stored = await tx.inspections.answers(inspection.id)
-    out = conditions.ruled_out(checklist, stored)
+    answers, out = conditions.in_force(checklist, stored)
     return Snapshot(
         inspection=inspection,
         team=team,
         checklist=checklist,
-        answers={item: answer for item, answer in stored.items() if item not in out},
+        answers=answers,
         ruled_out=out,
         set_aside={item: answer for item, answer in stored.items() if item in out},
         photos=await tx.photos.of(inspection.id),

@@ -62,8 +62,7 @@ async def counted(tx: Tx, versions: ChecklistVersions, team_id: int) -> list[Cou
     found = []
     for inspection, stored in await tx.inspections.submitted_with_answers(team_id):
         checklist = await versions.of(tx, inspection)
-        out = conditions.ruled_out(checklist, stored)
-        answers = {item: answer for item, answer in stored.items() if item not in out}
+        answers, _ = conditions.in_force(checklist, stored)
         rates = {result.area.id: (result.passed, result.rated) for result in results_of(checklist, answers)}
         scoring = checklist.scoring
         scores = {area.id: score_of(scoring, area, answers) for area in checklist.areas} if scoring else None

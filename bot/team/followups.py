@@ -66,12 +66,12 @@ class FollowUps:
         checklist = await self.versions.of(tx, inspection)
         submitted = inspection.submitted_at or utcnow()
         due_on = formats.local_date(submitted) + timedelta(days=self.days)
-        answers = await tx.inspections.answers(inspection.id)
-        out = conditions.ruled_out(checklist, answers)  # a shortcoming set aside by a gate is none
+        # A shortcoming a gate set aside is none.
+        answers, _ = conditions.in_force(checklist, await tx.inspections.answers(inspection.id))
         count = 0
         for pos in range(checklist.item_count):
             _, _, _, item = checklist.at(pos)
-            answer = answers.get(item.id) if item.id not in out else None
+            answer = answers.get(item.id)
             if answer is not None and kind_of(item).rated and answer.value in SHORTCOMINGS:
                 await tx.followups.add(inspection, answer, due_on)
                 count += 1
