@@ -100,6 +100,11 @@ def photo_step(
     return text, rows
 
 
+def _new_answer(state: AmendState, answer: Answer | None) -> str | None:
+    """The new answer as the correction stands: what was pressed so far, else the one recorded."""
+    return state.new_value if state.new_value is not None else answer.value if answer else None
+
+
 def _worded(t: Messages, item: Item, answer: Answer | None) -> str:
     return _said(t, item, answer.value, answer.note) if answer is not None else "—"
 
@@ -180,7 +185,7 @@ class Amender:
                 id=inspection.id, where=where, prompt=prompt, current=esc(_worded(t, item, answer))
             )
             hint = kind.hint(t, item)
-            chosen = state.new_value if state.new_value is not None else answer.value if answer else None
+            chosen = _new_answer(state, answer)
             pressed = kind.buttons(t, item, chosen)
             rows = prompts.choice_rows([_button(state, label, AmendAction.VALUE, arg) for arg, label in pressed])
             if kind.toggled:
@@ -395,7 +400,7 @@ class Amender:
         item = self._item(checklist, state)
         kind = kind_of(item)
         answer = await turn.tx.inspections.answer(inspection.id, item.id)
-        chosen = state.new_value if state.new_value is not None else answer.value if answer else None
+        chosen = _new_answer(state, answer)
         if action is AmendAction.DONE:
             if not kind.toggled:
                 return None
@@ -460,7 +465,8 @@ class Amender:
         elif len(text) > TEXT_MAX:
             turn.say(turn.t.TEXT_TOO_LONG.format(length=len(text), limit=TEXT_MAX))
         elif state.stage is AmendStage.VALUE and kind_of(self._item(checklist, state)).typed:
-            reading = kind_of(self._item(checklist, state)).read(turn.t, self._item(checklist, state), text)
+            item = self._item(checklist, state)
+            reading = kind_of(item).read(turn.t, item, text)
             if reading.reply is not None:
                 turn.say(reading.reply)
             if reading.value is not None:
