@@ -24,7 +24,7 @@ from bot.team.followups import FollowUps
 from bot.team.teams import Teams
 from bot.texts import catalogue as texts
 from bot.texts.catalogue import Messages
-from bot.texts.formats import VIETNAM
+from bot.texts.formats import VIETNAM, cut
 from bot.texts.html import esc
 from bot.turn import Turn
 from storage.models import (
@@ -62,10 +62,6 @@ def _button(state: AmendState, label: str, action: AmendAction, arg: str = "") -
 def _photos_said(t: Messages, added: int, withdrawn: int) -> str:
     change = photo_change(added, withdrawn, t)
     return f" ({change})" if change else ""
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= PROMPT_IN_BUTTON else text[: PROMPT_IN_BUTTON - 1].rstrip() + "…"
 
 
 def _said(t: Messages, item: Item, value: str, note: str | None) -> str:
@@ -245,7 +241,9 @@ class Amender:
                 lines.append(f"<b>{number}</b> {esc(prompt)} → <i>{t.SKIPPED_BY_RULE}</i>")
                 continue
             lines.append(f"<b>{number}</b> {esc(prompt)} → <b>{esc(_worded(t, item, answer))}</b>{mark}")
-            rows.append([_button(state, f"{number} {_short(prompt)}", AmendAction.ITEM, str(first + index))])
+            rows.append(
+                [_button(state, f"{number} {cut(prompt, PROMPT_IN_BUTTON)}", AmendAction.ITEM, str(first + index))]
+            )
         rows.append([_button(state, t.BACK, AmendAction.BACK)])
         turn.say("\n".join(lines), rows)
 

@@ -91,7 +91,7 @@ def _strip_question(prompt: str) -> str:
 
 def _brief(text: str) -> str:
     """What a person typed, escaped, and cut at TEXT_SHOWN characters where it is longer."""
-    return esc(text if len(text) <= TEXT_SHOWN else text[: TEXT_SHOWN - 1].rstrip() + "…")
+    return esc(formats.cut(text, TEXT_SHOWN))
 
 
 def _shortcomings(t: Messages, snapshot: Snapshot) -> list[str]:

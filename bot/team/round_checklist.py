@@ -15,6 +15,7 @@ from bot.checklist.model import Checklist
 from bot.checklist.versions import ChecklistVersions
 from bot.events import Button
 from bot.team.teams import Teams
+from bot.texts import formats
 from bot.texts.html import esc
 from bot.turn import Turn
 from storage.models import Round, Team
@@ -28,10 +29,6 @@ _CHOICE = re.compile(r"^(\d{1,3})c([0-9a-f]{8})$")
 
 def _digest(checklist: Checklist) -> str:
     return hashlib.sha256(checklist.id.encode()).hexdigest()[:8]
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class RoundChecklist:
@@ -49,7 +46,7 @@ class RoundChecklist:
         return [
             [
                 group_button(
-                    _cut(checklist.title_in(turn.t.lang), LABEL_MAX),
+                    formats.cut(checklist.title_in(turn.t.lang), LABEL_MAX),
                     GroupAction.ROUND_CHECKLIST,
                     chosen.id,
                     f"{place}c{_digest(checklist)}",
@@ -77,7 +74,9 @@ class RoundChecklist:
             turn.toast(turn.t.ROUND_CHECKLIST_KEPT, alert=False)
             return
         if await self._started(turn, chosen):
-            turn.toast(turn.t.ROUND_CHECKLIST_LOCKED.format(title=_cut(in_use.title_in(turn.t.lang), TOAST_TITLE_MAX)))
+            turn.toast(
+                turn.t.ROUND_CHECKLIST_LOCKED.format(title=formats.cut(in_use.title_in(turn.t.lang), TOAST_TITLE_MAX))
+            )
             return
         await turn.tx.rounds.set_checklist(chosen.id, picked.id)
         turn.say(turn.t.ROUND_CHECKLIST_CHOSEN.format(name=esc(chosen.name), title=esc(picked.title_in(turn.t.lang))))

@@ -44,6 +44,12 @@ def percent(rate: float | None) -> str:
     return "—" if rate is None else f"{round(rate * 100)} %"
 
 
+def cut(text: str, limit: int) -> str:
+    """`text`, or its first `limit` characters ending in "…" where it is longer: a button's label, a line
+    of a summary."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def spans(numbers: list[int]) -> str:
     """'1–3, 5, 7, 8' for [1, 2, 3, 5, 7, 8] (sorted): three or more in a row are said as a range."""
     runs: list[list[int]] = []
