@@ -62,9 +62,14 @@ def in_force(checklist: Checklist, answers: Mapping[str, Answer]) -> tuple[dict[
     return {item: answer for item, answer in answers.items() if item not in out}, out
 
 
-def progress(checklist: Checklist, answers: Mapping[str, Answer], items: list[str] | None = None) -> tuple[int, int]:
-    """(answered, asked) over the checklist or the ids `items`: an item ruled out is neither done nor to do."""
+def progress_by_area(checklist: Checklist, answers: Mapping[str, Answer]) -> list[tuple[int, int]]:
+    """(answered, asked) in each area: an item ruled out is neither done nor to do."""
     out = ruled_out(checklist, answers)
-    every = items if items is not None else [item.id for area in checklist.areas for item in area.items]
-    asked = [item for item in every if item not in out]
-    return sum(1 for item in asked if item in answers), len(asked)
+    asked = [[item.id for item in area.items if item.id not in out] for area in checklist.areas]
+    return [(sum(1 for item in items if item in answers), len(items)) for items in asked]
+
+
+def progress(checklist: Checklist, answers: Mapping[str, Answer]) -> tuple[int, int]:
+    """(answered, asked) over the whole checklist."""
+    by_area = progress_by_area(checklist, answers)
+    return sum(done for done, _ in by_area), sum(total for _, total in by_area)

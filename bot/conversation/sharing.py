@@ -429,9 +429,9 @@ class Sharing:
 
 def _area_lines(t: Messages, checklist: Checklist, view: Crew, answers: dict[str, Answer]) -> str:
     lines = []
-    for index, area in enumerate(checklist.areas):
+    by_area = conditions.progress_by_area(checklist, answers)
+    for index, (area, (done, total)) in enumerate(zip(checklist.areas, by_area, strict=True)):
         hold = view.holds.get(area.id)
-        done, total = conditions.progress(checklist, answers, [item.id for item in area.items])
         holder = esc(hold.name) if hold else t.SHARE_AREA_FREE
         title = esc(_short(area.title_in(t.lang)))
         lines.append(t.SHARE_AREA_LINE.format(number=index + 1, title=title, holder=holder, done=done, total=total))
