@@ -151,7 +151,7 @@ class Number(Kind):
     def label(self, t: Messages, item: Item, value: str) -> str:
         """Stored as `97.5`, read as the inspector writes it: `97,5` in Vietnamese, `97.5` in English,
         with the unit the item names."""
-        unit = item.unit or unit_of(item.prompt_in(t.lang))
+        unit = unit_in(item, t.lang)
         shown = number_text(value, t.lang)
         return f"{shown} {unit}" if unit else shown
 
@@ -275,6 +275,11 @@ def parse_date(text: str, today: date) -> date | None:
 
 def _plain(number: Decimal) -> str:
     return format(number.normalize(), "f") if number != number.to_integral() else str(int(number))
+
+
+def unit_in(item: Item, lang: str) -> str | None:
+    """The unit a number item's answers are in: the file's `unit`, else one named in its question."""
+    return item.unit or unit_of(item.prompt_in(lang))
 
 
 def unit_of(prompt: str) -> str | None:

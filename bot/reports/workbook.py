@@ -27,7 +27,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.answers import VERDICTS, Value
-from bot.checklist.kinds import unit_of, value_label
+from bot.checklist.kinds import unit_in, value_label
 from bot.checklist.model import NUMERIC, Area, Item
 from bot.events import clean_text
 from bot.findings.results import AreaResult, area_results
@@ -154,7 +154,7 @@ def _answer_rows(sheet: Sheet, unit: InspectionReport) -> Iterator[list[CellValu
                 # A text answer is what the inspector typed, in both columns.
                 _text(sheet, value_label(VI, item, answer.value) + amended_mark(answer)),
                 _number(item, answer.value),
-                _text(sheet, (item.unit or unit_of(item.prompt)) if item.type in NUMERIC else None),
+                _text(sheet, unit_in(item, VI.lang) if item.type in NUMERIC else None),
                 _text(sheet, answer.value),
                 _text(sheet, answer.note, WRAP),
                 _text(sheet, unit.snapshot.answered_by_name(answer)),
