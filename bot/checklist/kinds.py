@@ -72,7 +72,6 @@ class _Fixed(Kind):
     """Answered with one press of a button whose argument is the stored value."""
 
     values: ClassVar[tuple[Value, ...]] = ()
-    labels: ClassVar[str] = ""  # the catalogue's mapping of the values to words
 
     def buttons(self, t: Messages, item: Item, current: str | None) -> list[tuple[str, str]]:
         return [(value, self.label(t, item, value)) for value in self.values]
@@ -81,20 +80,27 @@ class _Fixed(Kind):
         return arg if arg in self.values else None
 
     def label(self, t: Messages, item: Item, value: str) -> str:
-        labels: dict[str, str] = getattr(t, self.labels)
-        return labels.get(value, value)
+        return self.words(t).get(value, value)
+
+    def words(self, t: Messages) -> dict[str, str]:
+        """The catalogue's words for the values."""
+        raise NotImplementedError
 
 
 class Rating(_Fixed):
     values = (Value.PASS, Value.FAIL, Value.PARTIAL, Value.NA)
-    labels = "RATING_LABELS"
     rated = True
+
+    def words(self, t: Messages) -> dict[str, str]:
+        return t.RATING_LABELS
 
 
 class YesNo(_Fixed):
     values = (Value.YES, Value.NO)
-    labels = "YESNO_LABELS"
     figure = True
+
+    def words(self, t: Messages) -> dict[str, str]:
+        return t.YESNO_LABELS
 
 
 class Choice(Kind):
@@ -176,15 +182,16 @@ class Number(Kind):
         high = None if item.max is None else Decimal(str(item.max))
         if (low is None or number >= low) and (high is None or number <= high):
             return None
-        shown = {"value": esc(self.label(t, item, _plain(number)))}
+
+        def said(bound: Decimal) -> str:
+            return esc(self.label(t, item, _plain(bound)))
+
         if low is not None and high is not None:
-            return t.NUMBER_BETWEEN.format(
-                **shown, low=esc(self.label(t, item, _plain(low))), high=esc(self.label(t, item, _plain(high)))
-            )
+            return t.NUMBER_BETWEEN.format(value=said(number), low=said(low), high=said(high))
         if low is not None:
-            return t.NUMBER_AT_LEAST.format(**shown, low=esc(self.label(t, item, _plain(low))))
+            return t.NUMBER_AT_LEAST.format(value=said(number), low=said(low))
         assert high is not None
-        return t.NUMBER_AT_MOST.format(**shown, high=esc(self.label(t, item, _plain(high))))
+        return t.NUMBER_AT_MOST.format(value=said(number), high=said(high))
 
 
 class Integer(Number):
