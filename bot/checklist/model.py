@@ -275,8 +275,9 @@ class Checklist(_Strict):
     def item_count(self) -> int:
         return len(self.positions)
 
-    @property
+    @cached_property
     def conditional(self) -> bool:
+        """Whether any area or item has a condition; asked on every tap, so worked out once."""
         return any(area.show_if or any(item.show_if for item in area.items) for area in self.areas)
 
     def at(self, pos: int) -> tuple[int, Area, int, Item]:
